@@ -1,0 +1,163 @@
+"""Portfolio entries: plans written before an IPL event, reflections after it, and notes.
+
+An entry is the unit a student writes and a tutor reads. Its text lives in template sections
+of Markdown; its tags link it to events, experiences, professions, free tags and framework
+competencies. The status moves draft -> ready -> reviewed (and back, when a student reopens it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from portfolio_app.core.domain.errors import ValidationError
+from portfolio_app.core.domain.ids import EntryId, EventId, ExperienceId
+
+MAX_TITLE_LENGTH = 300
+MAX_SECTION_LENGTH = 200_000
+
+
+class EntryKind(StrEnum):
+    """What an entry is for."""
+
+    PLAN = "plan"
+    REFLECTION = "reflection"
+    NOTE = "note"
+
+    @property
+    def label(self) -> str:
+        """The name people read."""
+        return {"plan": "Plan", "reflection": "Reflection", "note": "Note"}[self.value]
+
+
+class EntryStatus(StrEnum):
+    """Where an entry stands on its way to a tutor."""
+
+    DRAFT = "draft"
+    READY = "ready"
+    REVIEWED = "reviewed"
+
+    @property
+    def label(self) -> str:
+        """The name people read."""
+        return {"draft": "Draft", "ready": "Ready for review", "reviewed": "Reviewed"}[self.value]
+
+
+#: Allowed status moves. A reviewed entry can be reopened as a draft (the student keeps
+#: learning), but it cannot jump back to "ready" without being edited first.
+ALLOWED_STATUS_MOVES: dict[EntryStatus, frozenset[EntryStatus]] = {
+    EntryStatus.DRAFT: frozenset({EntryStatus.READY}),
+    EntryStatus.READY: frozenset({EntryStatus.DRAFT, EntryStatus.REVIEWED}),
+    EntryStatus.REVIEWED: frozenset({EntryStatus.DRAFT}),
+}
+
+
+def check_status_move(old: EntryStatus, new: EntryStatus) -> None:
+    """Raise ValidationError when ``old -> new`` is not an allowed move."""
+    if old != new and new not in ALLOWED_STATUS_MOVES[old]:
+        raise ValidationError(f"an entry cannot move from '{old.label}' to '{new.label}'")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One template section: a heading and the student's Markdown under it."""
+
+    heading: str
+    body: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class CompetencyLink:
+    """A link from an entry to a framework competency, with an optional self-rating (1-5)."""
+
+    framework_id: str
+    code: str
+    self_rating: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.self_rating is not None and not 1 <= self.self_rating <= 5:
+            raise ValidationError("a self-rating must be between 1 and 5")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A plan, reflection or note, with everything it is tagged to."""
+
+    id: EntryId
+    kind: EntryKind
+    title: str
+    sections: tuple[Section, ...]
+    status: EntryStatus = EntryStatus.DRAFT
+    template_id: str = "free"
+    created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    updated: datetime = field(default_factory=lambda: datetime.now(UTC))
+    occurred_on: datetime | None = None
+    plan_id: EntryId | None = None
+    event_ids: tuple[EventId, ...] = ()
+    experience_ids: tuple[ExperienceId, ...] = ()
+    professions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    competencies: tuple[CompetencyLink, ...] = ()
+
+    def validate(self) -> None:
+        """Raise ValidationError if the entry breaks a rule that storage relies on."""
+        if not self.title.strip():
+            raise ValidationError("an entry needs a title")
+        if len(self.title) > MAX_TITLE_LENGTH:
+            raise ValidationError(f"a title can be at most {MAX_TITLE_LENGTH} characters")
+        for section in self.sections:
+            if len(section.body) > MAX_SECTION_LENGTH:
+                raise ValidationError(f"section '{section.heading}' is too long")
+        if self.plan_id is not None and self.kind is not EntryKind.REFLECTION:
+            raise ValidationError("only a reflection can answer a plan")
+        if self.plan_id == self.id:
+            raise ValidationError("an entry cannot answer itself")
+        seen: set[tuple[str, str]] = set()
+        for link in self.competencies:
+            key = (link.framework_id, link.code)
+            if key in seen:
+                raise ValidationError(f"competency {link.code} is linked twice")
+            seen.add(key)
+
+    @property
+    def body_markdown(self) -> str:
+        """All sections as one Markdown document, headings included."""
+        parts: list[str] = []
+        for section in self.sections:
+            if section.heading and len(self.sections) > 1:
+                parts.append(f"## {section.heading}\n\n{section.body.strip()}")
+            else:
+                parts.append(section.body.strip())
+        return "\n\n".join(p for p in parts if p.strip())
+
+    @property
+    def word_count(self) -> int:
+        """How many words the student wrote in the sections."""
+        return sum(len(s.body.split()) for s in self.sections)
+
+    def searchable_text(self) -> str:
+        """Lower-cased text that a search matches against (kept in memory only)."""
+        pieces = [self.title, *(s.heading for s in self.sections), *(s.body for s in self.sections)]
+        pieces.extend(self.tags)
+        pieces.extend(self.professions)
+        pieces.extend(link.code for link in self.competencies)
+        return "\n".join(pieces).casefold()
+
+    def replace(self, **changes: object) -> Entry:
+        """A copy with some fields changed (dataclasses.replace, typed for callers)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def normalise_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Trim, drop empties and duplicates (case-insensitively), keep the student's order."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for tag in tags:
+        clean = " ".join(tag.strip().lstrip("#").split())
+        if clean and clean.casefold() not in seen:
+            seen.add(clean.casefold())
+            result.append(clean)
+    return tuple(result)

@@ -1,0 +1,42 @@
+"""Copies of the database file taken with SQLite's online backup API, kept with rotation.
+
+A copy is taken before every schema migration (and on demand), so a failed upgrade never costs
+the student their portfolio. Copies hold the same ciphertext as the database itself.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+KEEP_BACKUPS = 5
+
+
+def backup_database(db_path: Path, backup_dir: Path, *, reason: str) -> Path:
+    """Copy ``db_path`` into ``backup_dir`` consistently, even with a WAL in use."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backup_dir / f"portfolio-{stamp}-{reason}.db"
+    source = sqlite3.connect(str(db_path))
+    try:
+        destination = sqlite3.connect(str(target))
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    _rotate(backup_dir)
+    return target
+
+
+def _rotate(backup_dir: Path) -> None:
+    copies = sorted(backup_dir.glob("portfolio-*.db"))
+    for old in copies[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
+
+
+def list_backups(backup_dir: Path) -> list[Path]:
+    """Automatic copies, newest last."""
+    return sorted(backup_dir.glob("portfolio-*.db")) if backup_dir.exists() else []

@@ -1,0 +1,112 @@
+"""The SQLite file: engine, connection settings, schema version and migrations.
+
+Every connection turns on foreign keys, WAL, ``secure_delete`` (freed pages are zeroed, so an
+old ciphertext does not linger) and an in-memory temp store (sorts and temp tables never touch
+the disk). The schema is managed by Alembic; opening an older portfolio backs it up first and
+then upgrades it, and a portfolio from a newer app is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+from portfolio_app.core.domain.errors import CorruptDatabaseError, PortfolioError
+from portfolio_app.core.storage.backups import backup_database
+
+DB_NAME = "portfolio.db"
+SCHEMA_HEAD = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.execute("PRAGMA busy_timeout=5000")
+    finally:
+        cursor.close()
+
+
+def make_engine(db_path: Path) -> Engine:
+    """An engine for one portfolio file with our PRAGMAs on every connection."""
+    engine = create_engine(f"sqlite:///{db_path}", future=True)
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def check_is_sqlite(db_path: Path) -> None:
+    """Refuse a file that is not SQLite before SQLAlchemy meets it."""
+    try:
+        with db_path.open("rb") as handle:
+            magic = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise CorruptDatabaseError(f"the portfolio file {db_path} cannot be read: {exc}") from exc
+    if magic != SQLITE_MAGIC:
+        raise CorruptDatabaseError(
+            f"{db_path} is not a portfolio database (it is damaged or another kind of file); "
+            "restore it from a backup"
+        )
+
+
+def schema_version(db_path: Path) -> str | None:
+    """The Alembic revision stored in the file, or None for an empty database."""
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            row = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchone()
+            if row is None:
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                if tables and tables[0]:
+                    raise CorruptDatabaseError(
+                        f"{db_path} is an SQLite file but not a portfolio"
+                    )
+                return None
+            version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            return str(version[0]) if version else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(
+            f"the portfolio database {db_path} is damaged ({exc}); restore it from a backup"
+        ) from exc
+
+
+def upgrade_schema(engine: Engine, db_path: Path, *, backup_dir: Path) -> str | None:
+    """Bring the schema to head; back the file up first if it held data. Returns the backup path."""
+    current = schema_version(db_path)
+    if current == SCHEMA_HEAD:
+        return None
+    if current is not None and current not in KNOWN_REVISIONS:
+        raise PortfolioError(
+            "this portfolio was saved by a newer version of Reflective Portfolio; "
+            "update the app to open it"
+        )
+    backup_path: str | None = None
+    if current is not None:
+        backup_path = str(backup_database(db_path, backup_dir, reason=f"before-schema-{SCHEMA_HEAD}"))
+    _run_alembic(engine, SCHEMA_HEAD)
+    return backup_path
+
+
+def _run_alembic(engine: Engine, target: str) -> None:
+    # Alembic is imported only when a schema change is due: most opens never pay for it.
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, target)

@@ -1,0 +1,181 @@
+"""SQLAlchemy 2 table definitions (``*Record``); nothing else lives here.
+
+Columns of type ``LargeBinary`` named after user text hold AES-GCM ciphertext from
+:mod:`portfolio_app.core.vault.field_cipher`. Plain columns are structure only: ids, foreign
+keys, kinds, statuses, timestamps and public framework codes. SECURITY.md lists them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names (Alembic needs them on SQLite)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class KeySlotRecord(Base):
+    """A wrap of the data key (see vault.key_slots)."""
+
+    __tablename__ = "key_slots"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    header: Mapped[bytes] = mapped_column(LargeBinary)
+    checksum: Mapped[str] = mapped_column(String(64))
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ProfileRecord(Base):
+    """The single profile row; all of it encrypted."""
+
+    __tablename__ = "profile"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EventRecord(Base):
+    """An IPL event."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    on_date: Mapped[date | None] = mapped_column(Date)
+    attended: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created: Mapped[datetime] = mapped_column(DateTime)
+    title: Mapped[bytes] = mapped_column(LargeBinary)
+    place: Mapped[bytes] = mapped_column(LargeBinary)
+    professions: Mapped[bytes] = mapped_column(LargeBinary)
+    notes: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ExperienceRecord(Base):
+    """A placement or other longer experience."""
+
+    __tablename__ = "experiences"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created: Mapped[datetime] = mapped_column(DateTime)
+    title: Mapped[bytes] = mapped_column(LargeBinary)
+    setting: Mapped[bytes] = mapped_column(LargeBinary)
+    supervisor: Mapped[bytes] = mapped_column(LargeBinary)
+    notes: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EntryRecord(Base):
+    """A plan, reflection or note."""
+
+    __tablename__ = "entries"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    template_id: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime)
+    updated: Mapped[datetime] = mapped_column(DateTime)
+    occurred_on: Mapped[datetime | None] = mapped_column(DateTime)
+    plan_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("entries.id", ondelete="SET NULL")
+    )
+    title: Mapped[bytes] = mapped_column(LargeBinary)
+    sections: Mapped[bytes] = mapped_column(LargeBinary)
+    tags: Mapped[bytes] = mapped_column(LargeBinary)
+    professions: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EntryEventRecord(Base):
+    """Entry <-> event link."""
+
+    __tablename__ = "entry_events"
+    entry_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class EntryExperienceRecord(Base):
+    """Entry <-> experience link."""
+
+    __tablename__ = "entry_experiences"
+    entry_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    experience_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("experiences.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class EntryCompetencyRecord(Base):
+    """Entry <-> framework competency link; codes are public framework codes."""
+
+    __tablename__ = "entry_competencies"
+    entry_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    framework_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    self_rating: Mapped[int | None] = mapped_column(Integer)
+
+
+class AttachmentRecord(Base):
+    """An encrypted evidence file."""
+
+    __tablename__ = "attachments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(32), ForeignKey("entries.id", ondelete="CASCADE"))
+    added: Mapped[datetime] = mapped_column(DateTime)
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[bytes] = mapped_column(LargeBinary)
+    media_type: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RevisionRecord(Base):
+    """A saved earlier version of an entry."""
+
+    __tablename__ = "revisions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("entries.id", ondelete="CASCADE"), index=True
+    )
+    saved: Mapped[datetime] = mapped_column(DateTime)
+    snapshot: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class FrameworkRecord(Base):
+    """A framework pack the student imported (built-in packs ship as resources)."""
+
+    __tablename__ = "frameworks"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    imported: Mapped[datetime] = mapped_column(DateTime)
+    pack: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SettingRecord(Base):
+    """Encrypted key-value data kept inside the vault (identity, final reflection...)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,74 @@
+"""The open database plus the cipher: what every repository needs, and error translation.
+
+SQLite reports a full disk, a read-only file or a damaged page as exceptions deep inside
+SQLAlchemy; :func:`translated_errors` turns them into PortfolioErrors that tell the user what
+happened and that nothing was changed (each write is one transaction, rolled back on failure).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from portfolio_app.core.domain.errors import CorruptDatabaseError, StorageFullError
+from portfolio_app.core.vault.field_cipher import FieldCipher
+
+
+@dataclass
+class Store:
+    """An engine and the field cipher of an unlocked portfolio."""
+
+    engine: Engine
+    cipher: FieldCipher
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction for one user action; errors become PortfolioErrors."""
+        with translated_errors(), self.engine.begin() as connection:
+            yield connection
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only use of a connection."""
+        with translated_errors(), self.engine.connect() as connection:
+            yield connection
+
+
+@contextlib.contextmanager
+def translated_errors() -> Iterator[None]:
+    """Map SQLite failures to messages a user can act on."""
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if "disk is full" in text or "disk i/o" in text:
+            raise StorageFullError(
+                "the disk is full or failing, so the change was not saved (nothing was lost); "
+                "free some space and try again"
+            ) from exc
+        if "readonly" in text or "read-only" in text:
+            raise StorageFullError(
+                "the portfolio folder is read-only, so the change was not saved"
+            ) from exc
+        raise CorruptDatabaseError(f"the portfolio database could not be used: {exc.orig}") from exc
+    except DatabaseError as exc:
+        raise CorruptDatabaseError(
+            f"the portfolio database is damaged ({exc.orig}); restore it from a backup"
+        ) from exc
+
+
+def to_db(value: datetime) -> datetime:
+    """Datetimes are stored as naive UTC."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def from_db(value: datetime) -> datetime:
+    """Stored naive UTC back to aware UTC."""
+    return value.replace(tzinfo=UTC)

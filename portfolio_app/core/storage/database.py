@@ -59,7 +59,9 @@ def check_is_sqlite(db_path: Path) -> None:
 
 
 def schema_version(db_path: Path) -> str | None:
-    """The Alembic revision stored in the file, or None for an empty database."""
+    """The Alembic revision stored in the file, or None for an empty or absent database."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:

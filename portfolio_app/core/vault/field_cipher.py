@@ -34,10 +34,22 @@ class FieldCipher:
 
     def __init__(self, data_key: bytes | bytearray) -> None:
         self._aead: AESGCM | None = AESGCM(bytes(data_key))
+        # Kept only so a passphrase change or a new recovery key can re-wrap the data key
+        # without asking for the old passphrase again; wiped on lock.
+        self._key_copy = bytearray(data_key)
 
     def forget_key(self) -> None:
         """Drop the key (on lock). Any later use raises."""
         self._aead = None
+        for i in range(len(self._key_copy)):
+            self._key_copy[i] = 0
+        self._key_copy = bytearray()
+
+    def data_key_for_rewrap(self) -> bytes:
+        """The data key, for wrapping it under a new passphrase or recovery key."""
+        if self._aead is None:
+            raise DamagedRecordError("the portfolio is locked")
+        return bytes(self._key_copy)
 
     @property
     def _cipher(self) -> AESGCM:

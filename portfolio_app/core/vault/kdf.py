@@ -60,6 +60,11 @@ class KdfParams:
 DEFAULT_PARAMS = KdfParams()
 
 
+def default_params() -> KdfParams:
+    """Parameters for new key slots (a function so tests can substitute cheap ones)."""
+    return DEFAULT_PARAMS
+
+
 def new_salt() -> bytes:
     """A fresh random salt."""
     return os.urandom(SALT_LENGTH)

@@ -1,0 +1,793 @@
+"""The open portfolio: the only API the GUI and the command line use to read and change it.
+
+Contract:
+- ``create`` and ``open`` take the folder's lock; ``close`` (also on lock or quit) drops the
+  data key and every decrypted cache and releases the lock.
+- Every method that changes something is one SQLite transaction, committed before it returns
+  (autosave relies on this), and then updates the in-memory caches.
+- Reads (listing, search, filters) run on the decrypted caches: nothing decrypted is written.
+- Not thread-safe: the GUI calls it from one thread, except for long read-only work (export)
+  that receives copies of the data.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
+from portfolio_app.core.domain.entries import (
+    CompetencyLink,
+    Entry,
+    EntryKind,
+    EntryStatus,
+    Section,
+    check_status_move,
+    normalise_tags,
+)
+from portfolio_app.core.domain.entry_filter import EntryFilter, filter_entries, parse_query
+from portfolio_app.core.domain.errors import (
+    CorruptDatabaseError,
+    DamagedRecordError,
+    NotFoundError,
+    PortfolioError,
+    PortfolioExistsError,
+    PortfolioNotFoundError,
+    ValidationError,
+)
+from portfolio_app.core.domain.events import Event, Experience
+from portfolio_app.core.domain.frameworks import Framework
+from portfolio_app.core.domain.ids import (
+    AttachmentId,
+    EntryId,
+    EventId,
+    ExperienceId,
+    new_id,
+)
+from portfolio_app.core.domain.passphrase_policy import check_new_passphrase
+from portfolio_app.core.domain.profile import Profile
+from portfolio_app.core.domain.records import AttachmentInfo, DamagedRecord, Revision
+from portfolio_app.core.storage.attachment_repository import AttachmentRepository
+from portfolio_app.core.storage.catalogue_repository import CatalogueRepository
+from portfolio_app.core.storage.database import (
+    DB_NAME,
+    check_is_sqlite,
+    make_engine,
+    upgrade_schema,
+)
+from portfolio_app.core.storage.entry_repository import EntryRepository, RevisionAction
+from portfolio_app.core.storage.lock_file import PortfolioLock
+from portfolio_app.core.storage.store import Store
+from portfolio_app.core.storage.vault_repository import VaultRepository, read_key_slots
+from portfolio_app.core.vault.field_cipher import FieldCipher
+from portfolio_app.core.vault import kdf
+from portfolio_app.core.vault.kdf import KdfParams
+from portfolio_app.core.vault.key_slots import (
+    KeySlot,
+    make_passphrase_slot,
+    make_recovery_slot,
+    new_data_key,
+    new_recovery_key,
+    unlock_passphrase_slot,
+    unlock_recovery_slot,
+    vault_id_of,
+)
+
+#: Autosaves within this window of the newest revision update it instead of adding one, so a
+#: typing session leaves a readable history rather than one revision per keystroke batch.
+REVISION_COALESCE = timedelta(minutes=10)
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    """What is needed to start a new entry."""
+
+    kind: EntryKind
+    title: str
+    template_id: str = "free"
+    sections: tuple[Section, ...] = ()
+    status: EntryStatus = EntryStatus.DRAFT
+    occurred_on: datetime | None = None
+    plan_id: EntryId | None = None
+    event_ids: tuple[EventId, ...] = ()
+    experience_ids: tuple[ExperienceId, ...] = ()
+    professions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    competencies: tuple[CompetencyLink, ...] = ()
+
+
+def portfolio_exists(data_dir: Path) -> bool:
+    """Whether a portfolio database is in the folder."""
+    return (data_dir / DB_NAME).is_file()
+
+
+class PortfolioService:
+    """An unlocked portfolio. Build one with :meth:`create` or :meth:`open`."""
+
+    def __init__(self, data_dir: Path, store: Store, lock: PortfolioLock, vault_id: str) -> None:
+        self.data_dir = data_dir
+        self._store: Store | None = store
+        self._lock = lock
+        self.vault_id = vault_id
+        self._entries: dict[EntryId, Entry] = {}
+        self._texts: dict[str, str] = {}
+        self._events: dict[EventId, Event] = {}
+        self._experiences: dict[ExperienceId, Experience] = {}
+        self._imported_frameworks: dict[str, Framework] = {}
+        self.damaged: list[DamagedRecord] = []
+        self._profile: Profile | None = None
+
+    # ---- life cycle ----------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        data_dir: Path,
+        passphrase: str,
+        profile: Profile,
+        *,
+        kdf_params: KdfParams | None = None,
+    ) -> tuple[PortfolioService, str]:
+        """Make a new portfolio; returns it open, and the recovery key to show once."""
+        check_new_passphrase(passphrase)
+        profile.validate()
+        kdf_params = kdf_params or kdf.default_params()
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        db_path = data_dir / DB_NAME
+        if db_path.exists():
+            raise PortfolioExistsError(
+                f"there is already a portfolio in {data_dir}; open it, or choose another folder"
+            )
+        lock = PortfolioLock(data_dir)
+        lock.acquire()
+        try:
+            engine = make_engine(db_path)
+            upgrade_schema(engine, db_path, backup_dir=data_dir / "backups")
+            data_key = new_data_key()
+            vault_id = new_id()
+            recovery_key = new_recovery_key()
+            slots = [
+                make_passphrase_slot(data_key, passphrase, kdf_params, vault_id),
+                make_recovery_slot(data_key, recovery_key, vault_id),
+            ]
+            store = Store(engine, FieldCipher(data_key))
+            VaultRepository(store).write_key_slots(slots)
+            VaultRepository(store).write_profile(profile)
+        except BaseException:
+            lock.release()
+            raise
+        service = cls(data_dir, store, lock, vault_id)
+        service._profile = profile
+        return service, recovery_key
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        passphrase: str | None = None,
+        *,
+        recovery_key: str | None = None,
+        progress: Progress | None = None,
+    ) -> PortfolioService:
+        """Unlock an existing portfolio with its passphrase (or recovery key) and load it."""
+        db_path = data_dir / DB_NAME
+        if not data_dir.is_dir():
+            raise PortfolioNotFoundError(
+                f"the folder {data_dir} does not exist; create a portfolio with "
+                "'portfolio init', or pass the right --data-dir"
+            )
+        if not db_path.is_file():
+            raise PortfolioNotFoundError(
+                f"there is no portfolio in {data_dir}; create one with 'portfolio init', "
+                "or pass the right --data-dir"
+            )
+        check_is_sqlite(db_path)
+        lock = PortfolioLock(data_dir)
+        lock.acquire()
+        try:
+            engine = make_engine(db_path)
+            if progress:
+                progress(0, 3, "Checking the portfolio file")
+            upgrade_schema(engine, db_path, backup_dir=data_dir / "backups")
+            slots = read_key_slots(engine)
+            if progress:
+                progress(1, 3, "Deriving the key from your passphrase")
+            data_key = _unlock(slots, passphrase, recovery_key)
+            store = Store(engine, FieldCipher(data_key))
+            for i in range(len(data_key)):
+                data_key[i] = 0
+            service = cls(data_dir, store, lock, vault_id_of(slots["passphrase"]))
+            if progress:
+                progress(2, 3, "Decrypting your entries")
+            service._load()
+            if progress:
+                progress(3, 3, "Ready")
+        except BaseException:
+            lock.release()
+            raise
+        return service
+
+    def _load(self) -> None:
+        store = self._require_store()
+        self.damaged = []
+        try:
+            self._profile = VaultRepository(store).read_profile()
+        except DamagedRecordError as exc:
+            self._profile = Profile(name="(profile damaged)")
+            self.damaged.append(DamagedRecord("profile", "1", exc.user_message))
+        entries, bad = EntryRepository(store).load_all()
+        self.damaged.extend(bad)
+        self._entries = {e.id: e for e in entries}
+        self._texts = {e.id: e.searchable_text() for e in entries}
+        events, bad = CatalogueRepository(store).load_events()
+        self.damaged.extend(bad)
+        self._events = {e.id: e for e in events}
+        experiences, bad = CatalogueRepository(store).load_experiences()
+        self.damaged.extend(bad)
+        self._experiences = {e.id: e for e in experiences}
+        packs, bad = VaultRepository(store).load_framework_packs()
+        self.damaged.extend(bad)
+        self._imported_frameworks = {}
+        if not packs:
+            return
+        from portfolio_app.core.framework_packs import parse_framework_pack
+
+        for pack_id, raw in packs.items():
+            try:
+                framework = parse_framework_pack(raw, source_name=pack_id)
+            except PortfolioError as exc:
+                self.damaged.append(DamagedRecord("frameworks", pack_id, exc.user_message))
+                continue
+            self._imported_frameworks[framework.id] = framework
+
+    def close(self) -> None:
+        """Drop keys and decrypted data, release the lock. Safe to call twice."""
+        if self._store is not None:
+            self._store.cipher.forget_key()
+            self._store.engine.dispose()
+            self._store = None
+        self._entries.clear()
+        self._texts.clear()
+        self._events.clear()
+        self._experiences.clear()
+        self._imported_frameworks.clear()
+        self._profile = None
+        self._lock.release()
+
+    @property
+    def is_open(self) -> bool:
+        """False once closed or locked."""
+        return self._store is not None
+
+    def __enter__(self) -> PortfolioService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _require_store(self) -> Store:
+        if self._store is None:
+            raise PortfolioError("the portfolio is locked; unlock it first")
+        return self._store
+
+    # ---- passphrase and recovery -----------------------------------------------------------
+
+    def change_passphrase(
+        self, new_passphrase: str, *, kdf_params: KdfParams | None = None
+    ) -> None:
+        """Re-wrap the data key under a new passphrase; no entry is re-encrypted."""
+        check_new_passphrase(new_passphrase)
+        kdf_params = kdf_params or kdf.default_params()
+        store = self._require_store()
+        data_key = self._data_key_copy()
+        slot = make_passphrase_slot(data_key, new_passphrase, kdf_params, self.vault_id)
+        VaultRepository(store).write_key_slots([slot])
+
+    def new_recovery_key(self) -> str:
+        """Replace the recovery key (the old one stops working); returns the new one to show once."""
+        store = self._require_store()
+        recovery = new_recovery_key()
+        slot = make_recovery_slot(self._data_key_copy(), recovery, self.vault_id)
+        VaultRepository(store).write_key_slots([slot])
+        return recovery
+
+    def _data_key_copy(self) -> bytes:
+        # The AESGCM object does not expose its key; re-derive it from the slot we unlocked with
+        # would need the passphrase, so the cipher keeps a private copy for re-wrapping only.
+        store = self._require_store()
+        return store.cipher.data_key_for_rewrap()
+
+    # ---- profile ---------------------------------------------------------------------------
+
+    @property
+    def profile(self) -> Profile:
+        """The student's profile."""
+        self._require_store()
+        assert self._profile is not None
+        return self._profile
+
+    def update_profile(self, profile: Profile) -> None:
+        """Change the profile."""
+        profile.validate()
+        VaultRepository(self._require_store()).write_profile(profile)
+        self._profile = profile
+
+    # ---- entries ---------------------------------------------------------------------------
+
+    def entries(self) -> list[Entry]:
+        """All readable entries, newest first (by when they happened, else when written)."""
+        self._require_store()
+        return sorted(
+            self._entries.values(), key=lambda e: (e.occurred_on or e.created), reverse=True
+        )
+
+    def entry_count(self) -> int:
+        """How many readable entries there are."""
+        return len(self._entries)
+
+    def get_entry(self, entry_id: str) -> Entry:
+        """One entry by id (a unique prefix of at least 4 characters also works, for the CLI)."""
+        self._require_store()
+        entry = self._entries.get(EntryId(entry_id))
+        if entry is not None:
+            return entry
+        if len(entry_id) >= 4:
+            found = [e for i, e in self._entries.items() if i.startswith(entry_id)]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise NotFoundError(f"'{entry_id}' matches {len(found)} entries; give more of the id")
+        raise NotFoundError(f"there is no entry with id '{entry_id}'")
+
+    def add_entry(self, draft: EntryDraft) -> Entry:
+        """Create and save a new entry."""
+        now = datetime.now(UTC)
+        entry = Entry(
+            id=EntryId(new_id()),
+            kind=draft.kind,
+            title=draft.title.strip(),
+            sections=draft.sections or (Section(heading="Reflection", body="", key="body"),),
+            status=draft.status,
+            template_id=draft.template_id,
+            created=now,
+            updated=now,
+            occurred_on=draft.occurred_on,
+            plan_id=draft.plan_id,
+            event_ids=draft.event_ids,
+            experience_ids=draft.experience_ids,
+            professions=normalise_tags(draft.professions),
+            tags=normalise_tags(draft.tags),
+            competencies=draft.competencies,
+        )
+        self._check_entry(entry)
+        EntryRepository(self._require_store()).save(
+            entry, is_new=True, revision=RevisionAction("new")
+        )
+        self._remember(entry)
+        return entry
+
+    def save_entry(self, entry: Entry, *, autosave: bool = False) -> Entry:
+        """Save changes to an existing entry; returns it with its new ``updated`` time.
+
+        With ``autosave`` the newest revision is updated in place when it is recent, so the
+        history keeps one version per working session; otherwise a new revision is added.
+        """
+        old = self._entries.get(entry.id)
+        if old is None:
+            raise NotFoundError(f"there is no entry with id '{entry.id}'")
+        check_status_move(old.status, entry.status)
+        entry = entry.replace(
+            title=entry.title.strip(),
+            tags=normalise_tags(entry.tags),
+            professions=normalise_tags(entry.professions),
+            updated=datetime.now(UTC),
+            created=old.created,
+        )
+        self._check_entry(entry)
+        repo = EntryRepository(self._require_store())
+        action = RevisionAction("new")
+        if autosave:
+            latest = repo.latest_revision(entry.id)
+            if latest and entry.updated - latest[1] < REVISION_COALESCE:
+                action = RevisionAction("update", latest[0])
+        repo.save(entry, is_new=False, revision=action)
+        self._remember(entry)
+        return entry
+
+    def set_status(self, entry_id: str, status: EntryStatus) -> Entry:
+        """Move an entry along draft -> ready -> reviewed."""
+        entry = self.get_entry(entry_id)
+        return self.save_entry(entry.replace(status=status))
+
+    def delete_entry(self, entry_id: str) -> Entry:
+        """Delete an entry and return it (so the GUI can offer undo via :meth:`restore_entry`)."""
+        entry = self.get_entry(entry_id)
+        EntryRepository(self._require_store()).delete(entry.id)
+        self._entries.pop(entry.id, None)
+        self._texts.pop(entry.id, None)
+        for other in list(self._entries.values()):
+            if other.plan_id == entry.id:
+                self._entries[other.id] = other.replace(plan_id=None)
+        return entry
+
+    def restore_entry(self, entry: Entry) -> Entry:
+        """Put back a deleted entry with the same id (undo of delete)."""
+        if entry.id in self._entries:
+            raise ValidationError("that entry is already in the portfolio")
+        entry = entry.replace(
+            event_ids=tuple(e for e in entry.event_ids if e in self._events),
+            experience_ids=tuple(e for e in entry.experience_ids if e in self._experiences),
+            plan_id=entry.plan_id if entry.plan_id in self._entries else None,
+        )
+        EntryRepository(self._require_store()).save(
+            entry, is_new=True, revision=RevisionAction("new")
+        )
+        self._remember(entry)
+        return entry
+
+    def add_entries_bulk(self, entries: Sequence[Entry]) -> None:
+        """Insert many prepared entries in one transaction (demo portfolio, benchmarks)."""
+        for entry in entries:
+            self._check_entry(entry, known_entries={e.id for e in entries})
+        EntryRepository(self._require_store()).insert_many(list(entries))
+        for entry in entries:
+            self._remember(entry)
+
+    def _remember(self, entry: Entry) -> None:
+        self._entries[entry.id] = entry
+        self._texts[entry.id] = entry.searchable_text()
+
+    def _check_entry(self, entry: Entry, known_entries: set[EntryId] | None = None) -> None:
+        entry.validate()
+        for event_id in entry.event_ids:
+            if event_id not in self._events:
+                raise ValidationError(f"there is no event with id '{event_id}'")
+        for experience_id in entry.experience_ids:
+            if experience_id not in self._experiences:
+                raise ValidationError(f"there is no experience with id '{experience_id}'")
+        if entry.plan_id is not None:
+            plan = self._entries.get(entry.plan_id)
+            if plan is None and not (known_entries and entry.plan_id in known_entries):
+                raise ValidationError(f"there is no plan with id '{entry.plan_id}'")
+            if plan is not None and plan.kind is not EntryKind.PLAN:
+                raise ValidationError("a reflection can only answer a plan")
+        if not entry.competencies:
+            return
+        frameworks = {f.id: f for f in self.frameworks()}
+        for link in entry.competencies:
+            framework = frameworks.get(link.framework_id)
+            if framework is None:
+                raise ValidationError(
+                    f"unknown framework '{link.framework_id}'; see 'portfolio frameworks list'"
+                )
+            if framework.find(link.code) is None:
+                raise ValidationError(
+                    f"unknown competency code '{link.code}' in {framework.short_name}; "
+                    "see 'portfolio frameworks list'"
+                )
+
+    def search(self, query: str) -> list[Entry]:
+        """Entries matching what the student typed (see entry_filter.parse_query)."""
+        return self.filter(parse_query(query))
+
+    def filter(self, flt: EntryFilter) -> list[Entry]:
+        """Entries passing a filter, newest first."""
+        return filter_entries(
+            self.entries(), flt, texts=self._texts, event_kind_of=self._event_kind_of
+        )
+
+    def _event_kind_of(self, event_id: str) -> str | None:
+        event = self._events.get(EventId(event_id))
+        return event.kind.value if event else None
+
+    def all_tags(self) -> dict[str, int]:
+        """Every free tag with how many entries use it (one pass, no per-tag scans)."""
+        counts: dict[str, int] = {}
+        for entry in self._entries.values():
+            for tag in entry.tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: kv[0].casefold()))
+
+    def reflections_for_plan(self, plan_id: str) -> list[Entry]:
+        """Reflections written against a plan."""
+        return [e for e in self._entries.values() if e.plan_id == plan_id]
+
+    # ---- revisions -------------------------------------------------------------------------
+
+    def revisions(self, entry_id: str) -> list[Revision]:
+        """Earlier versions of an entry, newest first."""
+        entry = self.get_entry(entry_id)
+        revisions, damaged = EntryRepository(self._require_store()).revisions(entry.id)
+        self.damaged.extend(d for d in damaged if d not in self.damaged)
+        return revisions
+
+    def restore_revision(self, revision: Revision) -> Entry:
+        """Make an earlier version current again (the current one stays in history)."""
+        current = self.get_entry(revision.entry_id)
+        restored = revision.entry.replace(
+            id=current.id,
+            status=current.status,
+            event_ids=tuple(e for e in revision.entry.event_ids if e in self._events),
+            experience_ids=tuple(
+                e for e in revision.entry.experience_ids if e in self._experiences
+            ),
+            plan_id=revision.entry.plan_id if revision.entry.plan_id in self._entries else None,
+        )
+        return self.save_entry(restored)
+
+    # ---- events and experiences ------------------------------------------------------------
+
+    def events(self) -> list[Event]:
+        """All events, newest first."""
+        self._require_store()
+        return sorted(self._events.values(), key=lambda e: (e.on is None, e.on), reverse=True)
+
+    def get_event(self, event_id: str) -> Event:
+        """One event."""
+        event = self._events.get(EventId(event_id))
+        if event is None:
+            matches = [e for i, e in self._events.items() if len(event_id) >= 4 and i.startswith(event_id)]
+            if len(matches) == 1:
+                return matches[0]
+            raise NotFoundError(f"there is no event with id '{event_id}'")
+        return event
+
+    def add_event(
+        self,
+        kind: EventKind,
+        title: str,
+        *,
+        on: object = None,
+        place: str = "",
+        professions_present: Sequence[str] = (),
+        notes: str = "",
+        attended: bool = True,
+    ) -> Event:
+        """Record an IPL event."""
+        from datetime import date as date_type
+
+        event = Event(
+            id=EventId(new_id()),
+            kind=kind,
+            title=title.strip(),
+            on=on if isinstance(on, date_type) else None,
+            place=place.strip(),
+            professions_present=normalise_tags(list(professions_present)),
+            notes=notes,
+            attended=attended,
+        )
+        event.validate()
+        CatalogueRepository(self._require_store()).save_event(event, is_new=True)
+        self._events[event.id] = event
+        return event
+
+    def save_event(self, event: Event) -> Event:
+        """Change an event."""
+        if event.id not in self._events:
+            raise NotFoundError(f"there is no event with id '{event.id}'")
+        event.validate()
+        CatalogueRepository(self._require_store()).save_event(event, is_new=False)
+        self._events[event.id] = event
+        return event
+
+    def delete_event(self, event_id: str) -> Event:
+        """Delete an event; its entries stay, without the link."""
+        event = self.get_event(event_id)
+        CatalogueRepository(self._require_store()).delete_event(event.id)
+        del self._events[event.id]
+        for entry in list(self._entries.values()):
+            if event.id in entry.event_ids:
+                self._remember(
+                    entry.replace(event_ids=tuple(e for e in entry.event_ids if e != event.id))
+                )
+        return event
+
+    def experiences(self) -> list[Experience]:
+        """All experiences, newest first."""
+        self._require_store()
+        return sorted(
+            self._experiences.values(),
+            key=lambda e: (e.starts_on is None, e.starts_on),
+            reverse=True,
+        )
+
+    def get_experience(self, experience_id: str) -> Experience:
+        """One experience."""
+        experience = self._experiences.get(ExperienceId(experience_id))
+        if experience is None:
+            matches = [
+                e for i, e in self._experiences.items()
+                if len(experience_id) >= 4 and i.startswith(experience_id)
+            ]
+            if len(matches) == 1:
+                return matches[0]
+            raise NotFoundError(f"there is no experience with id '{experience_id}'")
+        return experience
+
+    def add_experience(
+        self,
+        kind: ExperienceKind,
+        title: str,
+        *,
+        setting: str = "",
+        supervisor: str = "",
+        starts_on: object = None,
+        ends_on: object = None,
+        notes: str = "",
+    ) -> Experience:
+        """Record a placement or other experience."""
+        from datetime import date as date_type
+
+        experience = Experience(
+            id=ExperienceId(new_id()),
+            kind=kind,
+            title=title.strip(),
+            setting=setting.strip(),
+            supervisor=supervisor.strip(),
+            starts_on=starts_on if isinstance(starts_on, date_type) else None,
+            ends_on=ends_on if isinstance(ends_on, date_type) else None,
+            notes=notes,
+        )
+        experience.validate()
+        CatalogueRepository(self._require_store()).save_experience(experience, is_new=True)
+        self._experiences[experience.id] = experience
+        return experience
+
+    def save_experience(self, experience: Experience) -> Experience:
+        """Change an experience."""
+        if experience.id not in self._experiences:
+            raise NotFoundError(f"there is no experience with id '{experience.id}'")
+        experience.validate()
+        CatalogueRepository(self._require_store()).save_experience(experience, is_new=False)
+        self._experiences[experience.id] = experience
+        return experience
+
+    def delete_experience(self, experience_id: str) -> Experience:
+        """Delete an experience; its entries stay, without the link."""
+        experience = self.get_experience(experience_id)
+        CatalogueRepository(self._require_store()).delete_experience(experience.id)
+        del self._experiences[experience.id]
+        for entry in list(self._entries.values()):
+            if experience.id in entry.experience_ids:
+                self._remember(
+                    entry.replace(
+                        experience_ids=tuple(x for x in entry.experience_ids if x != experience.id)
+                    )
+                )
+        return experience
+
+    # ---- frameworks ------------------------------------------------------------------------
+
+    def frameworks(self) -> list[Framework]:
+        """Built-in packs, then the ones the student imported."""
+        from portfolio_app.core.framework_packs import load_builtin_frameworks
+
+        builtin = load_builtin_frameworks()
+        ids = {f.id for f in builtin}
+        return [*builtin, *(f for f in self._imported_frameworks.values() if f.id not in ids)]
+
+    def get_framework(self, framework_id: str) -> Framework:
+        """One framework pack by id."""
+        for framework in self.frameworks():
+            if framework.id == framework_id:
+                return framework
+        raise NotFoundError(f"there is no framework '{framework_id}'; see 'portfolio frameworks list'")
+
+    def import_framework(self, data: bytes, *, source_name: str) -> Framework:
+        """Validate and store a framework pack (Mahara .matrix JSON shape)."""
+        from portfolio_app.core.framework_packs import framework_to_matrix_json, parse_framework_pack
+
+        framework = parse_framework_pack(data, source_name=source_name)
+        from portfolio_app.core.framework_packs import load_builtin_frameworks
+
+        if framework.id in {f.id for f in load_builtin_frameworks()}:
+            raise ValidationError(
+                f"'{framework.id}' is a built-in framework and cannot be replaced; "
+                "give the pack another id or name"
+            )
+        VaultRepository(self._require_store()).save_framework_pack(
+            framework.id, framework_to_matrix_json(framework)
+        )
+        self._imported_frameworks[framework.id] = framework
+        return framework
+
+    # ---- attachments -----------------------------------------------------------------------
+
+    def add_attachment(self, entry_id: str, path: Path) -> AttachmentInfo:
+        """Encrypt a file into the portfolio as evidence for an entry."""
+        entry = self.get_entry(entry_id)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ValidationError(f"cannot read {path}: {exc.strerror}") from exc
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return AttachmentRepository(self._require_store()).add(entry.id, path.name, media_type, data)
+
+    def attachments(self, entry_id: str | None = None) -> list[AttachmentInfo]:
+        """Attachments of one entry, or of all."""
+        entry = EntryId(self.get_entry(entry_id).id) if entry_id else None
+        return AttachmentRepository(self._require_store()).list_for(entry)
+
+    def read_attachment(self, attachment_id: str) -> bytes:
+        """Decrypt an attachment's bytes."""
+        return AttachmentRepository(self._require_store()).read(AttachmentId(attachment_id))
+
+    def delete_attachment(self, attachment_id: str) -> None:
+        """Remove an attachment."""
+        AttachmentRepository(self._require_store()).delete(AttachmentId(attachment_id))
+
+    # ---- settings kept inside the vault ----------------------------------------------------
+
+    def get_secret_setting(self, key: str) -> bytes | None:
+        """Read a value stored encrypted in the portfolio (identity, final reflection...)."""
+        return VaultRepository(self._require_store()).get_setting(key)
+
+    def set_secret_setting(self, key: str, value: bytes) -> None:
+        """Store a value encrypted in the portfolio."""
+        VaultRepository(self._require_store()).set_setting(key, value)
+
+    @property
+    def final_reflection(self) -> str:
+        """The student's closing overall reflection (Markdown)."""
+        raw = self.get_secret_setting("final_reflection")
+        return raw.decode("utf-8") if raw else ""
+
+    def set_final_reflection(self, text: str) -> None:
+        """Store the closing overall reflection."""
+        self.set_secret_setting("final_reflection", text.encode("utf-8"))
+
+    # ---- health ------------------------------------------------------------------------------
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own integrity check plus a decryption pass; empty when all is well."""
+        from sqlalchemy import text
+
+        problems: list[str] = []
+        with self._require_store().read() as conn:
+            rows = conn.execute(text("PRAGMA integrity_check")).all()
+        if [r[0] for r in rows] != ["ok"]:
+            problems.extend(str(r[0]) for r in rows)
+        problems.extend(f"{d.table} {d.row_id}: {d.reason}" for d in self.damaged)
+        return problems
+
+    def snapshot_json(self) -> dict[str, object]:
+        """Everything readable, as plain data (the base of portfolio.json and archives)."""
+        from portfolio_app.core.domain.serialisation import (
+            entry_to_dict,
+            event_to_dict,
+            experience_to_dict,
+            profile_to_dict,
+        )
+
+        return {
+            "format": "reflective-portfolio/1",
+            "profile": profile_to_dict(self.profile),
+            "events": [event_to_dict(e) for e in self.events()],
+            "experiences": [experience_to_dict(e) for e in self.experiences()],
+            "entries": [entry_to_dict(e) for e in self.entries()],
+            "final_reflection": self.final_reflection,
+        }
+
+
+def _unlock(
+    slots: dict[str, KeySlot], passphrase: str | None, recovery_key: str | None
+) -> bytearray:
+    if recovery_key is not None:
+        slot = slots.get("recovery")
+        if slot is None:
+            raise CorruptDatabaseError("this portfolio has no recovery key")
+        return unlock_recovery_slot(slot, recovery_key)
+    if passphrase is None:
+        raise ValidationError("a passphrase is needed to unlock the portfolio")
+    return unlock_passphrase_slot(slots["passphrase"], passphrase)
+
+
+def dumps(value: object) -> str:
+    """Pretty JSON for the CLI and exports."""
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str)

@@ -1,0 +1,12 @@
+"""The verbs of the ``portfolio`` command, one module per group of verbs.
+
+Each module listed in COMMAND_MODULES has ``register(subparsers) -> None``, which adds its
+parsers and sets ``handler`` (a callable ``(CliContext) -> int``) with ``set_defaults``.
+Modules are imported by name so a verb's heavy dependencies load only when it runs.
+"""
+
+from __future__ import annotations
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "portfolio_app.cli.commands.gui_cmd",
+)

@@ -1,0 +1,101 @@
+"""The ``portfolio`` command: the entry point for students, tutors and assessors in scripts."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from portfolio_app import __version__
+from portfolio_app.cli import exit_codes
+from portfolio_app.cli.commands import COMMAND_MODULES
+from portfolio_app.cli.context import CliContext
+from portfolio_app.core.domain.errors import PortfolioError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every verb registered."""
+    parser = argparse.ArgumentParser(
+        prog="portfolio",
+        description="Reflective Portfolio: an encrypted reflective portfolio for "
+        "interprofessional learning, exported as a signed PDF.",
+        epilog=exit_codes.HELP_TEXT
+        + "\nThe passphrase is read from --passphrase-file, else PORTFOLIO_PASSPHRASE, "
+        "else a prompt.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="the portfolio folder (default: $PORTFOLIO_DATA_DIR, else the user data folder)",
+    )
+    common.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="read the passphrase from the first line of FILE (for scripts)",
+    )
+    # The common options are accepted both before and after the verb.
+    parser.add_argument("--data-dir", dest="global_data_dir", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--passphrase-file", dest="global_passphrase_file", metavar="FILE", help=argparse.SUPPRESS
+    )
+    subparsers = parser.add_subparsers(dest="verb", metavar="VERB")
+    original_add = subparsers.add_parser
+
+    def add_parser(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        parents = list(kwargs.pop("parents", []))  # type: ignore[call-overload]
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        return original_add(name, parents=[common, *parents], **kwargs)  # type: ignore[arg-type]
+
+    subparsers.add_parser = add_parser  # type: ignore[method-assign]
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the command line in process; returns the exit code (tests call this directly)."""
+    parser = build_parser()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    args = _parse(parser, args_list)
+    if args.verb is None:
+        args = _parse(parser, ["gui", *args_list])
+    ctx = CliContext(args)
+    if stdout is not None:
+        ctx.out = stdout
+    if stderr is not None:
+        ctx.err = stderr
+    try:
+        return int(args.handler(ctx))
+    except PortfolioError as error:
+        ctx.warn(f"portfolio: {error.user_message}")
+        return exit_codes.code_for(error)
+    except KeyboardInterrupt:
+        ctx.warn("portfolio: interrupted; nothing half-written was kept")
+        return exit_codes.INTERRUPTED
+    except BrokenPipeError:
+        return exit_codes.OK
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    # Options given before the verb land on the top-level parser; merge them down.
+    args = parser.parse_args(argv)
+    if getattr(args, "data_dir", None) is None:
+        args.data_dir = args.global_data_dir
+    if getattr(args, "passphrase_file", None) is None:
+        args.passphrase_file = args.global_passphrase_file
+    return args
+
+
+def entry_point() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

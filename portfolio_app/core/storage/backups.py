@@ -40,3 +40,40 @@ def _rotate(backup_dir: Path) -> None:
 def list_backups(backup_dir: Path) -> list[Path]:
     """Automatic copies, newest last."""
     return sorted(backup_dir.glob("portfolio-*.db")) if backup_dir.exists() else []
+
+
+def serialize_database(db_path: Path) -> bytes:
+    """A consistent copy of the whole database as bytes (online backup into memory)."""
+    source = sqlite3.connect(str(db_path))
+    try:
+        memory = sqlite3.connect(":memory:")
+        try:
+            source.backup(memory)
+            data = bytearray(memory.serialize())
+        finally:
+            memory.close()
+    finally:
+        source.close()
+    # Bytes 18-19 of the header say "WAL"; a database image handed around as one file must
+    # say "rollback journal" or SQLite refuses to open it from memory. WAL is set again on open.
+    if len(data) >= 20:
+        data[18] = data[19] = 1
+    return bytes(data)
+
+
+def check_database_bytes(data: bytes) -> list[str]:
+    """Run SQLite's integrity check over database bytes; an empty list means healthy."""
+    memory = sqlite3.connect(":memory:")
+    try:
+        try:
+            memory.deserialize(data)
+            rows = memory.execute("PRAGMA integrity_check").fetchall()
+            tables = {r[0] for r in memory.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:
+            return [f"not a readable database ({exc})"]
+        problems = [str(r[0]) for r in rows if r[0] != "ok"]
+        if "key_slots" not in tables or "entries" not in tables:
+            problems.append("not a portfolio database")
+        return problems
+    finally:
+        memory.close()

@@ -1,4 +1,4 @@
-"""What every command handler gets: the parsed options, output streams and a way to open the portfolio.
+"""What every command handler gets: parsed options, output streams, a way to open the portfolio.
 
 The passphrase comes, in this order, from ``--passphrase-file``, from ``PORTFOLIO_PASSPHRASE``,
 or from an interactive prompt (never echoed). It is never accepted as a command-line argument:
@@ -62,7 +62,9 @@ class CliContext:
             try:
                 text = Path(file_arg).expanduser().read_text(encoding="utf-8")
             except OSError as exc:
-                raise ValidationError(f"cannot read the passphrase file {file_arg}: {exc.strerror}") from exc
+                raise ValidationError(
+                    f"cannot read the passphrase file {file_arg}: {exc.strerror}"
+                ) from exc
             return text.rstrip("\r\n")
         env = os.environ.get("PORTFOLIO_PASSPHRASE")
         if env is not None:

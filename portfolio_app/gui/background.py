@@ -68,7 +68,7 @@ def run_in_background(
     on_progress: ProgressFn | None = None,
     on_finished: Callable[[], None] | None = None,
 ) -> BackgroundTask:
-    """Start ``work`` on the pool; callbacks run on the GUI thread. Keep the returned task to cancel it."""
+    """Start ``work`` on the pool; callbacks run on the GUI thread. Keep the task to cancel it."""
     task = BackgroundTask(work)
     if on_success:
         task.signals.succeeded.connect(on_success)

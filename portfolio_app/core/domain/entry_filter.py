@@ -1,4 +1,4 @@
-"""Search and filtering over decrypted entries, in memory (nothing decrypted is ever indexed on disk).
+"""Search and filtering over decrypted entries, in memory (nothing decrypted is indexed on disk).
 
 A query is words that must all appear (case-insensitive), with a few prefixes students can type:
 ``#tag`` or ``tag:x``, ``kind:plan``, ``status:draft``, ``code:VE3``. The GUI's sidebar filters
@@ -35,9 +35,18 @@ class EntryFilter:
     def is_empty(self) -> bool:
         """True when nothing narrows the list."""
         return not (
-            self.words or self.kinds or self.statuses or self.tags or self.event_ids
-            or self.event_kinds or self.experience_ids or self.codes or self.professions
-            or self.date_from or self.date_to or self.extra
+            self.words
+            or self.kinds
+            or self.statuses
+            or self.tags
+            or self.event_ids
+            or self.event_kinds
+            or self.experience_ids
+            or self.codes
+            or self.professions
+            or self.date_from
+            or self.date_to
+            or self.extra
         )
 
 

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from portfolio_app.core.domain.errors import ValidationError
 
 MIN_LENGTH = 8
-_COMMON = ("password", "passw0rd", "123456", "qwerty", "letmein", "portfolio", "nursing", "medicine")
+_COMMON = (
+    "password",
+    "passw0rd",
+    "123456",
+    "qwerty",
+    "letmein",
+    "portfolio",
+    "nursing",
+    "medicine",
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +37,9 @@ class Strength:
 def estimate(passphrase: str) -> Strength:
     """Rough strength of a passphrase."""
     if not passphrase:
-        return Strength(0, "empty", f"Use at least {MIN_LENGTH} characters; four random words work well.")
+        return Strength(
+            0, "empty", f"Use at least {MIN_LENGTH} characters; four random words work well."
+        )
     pool = 0
     if any(c.islower() for c in passphrase):
         pool += 26

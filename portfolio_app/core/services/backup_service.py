@@ -43,7 +43,7 @@ def atomic_write(path: Path, chunks: list[bytes] | tuple[bytes, ...]) -> None:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        tmp.replace(path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -60,12 +60,13 @@ def create_backup(service: PortfolioService, target: Path) -> Path:
     database = serialize_database(db_path)
     from portfolio_app.core.storage.store import Store
 
-    store = service._require_store()  # noqa: SLF001 - the service owns the store it lends here
+    store = service._require_store()
     assert isinstance(store, Store)
     slots = list(read_key_slots(store.engine).values())
     data_key = store.cipher.data_key_for_rewrap()
     if target.suffix != BACKUP_SUFFIX:
         target = target.with_name(target.name + BACKUP_SUFFIX)
+    target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, list(write_backup(data_key, slots, service.vault_id, database)))
     return target
 

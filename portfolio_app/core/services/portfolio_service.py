@@ -61,10 +61,10 @@ from portfolio_app.core.storage.database import (
 )
 from portfolio_app.core.storage.entry_repository import EntryRepository, RevisionAction
 from portfolio_app.core.storage.lock_file import PortfolioLock
-from portfolio_app.core.storage.store import Store
+from portfolio_app.core.storage.store import Store, sqlite_integrity_problems
 from portfolio_app.core.storage.vault_repository import VaultRepository, read_key_slots
-from portfolio_app.core.vault.field_cipher import FieldCipher
 from portfolio_app.core.vault import kdf
+from portfolio_app.core.vault.field_cipher import FieldCipher
 from portfolio_app.core.vault.kdf import KdfParams
 from portfolio_app.core.vault.key_slots import (
     KeySlot,
@@ -290,7 +290,7 @@ class PortfolioService:
         VaultRepository(store).write_key_slots([slot])
 
     def new_recovery_key(self) -> str:
-        """Replace the recovery key (the old one stops working); returns the new one to show once."""
+        """Replace the recovery key (the old one stops working); returns the new one, shown once."""
         store = self._require_store()
         recovery = new_recovery_key()
         slot = make_recovery_slot(self._data_key_copy(), recovery, self.vault_id)
@@ -324,7 +324,7 @@ class PortfolioService:
         """All readable entries, newest first (by when they happened, else when written)."""
         self._require_store()
         return sorted(
-            self._entries.values(), key=lambda e: (e.occurred_on or e.created), reverse=True
+            self._entries.values(), key=lambda e: e.occurred_on or e.created, reverse=True
         )
 
     def entry_count(self) -> int:
@@ -342,7 +342,9 @@ class PortfolioService:
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
-                raise NotFoundError(f"'{entry_id}' matches {len(found)} entries; give more of the id")
+                raise NotFoundError(
+                    f"'{entry_id}' matches {len(found)} entries; give more of the id"
+                )
         raise NotFoundError(f"there is no entry with id '{entry_id}'")
 
     def add_entry(self, draft: EntryDraft) -> Entry:
@@ -532,7 +534,9 @@ class PortfolioService:
         """One event."""
         event = self._events.get(EventId(event_id))
         if event is None:
-            matches = [e for i, e in self._events.items() if len(event_id) >= 4 and i.startswith(event_id)]
+            matches = [
+                e for i, e in self._events.items() if len(event_id) >= 4 and i.startswith(event_id)
+            ]
             if len(matches) == 1:
                 return matches[0]
             raise NotFoundError(f"there is no event with id '{event_id}'")
@@ -602,7 +606,8 @@ class PortfolioService:
         experience = self._experiences.get(ExperienceId(experience_id))
         if experience is None:
             matches = [
-                e for i, e in self._experiences.items()
+                e
+                for i, e in self._experiences.items()
                 if len(experience_id) >= 4 and i.startswith(experience_id)
             ]
             if len(matches) == 1:
@@ -677,11 +682,16 @@ class PortfolioService:
         for framework in self.frameworks():
             if framework.id == framework_id:
                 return framework
-        raise NotFoundError(f"there is no framework '{framework_id}'; see 'portfolio frameworks list'")
+        raise NotFoundError(
+            f"there is no framework '{framework_id}'; see 'portfolio frameworks list'"
+        )
 
     def import_framework(self, data: bytes, *, source_name: str) -> Framework:
         """Validate and store a framework pack (Mahara .matrix JSON shape)."""
-        from portfolio_app.core.framework_packs import framework_to_matrix_json, parse_framework_pack
+        from portfolio_app.core.framework_packs import (
+            framework_to_matrix_json,
+            parse_framework_pack,
+        )
 
         framework = parse_framework_pack(data, source_name=source_name)
         from portfolio_app.core.framework_packs import load_builtin_frameworks
@@ -707,7 +717,9 @@ class PortfolioService:
         except OSError as exc:
             raise ValidationError(f"cannot read {path}: {exc.strerror}") from exc
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return AttachmentRepository(self._require_store()).add(entry.id, path.name, media_type, data)
+        return AttachmentRepository(self._require_store()).add(
+            entry.id, path.name, media_type, data
+        )
 
     def attachments(self, entry_id: str | None = None) -> list[AttachmentInfo]:
         """Attachments of one entry, or of all."""
@@ -746,13 +758,7 @@ class PortfolioService:
 
     def integrity_check(self) -> list[str]:
         """SQLite's own integrity check plus a decryption pass; empty when all is well."""
-        from sqlalchemy import text
-
-        problems: list[str] = []
-        with self._require_store().read() as conn:
-            rows = conn.execute(text("PRAGMA integrity_check")).all()
-        if [r[0] for r in rows] != ["ok"]:
-            problems.extend(str(r[0]) for r in rows)
+        problems = sqlite_integrity_problems(self._require_store().engine)
         problems.extend(f"{d.table} {d.row_id}: {d.reason}" for d in self.damaged)
         return problems
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select
 from portfolio_app.core.domain.errors import DamagedRecordError, NotFoundError
 from portfolio_app.core.domain.ids import AttachmentId, EntryId, new_id
 from portfolio_app.core.domain.records import AttachmentInfo
-from portfolio_app.core.storage.records import AttachmentRecord
+from portfolio_app.core.storage.records import AttachmentRecord, table_of
 from portfolio_app.core.storage.store import Store, from_db, to_db
 
 TABLE = "attachments"
@@ -31,14 +31,16 @@ class AttachmentRepository:
         added = datetime.now(UTC)
         with self._store.write() as conn:
             conn.execute(
-                insert(AttachmentRecord.__table__),
+                insert(table_of(AttachmentRecord)),
                 [
                     {
                         "id": aid,
                         "entry_id": entry_id,
                         "added": to_db(added),
                         "size": len(data),
-                        "filename": c.encrypt_text(filename, table=TABLE, row_id=aid, field="filename"),
+                        "filename": c.encrypt_text(
+                            filename, table=TABLE, row_id=aid, field="filename"
+                        ),
                         "media_type": c.encrypt_text(
                             media_type, table=TABLE, row_id=aid, field="media_type"
                         ),
@@ -50,7 +52,7 @@ class AttachmentRepository:
 
     def list_for(self, entry_id: EntryId | None = None) -> list[AttachmentInfo]:
         """Attachments of one entry (or all), without their bytes."""
-        t = AttachmentRecord.__table__
+        t = table_of(AttachmentRecord)
         query = select(t.c.id, t.c.entry_id, t.c.added, t.c.size, t.c.filename, t.c.media_type)
         if entry_id is not None:
             query = query.where(t.c.entry_id == entry_id)
@@ -73,7 +75,7 @@ class AttachmentRepository:
 
     def read(self, attachment_id: AttachmentId) -> bytes:
         """Decrypt one file's bytes."""
-        t = AttachmentRecord.__table__
+        t = table_of(AttachmentRecord)
         with self._store.read() as conn:
             row = conn.execute(select(t.c.data).where(t.c.id == attachment_id)).first()
         if row is None:
@@ -82,6 +84,6 @@ class AttachmentRepository:
 
     def delete(self, attachment_id: AttachmentId) -> None:
         """Remove one file."""
-        t = AttachmentRecord.__table__
+        t = table_of(AttachmentRecord)
         with self._store.write() as conn:
             conn.execute(delete(t).where(t.c.id == attachment_id))

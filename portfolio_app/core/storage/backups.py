@@ -68,7 +68,9 @@ def check_database_bytes(data: bytes) -> list[str]:
         try:
             memory.deserialize(data)
             rows = memory.execute("PRAGMA integrity_check").fetchall()
-            tables = {r[0] for r in memory.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0] for r in memory.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
         except sqlite3.DatabaseError as exc:
             return [f"not a readable database ({exc})"]
         problems = [str(r[0]) for r in rows if r[0] != "ok"]

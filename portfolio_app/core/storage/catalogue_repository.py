@@ -12,7 +12,7 @@ from portfolio_app.core.domain.errors import DamagedRecordError
 from portfolio_app.core.domain.events import Event, Experience
 from portfolio_app.core.domain.ids import EventId, ExperienceId
 from portfolio_app.core.domain.records import DamagedRecord
-from portfolio_app.core.storage.records import EventRecord, ExperienceRecord
+from portfolio_app.core.storage.records import EventRecord, ExperienceRecord, table_of
 from portfolio_app.core.storage.store import Store, to_db
 
 EVENTS = "events"
@@ -43,7 +43,7 @@ class CatalogueRepository:
 
     def save_event(self, event: Event, *, is_new: bool) -> None:
         """Insert or update one event."""
-        table = EventRecord.__table__
+        table = table_of(EventRecord)
         values = self._event_values(event)
         with self._store.write() as conn:
             if is_new:
@@ -54,7 +54,7 @@ class CatalogueRepository:
 
     def delete_event(self, event_id: EventId) -> None:
         """Delete an event; entries lose the link, not their text."""
-        table = EventRecord.__table__
+        table = table_of(EventRecord)
         with self._store.write() as conn:
             conn.execute(delete(table).where(table.c.id == event_id))
 
@@ -62,7 +62,7 @@ class CatalogueRepository:
         """All events that decrypt, and notices for those that do not."""
         c = self._store.cipher
         with self._store.read() as conn:
-            rows = conn.execute(select(EventRecord.__table__)).all()
+            rows = conn.execute(select(table_of(EventRecord))).all()
         events: list[Event] = []
         damaged: list[DamagedRecord] = []
         for row in rows:
@@ -109,7 +109,7 @@ class CatalogueRepository:
 
     def save_experience(self, experience: Experience, *, is_new: bool) -> None:
         """Insert or update one experience."""
-        table = ExperienceRecord.__table__
+        table = table_of(ExperienceRecord)
         values = self._experience_values(experience)
         with self._store.write() as conn:
             if is_new:
@@ -120,7 +120,7 @@ class CatalogueRepository:
 
     def delete_experience(self, experience_id: ExperienceId) -> None:
         """Delete an experience; entries lose the link, not their text."""
-        table = ExperienceRecord.__table__
+        table = table_of(ExperienceRecord)
         with self._store.write() as conn:
             conn.execute(delete(table).where(table.c.id == experience_id))
 
@@ -128,7 +128,7 @@ class CatalogueRepository:
         """All experiences that decrypt, and notices for those that do not."""
         c = self._store.cipher
         with self._store.read() as conn:
-            rows = conn.execute(select(ExperienceRecord.__table__)).all()
+            rows = conn.execute(select(table_of(ExperienceRecord))).all()
         result: list[Experience] = []
         damaged: list[DamagedRecord] = []
         for row in rows:

@@ -71,9 +71,7 @@ def schema_version(db_path: Path) -> str | None:
             if row is None:
                 tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 if tables and tables[0]:
-                    raise CorruptDatabaseError(
-                        f"{db_path} is an SQLite file but not a portfolio"
-                    )
+                    raise CorruptDatabaseError(f"{db_path} is an SQLite file but not a portfolio")
                 return None
             version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             return str(version[0]) if version else None
@@ -97,7 +95,9 @@ def upgrade_schema(engine: Engine, db_path: Path, *, backup_dir: Path) -> str | 
         )
     backup_path: str | None = None
     if current is not None:
-        backup_path = str(backup_database(db_path, backup_dir, reason=f"before-schema-{SCHEMA_HEAD}"))
+        backup_path = str(
+            backup_database(db_path, backup_dir, reason=f"before-schema-{SCHEMA_HEAD}")
+        )
     _run_alembic(engine, SCHEMA_HEAD)
     return backup_path
 

@@ -1,4 +1,4 @@
-"""Entries, their links and their revisions: encrypted on the way in, domain objects on the way out."""
+"""Entries, their links and their revisions: encrypted going in, domain objects coming out."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from portfolio_app.core.storage.records import (
     EntryExperienceRecord,
     EntryRecord,
     RevisionRecord,
+    table_of,
 )
 from portfolio_app.core.storage.store import Store, from_db, to_db
 
@@ -45,13 +46,13 @@ class EntryRepository:
 
         Column selects rather than ORM objects: this runs on unlock over 10,000 entries.
         """
-        table = EntryRecord.__table__
+        table = table_of(EntryRecord)
         with self._store.read() as conn:
             rows = conn.execute(select(table)).all()
-            events = _links(conn, EntryEventRecord.__table__, "event_id")
-            experiences = _links(conn, EntryExperienceRecord.__table__, "experience_id")
+            events = _links(conn, table_of(EntryEventRecord), "event_id")
+            experiences = _links(conn, table_of(EntryExperienceRecord), "experience_id")
             competencies: dict[str, list[CompetencyLink]] = defaultdict(list)
-            for row in conn.execute(select(EntryCompetencyRecord.__table__)).all():
+            for row in conn.execute(select(table_of(EntryCompetencyRecord))).all():
                 competencies[row.entry_id].append(
                     CompetencyLink(row.framework_id, row.code, row.self_rating)
                 )
@@ -79,7 +80,9 @@ class EntryRepository:
     ) -> Entry:
         cipher = self._store.cipher
         rid = row["id"]
-        sections_raw = cipher.decrypt_json(row["sections"], table=TABLE, row_id=rid, field="sections")
+        sections_raw = cipher.decrypt_json(
+            row["sections"], table=TABLE, row_id=rid, field="sections"
+        )
         tags = cipher.decrypt_json(row["tags"], table=TABLE, row_id=rid, field="tags")
         professions = cipher.decrypt_json(
             row["professions"], table=TABLE, row_id=rid, field="professions"
@@ -136,7 +139,7 @@ class EntryRepository:
     def save(self, entry: Entry, *, is_new: bool, revision: RevisionAction) -> None:
         """Insert or update an entry with its links and (maybe) a revision, in one transaction."""
         values = self._encode(entry)
-        table = EntryRecord.__table__
+        table = table_of(EntryRecord)
         with self._store.write() as conn:
             if is_new:
                 conn.execute(insert(table), [values])
@@ -150,7 +153,7 @@ class EntryRepository:
 
     def insert_many(self, entries: list[Entry]) -> None:
         """Bulk insert (demo and benchmarks): one transaction, executemany."""
-        table = EntryRecord.__table__
+        table = table_of(EntryRecord)
         with self._store.write() as conn:
             conn.execute(insert(table), [self._encode(e) for e in entries])
             for entry in entries:
@@ -160,7 +163,7 @@ class EntryRepository:
 
     def delete(self, entry_id: EntryId) -> None:
         """Delete an entry; links, revisions and attachments go with it (ON DELETE CASCADE)."""
-        table = EntryRecord.__table__
+        table = table_of(EntryRecord)
         with self._store.write() as conn:
             conn.execute(delete(table).where(table.c.id == entry_id))
 
@@ -174,7 +177,7 @@ class EntryRepository:
     def _insert_revision(self, conn: Connection, entry: Entry) -> None:
         rid = new_id()
         conn.execute(
-            insert(RevisionRecord.__table__),
+            insert(table_of(RevisionRecord)),
             [
                 {
                     "id": rid,
@@ -186,7 +189,7 @@ class EntryRepository:
         )
 
     def _update_revision(self, conn: Connection, revision_id: str, entry: Entry) -> None:
-        table = RevisionRecord.__table__
+        table = table_of(RevisionRecord)
         conn.execute(
             update(table)
             .where(table.c.id == revision_id)
@@ -195,7 +198,7 @@ class EntryRepository:
 
     def latest_revision(self, entry_id: EntryId) -> tuple[RevisionId, datetime] | None:
         """Id and time of the newest revision of an entry."""
-        table = RevisionRecord.__table__
+        table = table_of(RevisionRecord)
         with self._store.read() as conn:
             row = conn.execute(
                 select(table.c.id, table.c.saved)
@@ -207,7 +210,7 @@ class EntryRepository:
 
     def revisions(self, entry_id: EntryId) -> tuple[list[Revision], list[DamagedRecord]]:
         """All revisions of an entry, newest first."""
-        table = RevisionRecord.__table__
+        table = table_of(RevisionRecord)
         with self._store.read() as conn:
             rows = conn.execute(
                 select(table).where(table.c.entry_id == entry_id).order_by(table.c.saved.desc())
@@ -222,7 +225,9 @@ class EntryRepository:
                 if not isinstance(data, dict):
                     raise DamagedRecordError(f"revision {row.id} is unreadable")
                 result.append(
-                    Revision(RevisionId(row.id), entry_id, from_db(row.saved), entry_from_dict(data))
+                    Revision(
+                        RevisionId(row.id), entry_id, from_db(row.saved), entry_from_dict(data)
+                    )
                 )
             except DamagedRecordError as exc:
                 damaged.append(DamagedRecord(REVISIONS, row.id, exc.user_message))
@@ -246,7 +251,7 @@ def _links(conn: Connection, table: Any, column: str) -> dict[str, list[str]]:
 
 def _replace_links(conn: Connection, entry: Entry) -> None:
     for record in (EntryEventRecord, EntryExperienceRecord, EntryCompetencyRecord):
-        table = record.__table__
+        table = table_of(record)
         conn.execute(delete(table).where(table.c.entry_id == entry.id))
     _insert_links(conn, entry)
 
@@ -254,17 +259,17 @@ def _replace_links(conn: Connection, entry: Entry) -> None:
 def _insert_links(conn: Connection, entry: Entry) -> None:
     if entry.event_ids:
         conn.execute(
-            insert(EntryEventRecord.__table__),
+            insert(table_of(EntryEventRecord)),
             [{"entry_id": entry.id, "event_id": e} for e in entry.event_ids],
         )
     if entry.experience_ids:
         conn.execute(
-            insert(EntryExperienceRecord.__table__),
+            insert(table_of(EntryExperienceRecord)),
             [{"entry_id": entry.id, "experience_id": e} for e in entry.experience_ids],
         )
     if entry.competencies:
         conn.execute(
-            insert(EntryCompetencyRecord.__table__),
+            insert(table_of(EntryCompetencyRecord)),
             [
                 {
                     "entry_id": entry.id,

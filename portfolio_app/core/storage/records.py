@@ -8,6 +8,7 @@ keys, kinds, statuses, timestamps and public framework codes. SECURITY.md lists 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -179,3 +181,8 @@ class SettingRecord(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def table_of(record: type[Base]) -> Table:
+    """The Core table of a record class, typed as a Table for insert/update/delete."""
+    return cast("Table", record.__table__)

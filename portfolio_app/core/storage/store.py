@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from portfolio_app.core.domain.errors import CorruptDatabaseError, StorageFullError
@@ -72,3 +72,10 @@ def to_db(value: datetime) -> datetime:
 def from_db(value: datetime) -> datetime:
     """Stored naive UTC back to aware UTC."""
     return value.replace(tzinfo=UTC)
+
+
+def sqlite_integrity_problems(engine: Engine) -> list[str]:
+    """SQLite's own integrity check; an empty list means the file is healthy."""
+    with translated_errors(), engine.connect() as conn:
+        rows = conn.execute(text("PRAGMA integrity_check")).all()
+    return [] if [r[0] for r in rows] == ["ok"] else [str(r[0]) for r in rows]

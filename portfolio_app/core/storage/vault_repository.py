@@ -16,6 +16,7 @@ from portfolio_app.core.storage.records import (
     KeySlotRecord,
     ProfileRecord,
     SettingRecord,
+    table_of,
 )
 from portfolio_app.core.storage.store import Store, to_db, translated_errors
 from portfolio_app.core.vault.key_slots import KeySlot
@@ -23,7 +24,7 @@ from portfolio_app.core.vault.key_slots import KeySlot
 
 def read_key_slots(engine: Engine) -> dict[str, KeySlot]:
     """The stored key slots (before unlock: no cipher needed)."""
-    table = KeySlotRecord.__table__
+    table = table_of(KeySlotRecord)
     with translated_errors(), engine.connect() as conn:
         rows = conn.execute(select(table)).all()
     slots: dict[str, KeySlot] = {}
@@ -47,7 +48,7 @@ class VaultRepository:
 
     def write_key_slots(self, slots: list[KeySlot]) -> None:
         """Replace the given slots atomically (passphrase change, recovery reset)."""
-        table = KeySlotRecord.__table__
+        table = table_of(KeySlotRecord)
         with self._store.write() as conn:
             for slot in slots:
                 conn.execute(delete(table).where(table.c.kind == slot.kind))
@@ -65,7 +66,7 @@ class VaultRepository:
 
     def write_profile(self, profile: Profile) -> None:
         """Store the profile (one encrypted JSON blob)."""
-        table = ProfileRecord.__table__
+        table = table_of(ProfileRecord)
         blob = self._store.cipher.encrypt_json(
             profile_to_dict(profile), table="profile", row_id="1", field="data"
         )
@@ -75,7 +76,7 @@ class VaultRepository:
 
     def read_profile(self) -> Profile:
         """The profile; a damaged one raises DamagedRecordError."""
-        table = ProfileRecord.__table__
+        table = table_of(ProfileRecord)
         with self._store.read() as conn:
             row = conn.execute(select(table.c.data).where(table.c.id == 1)).first()
         if row is None:
@@ -87,8 +88,10 @@ class VaultRepository:
 
     def save_framework_pack(self, framework_id: str, pack: bytes) -> None:
         """Store an imported framework pack (replacing one with the same id)."""
-        table = FrameworkRecord.__table__
-        blob = self._store.cipher.encrypt(pack, table="frameworks", row_id=framework_id, field="pack")
+        table = table_of(FrameworkRecord)
+        blob = self._store.cipher.encrypt(
+            pack, table="frameworks", row_id=framework_id, field="pack"
+        )
         with self._store.write() as conn:
             conn.execute(delete(table).where(table.c.id == framework_id))
             conn.execute(
@@ -98,13 +101,13 @@ class VaultRepository:
 
     def delete_framework_pack(self, framework_id: str) -> None:
         """Remove an imported pack."""
-        table = FrameworkRecord.__table__
+        table = table_of(FrameworkRecord)
         with self._store.write() as conn:
             conn.execute(delete(table).where(table.c.id == framework_id))
 
     def load_framework_packs(self) -> tuple[dict[str, bytes], list[DamagedRecord]]:
         """Imported packs as raw bytes, by id."""
-        table = FrameworkRecord.__table__
+        table = table_of(FrameworkRecord)
         with self._store.read() as conn:
             rows = conn.execute(select(table)).all()
         packs: dict[str, bytes] = {}
@@ -120,7 +123,7 @@ class VaultRepository:
 
     def set_setting(self, key: str, value: bytes) -> None:
         """Store an encrypted setting."""
-        table = SettingRecord.__table__
+        table = table_of(SettingRecord)
         blob = self._store.cipher.encrypt(value, table="settings", row_id=key, field="value")
         with self._store.write() as conn:
             conn.execute(delete(table).where(table.c.key == key))
@@ -128,7 +131,7 @@ class VaultRepository:
 
     def get_setting(self, key: str) -> bytes | None:
         """Read an encrypted setting, or None."""
-        table = SettingRecord.__table__
+        table = table_of(SettingRecord)
         with self._store.read() as conn:
             row = conn.execute(select(table.c.value).where(table.c.key == key)).first()
         if row is None:

@@ -48,7 +48,9 @@ class BackupHeader:
 
 
 def _payload_key(data_key: bytes, salt: bytes) -> AESGCM:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"rp-backup-v1").derive(data_key)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"rp-backup-v1").derive(
+        data_key
+    )
     return AESGCM(key)
 
 
@@ -56,7 +58,9 @@ def _chunk_ad(header_hash: bytes, index: int, last: bool) -> bytes:
     return header_hash + struct.pack(">Q?", index, last)
 
 
-def write_backup(data_key: bytes, slots: list[KeySlot], vault_id: str, database: bytes) -> Iterator[bytes]:
+def write_backup(
+    data_key: bytes, slots: list[KeySlot], vault_id: str, database: bytes
+) -> Iterator[bytes]:
     """Yield the backup file's bytes piece by piece."""
     salt = os.urandom(16)
     header = json.dumps(
@@ -111,7 +115,11 @@ def read_header(data: bytes) -> tuple[BackupHeader, int]:
             for s in fields["slots"]
         }
         header = BackupHeader(
-            str(fields["vault"]), str(fields["created"]), slots, base64.b64decode(fields["salt"]), raw
+            str(fields["vault"]),
+            str(fields["created"]),
+            slots,
+            base64.b64decode(fields["salt"]),
+            raw,
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise BackupFileError("the backup file's header is damaged") from exc

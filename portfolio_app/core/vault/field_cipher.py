@@ -98,4 +98,6 @@ class FieldCipher:
         try:
             return json.loads(raw)
         except ValueError as exc:  # authentic but unreadable: a bug, not tampering
-            raise DamagedRecordError(f"{table} record {row_id}: field '{field}' is unreadable") from exc
+            raise DamagedRecordError(
+                f"{table} record {row_id}: field '{field}' is unreadable"
+            ) from exc

@@ -50,7 +50,9 @@ class KdfParams:
         try:
             params = cls(int(data["m"]), int(data["t"]), int(data["p"]))
         except (KeyError, TypeError, ValueError) as exc:
-            raise VaultHeaderError("the vault header is damaged (bad key-derivation settings)") from exc
+            raise VaultHeaderError(
+                "the vault header is damaged (bad key-derivation settings)"
+            ) from exc
         params.check()
         return params
 

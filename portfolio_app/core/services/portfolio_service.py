@@ -116,6 +116,7 @@ class PortfolioService:
         self._lock = lock
         self.vault_id = vault_id
         self._entries: dict[EntryId, Entry] = {}
+        self._sorted: list[Entry] | None = None  # newest first; rebuilt after any change
         self._texts: dict[str, str] = {}
         self._events: dict[EventId, Event] = {}
         self._experiences: dict[ExperienceId, Experience] = {}
@@ -224,6 +225,7 @@ class PortfolioService:
         entries, bad = EntryRepository(store).load_all()
         self.damaged.extend(bad)
         self._entries = {e.id: e for e in entries}
+        self._sorted = None
         self._texts = {e.id: e.searchable_text() for e in entries}
         events, bad = CatalogueRepository(store).load_events()
         self.damaged.extend(bad)
@@ -253,6 +255,7 @@ class PortfolioService:
             self._store.engine.dispose()
             self._store = None
         self._entries.clear()
+        self._sorted = None
         self._texts.clear()
         self._events.clear()
         self._experiences.clear()
@@ -413,9 +416,10 @@ class PortfolioService:
         EntryRepository(self._require_store()).delete(entry.id)
         self._entries.pop(entry.id, None)
         self._texts.pop(entry.id, None)
+        self._sorted = None
         for other in list(self._entries.values()):
             if other.plan_id == entry.id:
-                self._entries[other.id] = other.replace(plan_id=None)
+                self._remember(other.replace(plan_id=None))
         return entry
 
     def restore_entry(self, entry: Entry) -> Entry:
@@ -442,6 +446,7 @@ class PortfolioService:
             self._remember(entry)
 
     def _remember(self, entry: Entry) -> None:
+        self._sorted = None
         self._entries[entry.id] = entry
         self._texts[entry.id] = entry.searchable_text()
 

@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import make_entries  # noqa: E402
+from corpus import make_entries
 
-from portfolio_app.core.domain.entries import Section  # noqa: E402
-from portfolio_app.core.domain.profile import Profile  # noqa: E402
-from portfolio_app.core.services.portfolio_service import PortfolioService  # noqa: E402
-from portfolio_app.core.storage.database import make_engine  # noqa: E402
-from portfolio_app.core.storage.vault_repository import read_key_slots  # noqa: E402
-from portfolio_app.core.vault.key_slots import unlock_passphrase_slot  # noqa: E402
+from portfolio_app.core.domain.entries import Section
+from portfolio_app.core.domain.profile import Profile
+from portfolio_app.core.services.portfolio_service import PortfolioService
+from portfolio_app.core.storage.database import make_engine
+from portfolio_app.core.storage.vault_repository import read_key_slots
+from portfolio_app.core.vault.key_slots import unlock_passphrase_slot
 
 PASS = "benchmark passphrase"
 QUERIES = (

@@ -17,14 +17,66 @@ from portfolio_app.core.domain.entries import (
 )
 from portfolio_app.core.domain.ids import EntryId, new_id
 
-WORDS = (
-    "handover team pharmacist nurse physiotherapist doctor social worker patient family "
-    "medication review discharge communication roles responsibilities listened learned "
-    "noticed felt uncertain confident escalation SBAR readback simulation placement ward "
-    "community clinic respect values shared goals conflict resolved feedback supervisor "
-    "reflection practice safety dignity consent capacity mobility falls risk assessment "
-    "compassion empathy collaboration leadership decision plan goals next time differently"
-).split()
+WORDS = [
+    "handover",
+    "team",
+    "pharmacist",
+    "nurse",
+    "physiotherapist",
+    "doctor",
+    "social",
+    "worker",
+    "patient",
+    "family",
+    "medication",
+    "review",
+    "discharge",
+    "communication",
+    "roles",
+    "responsibilities",
+    "listened",
+    "learned",
+    "noticed",
+    "felt",
+    "uncertain",
+    "confident",
+    "escalation",
+    "SBAR",
+    "readback",
+    "simulation",
+    "placement",
+    "ward",
+    "community",
+    "clinic",
+    "respect",
+    "values",
+    "shared",
+    "goals",
+    "conflict",
+    "resolved",
+    "feedback",
+    "supervisor",
+    "reflection",
+    "practice",
+    "safety",
+    "dignity",
+    "consent",
+    "capacity",
+    "mobility",
+    "falls",
+    "risk",
+    "assessment",
+    "compassion",
+    "empathy",
+    "collaboration",
+    "leadership",
+    "decision",
+    "plan",
+    "goals",
+    "next",
+    "time",
+    "differently",
+]
 TAGS = (
     "teamwork",
     "handover",
@@ -43,6 +95,8 @@ TAGS = (
 )
 CODES = ("VE1", "VE3", "VE4", "VE5", "VE7", "RR1", "RR2", "RR4", "C1", "C", "TT")
 HEADINGS = ("What?", "So what?", "Now what?")
+PROFESSIONS = ("Nursing", "Pharmacy", "Medicine", "Physiotherapy")
+KINDS = (EntryKind.REFLECTION, EntryKind.REFLECTION, EntryKind.PLAN, EntryKind.NOTE)
 
 
 def make_entries(count: int, *, seed: int = 20261122, with_codes: bool = True) -> list[Entry]:

@@ -9,4 +9,5 @@ from __future__ import annotations
 
 COMMAND_MODULES: tuple[str, ...] = (
     "portfolio_app.cli.commands.gui_cmd",
+    "portfolio_app.cli.commands.backup_cmd",
 )

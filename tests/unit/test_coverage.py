@@ -1,0 +1,149 @@
+"""Coverage maths: competencies evidenced by entries, gaps, and the chart counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from portfolio_app.core.domain.catalogue import EventKind
+from portfolio_app.core.domain.coverage import (
+    coverage,
+    entries_by_event_kind,
+    entries_per_month,
+    summarise,
+    unlisted_links,
+)
+from portfolio_app.core.domain.entries import CompetencyLink, Entry, EntryKind, Section
+from portfolio_app.core.domain.events import Event
+from portfolio_app.core.domain.frameworks import Element, Framework, Standard
+from portfolio_app.core.domain.ids import EntryId, EventId
+from portfolio_app.core.framework_packs import load_builtin_frameworks
+
+
+def _framework(framework_id: str = "fw") -> Framework:
+    return Framework(
+        id=framework_id,
+        name="Test framework",
+        short_name="TF",
+        publisher="Us",
+        year=2024,
+        version="1",
+        source_url="",
+        licence_note="",
+        description="",
+        standards=(
+            Standard("A", "Alpha", "", (Element("A1", "First"), Element("A2", "Second"))),
+            Standard("B", "Beta", "", ()),
+        ),
+        builtin=False,
+    )
+
+
+def _entry(
+    entry_id: str,
+    *links: tuple[str, str],
+    on: datetime | None = None,
+    events: tuple[str, ...] = (),
+) -> Entry:
+    return Entry(
+        id=EntryId(entry_id),
+        kind=EntryKind.REFLECTION,
+        title=f"Entry {entry_id}",
+        sections=(Section("Reflection", "text"),),
+        created=datetime(2024, 1, 15, tzinfo=UTC),
+        occurred_on=on,
+        event_ids=tuple(EventId(e) for e in events),
+        competencies=tuple(CompetencyLink(fw, code) for fw, code in links),
+    )
+
+
+def test_coverage_lists_every_linkable_competency_in_pack_order() -> None:
+    rows = coverage(_framework(), [])
+    assert [(r.code, r.standard_code, r.is_standard) for r in rows] == [
+        ("A", "A", True),
+        ("A1", "A", False),
+        ("A2", "A", False),
+        ("B", "B", True),
+    ]
+    assert all(not r.is_evidenced and r.count == 0 for r in rows)
+    assert rows[1].label == "A1: First"
+
+
+def test_coverage_counts_only_links_to_this_framework_and_keeps_entry_order() -> None:
+    entries = [
+        _entry("e1", ("fw", "A1"), ("other", "A2")),
+        _entry("e2", ("fw", "A1"), ("fw", "B")),
+        _entry("e3", ("other", "A1")),
+    ]
+    rows = {r.code: r for r in coverage(_framework(), entries)}
+    assert rows["A1"].entry_ids == ("e1", "e2")
+    assert rows["B"].entry_ids == ("e2",)
+    assert rows["A2"].entry_ids == ()
+    # evidence for an element does not evidence its standard
+    assert rows["A"].entry_ids == ()
+
+
+def test_summary_counts_evidenced_gaps_entries_and_links() -> None:
+    entries = [_entry("e1", ("fw", "A1")), _entry("e2", ("fw", "A1"), ("fw", "B"))]
+    summary = summarise(coverage(_framework(), entries))
+    assert (summary.total, summary.evidenced, summary.gap_count) == (4, 2, 2)
+    assert summary.gaps == ("A", "A2")
+    assert summary.linked_entries == 2
+    assert summary.links == 3
+    assert summary.describe() == "2 of 4 competencies evidenced"
+
+
+def test_summary_of_an_empty_framework_reads_naturally() -> None:
+    summary = summarise([])
+    assert summary.describe() == "0 of 0 competencies evidenced"
+    assert summary.gaps == ()
+
+
+def test_unlisted_links_are_reported_not_lost() -> None:
+    entries = [_entry("e1", ("fw", "Z9"), ("fw", "A1")), _entry("e2", ("fw", "Z9"))]
+    assert unlisted_links(_framework(), entries) == {"Z9": ("e1", "e2")}
+
+
+def test_builtin_ipec_2023_coverage_has_twenty_rows() -> None:
+    ipec = next(f for f in load_builtin_frameworks() if f.id == "ipec-2023")
+    entry = _entry("e1", ("ipec-2023", "VE3"), ("ipec-2023", "TT"))
+    summary = summarise(coverage(ipec, [entry]))
+    assert summary.total == len(ipec.linkable())
+    assert summary.evidenced == 2
+
+
+def test_entries_per_month_fills_empty_months_and_crosses_years() -> None:
+    entries = [
+        _entry("a", on=datetime(2024, 11, 3, tzinfo=UTC)),
+        _entry("b", on=datetime(2024, 11, 30, tzinfo=UTC)),
+        _entry("c", on=datetime(2025, 2, 1, tzinfo=UTC)),
+    ]
+    assert entries_per_month(entries) == [
+        (date(2024, 11, 1), 2),
+        (date(2024, 12, 1), 0),
+        (date(2025, 1, 1), 0),
+        (date(2025, 2, 1), 1),
+    ]
+    assert entries_per_month([]) == []
+
+
+def test_entries_per_month_uses_written_date_when_occurrence_unknown() -> None:
+    assert entries_per_month([_entry("a")]) == [(date(2024, 1, 1), 1)]
+
+
+def test_entries_by_event_kind_counts_each_entry_once_per_kind() -> None:
+    events = [
+        Event(EventId("w1"), EventKind.IPL_WORKSHOP, "Workshop 1"),
+        Event(EventId("w2"), EventKind.IPL_WORKSHOP, "Workshop 2"),
+        Event(EventId("s1"), EventKind.SCHWARTZ_ROUND, "Round"),
+    ]
+    entries = [
+        _entry("a", events=("w1", "w2")),
+        _entry("b", events=("w1", "s1")),
+        _entry("c", events=("gone",)),
+        _entry("d"),
+    ]
+    assert entries_by_event_kind(entries, events) == [
+        (EventKind.IPL_WORKSHOP, 2),
+        (EventKind.SCHWARTZ_ROUND, 1),
+    ]
+    assert entries_by_event_kind(entries, {e.id: e for e in events})[0][1] == 2

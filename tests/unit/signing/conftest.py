@@ -1,0 +1,82 @@
+"""Fixtures for the signing tests: small reportlab PDFs, identities, and signed portfolios."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pdf_samples import (
+    STUDENT_BOX,
+    STUDENT_ID,
+    STUDENT_NAME,
+    TUTOR_BOX,
+    make_pdf,
+    portfolio_json,
+)
+
+from portfolio_app.core.signing.identity import Identity, create_identity
+from portfolio_app.core.signing.pdf_signing import countersign, sign_portfolio
+
+
+@pytest.fixture(scope="session")
+def student() -> Identity:
+    """A self-signed student identity with a Unicode name."""
+    return create_identity(
+        STUDENT_NAME,
+        STUDENT_ID,
+        programme="BSc Adult Nursing",
+        institution="University of Leicester",
+        profession="Nursing",
+    )
+
+
+@pytest.fixture(scope="session")
+def tutor() -> Identity:
+    """A self-signed tutor identity."""
+    return create_identity("Dr Tomás Tutor", "STAFF-7")
+
+
+@pytest.fixture(scope="session")
+def unsigned_pdf() -> bytes:
+    """A two-page unsigned PDF."""
+    return make_pdf()
+
+
+@pytest.fixture(scope="session")
+def signed_pdf(student: Identity, unsigned_pdf: bytes) -> bytes:
+    """The student's certified portfolio, with a tutor box and the JSON attached."""
+    return sign_portfolio(
+        unsigned_pdf,
+        student,
+        reason="I am the author of this portfolio",
+        visible_box=STUDENT_BOX,
+        countersign_box=TUTOR_BOX,
+        embed_json=portfolio_json(),
+    )
+
+
+@pytest.fixture(scope="session")
+def countersigned_pdf(signed_pdf: bytes, tutor: Identity) -> bytes:
+    """``signed_pdf`` with the tutor's approval signature."""
+    return countersign(
+        signed_pdf,
+        tutor,
+        decision="partially-meets",
+        comment="Strong SBAR reflection.\nLink the next plan to the pharmacist's view.",
+    )
+
+
+WriteFile = Callable[[str, bytes], Path]
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> WriteFile:
+    """Write bytes to a file in ``tmp_path`` and return its path."""
+
+    def _write(name: str, data: bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+
+    return _write

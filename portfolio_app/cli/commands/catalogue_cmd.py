@@ -1,0 +1,228 @@
+"""``portfolio events`` and ``portfolio experiences``: what entries link to."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from portfolio_app.cli import exit_codes
+from portfolio_app.cli.commands._shared import (
+    add_json_option,
+    add_verb,
+    clip,
+    iso_date,
+    short,
+    table,
+)
+from portfolio_app.cli.context import CliContext
+from portfolio_app.core.domain.catalogue import (
+    EventKind,
+    ExperienceKind,
+    parse_event_kind,
+    parse_experience_kind,
+)
+from portfolio_app.core.domain.errors import ValidationError
+
+if TYPE_CHECKING:
+    from portfolio_app.core.services.portfolio_service import PortfolioService
+
+_EVENT_KINDS = ", ".join(k.value for k in EventKind)
+_EXPERIENCE_KINDS = ", ".join(k.value for k in ExperienceKind)
+
+
+def register(subparsers: Any) -> None:
+    """Add 'events add/list' and 'experiences add/list'."""
+    events = add_verb(
+        subparsers,
+        "events",
+        help="record and list IPL events (workshops, simulations, Schwartz rounds...)",
+        description="Interprofessional learning events: the attendance record that entries "
+        "link to with 'portfolio add --event ID'.",
+    )
+    event_verbs = events.add_subparsers(dest="events_verb", metavar="ACTION", required=True)
+    add = add_verb(
+        event_verbs,
+        "add",
+        nested=True,
+        help="record an event",
+        description=f"Record an IPL event. Kinds: {_EVENT_KINDS}. Prints the new id.",
+    )
+    add.add_argument("--kind", required=True, metavar="KIND", help=f"one of: {_EVENT_KINDS}")
+    add.add_argument("--title", required=True, help="what the event was")
+    add.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="when it took place")
+    add.add_argument("--place", default="", help="where (a room or setting, not a patient's home)")
+    add.add_argument("--profession", action="append", default=[], metavar="P",
+                     help="a profession present (repeatable)")
+    add.add_argument("--notes", default="", help="short notes")
+    add.add_argument("--not-attended", action="store_true",
+                     help="record it as booked but not attended")
+    add_json_option(add)
+    add.set_defaults(handler=run_events_add)
+    lister = add_verb(
+        event_verbs,
+        "list",
+        nested=True, help="list events, newest first", description="List events, newest first."
+    )
+    add_json_option(lister)
+    lister.set_defaults(handler=run_events_list)
+
+    experiences = add_verb(
+        subparsers,
+        "experiences",
+        help="record and list placements and other experiences",
+        description="Longer experiences (placements, supervision, a series of Schwartz rounds) "
+        "that entries link to with 'portfolio add --experience ID'.",
+    )
+    experience_verbs = experiences.add_subparsers(
+        dest="experiences_verb", metavar="ACTION", required=True
+    )
+    xadd = add_verb(
+        experience_verbs,
+        "add",
+        nested=True,
+        help="record an experience",
+        description=f"Record an experience. Kinds: {_EXPERIENCE_KINDS}. Prints the new id.",
+    )
+    xadd.add_argument("--kind", required=True, metavar="KIND",
+                      help=f"one of: {_EXPERIENCE_KINDS}")
+    xadd.add_argument("--title", required=True, help="what the experience is")
+    xadd.add_argument("--setting", default="",
+                      help="the kind of setting, e.g. 'district nursing team'")
+    xadd.add_argument("--supervisor", default="", help="your supervisor or practice assessor")
+    xadd.add_argument("--from", dest="starts_on", type=iso_date, metavar="YYYY-MM-DD",
+                      help="first day")
+    xadd.add_argument("--to", dest="ends_on", type=iso_date, metavar="YYYY-MM-DD",
+                      help="last day")
+    xadd.add_argument("--notes", default="", help="short notes")
+    add_json_option(xadd)
+    xadd.set_defaults(handler=run_experiences_add)
+    xlist = add_verb(
+        experience_verbs,
+        "list",
+        nested=True, help="list experiences", description="List experiences, newest first."
+    )
+    add_json_option(xlist)
+    xlist.set_defaults(handler=run_experiences_list)
+
+
+def run_events_add(ctx: CliContext) -> int:
+    """Record an event."""
+    from portfolio_app.core.domain.serialisation import event_to_dict
+
+    args = ctx.args
+    kind = parse_event_kind(args.kind)
+    if not args.title.strip():
+        raise ValidationError("an event needs a title")
+    with ctx.open_portfolio() as service:
+        event = service.add_event(
+            kind,
+            args.title,
+            on=args.date,
+            place=args.place,
+            professions_present=args.profession,
+            notes=args.notes,
+            attended=not args.not_attended,
+        )
+    if ctx.as_json:
+        ctx.print_json(event_to_dict(event))
+    else:
+        ctx.print(event.id)
+    return exit_codes.OK
+
+
+def run_events_list(ctx: CliContext) -> int:
+    """List events."""
+    from portfolio_app.core.domain.serialisation import event_to_dict
+
+    with ctx.open_portfolio() as service:
+        events = service.events()
+        counts = _link_counts(service, "event_ids")
+    if ctx.as_json:
+        ctx.print_json([{**event_to_dict(e), "entries": counts.get(e.id, 0)} for e in events])
+        return exit_codes.OK
+    if not events:
+        ctx.warn("No events yet: record one with 'portfolio events add --kind KIND --title T'.")
+        return exit_codes.OK
+    rows = [
+        (
+            short(e.id),
+            e.on.isoformat() if e.on else "",
+            e.kind.label + ("" if e.attended else " (not attended)"),
+            str(counts.get(e.id, 0)),
+            clip(e.title, 50),
+            clip(", ".join(e.professions_present), 50),
+        )
+        for e in events
+    ]
+    for line in table(("ID", "DATE", "KIND", "ENTRIES", "TITLE", "PROFESSIONS"), rows):
+        ctx.print(line)
+    return exit_codes.OK
+
+
+def run_experiences_add(ctx: CliContext) -> int:
+    """Record an experience."""
+    from portfolio_app.core.domain.serialisation import experience_to_dict
+
+    args = ctx.args
+    kind = parse_experience_kind(args.kind)
+    if not args.title.strip():
+        raise ValidationError("an experience needs a title")
+    if args.starts_on and args.ends_on and args.ends_on < args.starts_on:
+        raise ValidationError("an experience cannot end (--to) before it starts (--from)")
+    with ctx.open_portfolio() as service:
+        experience = service.add_experience(
+            kind,
+            args.title,
+            setting=args.setting,
+            supervisor=args.supervisor,
+            starts_on=args.starts_on,
+            ends_on=args.ends_on,
+            notes=args.notes,
+        )
+    if ctx.as_json:
+        ctx.print_json(experience_to_dict(experience))
+    else:
+        ctx.print(experience.id)
+    return exit_codes.OK
+
+
+def run_experiences_list(ctx: CliContext) -> int:
+    """List experiences."""
+    from portfolio_app.core.domain.serialisation import experience_to_dict
+
+    with ctx.open_portfolio() as service:
+        experiences = service.experiences()
+        counts = _link_counts(service, "experience_ids")
+    if ctx.as_json:
+        ctx.print_json(
+            [{**experience_to_dict(x), "entries": counts.get(x.id, 0)} for x in experiences]
+        )
+        return exit_codes.OK
+    if not experiences:
+        ctx.warn(
+            "No experiences yet: record one with 'portfolio experiences add --kind KIND --title T'."
+        )
+        return exit_codes.OK
+    rows = [
+        (
+            short(x.id),
+            x.starts_on.isoformat() if x.starts_on else "",
+            x.ends_on.isoformat() if x.ends_on else "",
+            x.kind.label,
+            str(counts.get(x.id, 0)),
+            clip(x.title, 50),
+        )
+        for x in experiences
+    ]
+    for line in table(("ID", "FROM", "TO", "KIND", "ENTRIES", "TITLE"), rows):
+        ctx.print(line)
+    return exit_codes.OK
+
+
+def _link_counts(service: PortfolioService, attribute: str) -> dict[str, int]:
+    """How many entries link to each event (``event_ids``) or experience (``experience_ids``)."""
+    counts: dict[str, int] = {}
+    for entry in service.entries():
+        linked: tuple[str, ...] = getattr(entry, attribute)
+        for target in linked:
+            counts[target] = counts.get(target, 0) + 1
+    return counts

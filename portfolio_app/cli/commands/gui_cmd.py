@@ -18,6 +18,11 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="open a freshly made demo portfolio in a temporary folder, already unlocked",
     )
+    parser.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        help="colour theme for this run (default: the preference, which follows the system)",
+    )
     parser.set_defaults(handler=run)
 
 

@@ -1,0 +1,306 @@
+"""Every command of the main window as a QAction, each with a shortcut, an icon and a status tip.
+
+The table below is the single place where an action's text, shortcut and icon are declared, so
+the menus, the toolbar and the keyboard-shortcut list (Help > Keyboard shortcuts) cannot
+disagree. Actions carry no behaviour: controllers connect their ``triggered`` signals.
+Undo and redo come from a QUndoGroup, so they follow whichever portfolio's stack is active.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QWidget
+
+from portfolio_app.gui.icons import icon
+
+_Std = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """Declaration of one action."""
+
+    name: str
+    text: str
+    shortcut: str | QKeySequence.StandardKey
+    icon: str = ""
+    tip: str = ""
+    checkable: bool = False
+
+
+#: All actions except undo/redo (which QUndoGroup makes), by menu.
+SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
+    (
+        "&File",
+        (
+            ActionSpec(
+                "new_reflection",
+                "New &reflection",
+                "Ctrl+N",
+                "new-reflection",
+                "Write a reflection after an event, using a reflective model",
+            ),
+            ActionSpec(
+                "new_plan",
+                "New &plan",
+                "Ctrl+Shift+N",
+                "new-plan",
+                "Plan what you want to learn before an event",
+            ),
+            ActionSpec("new_note", "New &note", "Ctrl+Alt+N", "new-note", "Jot down a quick note"),
+            ActionSpec(
+                "save",
+                "&Save",
+                _Std.Save,
+                "save",
+                "Save now (the portfolio also saves as you type)",
+            ),
+            ActionSpec(
+                "export",
+                "&Export signed PDF…",
+                "Ctrl+E",
+                "export",
+                "Export entries as a signed PDF portfolio",
+            ),
+            ActionSpec(
+                "backup", "&Back up…", "Ctrl+Shift+B", "backup", "Write an encrypted backup file"
+            ),
+            ActionSpec(
+                "restore",
+                "Restore from bac&kup…",
+                "Ctrl+Shift+O",
+                "restore",
+                "Restore a portfolio from a backup file",
+            ),
+            ActionSpec(
+                "change_passphrase",
+                "Change &passphrase…",
+                "Ctrl+Alt+P",
+                "passphrase",
+                "Change the passphrase that unlocks this portfolio",
+            ),
+            ActionSpec(
+                "lock",
+                "&Lock",
+                "Ctrl+L",
+                "lock",
+                "Save, lock the portfolio and forget the key until you unlock it again",
+            ),
+            ActionSpec("quit", "&Quit", "Ctrl+Q", "quit", "Save and quit"),
+        ),
+    ),
+    (
+        "&Edit",
+        (
+            ActionSpec("find", "&Find entries", _Std.Find, "find", "Search as you type"),
+            ActionSpec(
+                "clear_filters",
+                "C&lear filters",
+                "Ctrl+Shift+X",
+                "filter",
+                "Show every entry again",
+            ),
+            ActionSpec(
+                "preferences",
+                "P&references…",
+                "Ctrl+,",
+                "preferences",
+                "Auto-lock, theme, default framework and template",
+            ),
+        ),
+    ),
+    (
+        "E&ntry",
+        (
+            ActionSpec(
+                "reflect_on_plan",
+                "&Reflect on this plan",
+                "Ctrl+R",
+                "reflect-on-plan",
+                "Start a reflection that answers the selected plan",
+            ),
+            ActionSpec(
+                "mark_ready",
+                "Mark ready for re&view",
+                "Ctrl+Shift+R",
+                "status",
+                "Tell your tutor the entry is ready",
+            ),
+            ActionSpec(
+                "mark_draft",
+                "Reopen as &draft",
+                "Ctrl+Shift+D",
+                "new-note",
+                "Move the entry back to draft",
+            ),
+            ActionSpec(
+                "history",
+                "Revision &history…",
+                "Ctrl+H",
+                "history",
+                "See and restore earlier versions of the entry",
+            ),
+            ActionSpec(
+                "delete_entry",
+                "&Delete entry",
+                "Ctrl+Delete",
+                "delete",
+                "Delete the entry (Undo brings it back)",
+            ),
+        ),
+    ),
+    (
+        "&View",
+        (
+            ActionSpec(
+                "toggle_preview",
+                "Markdown &preview",
+                "Ctrl+Shift+M",
+                "preview",
+                "Show the entry as it will read",
+                checkable=True,
+            ),
+            ActionSpec(
+                "toggle_sidebar",
+                "&Filters sidebar",
+                "Ctrl+Shift+F",
+                "filter",
+                "Show or hide the filters",
+                checkable=True,
+            ),
+            ActionSpec(
+                "coverage",
+                "&Coverage…",
+                "Ctrl+Shift+G",
+                "coverage",
+                "Which competencies your entries cover, and the gaps",
+            ),
+            ActionSpec(
+                "focus_list", "Go to entry &list", "Ctrl+1", "", "Move the focus to the list"
+            ),
+            ActionSpec(
+                "focus_editor", "Go to &editor", "Ctrl+2", "", "Move the focus to the editor"
+            ),
+        ),
+    ),
+    (
+        "&Tools",
+        (
+            ActionSpec(
+                "catalogue",
+                "&Events && experiences…",
+                "Ctrl+Shift+E",
+                "catalogue",
+                "Record IPL events, placements and other experiences",
+            ),
+            ActionSpec(
+                "import_framework",
+                "&Import framework pack…",
+                "Ctrl+Alt+I",
+                "import",
+                "Add a competency framework (Mahara .matrix JSON)",
+            ),
+            ActionSpec(
+                "verify",
+                "&Verify a PDF…",
+                "Ctrl+Alt+V",
+                "verify",
+                "Check who signed a portfolio PDF and that nothing changed",
+            ),
+            ActionSpec(
+                "countersign",
+                "&Countersign a PDF…",
+                "Ctrl+Alt+S",
+                "countersign",
+                "As a tutor: record a decision and countersign a student's PDF",
+            ),
+        ),
+    ),
+    (
+        "&Help",
+        (
+            ActionSpec(
+                "shortcuts", "&Keyboard shortcuts", "Ctrl+/", "help", "List every keyboard shortcut"
+            ),
+            ActionSpec(
+                "about",
+                "&About Reflective Portfolio",
+                _Std.HelpContents,
+                "info",
+                "Version and licences",
+            ),
+        ),
+    ),
+)
+
+
+class AppActions:
+    """The main window's actions, reachable by name (``actions.get("lock")``)."""
+
+    def __init__(self, parent: QWidget, undo_group: QUndoGroup) -> None:
+        self._actions: dict[str, QAction] = {}
+        self._icons: dict[str, str] = {}
+        for _menu, specs in SPECS:
+            for spec in specs:
+                action = QAction(spec.text, parent)
+                action.setObjectName(f"action_{spec.name}")
+                action.setShortcut(QKeySequence(spec.shortcut))
+                action.setStatusTip(spec.tip)
+                action.setCheckable(spec.checkable)
+                if spec.icon:
+                    action.setIcon(icon(spec.icon))
+                self._actions[spec.name] = action
+        undo = undo_group.createUndoAction(parent, "&Undo")
+        undo.setShortcut(QKeySequence(_Std.Undo))
+        undo.setIcon(icon("undo"))
+        undo.setObjectName("action_undo")
+        undo.setStatusTip("Undo the last change to entries (text fields have their own undo)")
+        redo = undo_group.createRedoAction(parent, "&Redo")
+        redo.setShortcuts([QKeySequence(_Std.Redo), QKeySequence("Ctrl+Y")])
+        redo.setIcon(icon("redo"))
+        redo.setObjectName("action_redo")
+        redo.setStatusTip("Redo what was undone")
+        self._actions["undo"] = undo
+        self._actions["redo"] = redo
+        for action in self._actions.values():
+            tip = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip.rstrip('…')} ({keys})" if keys else tip)
+
+    def get(self, name: str) -> QAction:
+        """The action called ``name``."""
+        return self._actions[name]
+
+    def all(self) -> dict[str, QAction]:
+        """Every action by name."""
+        return dict(self._actions)
+
+    def menus(self) -> list[tuple[str, list[QAction | None]]]:
+        """Menu titles with their actions (None marks a separator)."""
+        result: list[tuple[str, list[QAction | None]]] = []
+        for title, specs in SPECS:
+            items: list[QAction | None] = [self._actions[s.name] for s in specs]
+            if title == "&File":
+                items = [*items[:4], None, *items[4:8], None, items[8], None, items[9]]
+            if title == "&Edit":
+                items = [
+                    self._actions["undo"],
+                    self._actions["redo"],
+                    None,
+                    *items[:2],
+                    None,
+                    items[2],
+                ]
+            if title == "E&ntry":
+                items = [items[0], None, items[1], items[2], None, items[3], None, items[4]]
+            result.append((title, items))
+        return result
+
+    def set_portfolio_actions_enabled(self, enabled: bool) -> None:
+        """Disable everything that needs an open portfolio while it is locked."""
+        always = {"quit", "verify", "about", "shortcuts", "preferences", "countersign"}
+        for name, action in self._actions.items():
+            if name not in always and name not in {"undo", "redo"}:
+                action.setEnabled(enabled)

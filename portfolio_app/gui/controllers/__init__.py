@@ -1,0 +1,1 @@
+"""Controllers: turn widget intents into service calls, undo commands and background tasks."""

@@ -1,0 +1,754 @@
+"""The open portfolio's controller: list, filters, entry commands, editor and secondary windows.
+
+Contract:
+- One controller per unlocked session, with its own QUndoStack (active in the app's
+  QUndoGroup). It is the only GUI object that calls the PortfolioService for entries.
+- Entry-level changes go through undo commands (undo_commands.py) which call back the
+  ``op_*`` methods here; those call the service and update single rows of the models.
+- Search and sidebar filters build one core EntryFilter; the service decides which entries
+  match (cached texts) and the list's proxy shows that set without a model reset.
+- ``shutdown`` saves typed text and drops every reference to decrypted data; the caller then
+  closes the service.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from portfolio_app.core.domain.catalogue import PROFESSIONS
+from portfolio_app.core.domain.entries import (
+    CompetencyLink,
+    Entry,
+    EntryKind,
+    EntryStatus,
+    Section,
+    check_status_move,
+)
+from portfolio_app.core.domain.entry_filter import EntryFilter, parse_query
+from portfolio_app.core.domain.errors import PortfolioError
+from portfolio_app.core.domain.templates import FREE_TEMPLATE_ID, ReflectiveTemplate
+from portfolio_app.core.preferences import Preferences
+from portfolio_app.core.reflective_templates import (
+    TemplateError,
+    get_template,
+    templates_for,
+)
+from portfolio_app.core.services.portfolio_service import EntryDraft, PortfolioService
+from portfolio_app.gui.controllers.editor_controller import EditorController
+from portfolio_app.gui.controllers.facets import (
+    GROUP_CODES,
+    GROUP_EVENT_KINDS,
+    GROUP_EXPERIENCES,
+    GROUP_KINDS,
+    GROUP_PROFESSIONS,
+    GROUP_STATUSES,
+    GROUP_TAGS,
+    build_facet_groups,
+)
+from portfolio_app.gui.editor.entry_editor import EditorChoices
+from portfolio_app.gui.editor.markdown_render import render_document
+from portfolio_app.gui.item_models.checklist_model import Choice
+from portfolio_app.gui.main_window import MainWindow
+from portfolio_app.gui.undo_commands import (
+    CreateEntryCommand,
+    DeleteEntryCommand,
+    SetEntryFieldsCommand,
+    _EntryCommand,
+    status_command,
+)
+
+#: More competencies than this on one entry earns a gentle hint (never a block).
+USUAL_COMPETENCIES = 3
+COMPETENCY_HINT = (
+    "1-3 competencies is usual for one entry: link more only when the entry really shows them."
+)
+FACETS_MS = 400
+
+#: Templates preferred for a new entry of each kind when the preference does not suit it.
+_KIND_TEMPLATE = {
+    EntryKind.PLAN: "pre-event-plan",
+    EntryKind.REFLECTION: "what-so-what-now-what",
+    EntryKind.NOTE: "quick-capture",
+}
+
+
+class PortfolioController(QObject):
+    """Everything the main window does with an open portfolio."""
+
+    #: A status-bar message for the student.
+    status_message = Signal(str)
+
+    def __init__(
+        self,
+        service: PortfolioService,
+        window: MainWindow,
+        undo_stack: QUndoStack,
+        preferences: Preferences,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.window = window
+        self.undo_stack = undo_stack
+        self.preferences = preferences
+        self.editor = window.editor
+        self.entry_list = window.entry_list
+        self.sidebar = window.sidebar
+        self.editor_controller = EditorController(service, window.editor, self)
+        self.editor_controller.entry_saved.connect(self._on_editor_entry_saved)
+        self.editor_controller.save_failed.connect(self._on_editor_save_failed)
+        self._facet_timer = QTimer(self)
+        self._facet_timer.setSingleShot(True)
+        self._facet_timer.setInterval(FACETS_MS)
+        self._facet_timer.timeout.connect(self.refresh_facets)
+        self._competency_choices: list[Choice] | None = None
+        self._open_windows: dict[str, QWidget] = {}
+        self._connect()
+
+    # ---- wiring ---------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        self.entry_list.search_text_changed.connect(self._on_search_text_changed)
+        self.entry_list.current_entry_changed.connect(self._on_current_entry_changed)
+        self.sidebar.filters_changed.connect(self.apply_filter)
+        self.editor.status_change_requested.connect(self._on_status_change_requested)
+        self.editor.template_change_requested.connect(self._on_template_change_requested)
+        self.editor.tags_change_requested.connect(self._on_tags_change_requested)
+        self.editor.links_change_requested.connect(self._on_links_change_requested)
+        self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
+        actions = self.window.app_actions
+        slots: dict[str, Any] = {
+            "new_reflection": lambda: self.new_entry(EntryKind.REFLECTION),
+            "new_plan": lambda: self.new_entry(EntryKind.PLAN),
+            "new_note": lambda: self.new_entry(EntryKind.NOTE),
+            "save": self.save,
+            "reflect_on_plan": self.reflect_on_plan,
+            "mark_ready": lambda: self.change_status(EntryStatus.READY),
+            "mark_draft": lambda: self.change_status(EntryStatus.DRAFT),
+            "history": self.open_history,
+            "delete_entry": self.delete_current,
+            "toggle_preview": self.editor_controller.set_preview_visible,
+            "clear_filters": self.clear_filters,
+            "coverage": self.open_coverage,
+            "catalogue": self.open_catalogue,
+            "import_framework": self.open_framework_import,
+            "export": self.open_export,
+            "backup": self.open_backup,
+            "restore": self.open_restore,
+            "change_passphrase": self.open_change_passphrase,
+            "verify": self.open_verify,
+            "countersign": self.open_countersign,
+        }
+        for name, slot in slots.items():
+            action = actions.get(name)
+            if action.isCheckable():
+                action.toggled.connect(slot)
+            else:
+                action.triggered.connect(slot)
+
+    # ---- populate -------------------------------------------------------------------------
+
+    def populate(self) -> None:
+        """Fill the list and the sidebar from the service (unlock)."""
+        self.entry_list.source_model.set_entries(self.service.entries())
+        self.refresh_facets()
+        self.apply_filter()
+        profile = self.service.profile
+        self.window.setWindowTitle(f"{profile.name} — Reflective Portfolio")
+        if self.service.damaged:
+            count = len(self.service.damaged)
+            QMessageBox.warning(
+                self.window,
+                "Some records could not be read",
+                f"{count} record(s) failed their integrity check and are not shown; "
+                "everything else loaded. Restore a backup if you need them.\n\n"
+                + "\n".join(
+                    f"• {d.table} {d.row_id}: {d.reason}" for d in self.service.damaged[:8]
+                ),
+            )
+
+    def refresh_facets(self) -> None:
+        """Recount the sidebar (debounced after changes)."""
+        if not self.service.is_open:
+            return
+        groups = build_facet_groups(
+            self.service.entries(),
+            self.service.events(),
+            self.service.experiences(),
+            self._frameworks(),
+        )
+        self.sidebar.model.set_groups(groups)
+
+    def _frameworks(self) -> list[Any]:
+        return self.service.frameworks()
+
+    # ---- searching and filtering ------------------------------------------------------------
+
+    def current_filter(self) -> EntryFilter:
+        """The search words plus the sidebar's ticks and dates, as one core filter."""
+        typed = parse_query(self.entry_list.search.text())
+        ticked = self.sidebar.model.checked()
+        date_from, date_to = self.sidebar.date_range()
+        return dataclasses.replace(
+            typed,
+            kinds=typed.kinds | ticked.get(GROUP_KINDS, frozenset()),
+            statuses=typed.statuses | ticked.get(GROUP_STATUSES, frozenset()),
+            tags=typed.tags | ticked.get(GROUP_TAGS, frozenset()),
+            codes=typed.codes | ticked.get(GROUP_CODES, frozenset()),
+            event_kinds=ticked.get(GROUP_EVENT_KINDS, frozenset()),
+            experience_ids=ticked.get(GROUP_EXPERIENCES, frozenset()),
+            professions=ticked.get(GROUP_PROFESSIONS, frozenset()),
+            date_from=date_from,
+            date_to=date_to,
+        )
+
+    def apply_filter(self) -> None:
+        """Show the entries that pass the current filter (no model reset)."""
+        if not self.service.is_open:
+            return
+        flt = self.current_filter()
+        if flt.is_empty:
+            self.entry_list.proxy.set_accepted(None)
+        else:
+            self.entry_list.proxy.set_accepted({e.id for e in self.service.filter(flt)})
+        self._update_count()
+
+    def clear_filters(self) -> None:
+        """Show every entry again."""
+        self.sidebar.blockSignals(True)
+        self.sidebar.clear()
+        self.sidebar.blockSignals(False)
+        self.entry_list.search.clear()
+        self.apply_filter()
+
+    def _update_count(self) -> None:
+        total = self.service.entry_count()
+        self.entry_list.update_count(total)
+        self.window.count_label.setText(self.entry_list.count_label.text())
+
+    def _on_search_text_changed(self, _text: str) -> None:
+        self.apply_filter()
+
+    # ---- showing entries --------------------------------------------------------------------
+
+    def _on_current_entry_changed(self, entry_id: str) -> None:
+        if not entry_id or entry_id == self.editor.entry_id:
+            return
+        self.editor_controller.flush()
+        self.show_entry(entry_id)
+
+    def show_entry(self, entry_id: str) -> None:
+        """Open an entry in the editor."""
+        try:
+            entry = self.service.get_entry(entry_id)
+        except PortfolioError as exc:
+            self.status_message.emit(exc.user_message)
+            return
+        template = _template_or_none(entry.template_id)
+        plan_html = ""
+        if entry.plan_id:
+            try:
+                plan = self.service.get_entry(entry.plan_id)
+            except PortfolioError:
+                plan = None
+            if plan is not None:
+                plan_html = render_document(
+                    plan.title, [(s.heading, s.body) for s in plan.sections]
+                )
+        locked = any(s.body.strip() for s in entry.sections)
+        self.editor.show_entry(
+            entry, template, self._choices(entry), plan_html=plan_html, template_locked=locked
+        )
+        self._update_competency_hint(entry)
+        self.editor_controller.entry_shown(entry)
+
+    def _choices(self, entry: Entry) -> EditorChoices:
+        templates = [(t.id, t.name) for t in templates_for(entry.kind.value)]
+        events = [
+            Choice(
+                e.id,
+                f"{e.title} ({e.kind.label}{_date_suffix(e.on)})",
+                e.place,
+                f"{e.kind.label} {e.place}",
+            )
+            for e in self.service.events()
+        ]
+        experiences = [
+            Choice(x.id, f"{x.title} ({x.kind.label})", x.setting, f"{x.kind.label} {x.setting}")
+            for x in self.service.experiences()
+        ]
+        used = {
+            p
+            for group in self.sidebar.model.groups()
+            if group.key == GROUP_PROFESSIONS
+            for p in (f.key for f in group.facets)
+        }
+        professions = [Choice(p, p) for p in (*PROFESSIONS, *sorted(used - set(PROFESSIONS)))]
+        tags = sorted(self.service.all_tags().items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+        return EditorChoices(
+            templates=templates,
+            events=events,
+            experiences=experiences,
+            professions=professions,
+            competencies=self._competency_list(),
+            known_tags=[t for t, _n in tags],
+        )
+
+    def _competency_list(self) -> list[Choice]:
+        if self._competency_choices is None:
+            frameworks = sorted(
+                self._frameworks(),
+                key=lambda f: (f.id != self.preferences.default_framework, f.name),
+            )
+            choices: list[Choice] = []
+            for framework in frameworks:
+                for code, label, _standard in framework.linkable():
+                    choices.append(
+                        Choice(
+                            f"{framework.id}:{code}",
+                            f"{framework.short_name} · {label}",
+                            f"{framework.name}\n{label}",
+                            f"{code} {framework.id}",
+                        )
+                    )
+            self._competency_choices = choices
+        return self._competency_choices
+
+    def _update_competency_hint(self, entry: Entry) -> None:
+        many = len(entry.competencies) > USUAL_COMPETENCIES
+        self.editor.set_competency_hint(COMPETENCY_HINT if many else "")
+
+    # ---- entry-level commands -----------------------------------------------------------------
+
+    def _push(self, command: _EntryCommand) -> bool:
+        self.undo_stack.push(command)
+        if command.error is not None:
+            self.show_error("That change was not made", command.error)
+            return False
+        return True
+
+    def new_entry(self, kind: EntryKind, plan: Entry | None = None) -> Entry | None:
+        """Start a plan, reflection or note (undoable)."""
+        if not self.editor_controller.flush():
+            return None
+        template = self._template_for_new(kind)
+        sections = tuple(Section(heading=s.heading, body="", key=s.key) for s in template.sections)
+        today = date.today()
+        if plan is not None:
+            title = f"Reflection on: {plan.title}"
+        else:
+            title = f"New {kind.label.lower()} {today.day} {today:%b %Y}"
+        occurred = None if kind is EntryKind.PLAN else datetime.combine(today, time(12), UTC)
+        draft = EntryDraft(
+            kind=kind,
+            title=title[:300],
+            template_id=template.id,
+            sections=sections,
+            occurred_on=plan.occurred_on if plan and plan.occurred_on else occurred,
+            plan_id=plan.id if plan else None,
+            event_ids=plan.event_ids if plan else (),
+            experience_ids=plan.experience_ids if plan else (),
+            professions=plan.professions if plan else (),
+        )
+        command = CreateEntryCommand(self, draft)
+        if not self._push(command) or command.entry is None:
+            return None
+        self.editor.title_edit.setFocus()
+        self.editor.title_edit.selectAll()
+        self.status_message.emit(f"New {kind.label.lower()}: type a title, then write.")
+        return command.entry
+
+    def _template_for_new(self, kind: EntryKind) -> ReflectiveTemplate:
+        wanted = [self.preferences.default_template, _KIND_TEMPLATE[kind], FREE_TEMPLATE_ID]
+        if kind is not EntryKind.REFLECTION:
+            wanted = [_KIND_TEMPLATE[kind], FREE_TEMPLATE_ID]
+        for template_id in wanted:
+            template = _template_or_none(template_id)
+            if template is not None and template.suits(kind.value):
+                return template
+        return templates_for(kind.value)[0]
+
+    def reflect_on_plan(self) -> Entry | None:
+        """Start a reflection that answers the selected plan."""
+        entry = self.current_entry()
+        if entry is None or entry.kind is not EntryKind.PLAN:
+            QMessageBox.information(
+                self.window,
+                "Reflect on a plan",
+                "Select a plan in the list first; the reflection will show it beside your text.",
+            )
+            return None
+        return self.new_entry(EntryKind.REFLECTION, plan=entry)
+
+    def delete_current(self) -> None:
+        """Delete the entry in the editor (Undo brings it back)."""
+        entry = self.current_entry()
+        if entry is None:
+            return
+        if self._push(DeleteEntryCommand(self, entry.id, entry.title)):
+            self.status_message.emit(f"Deleted “{entry.title}”. Undo (Ctrl+Z) brings it back.")
+
+    def change_status(self, status: EntryStatus) -> None:
+        """Move the current entry to another status (undoable)."""
+        entry = self.current_entry()
+        if entry is None or entry.status is status:
+            return
+        self.editor_controller.flush()
+        entry = self.service.get_entry(entry.id)
+        try:
+            check_status_move(entry.status, status)
+        except PortfolioError as exc:
+            self.editor.set_status_shown(entry.status)
+            self.show_error("Status not changed", exc)
+            return
+        self._push(status_command(self, entry, status))
+
+    def _on_status_change_requested(self, value: str) -> None:
+        self.change_status(EntryStatus(value))
+
+    def _on_template_change_requested(self, template_id: str) -> None:
+        entry = self.current_entry()
+        template = _template_or_none(template_id)
+        if entry is None or template is None or template.id == entry.template_id:
+            return
+        self.editor_controller.flush()
+        entry = self.service.get_entry(entry.id)
+        if any(s.body.strip() for s in entry.sections):
+            self.status_message.emit("The model can only be changed while the sections are empty.")
+            self.show_entry(entry.id)
+            return
+        sections = tuple(Section(heading=s.heading, body="", key=s.key) for s in template.sections)
+        self._push(
+            SetEntryFieldsCommand(
+                self,
+                entry.id,
+                {"template_id": entry.template_id, "sections": entry.sections},
+                {"template_id": template.id, "sections": sections},
+                f"Use {template.name}",
+            )
+        )
+
+    def _on_tags_change_requested(self, tags: tuple[str, ...]) -> None:
+        entry = self.current_entry()
+        if entry is None or tuple(tags) == entry.tags:
+            return
+        self._push(
+            SetEntryFieldsCommand(
+                self, entry.id, {"tags": entry.tags}, {"tags": tuple(tags)}, "Change tags"
+            )
+        )
+
+    def _on_links_change_requested(self, field_name: str, keys: tuple[str, ...]) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+        old: object = getattr(entry, field_name)
+        new: object = tuple(keys)
+        if field_name == "competencies":
+            ratings = {
+                f"{link.framework_id}:{link.code}": link.self_rating for link in entry.competencies
+            }
+            links = []
+            for key in keys:
+                framework_id, _sep, code = key.partition(":")
+                links.append(CompetencyLink(framework_id, code, ratings.get(key)))
+            new = tuple(links)
+        if new == old:
+            return
+        titles = {
+            "event_ids": "Change events",
+            "experience_ids": "Change experiences",
+            "professions": "Change professions",
+            "competencies": "Change competencies",
+        }
+        self._push(
+            SetEntryFieldsCommand(
+                self,
+                entry.id,
+                {field_name: old},
+                {field_name: new},
+                titles.get(field_name, "Change links"),
+            )
+        )
+
+    # ---- EntryOperations (called by undo commands) -----------------------------------------
+
+    def op_add(self, draft: EntryDraft) -> Entry:
+        """Create and show an entry."""
+        entry = self.service.add_entry(draft)
+        self._entry_changed(entry, select=True)
+        return entry
+
+    def op_restore(self, entry: Entry) -> Entry:
+        """Put a deleted entry back and show it."""
+        restored = self.service.restore_entry(entry)
+        self._entry_changed(restored, select=True)
+        return restored
+
+    def op_delete(self, entry_id: str) -> Entry:
+        """Delete an entry (typed text is saved first, so undo gets it back)."""
+        shown = self.editor.entry_id == entry_id
+        if shown:
+            self.editor_controller.flush()
+        entry = self.service.delete_entry(entry_id)
+        if shown:
+            self.editor_controller.discard()
+            self.editor.clear()
+        self.entry_list.source_model.remove_entry(entry_id)
+        self._after_change()
+        return entry
+
+    def op_update(self, entry_id: str, changes: dict[str, object]) -> Entry:
+        """Change fields of an entry and save them."""
+        shown = self.editor.entry_id == entry_id
+        if shown:
+            self.editor_controller.flush()
+        entry = self.service.get_entry(entry_id)
+        saved = self.service.save_entry(entry.replace(**changes))
+        self._entry_changed(saved, select=False)
+        if shown:
+            if "sections" in changes or "template_id" in changes:
+                self.show_entry(saved.id)
+            else:
+                self.editor.apply_links(saved)
+                self._update_competency_hint(saved)
+        return saved
+
+    def _entry_changed(self, entry: Entry, *, select: bool) -> None:
+        self.entry_list.source_model.upsert_entry(entry)
+        self.entry_list.proxy.pin(entry.id)
+        if select and not self.entry_list.select_entry(entry.id):
+            self.show_entry(entry.id)
+        self._after_change()
+
+    def _after_change(self) -> None:
+        self._update_count()
+        self._facet_timer.start()
+        self._refresh_open_views()
+
+    def _on_editor_entry_saved(self, entry: Entry) -> None:
+        self.entry_list.source_model.upsert_entry(entry)
+        self._facet_timer.start()
+
+    def _on_editor_save_failed(self, message: str) -> None:
+        self.status_message.emit(f"Not saved: {message}")
+
+    def _on_undo_index_changed(self, _index: int) -> None:
+        self.window.app_actions.get("save").setEnabled(True)
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def current_entry(self) -> Entry | None:
+        """The entry shown in the editor (or selected in the list)."""
+        entry_id = self.editor.entry_id or self.entry_list.current_entry_id()
+        if not entry_id:
+            return None
+        try:
+            return self.service.get_entry(entry_id)
+        except PortfolioError:
+            return None
+
+    def save(self) -> bool:
+        """Save typed text now (Ctrl+S)."""
+        ok = self.editor_controller.flush()
+        if ok:
+            self.status_message.emit("Saved.")
+        return ok
+
+    def show_error(self, title: str, error: PortfolioError) -> None:
+        """A clear dialog with the error's user message (never a traceback)."""
+        QMessageBox.warning(self.window, title, error.user_message)
+
+    def shutdown(self) -> bool:
+        """Save typed text and forget decrypted data (lock or quit); False if the save failed."""
+        saved = self.editor_controller.flush()
+        self.editor_controller.discard()
+        self._facet_timer.stop()
+        for widget in list(self._open_windows.values()):
+            widget.close()
+            widget.deleteLater()
+        self._open_windows.clear()
+        self.editor.clear()
+        self.entry_list.search.blockSignals(True)
+        self.entry_list.search.clear()
+        self.entry_list.search.blockSignals(False)
+        self.entry_list.proxy.set_accepted(None)
+        self.entry_list.source_model.clear()
+        self.sidebar.model.set_groups([])
+        self.undo_stack.clear()
+        self._competency_choices = None
+        return saved
+
+    # ---- secondary windows (another engineer's modules, imported on first use) ----------------
+
+    def _load(self, module: str, name: str) -> Any:
+        try:
+            return getattr(importlib.import_module(f"portfolio_app.gui.{module}"), name)
+        except (ModuleNotFoundError, AttributeError):
+            QMessageBox.information(
+                self.window,
+                "Not available yet",
+                "This part of the app is not available yet in this version.",
+            )
+            return None
+
+    def _exec_dialog(self, module: str, name: str, *args: Any) -> Any:
+        cls = self._load(module, name)
+        if cls is None:
+            return None
+        self.editor_controller.flush()
+        try:
+            dialog = cls(*args, self.window)
+        except PortfolioError as exc:
+            self.show_error("Could not open", exc)
+            return None
+        return dialog
+
+    def _show_window(self, key: str, module: str, name: str, *args: Any) -> QWidget | None:
+        existing = self._open_windows.get(key)
+        if existing is not None:
+            refresh = getattr(existing, "refresh", None)
+            if callable(refresh):
+                refresh()
+            existing.show()
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        cls = self._load(module, name)
+        if cls is None:
+            return None
+        widget: QWidget = cls(*args, self.window)
+        widget.setWindowFlag(Qt.WindowType.Window, True)
+        widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self._open_windows[key] = widget
+        widget.show()
+        return widget
+
+    def _refresh_open_views(self) -> None:
+        coverage = self._open_windows.get("coverage")
+        if coverage is not None and coverage.isVisible():
+            refresh = getattr(coverage, "refresh", None)
+            if callable(refresh):
+                refresh()
+
+    def open_coverage(self) -> None:
+        """Competency coverage and gaps."""
+        widget = self._show_window("coverage", "views.coverage_view", "CoverageView", self.service)
+        if widget is not None:
+            widget.setWindowTitle("Coverage — Reflective Portfolio")
+            widget.resize(self.window.width() * 3 // 4, self.window.height() * 3 // 4)
+
+    def open_catalogue(self) -> None:
+        """Events and experiences."""
+        dialog = self._exec_dialog("dialogs.catalogue_dialog", "CatalogueDialog", self.service)
+        if dialog is None:
+            return
+        dialog.catalogue_changed.connect(self._on_catalogue_changed)
+        dialog.exec()
+
+    def _on_catalogue_changed(self, *_args: object) -> None:
+        self.refresh_facets()
+        entry = self.current_entry()
+        if entry is not None:
+            self.editor_controller.flush()
+            self.show_entry(entry.id)
+
+    def open_history(self) -> None:
+        """Earlier versions of the current entry."""
+        entry = self.current_entry()
+        if entry is None:
+            return
+        dialog = self._exec_dialog(
+            "dialogs.history_dialog", "RevisionHistoryDialog", self.service, entry.id
+        )
+        if dialog is None:
+            return
+        dialog.revision_restored.connect(self.on_revision_restored)
+        dialog.exec()
+
+    def on_revision_restored(self, entry_id: str) -> None:
+        """A revision became current: show it (the restore itself is in the history)."""
+        self.undo_stack.clear()  # earlier field commands may no longer apply to the restored text
+        entry = self.service.get_entry(entry_id)
+        self.entry_list.source_model.upsert_entry(entry)
+        if self.editor.entry_id == entry_id:
+            self.editor_controller.discard()
+            self.show_entry(entry_id)
+        self._after_change()
+        self.status_message.emit(
+            "Earlier version restored; the version it replaced is in the history."
+        )
+
+    def open_export(self) -> None:
+        """Signed PDF export."""
+        dialog = self._exec_dialog("dialogs.export_dialog", "ExportDialog", self.service)
+        if dialog is not None:
+            dialog.exec()
+
+    def open_backup(self) -> None:
+        """Encrypted backup."""
+        dialog = self._exec_dialog("dialogs.backup_dialog", "BackupDialog", self.service)
+        if dialog is not None:
+            dialog.exec()
+
+    def open_restore(self) -> None:
+        """Restore from a backup file."""
+        dialog = self._exec_dialog("dialogs.backup_dialog", "RestoreDialog", self.service)
+        if dialog is not None:
+            dialog.exec()
+
+    def open_change_passphrase(self) -> None:
+        """Change the passphrase."""
+        dialog = self._exec_dialog(
+            "dialogs.passphrase_dialog", "ChangePassphraseDialog", self.service
+        )
+        if dialog is not None:
+            dialog.exec()
+
+    def open_framework_import(self) -> None:
+        """Import a framework pack."""
+        dialog = self._exec_dialog(
+            "dialogs.framework_import", "FrameworkImportDialog", self.service
+        )
+        if dialog is None:
+            return
+        if dialog.exec():
+            self._competency_choices = None
+            self.refresh_facets()
+
+    def open_verify(self) -> None:
+        """Verify a signed PDF (needs no portfolio)."""
+        cls = self._load("dialogs.verify_window", "VerifyWindow")
+        if cls is None:
+            return
+        widget = self._open_windows.get("verify")
+        if widget is None:
+            widget = cls(self.window)
+            widget.setWindowFlag(Qt.WindowType.Window, True)
+            self._open_windows["verify"] = widget
+        widget.show()
+        widget.raise_()
+
+    def open_countersign(self) -> None:
+        """Countersign a student's PDF (tutor)."""
+        dialog = self._exec_dialog("dialogs.countersign_dialog", "CountersignDialog", self.service)
+        if dialog is not None:
+            dialog.exec()
+
+
+def _template_or_none(template_id: str) -> ReflectiveTemplate | None:
+    try:
+        return get_template(template_id)
+    except TemplateError:
+        return None
+
+
+def _date_suffix(day: date | None) -> str:
+    return f", {day.day} {day:%b %Y}" if day else ""

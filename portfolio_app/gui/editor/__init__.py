@@ -1,0 +1,1 @@
+"""The entry editor: template sections, Markdown preview, plan pane and link pickers."""

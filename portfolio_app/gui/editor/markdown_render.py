@@ -1,0 +1,93 @@
+"""Markdown to safe HTML for the preview: Python-Markdown, then an nh3 allowlist.
+
+Python-Markdown passes raw HTML through (``<img>``, ``<script>``, ``javascript:`` links survive
+it), so its output is cleaned with nh3: text structure only, no images (a remote image would be
+a read receipt), no scripts, no styles, links only to http, https and mailto. Both libraries
+are imported on first use, never at start-up.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+#: Tags the preview may contain.
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "em",
+        "strong",
+        "del",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "dl",
+        "dt",
+        "dd",
+        "sup",
+        "sub",
+    }
+)
+#: Attributes allowed per tag.
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href", "title"}, "ol": {"start"}}
+#: URL schemes a link may use; anything else (javascript:, file:, data:, relative) is dropped.
+LINK_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        scheme, colon, _rest = value.partition(":")
+        if not colon or scheme.strip().lower() not in LINK_SCHEMES:
+            return None
+    return value
+
+
+def sanitise_html(html: str) -> str:
+    """Keep only the allowlisted tags, attributes and link schemes."""
+    import nh3
+
+    return str(
+        nh3.clean(
+            html,
+            tags=set(ALLOWED_TAGS),
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=set(LINK_SCHEMES),
+            attribute_filter=_keep_attribute,
+            link_rel="noopener noreferrer",
+        )
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Sanitised HTML for Markdown written by the student."""
+    import markdown
+
+    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    return sanitise_html(html)
+
+
+def render_document(title: str, sections: list[tuple[str, str]]) -> str:
+    """The preview of a whole entry: its title and each section under its heading."""
+    parts = [f"<h1>{escape(title or '(untitled)')}</h1>"]
+    for heading, body in sections:
+        if len(sections) > 1 or heading:
+            parts.append(f"<h2>{escape(heading)}</h2>")
+        parts.append(render_markdown(body) if body.strip() else "<p><em>(nothing yet)</em></p>")
+    return "\n".join(parts)

@@ -1,0 +1,126 @@
+"""Light and dark palettes, and following the system's colour scheme.
+
+Widgets never hard-code colours: they use palette roles (``Window``, ``Base``, ``Highlight``,
+``PlaceholderText``...), so switching the palette here re-colours everything, icons included
+(icons.py paints SVGs with ``WindowText``). The Fusion style is used on every platform because
+it honours the whole palette; native styles on some desktops ignore parts of it, which made a
+dark palette unreadable in places.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+THEMES: tuple[str, ...] = ("system", "light", "dark")
+
+_Role = QPalette.ColorRole
+_Group = QPalette.ColorGroup
+
+#: The dark palette, chosen for contrast >= 4.5:1 between text and its background.
+_DARK: dict[QPalette.ColorRole, str] = {
+    _Role.Window: "#2b2d30",
+    _Role.WindowText: "#e6e6e6",
+    _Role.Base: "#1f2023",
+    _Role.AlternateBase: "#2f3136",
+    _Role.ToolTipBase: "#3a3d42",
+    _Role.ToolTipText: "#f0f0f0",
+    _Role.PlaceholderText: "#a0a4ab",
+    _Role.Text: "#e8e8e8",
+    _Role.Button: "#35373b",
+    _Role.ButtonText: "#e6e6e6",
+    _Role.BrightText: "#ff6b6b",
+    _Role.Light: "#4a4d52",
+    _Role.Midlight: "#404348",
+    _Role.Mid: "#303236",
+    _Role.Dark: "#1a1b1e",
+    _Role.Shadow: "#000000",
+    _Role.Highlight: "#3d7dd8",
+    _Role.HighlightedText: "#ffffff",
+    _Role.Link: "#7fb2ff",
+    _Role.LinkVisited: "#c39bff",
+}
+
+#: A calm light palette (a little warmer than Fusion's grey).
+_LIGHT: dict[QPalette.ColorRole, str] = {
+    _Role.Window: "#f3f3f1",
+    _Role.WindowText: "#1d1d1f",
+    _Role.Base: "#ffffff",
+    _Role.AlternateBase: "#f6f7f9",
+    _Role.ToolTipBase: "#fffbe6",
+    _Role.ToolTipText: "#1d1d1f",
+    _Role.PlaceholderText: "#6b6f76",
+    _Role.Text: "#1d1d1f",
+    _Role.Button: "#ebebe8",
+    _Role.ButtonText: "#1d1d1f",
+    _Role.BrightText: "#c62828",
+    _Role.Light: "#ffffff",
+    _Role.Midlight: "#f0f0ee",
+    _Role.Mid: "#c8c8c4",
+    _Role.Dark: "#a0a09c",
+    _Role.Shadow: "#5a5a58",
+    _Role.Highlight: "#2f6fca",
+    _Role.HighlightedText: "#ffffff",
+    _Role.Link: "#1f5fb8",
+    _Role.LinkVisited: "#6a3fb0",
+}
+
+
+def build_palette(dark: bool) -> QPalette:
+    """The palette for one scheme, with readable disabled colours."""
+    colours = _DARK if dark else _LIGHT
+    palette = QPalette()
+    for role, value in colours.items():
+        palette.setColor(role, QColor(value))
+    disabled = "#7c8088" if dark else "#9a9a96"
+    for role in (_Role.WindowText, _Role.Text, _Role.ButtonText):
+        palette.setColor(_Group.Disabled, role, QColor(disabled))
+    palette.setColor(_Group.Disabled, _Role.Base, QColor(colours[_Role.Window]))
+    return palette
+
+
+def system_prefers_dark() -> bool:
+    """Whether the desktop asks for a dark scheme (Qt 6.5+ reports it)."""
+    hints = QGuiApplication.styleHints()
+    return bool(hints.colorScheme() == Qt.ColorScheme.Dark)
+
+
+class ThemeManager(QObject):
+    """Applies the chosen theme and re-applies it when the system scheme changes.
+
+    ``theme_changed`` fires after the palette changed, so icon owners can re-render.
+    """
+
+    theme_changed = Signal(bool)
+
+    def __init__(self, app: QApplication, theme: str = "system") -> None:
+        super().__init__(app)
+        self._app = app
+        self._theme = theme if theme in THEMES else "system"
+        self._is_dark = False
+        app.setStyle("Fusion")
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_hints_color_scheme_changed)
+
+    @property
+    def theme(self) -> str:
+        """The chosen theme: system, light or dark."""
+        return self._theme
+
+    @property
+    def is_dark(self) -> bool:
+        """Whether the palette in use is the dark one."""
+        return self._is_dark
+
+    def apply(self, theme: str | None = None) -> None:
+        """Set the palette for ``theme`` (or the current choice)."""
+        if theme is not None:
+            self._theme = theme if theme in THEMES else "system"
+        dark = system_prefers_dark() if self._theme == "system" else self._theme == "dark"
+        self._is_dark = dark
+        self._app.setPalette(build_palette(dark))
+        self.theme_changed.emit(dark)
+
+    def _on_hints_color_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self._theme == "system":
+            self.apply()

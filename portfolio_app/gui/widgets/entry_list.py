@@ -1,0 +1,114 @@
+"""The entry list: an instant search box, a "123 of 10,000 entries" count and the sortable table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from portfolio_app.gui.icons import icon
+from portfolio_app.gui.item_models.entry_filter_proxy import EntryFilterProxyModel
+from portfolio_app.gui.item_models.entry_table_model import (
+    COL_DATE,
+    COL_KIND,
+    COL_STATUS,
+    COL_TITLE,
+    COL_WORDS,
+    EntryIdRole,
+    EntryTableModel,
+)
+
+
+class EntryListWidget(QWidget):
+    """Search box, count and table; emits what the student asks for."""
+
+    search_text_changed = Signal(str)
+    current_entry_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source_model = EntryTableModel(self)
+        self.proxy = EntryFilterProxyModel(self.source_model, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        top = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search: words, #tag, kind:plan, status:draft, code:VE3")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setAccessibleName("Search entries")
+        self.search.textChanged.connect(self.search_text_changed)
+        top.addWidget(self.search, 1)
+        layout.addLayout(top)
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName("Number of entries shown")
+        layout.addWidget(self.count_label)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Entries")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for column in (COL_DATE, COL_KIND, COL_STATUS, COL_WORDS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        width = self.fontMetrics().horizontalAdvance("00 Mmm 0000") + 24
+        header.resizeSection(COL_DATE, width)
+        header.resizeSection(COL_KIND, self.fontMetrics().horizontalAdvance("Reflection") + 24)
+        header.resizeSection(
+            COL_STATUS, self.fontMetrics().horizontalAdvance("Ready for review") + 16
+        )
+        header.resizeSection(COL_WORDS, self.fontMetrics().horizontalAdvance("00,000") + 24)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        layout.addWidget(self.table, 1)
+        self.setFocusProxy(self.search)
+
+    def current_entry_id(self) -> str:
+        """The selected entry's id, or ""."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return ""
+        return str(rows[0].data(EntryIdRole))
+
+    def select_entry(self, entry_id: str) -> bool:
+        """Select and scroll to an entry; False when it is not shown."""
+        source_row = self.source_model.row_of(entry_id)
+        if source_row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.source_model.index(source_row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        return True
+
+    def update_count(self, total: int) -> None:
+        """Show "123 of 10,000 entries" (or "10,000 entries")."""
+        shown = self.proxy.rowCount()
+        noun = "entry" if total == 1 else "entries"
+        text = f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}"
+        self.count_label.setText(text)
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.current_entry_changed.emit(self.current_entry_id())
+
+    def index_of_row(self, row: int) -> QModelIndex:
+        """The proxy index of a visible row (tests and keyboard navigation)."""
+        return self.proxy.index(row, 0)

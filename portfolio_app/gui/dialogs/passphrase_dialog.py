@@ -1,0 +1,266 @@
+"""Change the passphrase, and explain or replace the recovery key.
+
+Changing the passphrase re-wraps the data key under a new Argon2id-derived key (about a third
+of a second on a laptop), so it runs through :func:`gui.background.run_in_background` while
+the dialog shows that it is busy; no entry is re-encrypted. A new recovery key is fast (HKDF)
+and is shown once, with Copy, Save and Print, in :class:`RecoveryKeyDialog`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from portfolio_app.core.domain.errors import PortfolioError
+from portfolio_app.core.domain.passphrase_policy import MIN_LENGTH, estimate
+from portfolio_app.core.services.portfolio_service import PortfolioService
+from portfolio_app.gui.background import BackgroundTask, CancelledFn, ProgressFn, run_in_background
+from portfolio_app.gui.dialogs.recovery_key_dialog import RecoveryKeyDialog
+from portfolio_app.gui.icons import icon
+
+
+def error_text(error: BaseException) -> str:
+    """What to tell the student about a failure from the background."""
+    if isinstance(error, PortfolioError):
+        return error.user_message
+    return f"Something unexpected went wrong ({type(error).__name__}); nothing was changed."
+
+
+class ChangePassphraseDialog(QDialog):
+    """New passphrase twice, a strength hint, and the change done off the GUI thread.
+
+    Signals:
+        passphrase_changed(): the new passphrase is in place (the dialog then accepts).
+    """
+
+    passphrase_changed = Signal()
+
+    def __init__(self, service: PortfolioService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._task: BackgroundTask | None = None
+        self.setWindowTitle("Change passphrase")
+        self.setWindowIcon(icon("passphrase"))
+
+        intro = QLabel(
+            "Choose a new passphrase for this portfolio. Four or more random words are easy "
+            "to remember and hard to guess. Your recovery key keeps working.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.new_edit = QLineEdit(self)
+        self.new_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_edit.setAccessibleName("New passphrase")
+        self.repeat_edit = QLineEdit(self)
+        self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat_edit.setAccessibleName("Repeat the new passphrase")
+        self.show_check = QCheckBox("&Show the passphrases", self)
+        self.show_check.setAccessibleName("Show the passphrases")
+        self.strength_bar = QProgressBar(self)
+        self.strength_bar.setRange(0, 4)
+        self.strength_bar.setTextVisible(True)
+        self.strength_bar.setAccessibleName("Passphrase strength")
+        self.hint_label = QLabel(self)
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setAccessibleName("Passphrase hint")
+        self.match_label = QLabel(self)
+        self.match_label.setAccessibleName("Do the passphrases match")
+
+        form = QFormLayout()
+        form.addRow("&New passphrase:", self.new_edit)
+        form.addRow("&Repeat it:", self.repeat_edit)
+        form.addRow("", self.show_check)
+        form.addRow("Strength:", self.strength_bar)
+        form.addRow("", self.hint_label)
+        form.addRow("", self.match_label)
+
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setAccessibleName("Working")
+        self.busy_bar.hide()
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Status")
+        self.buttons = QDialogButtonBox(self)
+        self.change_button = self.buttons.addButton(
+            "&Change passphrase", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.change_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.busy_bar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().height() * 30)
+
+        self.new_edit.textChanged.connect(self._update)
+        self.repeat_edit.textChanged.connect(self._update)
+        self.show_check.toggled.connect(self._on_show_check_toggled)
+        self._update()
+
+    @property
+    def is_busy(self) -> bool:
+        """Whether the change is running."""
+        return self._task is not None
+
+    def _update(self) -> None:
+        new, repeat = self.new_edit.text(), self.repeat_edit.text()
+        strength = estimate(new)
+        self.strength_bar.setValue(strength.score)
+        self.strength_bar.setFormat(strength.label.capitalize())
+        # "Good." / "Strong." would only repeat the bar's word; weaker ones say what to do.
+        self.hint_label.setText(strength.hint if strength.score < 3 else "")
+        if not repeat:
+            self.match_label.setText("Type the new passphrase again to confirm it.")
+        elif new == repeat:
+            self.match_label.setText("✓ The two passphrases match.")
+        else:
+            self.match_label.setText("✗ The two passphrases differ.")
+        self.change_button.setEnabled(len(new) >= MIN_LENGTH and new == repeat and not self.is_busy)
+
+    def _on_show_check_toggled(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.new_edit.setEchoMode(mode)
+        self.repeat_edit.setEchoMode(mode)
+
+    @override
+    def accept(self) -> None:
+        """Start the change in the background; the dialog closes when it is done."""
+        if self.is_busy or not self.change_button.isEnabled():
+            return
+        new = self.new_edit.text()
+        service = self._service
+
+        def work(_progress: ProgressFn, _is_cancelled: CancelledFn) -> None:
+            service.change_passphrase(new)
+
+        self._set_busy(True)
+        self.status_label.setText("Protecting your portfolio with the new passphrase…")
+        self._task = run_in_background(
+            work, on_success=self._on_task_succeeded, on_error=self._on_task_failed
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (self.new_edit, self.repeat_edit, self.show_check, self.cancel_button):
+            widget.setEnabled(not busy)
+        self.busy_bar.setVisible(busy)
+        self.change_button.setEnabled(not busy)
+
+    def _on_task_succeeded(self, _result: Any) -> None:
+        self._task = None
+        self._set_busy(False)
+        self.new_edit.clear()
+        self.repeat_edit.clear()
+        self.status_label.setText("Passphrase changed. Use the new one the next time you unlock.")
+        self.passphrase_changed.emit()
+        super().accept()
+
+    def _on_task_failed(self, error: BaseException) -> None:
+        self._task = None
+        self._set_busy(False)
+        self._update()
+        self.status_label.setText(f"<b>Not changed:</b> {error_text(error)}")
+
+    @override
+    def reject(self) -> None:
+        # The old slot is already replaced once the work started: wait for it to finish.
+        if not self.is_busy:
+            super().reject()
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.is_busy:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+class RecoveryKeyStatusDialog(QDialog):
+    """What the recovery key is for, and "Make a new recovery key" (the old one stops working).
+
+    Signals:
+        recovery_key_replaced(): a new key was made and shown.
+    """
+
+    recovery_key_replaced = Signal()
+
+    def __init__(self, service: PortfolioService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.setWindowTitle("Recovery key")
+        self.setWindowIcon(icon("passphrase"))
+        explain = QLabel(
+            "<p>Your <b>recovery key</b> opens this portfolio if you forget your passphrase. "
+            "It was shown once, when the portfolio was made; the app does not keep a readable "
+            "copy, so it cannot show it again.</p>"
+            "<p>If you have lost it, or think someone else has seen it, make a new one. The "
+            "old key stops working at once. Keep the new key away from this computer: anyone "
+            "who has it can read your portfolio.</p>",
+            self,
+        )
+        explain.setWordWrap(True)
+        explain.setTextFormat(Qt.TextFormat.RichText)
+        self.new_key_button = QPushButton(icon("passphrase"), "Make a &new recovery key…", self)
+        self.new_key_button.setAccessibleName("Make a new recovery key")
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Status")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addWidget(self.new_key_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.status_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().height() * 30)
+        self.new_key_button.clicked.connect(self.make_new_key)
+
+    def make_new_key(self) -> None:
+        """Confirm, replace the key, and show the new one once."""
+        if not self._confirm():
+            return
+        try:
+            key = self._service.new_recovery_key()
+        except PortfolioError as exc:
+            self.status_label.setText(f"<b>No new key was made:</b> {exc.user_message}")
+            return
+        self.status_label.setText(
+            "A new recovery key was made; the old one no longer opens this portfolio."
+        )
+        RecoveryKeyDialog(key, self._service.profile.name, self).exec()
+        self.recovery_key_replaced.emit()
+
+    def _confirm(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Make a new recovery key?",
+            "Make a new recovery key? The old one stops working at once.",
+            parent=self,
+        )
+        box.setInformativeText("You will see the new key once; keep it safe before you close it.")
+        make = box.addButton("&Make a new key", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is make

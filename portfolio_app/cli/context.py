@@ -101,6 +101,11 @@ class CliContext:
             return PortfolioService.open(data_dir, "")
         recovery = getattr(self.args, "recovery_key_file", None)
         if recovery:
-            key = Path(recovery).expanduser().read_text(encoding="utf-8").strip()
+            try:
+                key = Path(recovery).expanduser().read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ValidationError(
+                    f"cannot read the recovery key file {recovery}: {exc.strerror}"
+                ) from exc
             return PortfolioService.open(data_dir, recovery_key=key)
         return PortfolioService.open(data_dir, self.read_passphrase())

@@ -49,6 +49,7 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("date", "admitted 2024-02-14 overnight", "2024-02-14"),
     ("date", "until March 5th, 2024 only", "March 5th, 2024"),
     ("age", "a man aged 84 with", "aged 84"),
+    ("age", "She was aged 84.", "aged 84"),
     ("age", "an 84-year-old woman", "84-year-old"),
     ("age", "an 84 year old woman", "84 year old"),
     ("age", "84 y/o male", "84 y/o"),

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_app.cli.context import CliContext
+from portfolio_app.core.domain.errors import ValidationError
 
 
 def register(subparsers: Any) -> None:
@@ -62,7 +63,10 @@ def run_restore(ctx: CliContext) -> int:
     source = Path(ctx.args.file).expanduser()
     recovery_file = ctx.args.recovery_key_file
     if recovery_file:
-        key = Path(recovery_file).expanduser().read_text(encoding="utf-8").strip()
+        try:
+            key = Path(recovery_file).expanduser().read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ValidationError(f"cannot read {recovery_file}: {exc.strerror}") from exc
         path = restore_backup(source, ctx.data_dir, recovery_key=key, replace=ctx.args.replace)
     else:
         path = restore_backup(

@@ -172,7 +172,7 @@ _DATE = re.compile(
 )
 _AGE = re.compile(
     r"(?<![\w])(?:"
-    r"(?i:aged|age(?:[ \t]{1,3}of)?)[ \t:]{1,3}\d{1,3}(?![\d.%])"  # aged 84, age: 84
+    r"(?i:aged|age(?:[ \t]{1,3}of)?)[ \t:]{1,3}\d{1,3}(?!\d|%|\.\d)"  # aged 84, age: 84
     r"|\d{1,3}[ \t-]{0,2}(?i:years?|yrs?|y|months?|weeks?|days?)[ \t-]{0,2}(?i:old)"  # 84-year-old
     r"|\d{1,3}[ \t]?(?i:y/o|y\.o\.|yo)"  # 84 y/o, 84yo
     r")(?![\w/])"

@@ -29,7 +29,12 @@ from portfolio_app.gui.icons import icon
 from portfolio_app.gui.widgets.entry_list import EntryListWidget
 from portfolio_app.gui.widgets.filter_sidebar import FilterSidebarWidget
 from portfolio_app.gui.widgets.info_bar import InfoBar
-from portfolio_app.gui.window_state import restore_window_state, save_window_state
+from portfolio_app.gui.window_state import (
+    remember_flag,
+    remembered_flag,
+    restore_window_state,
+    save_window_state,
+)
 
 #: Toolbar layout (None is a separator).
 TOOLBAR: tuple[str | None, ...] = (
@@ -83,7 +88,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setStretchFactor(2, 5)
         em = self.fontMetrics().horizontalAdvance("m")
-        self.splitter.setSizes([em * 22, em * 46, em * 80])
+        self.splitter.setSizes([em * 20, em * 50, em * 64])
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -99,8 +104,17 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.sidebar.tree, self.entry_list.search)
         self.setTabOrder(self.entry_list.search, self.entry_list.table)
         self.setTabOrder(self.entry_list.table, self.editor.title_edit)
-        self.resize(em * 150, em * 90)
         self._restored = restore_window_state(self, *self._state_parts())
+        if not self._restored:
+            self._fit_to_screen(em * 150, em * 90)
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """A first-run size that fits the screen (a small laptop must see the status bar)."""
+        available = self.screen().availableGeometry()
+        if available.isValid():
+            width = min(width, int(available.width() * 0.94))
+            height = min(height, int(available.height() * 0.92))
+        self.resize(width, height)
 
     def _state_parts(self) -> tuple[dict[str, QSplitter], dict[str, QHeaderView]]:
         splitters = {
@@ -150,8 +164,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     def save_state(self) -> None:
-        """Remember geometry, splitters and columns (never any portfolio text)."""
+        """Remember geometry, splitters, columns and view switches (never portfolio text)."""
         save_window_state(self, *self._state_parts())
+        for name in ("preview", "sidebar"):
+            remember_flag(name, self.app_actions.get(f"toggle_{name}").isChecked())
+
+    def restore_view_switches(self) -> None:
+        """Put the preview and sidebar back as they were (after the controller connected)."""
+        self.app_actions.get("toggle_sidebar").setChecked(remembered_flag("sidebar", True))
+        self.app_actions.get("toggle_preview").setChecked(remembered_flag("preview", False))
 
     def _on_focus_editor(self) -> None:
         if self.editor.sections:

@@ -18,12 +18,14 @@ THEMES: tuple[str, ...] = ("system", "light", "dark")
 _Role = QPalette.ColorRole
 _Group = QPalette.ColorGroup
 
-#: The dark palette, chosen for contrast >= 4.5:1 between text and its background.
+#: The dark palette, chosen for contrast >= 4.5:1 between text and its background. Inputs
+#: (``Base``) are lighter than the window: Fusion outlines check boxes with a darker shade of
+#: ``Window``, which vanished against a darker ``Base`` (the ticks were invisible).
 _DARK: dict[QPalette.ColorRole, str] = {
-    _Role.Window: "#2b2d30",
+    _Role.Window: "#26282b",
     _Role.WindowText: "#e6e6e6",
-    _Role.Base: "#1f2023",
-    _Role.AlternateBase: "#2f3136",
+    _Role.Base: "#323539",
+    _Role.AlternateBase: "#2c2f33",
     _Role.ToolTipBase: "#3a3d42",
     _Role.ToolTipText: "#f0f0f0",
     _Role.PlaceholderText: "#a0a4ab",

@@ -69,3 +69,18 @@ def remember_folder(kind: str, folder: str) -> None:
     settings = _settings()
     settings.setValue(f"folders/{kind}", folder)
     settings.sync()
+
+
+def remembered_flag(name: str, default: bool = False) -> bool:
+    """A remembered view switch ("preview", "sidebar")."""
+    value = _settings().value(f"view/{name}", default)
+    if isinstance(value, str):
+        return value.lower() in {"true", "1", "yes"}
+    return bool(value)
+
+
+def remember_flag(name: str, value: bool) -> None:
+    """Store a view switch."""
+    settings = _settings()
+    settings.setValue(f"view/{name}", value)
+    settings.sync()

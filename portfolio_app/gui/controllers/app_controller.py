@@ -284,6 +284,7 @@ class AppController(QObject):
         self.window = window
         self.portfolio = controller
         controller.populate()
+        window.restore_view_switches()
         if self.banner:
             window.show_banner(self.banner)
         window.show()

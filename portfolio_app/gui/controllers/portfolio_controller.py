@@ -160,6 +160,9 @@ class PortfolioController(QObject):
         self.entry_list.source_model.set_entries(self.service.entries())
         self.refresh_facets()
         self.apply_filter()
+        if self.entry_list.proxy.rowCount() and not self.editor.entry_id:
+            # Open the newest entry: an empty editor on start-up looks like lost work.
+            self.entry_list.table.selectRow(0)
         profile = self.service.profile
         self.window.setWindowTitle(f"{profile.name} — Reflective Portfolio")
         if self.service.damaged:

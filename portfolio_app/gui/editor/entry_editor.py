@@ -129,7 +129,10 @@ class EntryEditorWidget(QWidget):
         template_label = QLabel("&Model:", page)
         self.template_combo = QComboBox(page)
         self.template_combo.setAccessibleName("Reflective model")
-        self.template_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.template_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.template_combo.setMinimumContentsLength(16)
         template_label.setBuddy(self.template_combo)
         self.template_combo.activated.connect(self._on_template_activated)
         grid.addWidget(template_label, 0, 1)
@@ -151,12 +154,13 @@ class EntryEditorWidget(QWidget):
         self.date_edit.setAccessibleName("Date it happened")
         self.date_check.toggled.connect(self._on_date_toggled)
         self.date_edit.dateChanged.connect(self._on_text_changed)
-        grid.addWidget(self.date_check, 0, 5)
-        grid.addWidget(self.date_edit, 0, 6)
-        grid.setColumnStretch(7, 1)
+        # Two rows keep the editor usable in a narrow window (one row needed ~700 px).
+        grid.addWidget(self.date_check, 1, 1)
+        grid.addWidget(self.date_edit, 1, 2)
+        grid.setColumnStretch(5, 1)
         self.save_state_label = QLabel(page)
         self.save_state_label.setAccessibleName("Save state")
-        grid.addWidget(self.save_state_label, 0, 8)
+        grid.addWidget(self.save_state_label, 1, 3, 1, 3)
         layout.addLayout(grid)
 
         self.reminder_bar = InfoBar("info", closable=False, parent=page)
@@ -184,7 +188,6 @@ class EntryEditorWidget(QWidget):
         self.sections_host = QWidget()
         self.sections_layout = QVBoxLayout(self.sections_host)
         self.sections_layout.setContentsMargins(0, 0, 8, 0)
-        self.sections_layout.addStretch(1)
         self.sections_scroll.setWidget(self.sections_host)
 
         self.preview = PreviewBrowser("Preview", self.body_splitter)
@@ -310,7 +313,7 @@ class EntryEditorWidget(QWidget):
             prompts = template_section.prompts if template_section else ()
             editor = SectionEditor(part.key, part.heading, prompts, part.body, self.sections_host)
             editor.text_changed.connect(self._on_text_changed)
-            self.sections_layout.insertWidget(position, editor)
+            self.sections_layout.insertWidget(position, editor, 1)
             self.sections.append(editor)
         previous: QWidget = self.date_edit
         for editor in self.sections:

@@ -85,9 +85,10 @@ def render_markdown(text: str) -> str:
 
 def render_document(title: str, sections: list[tuple[str, str]]) -> str:
     """The preview of a whole entry: its title and each section under its heading."""
-    parts = [f"<h1>{escape(title or '(untitled)')}</h1>"]
+    # h2/h3 rather than h1/h2: QTextBrowser's h1 is very large in a narrow preview pane.
+    parts = [f"<h2>{escape(title or '(untitled)')}</h2>"]
     for heading, body in sections:
         if len(sections) > 1 or heading:
-            parts.append(f"<h2>{escape(heading)}</h2>")
+            parts.append(f"<h3>{escape(heading)}</h3>")
         parts.append(render_markdown(body) if body.strip() else "<p><em>(nothing yet)</em></p>")
     return "\n".join(parts)

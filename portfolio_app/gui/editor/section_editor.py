@@ -1,8 +1,10 @@
 """One template section in the editor: its heading, the model's prompts, and a text box.
 
 The prompts are shown above the box (and the first one as placeholder text) but never stored:
-the entry keeps only what the student wrote. The box grows with its text, so a long section
-scrolls with the whole entry rather than inside a small box.
+the entry keeps only what the student wrote. The boxes share the editor's height (at least a
+few lines each; the editor scrolls when a template has many sections). We do not size a box to
+its text: QPlainTextEdit lays out only the visible lines, so its document height is an
+estimate and fitted boxes came out too short.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QPalette, QTextOption
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
-MIN_LINES = 4
+MIN_LINES = 6
 
 
 class SectionEditor(QWidget):
@@ -52,15 +54,13 @@ class SectionEditor(QWidget):
         self.edit.setTabChangesFocus(True)
         self.edit.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.edit.setFrameShape(QFrame.Shape.StyledPanel)
-        self.edit.setVerticalScrollBarPolicy(self.edit.verticalScrollBarPolicy())
-        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.edit.setPlainText(body)
         self.edit.document().setModified(False)
         self.heading_label.setBuddy(self.edit)
         layout.addWidget(self.edit)
         self.edit.textChanged.connect(self._on_edit_text_changed)
-        self.edit.document().documentLayout().documentSizeChanged.connect(self._fit_height)
-        self._fit_height()
+        self._set_minimum_height()
 
     def body(self) -> str:
         """What the student wrote."""
@@ -71,22 +71,16 @@ class SectionEditor(QWidget):
         self.edit.blockSignals(True)
         self.edit.setPlainText(body)
         self.edit.blockSignals(False)
-        self._fit_height()
 
     def set_font(self, font: QFont) -> None:
         """Use this font for the text."""
         self.edit.setFont(font)
-        self._fit_height()
+        self._set_minimum_height()
 
     def _on_edit_text_changed(self) -> None:
         self.text_changed.emit()
 
-    def _fit_height(self, *_args: object) -> None:
-        lines = max(
-            MIN_LINES, int(self.edit.document().documentLayout().documentSize().height()) + 1
-        )
+    def _set_minimum_height(self) -> None:
         line_height = self.edit.fontMetrics().lineSpacing()
-        margins = self.edit.contentsMargins()
-        frame = 2 * self.edit.frameWidth() + margins.top() + margins.bottom()
-        doc_margin = int(2 * self.edit.document().documentMargin())
-        self.edit.setFixedHeight(min(lines, 60) * line_height + frame + doc_margin)
+        frame = 2 * self.edit.frameWidth() + int(2 * self.edit.document().documentMargin())
+        self.edit.setMinimumHeight(MIN_LINES * line_height + frame)

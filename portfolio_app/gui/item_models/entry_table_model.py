@@ -20,11 +20,21 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QIcon
 from typing_extensions import override
 
 from portfolio_app.core.domain.entries import Entry, EntryStatus
 from portfolio_app.core.domain.entry_filter import entry_date
 from portfolio_app.core.domain.ids import EntryId
+from portfolio_app.gui.icons import icon
+
+_KIND_ICONS = {"plan": "new-plan", "reflection": "new-reflection", "note": "new-note"}
+
+
+def kind_icon(kind: str) -> QIcon:
+    """The icon for an entry kind (the same as its New action's)."""
+    return icon(_KIND_ICONS.get(kind, "new-note"))
+
 
 COL_DATE = 0
 COL_TITLE = 1
@@ -119,6 +129,9 @@ class EntryTableModel(QAbstractTableModel):
             return row.texts[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.tooltip
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_TITLE:
+            # The kind as an icon too, so the narrow list can hide the Kind column.
+            return kind_icon(row.entry.kind.value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_WORDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == EntryIdRole:

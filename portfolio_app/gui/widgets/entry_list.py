@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -76,6 +77,9 @@ class EntryListWidget(QWidget):
             COL_STATUS, self.fontMetrics().horizontalAdvance("Ready for review") + 16
         )
         header.resizeSection(COL_WORDS, self.fontMetrics().horizontalAdvance("00,000") + 24)
+        header.setSectionHidden(COL_KIND, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_menu_requested)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.search)
@@ -105,6 +109,22 @@ class EntryListWidget(QWidget):
         noun = "entry" if total == 1 else "entries"
         text = f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}"
         self.count_label.setText(text)
+
+    def _on_header_menu_requested(self, position: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        menu.setTitle("Columns")
+        for column in range(self.source_model.columnCount()):
+            if column == COL_TITLE:
+                continue
+            name = str(self.source_model.headerData(column, Qt.Orientation.Horizontal))
+            action = menu.addAction(f"Show {name.lower()}")
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(
+                lambda shown, col=column: header.setSectionHidden(col, not shown)
+            )
+        menu.exec(header.mapToGlobal(position))
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.current_entry_changed.emit(self.current_entry_id())

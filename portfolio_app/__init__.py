@@ -1,3 +1,3 @@
-"""Reflective Portfolio: an encrypted, offline reflective portfolio for interprofessional learning."""
+"""Reflective Portfolio: an encrypted, offline portfolio for interprofessional learning."""
 
 __version__ = "0.1.0"

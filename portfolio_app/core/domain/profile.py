@@ -1,4 +1,4 @@
-"""The student's profile: who the portfolio belongs to, shown on the cover and in the certificate."""
+"""The student's profile: whose portfolio it is, shown on the cover and in the certificate."""
 
 from __future__ import annotations
 

@@ -262,6 +262,8 @@ class RestoreDialog(_BusyDialog):
         self.passphrase_radio = QRadioButton("P&assphrase the backup was made with", self)
         self.recovery_radio = QRadioButton("Recovery &key", self)
         self.passphrase_radio.setChecked(True)
+        self.passphrase_radio.setAccessibleName("Open it with the passphrase")
+        self.recovery_radio.setAccessibleName("Open it with the recovery key")
         self._secret_group = QButtonGroup(self)
         self._secret_group.addButton(self.passphrase_radio)
         self._secret_group.addButton(self.recovery_radio)

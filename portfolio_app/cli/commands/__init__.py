@@ -10,6 +10,7 @@ from __future__ import annotations
 COMMAND_MODULES: tuple[str, ...] = (
     "portfolio_app.cli.commands.gui_cmd",
     "portfolio_app.cli.commands.backup_cmd",
+    "portfolio_app.cli.commands.archive_cmd",
     "portfolio_app.cli.commands.init_cmd",
     "portfolio_app.cli.commands.entries_cmd",
     "portfolio_app.cli.commands.catalogue_cmd",

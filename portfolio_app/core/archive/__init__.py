@@ -1,0 +1,1 @@
+"""Open archives: the whole portfolio in formats other ePortfolios read (JSON, Leap2A)."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from portfolio_app.core.preferences import load_preferences
+from portfolio_app.gui.background import wait_for_all
 from portfolio_app.gui.controllers.app_controller import DEMO_PASSPHRASE, AppController
 from portfolio_app.gui.theme import ThemeManager
 
@@ -76,4 +77,7 @@ def main(ctx: CliContext) -> int:
     else:
         controller = AppController(app, ctx.data_dir, preferences, themes)
         controller.start(passphrase)
-    return int(app.exec())
+    code = int(app.exec())
+    # Let pool threads (key derivation, search texts) finish before Python tears down.
+    wait_for_all(5_000)
+    return code

@@ -61,7 +61,16 @@ def bench_mark(name: str) -> None:
 
 
 def _preload_service(_progress: object, _cancelled: object) -> None:
+    """While the student types the passphrase: import the service and load the bundled packs.
+
+    Both are cached by their modules, so the main window's first build does not pay for them.
+    """
     import portfolio_app.core.services.portfolio_service  # noqa: F401  (warms the import)
+    from portfolio_app.core.framework_packs import load_builtin_frameworks
+    from portfolio_app.core.reflective_templates import load_templates
+
+    load_builtin_frameworks()
+    load_templates()
 
 
 class AppController(QObject):
@@ -162,8 +171,10 @@ class AppController(QObject):
         bench_mark("unlock_started")
 
         def work(progress: Any, _cancelled: object) -> PortfolioService:
+            _preload_service(progress, _cancelled)  # no-op when the preload already ran
             from portfolio_app.core.services.portfolio_service import PortfolioService
 
+            bench_mark("service_imported")
             return PortfolioService.open(data_dir, passphrase, progress=progress)
 
         self._task = run_in_background(

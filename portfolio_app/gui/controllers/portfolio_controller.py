@@ -41,6 +41,7 @@ from portfolio_app.core.reflective_templates import (
     templates_for,
 )
 from portfolio_app.core.services.portfolio_service import EntryDraft, PortfolioService
+from portfolio_app.gui.background import run_in_background
 from portfolio_app.gui.controllers.editor_controller import EditorController
 from portfolio_app.gui.controllers.facets import (
     GROUP_CODES,
@@ -52,6 +53,7 @@ from portfolio_app.gui.controllers.facets import (
     GROUP_TAGS,
     build_facet_groups,
 )
+from portfolio_app.gui.controllers.search_index import SearchIndex, build_texts
 from portfolio_app.gui.editor.entry_editor import EditorChoices
 from portfolio_app.gui.editor.markdown_render import render_document
 from portfolio_app.gui.item_models.checklist_model import Choice
@@ -109,6 +111,8 @@ class PortfolioController(QObject):
         self._facet_timer.setInterval(FACETS_MS)
         self._facet_timer.timeout.connect(self.refresh_facets)
         self._competency_choices: list[Choice] | None = None
+        self.search_index = SearchIndex()
+        self._event_kinds: dict[str, str] = {}
         self._open_windows: dict[str, QWidget] = {}
         self._connect()
 
@@ -156,9 +160,10 @@ class PortfolioController(QObject):
     # ---- populate -------------------------------------------------------------------------
 
     def populate(self) -> None:
-        """Fill the list and the sidebar from the service (unlock)."""
-        self.entry_list.source_model.set_entries(self.service.entries())
-        self.refresh_facets()
+        """Fill the list from the service (unlock); counts and search texts follow shortly."""
+        self._reload_entries()
+        # The sidebar counts come right after the window is shown, not before.
+        self._facet_timer.start(0)
         self.apply_filter()
         if self.entry_list.proxy.rowCount() and not self.editor.entry_id:
             # Open the newest entry: an empty editor on start-up looks like lost work.
@@ -218,10 +223,29 @@ class PortfolioController(QObject):
             return
         flt = self.current_filter()
         if flt.is_empty:
-            self.entry_list.proxy.set_accepted(None)
+            accepted = None
         else:
-            self.entry_list.proxy.set_accepted({e.id for e in self.service.filter(flt)})
+            accepted = self.search_index.matching_ids(flt, self._event_kinds.get)
+            if accepted is None:  # texts still being built: the service scans (slower)
+                accepted = {e.id for e in self.service.filter(flt)}
+        self.entry_list.proxy.set_accepted(accepted)
         self._update_count()
+
+    def _reload_entries(self) -> None:
+        """Reset the list from the service (unlock, or links changed by the catalogue)."""
+        entries = self.service.entries()
+        self.entry_list.source_model.set_entries(entries)
+        self.search_index.set_entries(entries)
+        self._event_kinds = {e.id: e.kind.value for e in self.service.events()}
+        snapshot = self.search_index.snapshot()
+        run_in_background(
+            lambda _progress, _cancelled: build_texts(snapshot),
+            on_success=self._on_search_texts_built,
+        )
+
+    def _on_search_texts_built(self, texts: dict[str, str]) -> None:
+        if self.service.is_open:
+            self.search_index.set_texts(texts)
 
     def clear_filters(self) -> None:
         """Show every entry again."""
@@ -505,6 +529,7 @@ class PortfolioController(QObject):
             self.editor_controller.discard()
             self.editor.clear()
         self.entry_list.source_model.remove_entry(entry_id)
+        self.search_index.remove(entry_id)
         self._after_change()
         return entry
 
@@ -526,6 +551,7 @@ class PortfolioController(QObject):
 
     def _entry_changed(self, entry: Entry, *, select: bool) -> None:
         self.entry_list.source_model.upsert_entry(entry)
+        self.search_index.update(entry)
         self.entry_list.proxy.pin(entry.id)
         if select and not self.entry_list.select_entry(entry.id):
             self.show_entry(entry.id)
@@ -538,6 +564,7 @@ class PortfolioController(QObject):
 
     def _on_editor_entry_saved(self, entry: Entry) -> None:
         self.entry_list.source_model.upsert_entry(entry)
+        self.search_index.update(entry)
         self._facet_timer.start()
 
     def _on_editor_save_failed(self, message: str) -> None:
@@ -584,6 +611,8 @@ class PortfolioController(QObject):
         self.entry_list.search.blockSignals(False)
         self.entry_list.proxy.set_accepted(None)
         self.entry_list.source_model.clear()
+        self.search_index.clear()
+        self._event_kinds = {}
         self.sidebar.model.set_groups([])
         self.undo_stack.clear()
         self._competency_choices = None
@@ -657,10 +686,13 @@ class PortfolioController(QObject):
         dialog.exec()
 
     def _on_catalogue_changed(self, *_args: object) -> None:
+        self.editor_controller.flush()
+        self._reload_entries()
+        self.apply_filter()
         self.refresh_facets()
         entry = self.current_entry()
         if entry is not None:
-            self.editor_controller.flush()
+            self.entry_list.select_entry(entry.id)
             self.show_entry(entry.id)
 
     def open_history(self) -> None:
@@ -681,6 +713,7 @@ class PortfolioController(QObject):
         self.undo_stack.clear()  # earlier field commands may no longer apply to the restored text
         entry = self.service.get_entry(entry_id)
         self.entry_list.source_model.upsert_entry(entry)
+        self.search_index.update(entry)
         if self.editor.entry_id == entry_id:
             self.editor_controller.discard()
             self.show_entry(entry_id)

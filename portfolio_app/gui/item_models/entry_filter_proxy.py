@@ -33,7 +33,9 @@ class EntryFilterProxyModel(QSortFilterProxyModel):
         return self._accepted is not None
 
     def set_accepted(self, entry_ids: set[str] | None) -> None:
-        """Show only these entries (None: all)."""
+        """Show only these entries (None: all). An unchanged set costs nothing."""
+        if entry_ids == self._accepted:
+            return
         self.beginFilterChange()
         self._accepted = entry_ids
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)

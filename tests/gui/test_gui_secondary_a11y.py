@@ -39,6 +39,7 @@ from portfolio_app.gui.dialogs.passphrase_dialog import (
     ChangePassphraseDialog,
     RecoveryKeyStatusDialog,
 )
+from portfolio_app.gui.dialogs.verify_window import VerifyWindow
 from portfolio_app.gui.views.coverage_view import CoverageView
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -113,6 +114,7 @@ def _builders(
         "recovery key": lambda: RecoveryKeyStatusDialog(service),
         "backup": lambda: BackupDialog(service),
         "restore": lambda: RestoreDialog(None, data_dir),
+        "verify": VerifyWindow,
     }
 
 
@@ -126,6 +128,7 @@ NAMES = (
     "recovery key",
     "backup",
     "restore",
+    "verify",
 )
 
 

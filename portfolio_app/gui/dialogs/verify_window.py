@@ -241,7 +241,7 @@ class VerifyWindow(QDialog):
         self.trust_view.setAccessibleName("Trusted certificates and fingerprints")
         self.trust_view.setMaximumHeight(self.fontMetrics().height() * 4)
         self.trust_view.hide()  # shown once something is added
-        self.add_cert_button = QPushButton("Add CA or &certificate file…", trust_box)
+        self.add_cert_button = QPushButton("Add CA or cer&tificate file…", trust_box)
         self.fingerprint_edit = QLineEdit(trust_box)
         self.fingerprint_edit.setAccessibleName("Certificate fingerprint to trust (SHA-256)")
         self.fingerprint_edit.setPlaceholderText("SHA-256 fingerprint, e.g. AB:CD:…")

@@ -82,6 +82,13 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Change the passphrase that unlocks this portfolio",
             ),
             ActionSpec(
+                "recovery_key",
+                "Recovery &key…",
+                "Ctrl+Alt+K",
+                "passphrase",
+                "What the recovery key is for, and making a new one",
+            ),
+            ActionSpec(
                 "lock",
                 "&Lock",
                 "Ctrl+L",
@@ -283,7 +290,7 @@ class AppActions:
         for title, specs in SPECS:
             items: list[QAction | None] = [self._actions[s.name] for s in specs]
             if title == "&File":
-                items = [*items[:4], None, *items[4:8], None, items[8], None, items[9]]
+                items = [*items[:4], None, *items[4:9], None, items[9], None, items[10]]
             if title == "&Edit":
                 items = [
                     self._actions["undo"],

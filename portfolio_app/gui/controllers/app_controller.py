@@ -288,6 +288,7 @@ class AppController(QObject):
         actions.get("lock").triggered.connect(self.lock)
         actions.get("quit").triggered.connect(window.close)
         actions.get("preferences").triggered.connect(self.open_preferences)
+        actions.get("restore").triggered.connect(self.restore_from_backup)
         actions.get("about").triggered.connect(self._on_about)
         actions.get("shortcuts").triggered.connect(self._on_shortcuts)
         window.close_guard = self._on_main_window_closing
@@ -316,6 +317,24 @@ class AppController(QObject):
         if self.service is None:
             return
         self._end_session()
+        self.show_unlock()
+
+    def restore_from_backup(self) -> None:
+        """Replace the portfolio with a backup: lock first (the restore needs the folder free)."""
+        from portfolio_app.gui.dialogs.backup_dialog import RestoreDialog
+
+        answer = QMessageBox.question(
+            self.window,
+            "Restore from a backup",
+            "Restoring locks this portfolio first (your typing is saved). Then choose the backup "
+            "file. Continue?",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._end_session()
+        dialog = RestoreDialog(None, self.data_dir)
+        dialog.exec()
+        dialog.deleteLater()
         self.show_unlock()
 
     def _on_idle_timeout(self) -> None:

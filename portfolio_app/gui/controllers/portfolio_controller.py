@@ -145,8 +145,8 @@ class PortfolioController(QObject):
             "import_framework": self.open_framework_import,
             "export": self.open_export,
             "backup": self.open_backup,
-            "restore": self.open_restore,
             "change_passphrase": self.open_change_passphrase,
+            "recovery_key": self.open_recovery_key,
             "verify": self.open_verify,
             "countersign": self.open_countersign,
         }
@@ -672,10 +672,24 @@ class PortfolioController(QObject):
 
     def open_coverage(self) -> None:
         """Competency coverage and gaps."""
+        fresh = "coverage" not in self._open_windows
         widget = self._show_window("coverage", "views.coverage_view", "CoverageView", self.service)
+        if widget is not None and fresh:
+            signal = getattr(widget, "entry_activated", None)
+            if signal is not None:
+                signal.connect(self._on_coverage_entry_activated)
         if widget is not None:
             widget.setWindowTitle("Coverage — Reflective Portfolio")
             widget.resize(self.window.width() * 3 // 4, self.window.height() * 3 // 4)
+
+    def _on_coverage_entry_activated(self, entry_id: str) -> None:
+        """Show an entry picked in the coverage view (clearing filters that would hide it)."""
+        if not self.entry_list.select_entry(entry_id):
+            self.clear_filters()
+            if not self.entry_list.select_entry(entry_id):
+                self.show_entry(entry_id)
+        self.window.raise_()
+        self.window.activateWindow()
 
     def open_catalogue(self) -> None:
         """Events and experiences."""
@@ -734,12 +748,6 @@ class PortfolioController(QObject):
         if dialog is not None:
             dialog.exec()
 
-    def open_restore(self) -> None:
-        """Restore from a backup file."""
-        dialog = self._exec_dialog("dialogs.backup_dialog", "RestoreDialog", self.service)
-        if dialog is not None:
-            dialog.exec()
-
     def open_change_passphrase(self) -> None:
         """Change the passphrase."""
         dialog = self._exec_dialog(
@@ -748,16 +756,26 @@ class PortfolioController(QObject):
         if dialog is not None:
             dialog.exec()
 
-    def open_framework_import(self) -> None:
-        """Import a framework pack."""
+    def open_recovery_key(self) -> None:
+        """What the recovery key is for; make a new one."""
         dialog = self._exec_dialog(
-            "dialogs.framework_import", "FrameworkImportDialog", self.service
+            "dialogs.passphrase_dialog", "RecoveryKeyStatusDialog", self.service
         )
-        if dialog is None:
+        if dialog is not None:
+            dialog.exec()
+
+    def open_framework_import(self) -> None:
+        """Import a framework pack (a file dialog, then the service validates it)."""
+        importer = self._load("dialogs.framework_import", "import_framework_pack")
+        if importer is None:
             return
-        if dialog.exec():
+        self.editor_controller.flush()
+        if importer(self.service, self.window):
             self._competency_choices = None
             self.refresh_facets()
+            entry = self.current_entry()
+            if entry is not None:
+                self.show_entry(entry.id)
 
     def open_verify(self) -> None:
         """Verify a signed PDF (needs no portfolio)."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -133,6 +134,19 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.buttons)
         self.passphrase_edit.setFocus()
         self._busy = False
+        self._fit_page()
+
+    def _fit_page(self) -> None:
+        """Size the window to the page shown (a stack is as tall as its tallest page)."""
+        for index in range(self.pages.count()):
+            page = self.pages.widget(index)
+            policy = (
+                QSizePolicy.Policy.Preferred
+                if index == self.pages.currentIndex()
+                else QSizePolicy.Policy.Ignored
+            )
+            page.setSizePolicy(policy, policy)
+        self.adjustSize()
 
     # ---- controller API ---------------------------------------------------------------------
 
@@ -185,6 +199,7 @@ class UnlockDialog(QDialog):
         self.pages.setCurrentIndex(PAGE_RECOVERY)
         self.error_label.hide()
         self.unlock_button.setText("&Unlock and set passphrase")
+        self._fit_page()
         self.recovery_edit.setFocus()
         self._update_recovery_state()
 
@@ -193,6 +208,7 @@ class UnlockDialog(QDialog):
         self.error_label.hide()
         self.unlock_button.setText("&Unlock")
         self.unlock_button.setEnabled(True)
+        self._fit_page()
         self.passphrase_edit.setFocus()
 
     def _recovery_problem(self) -> str:

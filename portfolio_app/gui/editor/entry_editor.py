@@ -304,10 +304,7 @@ class EntryEditorWidget(QWidget):
             self._loading = False
 
     def _build_sections(self, entry: Entry, template: ReflectiveTemplate | None) -> None:
-        for old in self.sections:
-            self.sections_layout.removeWidget(old)
-            old.deleteLater()
-        self.sections = []
+        self._drop_sections()
         for position, part in enumerate(entry.sections):
             template_section = template.section(part.key) if template and part.key else None
             prompts = template_section.prompts if template_section else ()
@@ -320,6 +317,15 @@ class EntryEditorWidget(QWidget):
             QWidget.setTabOrder(previous, editor.edit)
             previous = editor.edit
         QWidget.setTabOrder(previous, self.tags_edit)
+
+    def _drop_sections(self) -> None:
+        # Hidden at once: deleteLater runs after the next paint, and a still-visible old
+        # section would be drawn over the new ones until then.
+        for old in self.sections:
+            self.sections_layout.removeWidget(old)
+            old.hide()
+            old.deleteLater()
+        self.sections = []
 
     def apply_links(self, entry: Entry) -> None:
         """Show the entry's status, tags and links (after an undo, without touching the text)."""
@@ -360,10 +366,7 @@ class EntryEditorWidget(QWidget):
         try:
             self._entry_id = ""
             self.title_edit.clear()
-            for section in self.sections:
-                self.sections_layout.removeWidget(section)
-                section.deleteLater()
-            self.sections = []
+            self._drop_sections()
             self.plan_view.clear()
             self.preview.clear()
             self.tags_edit.set_tags(())

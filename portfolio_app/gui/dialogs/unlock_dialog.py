@@ -145,7 +145,8 @@ class UnlockDialog(QDialog):
                 if index == self.pages.currentIndex()
                 else QSizePolicy.Policy.Ignored
             )
-            page.setSizePolicy(policy, policy)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
         self.adjustSize()
 
     # ---- controller API ---------------------------------------------------------------------

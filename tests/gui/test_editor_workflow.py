@@ -349,3 +349,45 @@ def test_preview_is_sanitised_and_links_ask_first(open_app: AppController, qtbot
     preview.anchorClicked.emit(QUrl("https://example.org/guide"))
     preview.anchorClicked.emit(QUrl("file:///etc/passwd"))
     assert opened == ["https://example.org/guide"]
+
+
+def test_renaming_keeps_the_row_selected_when_the_sort_moves_it(
+    bulk_app: AppController, service: PortfolioService, qtbot: QtBot
+) -> None:
+    window = bulk_app.window
+    assert window is not None
+    window.entry_list.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    window.entry_list.table.selectRow(0)
+    entry_id = window.entry_list.current_entry_id()
+    window.editor.title_edit.setText("")
+    qtbot.keyClicks(window.editor.title_edit, "zzz last in the list")
+    qtbot.waitUntil(
+        lambda: service.get_entry(entry_id).title == "zzz last in the list", timeout=5000
+    )
+    assert window.entry_list.current_entry_id() == entry_id
+    assert window.editor.entry_id == entry_id
+
+
+def test_window_state_is_remembered_without_portfolio_text(
+    open_app: AppController, qtbot: QtBot
+) -> None:
+    import os
+    from pathlib import Path
+
+    from portfolio_app.gui.main_window import MainWindow
+
+    window = open_app.window
+    assert window is not None
+    window.resize(700, 500)
+    window.app_actions.get("toggle_preview").setChecked(True)
+    window.save_state()
+    state = Path(os.environ["PORTFOLIO_CONFIG_DIR"]) / "ui-state.ini"
+    text = state.read_text(encoding="utf-8")
+    assert "geometry" in text
+    assert open_app.service is not None
+    assert open_app.service.profile.name not in text
+    again = MainWindow(open_app.undo_group)
+    qtbot.addWidget(again)
+    assert again.size().width() == 700
+    again.restore_view_switches()
+    assert again.app_actions.get("toggle_preview").isChecked()

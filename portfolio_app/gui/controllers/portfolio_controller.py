@@ -565,6 +565,9 @@ class PortfolioController(QObject):
     def _on_editor_entry_saved(self, entry: Entry) -> None:
         self.entry_list.source_model.upsert_entry(entry)
         self.search_index.update(entry)
+        # A new title or date can move the row (sorted list); keep it selected.
+        if self.entry_list.current_entry_id() != entry.id:
+            self.entry_list.select_entry(entry.id)
         self._facet_timer.start()
 
     def _on_editor_save_failed(self, message: str) -> None:

@@ -378,7 +378,8 @@ def test_window_state_is_remembered_without_portfolio_text(
 
     window = open_app.window
     assert window is not None
-    window.resize(700, 500)
+    window.resize(window.minimumSizeHint().width() + 20, 560)
+    wanted = window.size()
     window.app_actions.get("toggle_preview").setChecked(True)
     window.save_state()
     state = Path(os.environ["PORTFOLIO_CONFIG_DIR"]) / "ui-state.ini"
@@ -388,6 +389,6 @@ def test_window_state_is_remembered_without_portfolio_text(
     assert open_app.service.profile.name not in text
     again = MainWindow(open_app.undo_group)
     qtbot.addWidget(again)
-    assert again.size().width() == 700
+    assert again.size() == wanted
     again.restore_view_switches()
     assert again.app_actions.get("toggle_preview").isChecked()

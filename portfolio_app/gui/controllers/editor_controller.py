@@ -197,4 +197,8 @@ class EditorController(QObject):
 
 
 def _local_time(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M")
+    """"12:03" for today, "3 Mar 2025 12:03" otherwise, so an old entry does not look just saved."""
+    local = moment.astimezone()
+    if local.date() == datetime.now().astimezone().date():
+        return local.strftime("%H:%M")
+    return f"{local.day} {local:%b %Y %H:%M}"

@@ -1,6 +1,6 @@
 """Verify a signed portfolio PDF: drop it (or choose it), say what to trust, read the verdict.
 
-Verification (:func:`portfolio_app.core.signing.verification.verify_pdf`) runs in the
+Verification (:func:`portfolio_app.core.services.export_service.verify_file`) runs in the
 background; pyHanko is imported there, not when the window opens. The report is shown in
 plain words: one verdict line with an icon *and* words, then one card per signature saying
 who signed, the certificate fingerprint, the signing time as the signer's own clock claim,
@@ -424,15 +424,9 @@ class VerifyWindow(QDialog):
         generation = self._generation
 
         def work(_progress: ProgressFn, _is_cancelled: CancelledFn) -> VerificationReport:
-            from portfolio_app.core.signing.verification import MAX_PDF_BYTES, verify_pdf
+            from portfolio_app.core.services.export_service import verify_file
 
-            try:
-                if path.stat().st_size > MAX_PDF_BYTES:
-                    raise PortfolioError(f"{path.name} is larger than any portfolio PDF.")
-                data = path.read_bytes()
-            except OSError as exc:
-                raise PortfolioError(f"{path.name} could not be read: {exc.strerror}") from exc
-            return verify_pdf(data, trust_certs_pem=certificates, trusted_fingerprints=fingerprints)
+            return verify_file(path, trust_pems=certificates, fingerprints=fingerprints)
 
         self.busy_bar.show()
         self.verdict_icon.clear()

@@ -60,8 +60,9 @@ install_venv() {
   want=$(sha256sum pyproject.toml | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing Python packages into .venv" >&2
+    # (the grep hides one machine's harmless notes about local package mirrors)
     .venv/bin/python -m pip install -q --upgrade pip 2>/dev/null || true
-    .venv/bin/python -m pip install -q -e ".[test]"
+    .venv/bin/python -m pip install -q -e ".[test]" 2> >(grep -v "^WARNING: Location" >&2)
     echo "$want" > "$stamp"
   fi
 }

@@ -34,6 +34,7 @@ from portfolio_app.gui.dialogs.catalogue_dialog import (
     EventEditorDialog,
     ExperienceEditorDialog,
 )
+from portfolio_app.gui.dialogs.export_dialog import ExportDialog
 from portfolio_app.gui.dialogs.history_dialog import RevisionHistoryDialog
 from portfolio_app.gui.dialogs.passphrase_dialog import (
     ChangePassphraseDialog,
@@ -115,6 +116,7 @@ def _builders(
         "backup": lambda: BackupDialog(service),
         "restore": lambda: RestoreDialog(None, data_dir),
         "verify": VerifyWindow,
+        "export": lambda: ExportDialog(service),
     }
 
 
@@ -129,6 +131,7 @@ NAMES = (
     "backup",
     "restore",
     "verify",
+    "export",
 )
 
 

@@ -1,0 +1,572 @@
+"""Export the portfolio as a signed PDF: choose what, check for identifiers, export, done.
+
+The dialog walks four pages of one stack:
+
+1. *Choose*: all entries, or those in a date range, with some statuses or tags; the output
+   file (a save dialog). A live count says how many entries that is.
+2. *Findings*: :func:`export_service.prepare_export` (on the GUI thread: it reads the open
+   portfolio, which is not thread-safe) runs the patient-identifier check first. Findings are
+   listed with where they are, their kind, the text and advice; the student can go back and
+   fix them (``fix_requested`` names the entry) or export anyway.
+3. *Exporting*: :meth:`ExportJob.run` lays out, signs and writes the file on a worker thread
+   with a progress bar; Cancel stops it and no file is left behind.
+4. *Done*: where the file is, its fingerprint, and a button to open the folder.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from portfolio_app.core.domain.entries import EntryStatus
+from portfolio_app.core.domain.errors import PortfolioError
+from portfolio_app.core.export.errors import ExportCancelled
+from portfolio_app.core.export.selection import ExportSelection, select_entries
+from portfolio_app.core.services.export_service import ExportJob, ExportResult, prepare_export
+from portfolio_app.core.services.portfolio_service import PortfolioService
+from portfolio_app.gui.background import BackgroundTask, CancelledFn, ProgressFn, run_in_background
+from portfolio_app.gui.icons import icon
+from portfolio_app.gui.item_models.checklist_model import Choice
+from portfolio_app.gui.item_models.finding_table_model import (
+    FindingEntryIdRole,
+    FindingTableModel,
+)
+from portfolio_app.gui.widgets.checklist import ChecklistWidget
+from portfolio_app.gui.window_state import remember_folder, remembered_folder
+
+PDF_FILTER = "PDF files (*.pdf)"
+_DATE_FORMAT = "d MMM yyyy"
+
+
+def default_file_name(student_name: str, today: date) -> str:
+    """``portfolio-zoë-ñúñez-2025-03-14.pdf``: who and when, safe on every file system."""
+    slug = re.sub(r"[^\w]+", "-", student_name.casefold()).strip("-") or "student"
+    return f"portfolio-{slug}-{today.isoformat()}.pdf"
+
+
+def _fingerprint_html(fingerprint: str) -> str:
+    """The fingerprint in two halves, so it fits the dialog and reads out in pairs."""
+    half = len(fingerprint) // 2 + 1 if len(fingerprint) >= 60 else len(fingerprint)
+    return f"{_escape(fingerprint[:half])}<br>{_escape(fingerprint[half:])}".removesuffix("<br>")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ExportDialog(QDialog):
+    """Selection, identifier check, background export with progress and Cancel, success.
+
+    Signals:
+        exported(str): the path of the finished PDF.
+        fix_requested(str): the student chose to fix a finding; the entry id to open (empty
+            when the finding is not in an entry, e.g. the final reflection).
+    """
+
+    exported = Signal(str)
+    fix_requested = Signal(str)
+
+    CHOOSE, FINDINGS, RUNNING, DONE = range(4)
+
+    def __init__(self, service: PortfolioService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._job: ExportJob | None = None
+        self._task: BackgroundTask | None = None
+        self.result_info: ExportResult | None = None
+        self.setWindowTitle("Export a signed PDF")
+        self.setWindowIcon(icon("export"))
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self._build_choose_page())
+        self.stack.addWidget(self._build_findings_page())
+        self.stack.addWidget(self._build_running_page())
+        self.stack.addWidget(self._build_done_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+        line = self.fontMetrics().height()
+        self.resize(line * 56, line * 38)
+        self._update_selection_widgets()
+
+    # ---- page 1: choose --------------------------------------------------------------------------
+
+    def _build_choose_page(self) -> QWidget:
+        page = QWidget(self)
+        what = QGroupBox("What to export", page)
+        self.all_radio = QRadioButton("&All entries", what)
+        self.all_radio.setAccessibleName("Export all entries")
+        self.some_radio = QRadioButton("&Only entries that match:", what)
+        self.some_radio.setAccessibleName("Export only entries that match")
+        self.all_radio.setChecked(True)
+        group = QButtonGroup(what)
+        group.addButton(self.all_radio)
+        group.addButton(self.some_radio)
+
+        self.criteria = QWidget(what)
+        self.from_check = QCheckBox("&From", self.criteria)
+        self.from_check.setAccessibleName("Only from a date")
+        self.from_date = QDateEdit(QDate.currentDate().addMonths(-3), self.criteria)
+        self.to_check = QCheckBox("&To", self.criteria)
+        self.to_check.setAccessibleName("Only up to a date")
+        self.to_date = QDateEdit(QDate.currentDate(), self.criteria)
+        for edit, name in ((self.from_date, "From date"), (self.to_date, "To date")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat(_DATE_FORMAT)
+            edit.setAccessibleName(name)
+        dates = QHBoxLayout()
+        dates.addWidget(self.from_check)
+        dates.addWidget(self.from_date)
+        dates.addSpacing(self.fontMetrics().height())
+        dates.addWidget(self.to_check)
+        dates.addWidget(self.to_date)
+        dates.addStretch(1)
+        self.status_checks: dict[EntryStatus, QCheckBox] = {}
+        statuses = QHBoxLayout()
+        for status, text in (
+            (EntryStatus.DRAFT, "&Draft"),
+            (EntryStatus.READY, "&Ready for review"),
+            (EntryStatus.REVIEWED, "Revie&wed"),
+        ):
+            check = QCheckBox(text, self.criteria)
+            check.setAccessibleName(f"Status {status.label}")
+            self.status_checks[status] = check
+            statuses.addWidget(check)
+        statuses.addStretch(1)
+        self.tags_list = ChecklistWidget("Tags", "Filter tags…", self.criteria)
+        self.tags_list.model.set_choices(
+            [
+                Choice(key=tag, label=f"{tag} ({count})")
+                for tag, count in self._service.all_tags().items()
+            ]
+        )
+        criteria_form = QFormLayout(self.criteria)
+        criteria_form.setContentsMargins(self.fontMetrics().height(), 0, 0, 0)
+        criteria_form.addRow("Dates:", dates)
+        criteria_form.addRow("Status (any ticked):", statuses)
+        criteria_form.addRow("Tags (any ticked):", self.tags_list)
+        if not self._service.all_tags():
+            self.tags_list.set_hint("No entry has a tag yet.")
+
+        self.final_check = QCheckBox("I&nclude the final reflection", what)
+        self.final_check.setAccessibleName("Include the final reflection")
+        self.final_check.setChecked(True)
+        self.count_label = QLabel(what)
+        self.count_label.setAccessibleName("How many entries")
+        count_font = self.count_label.font()
+        count_font.setBold(True)
+        self.count_label.setFont(count_font)
+        what_layout = QVBoxLayout(what)
+        what_layout.addWidget(self.all_radio)
+        what_layout.addWidget(self.some_radio)
+        what_layout.addWidget(self.criteria, 1)
+        what_layout.addWidget(self.final_check)
+        what_layout.addWidget(self.count_label)
+
+        self.path_edit = QLineEdit(page)
+        self.path_edit.setAccessibleName("PDF file to write")
+        self.path_edit.setClearButtonEnabled(True)
+        folder = remembered_folder("export") or str(Path.home())
+        self.path_edit.setText(
+            str(Path(folder) / default_file_name(self._service.profile.name, date.today()))
+        )
+        self.browse_button = QPushButton("&Browse…", page)
+        path_row = QHBoxLayout()
+        path_label = QLabel("&Save as:", page)
+        path_label.setBuddy(self.path_edit)
+        path_row.addWidget(path_label)
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(self.browse_button)
+
+        self.choose_status = QLabel(page)
+        self.choose_status.setWordWrap(True)
+        self.choose_status.setAccessibleName("Status")
+        self.export_button = QPushButton(icon("export"), "&Check and export", page)
+        self.export_button.setDefault(True)
+        self.close_button = QPushButton("Close", page)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.close_button)
+        intro = QLabel(
+            "The PDF is signed with your portfolio's own key, so your tutor and assessors can "
+            "check that nothing was changed after you exported it. Before it is written, the "
+            "text is checked for anything that could identify a patient.",
+            page,
+        )
+        intro.setWordWrap(True)
+
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addWidget(what, 1)
+        layout.addLayout(path_row)
+        layout.addWidget(self.choose_status)
+        layout.addLayout(buttons)
+
+        self.all_radio.toggled.connect(self._update_selection_widgets)
+        for check in (self.from_check, self.to_check, self.final_check):
+            check.toggled.connect(self._update_selection_widgets)
+        for check in self.status_checks.values():
+            check.toggled.connect(self._update_selection_widgets)
+        self.from_date.dateChanged.connect(self._update_selection_widgets)
+        self.to_date.dateChanged.connect(self._update_selection_widgets)
+        self.tags_list.model.check_toggled.connect(self._on_tags_toggled)
+        self.browse_button.clicked.connect(self._on_browse_clicked)
+        self.export_button.clicked.connect(self.start)
+        self.close_button.clicked.connect(self.reject)
+        return page
+
+    def selection(self) -> ExportSelection:
+        """The selection the widgets describe (raises ValidationError for a reversed range)."""
+        include_final = self.final_check.isChecked()
+        if self.all_radio.isChecked():
+            return ExportSelection(include_final_reflection=include_final)
+        return ExportSelection.from_values(
+            date_from=_day(self.from_date) if self.from_check.isChecked() else None,
+            date_to=_day(self.to_date) if self.to_check.isChecked() else None,
+            statuses=[s.value for s, check in self.status_checks.items() if check.isChecked()],
+            tags=self.tags_list.model.checked_in_order(),
+            include_final_reflection=include_final,
+        )
+
+    def _update_selection_widgets(self) -> None:
+        some = self.some_radio.isChecked()
+        self.criteria.setEnabled(some)
+        self.from_date.setEnabled(some and self.from_check.isChecked())
+        self.to_date.setEnabled(some and self.to_check.isChecked())
+        entries = self._service.entries()
+        try:
+            chosen = len(select_entries(entries, self.selection()))
+        except PortfolioError as exc:
+            self.count_label.setText(f"Not a valid selection: {exc.user_message}")
+            self.export_button.setEnabled(False)
+            return
+        self.count_label.setText(f"{chosen} of {len(entries)} entries will be exported.")
+        self.export_button.setEnabled(chosen > 0)
+
+    def _on_tags_toggled(self, _tag: str, _ticked: bool) -> None:
+        self._update_selection_widgets()
+
+    def _on_browse_clicked(self) -> None:
+        self._ask_for_path()
+
+    def _ask_for_path(self) -> Path | None:
+        current = self.path_edit.text().strip() or str(Path.home())
+        name, _filter = QFileDialog.getSaveFileName(
+            self, "Export the portfolio to", current, PDF_FILTER
+        )
+        if not name:
+            return None
+        if not name.lower().endswith(".pdf"):
+            name += ".pdf"
+        self.path_edit.setText(name)
+        return Path(name)
+
+    def output_path(self) -> Path | None:
+        """The file to write, or None when none is given."""
+        text = self.path_edit.text().strip()
+        return Path(text).expanduser() if text else None
+
+    # ---- the check ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Check the selection for identifiers, then export (or list what was found)."""
+        out = self.output_path() or self._ask_for_path()
+        if out is None:
+            return
+        if out.exists() and not self._confirm_replace(out):
+            return
+        try:
+            job = prepare_export(self._service, self.selection())
+        except PortfolioError as exc:
+            self.choose_status.setText(f"<b>Not exported:</b> {_escape(exc.user_message)}")
+            return
+        if job.entry_count == 0:
+            self.choose_status.setText("<b>Not exported:</b> no entry matches the selection.")
+            return
+        self._job = job
+        if job.findings:
+            self.findings_model.set_findings(job.findings)
+            count = len(job.findings)
+            self.findings_heading.setText(
+                f"{count} possible patient {'identifier' if count == 1 else 'identifiers'} found"
+            )
+            self.findings_table.resizeRowsToContents()
+            self.findings_table.selectRow(0)
+            self.stack.setCurrentIndex(self.FINDINGS)
+            self.fix_button.setFocus()
+            return
+        self._run(acknowledge=False)
+
+    def _confirm_replace(self, path: Path) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Replace the file?",
+            f"{path.name} already exists in {path.parent}. Replace it?",
+            parent=self,
+        )
+        replace = box.addButton("&Replace", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is replace
+
+    # ---- page 2: findings ----------------------------------------------------------------------
+
+    def _build_findings_page(self) -> QWidget:
+        page = QWidget(self)
+        self.findings_icon = QLabel(page)
+        size = self.fontMetrics().height() * 2
+        self.findings_icon.setPixmap(icon("warning").pixmap(size, size))
+        self.findings_icon.setAccessibleName("Warning")
+        self.findings_heading = QLabel(page)
+        heading_font = self.findings_heading.font()
+        heading_font.setBold(True)
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.2)
+        self.findings_heading.setFont(heading_font)
+        heading = QHBoxLayout()
+        heading.addWidget(self.findings_icon)
+        heading.addWidget(self.findings_heading, 1)
+        explain = QLabel(
+            "Check these passages before the portfolio leaves this computer. Anonymise "
+            "anything that could identify a patient: say “the patient”, use life stages "
+            "instead of ages, leave out dates and the names of wards, hospitals or practices. "
+            "The check can be wrong: if a finding is not about a patient, you may export "
+            "anyway.",
+            page,
+        )
+        explain.setWordWrap(True)
+        self.findings_model = FindingTableModel(self)
+        self.findings_table = QTableView(page)
+        self.findings_table.setModel(self.findings_model)
+        self.findings_table.setAccessibleName("Possible patient identifiers")
+        self.findings_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.findings_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.findings_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.findings_table.setWordWrap(True)
+        self.findings_table.verticalHeader().hide()
+        header = self.findings_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        line = self.fontMetrics().height()
+        header.resizeSection(FindingTableModel.WHERE, line * 12)
+        header.resizeSection(FindingTableModel.KIND, line * 8)
+        header.resizeSection(FindingTableModel.EXCERPT, line * 10)
+        self.fix_button = QPushButton("&Go back and fix", page)
+        self.fix_button.setToolTip("Close this dialog and open the entry of the selected finding")
+        self.anyway_button = QPushButton("Export &anyway", page)
+        self.back_button = QPushButton("&Change the selection", page)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.fix_button)
+        buttons.addWidget(self.anyway_button)
+        layout = QVBoxLayout(page)
+        layout.addLayout(heading)
+        layout.addWidget(explain)
+        layout.addWidget(self.findings_table, 1)
+        layout.addLayout(buttons)
+        self.fix_button.clicked.connect(self._on_fix_clicked)
+        self.anyway_button.clicked.connect(self._on_anyway_clicked)
+        self.back_button.clicked.connect(self._on_back_clicked)
+        return page
+
+    def _on_fix_clicked(self) -> None:
+        rows = self.findings_table.selectionModel().selectedRows()
+        entry_id = rows[0].data(FindingEntryIdRole) if rows else None
+        if entry_id is None:
+            # the selected finding is outside an entry: open the first entry with one instead
+            for row in range(self.findings_model.rowCount()):
+                entry_id = self.findings_model.index(row, 0).data(FindingEntryIdRole)
+                if entry_id:
+                    break
+        self.fix_requested.emit(str(entry_id or ""))
+        self.reject()
+
+    def _on_anyway_clicked(self) -> None:
+        self._run(acknowledge=True)
+
+    def _on_back_clicked(self) -> None:
+        self._job = None
+        self.stack.setCurrentIndex(self.CHOOSE)
+
+    # ---- page 3: running -------------------------------------------------------------------------
+
+    def _build_running_page(self) -> QWidget:
+        page = QWidget(self)
+        self.progress_bar = QProgressBar(page)
+        self.progress_bar.setAccessibleName("Export progress")
+        self.progress_label = QLabel(page)
+        self.progress_label.setWordWrap(True)
+        self.progress_label.setAccessibleName("What the export is doing")
+        self.cancel_button = QPushButton("&Cancel export", page)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(QLabel("<b>Exporting your portfolio…</b>", page))
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.progress_label)
+        layout.addStretch(2)
+        layout.addLayout(buttons)
+        self.cancel_button.clicked.connect(self.cancel)
+        return page
+
+    @property
+    def is_running(self) -> bool:
+        """Whether an export runs."""
+        return self._task is not None
+
+    def _run(self, *, acknowledge: bool) -> None:
+        job, out = self._job, self.output_path()
+        if job is None or out is None:
+            return
+
+        def work(progress: ProgressFn, is_cancelled: CancelledFn) -> ExportResult:
+            return job.run(
+                out,
+                acknowledge_findings=acknowledge,
+                progress=progress,
+                is_cancelled=is_cancelled,
+            )
+
+        self.progress_bar.setRange(0, max(job.entry_count + 2, 1))
+        self.progress_bar.setValue(0)
+        self.progress_label.setText("Starting…")
+        self.cancel_button.setEnabled(True)
+        self.stack.setCurrentIndex(self.RUNNING)
+        self.cancel_button.setFocus()
+        self._task = run_in_background(
+            work,
+            on_success=self._on_task_succeeded,
+            on_error=self._on_task_failed,
+            on_progress=self._on_task_progressed,
+        )
+
+    def cancel(self) -> None:
+        """Stop the running export; no file is written."""
+        if self._task is not None:
+            self._task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress_label.setText("Cancelling…")
+
+    def _on_task_progressed(self, done: int, total: int, message: str) -> None:
+        if total > 0:
+            self.progress_bar.setRange(0, total)
+            self.progress_bar.setValue(min(done, total))
+        self.progress_label.setText(message)
+
+    def _on_task_succeeded(self, result: Any) -> None:
+        self._task = None
+        self._job = None
+        assert isinstance(result, ExportResult)
+        self.result_info = result
+        remember_folder("export", str(result.path.parent))
+        pages = f"{result.page_count} {'page' if result.page_count == 1 else 'pages'}"
+        entries = f"{result.entry_count} {'entry' if result.entry_count == 1 else 'entries'}"
+        lines = [f"<p><b>Exported</b> {entries} on {pages} to<br>{_escape(str(result.path))}</p>"]
+        if result.signed and result.fingerprint:
+            lines.append(
+                "<p>It is signed. Your certificate's fingerprint, printed on the cover, is:"
+                f"<br><tt>{_fingerprint_html(result.fingerprint)}</tt></p>"
+            )
+        if result.findings_acknowledged:
+            lines.append(
+                f"<p>You exported it with {result.findings_acknowledged} possible "
+                "identifier(s) you checked.</p>"
+            )
+        self.done_label.setText("".join(lines))
+        self.stack.setCurrentIndex(self.DONE)
+        self.done_close_button.setFocus()
+        self.exported.emit(str(result.path))
+
+    def _on_task_failed(self, error: BaseException) -> None:
+        self._task = None
+        self._job = None
+        self.stack.setCurrentIndex(self.CHOOSE)
+        if isinstance(error, ExportCancelled):
+            self.choose_status.setText("Export cancelled; no file was written.")
+        elif isinstance(error, PortfolioError):
+            self.choose_status.setText(f"<b>Not exported:</b> {_escape(error.user_message)}")
+        else:
+            self.choose_status.setText(
+                f"<b>Not exported:</b> something unexpected went wrong "
+                f"({_escape(type(error).__name__)}); no file was written."
+            )
+
+    # ---- page 4: done ----------------------------------------------------------------------------
+
+    def _build_done_page(self) -> QWidget:
+        page = QWidget(self)
+        self.done_label = QLabel(page)
+        self.done_label.setWordWrap(True)
+        self.done_label.setAccessibleName("Export result")
+        self.done_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_folder_button = QPushButton("Open the &folder", page)
+        self.done_close_button = QPushButton("Close", page)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_folder_button)
+        buttons.addWidget(self.done_close_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.done_label)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.open_folder_button.clicked.connect(self._on_open_folder_clicked)
+        self.done_close_button.clicked.connect(self.accept)
+        return page
+
+    def _on_open_folder_clicked(self) -> None:
+        if self.result_info is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result_info.path.parent)))
+
+    # ---- closing ---------------------------------------------------------------------------------
+
+    @override
+    def reject(self) -> None:
+        # Escape or the close button during an export cancels it instead of hiding the work.
+        if self.is_running:
+            self.cancel()
+            return
+        super().reject()
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.is_running:
+            self.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+def _day(edit: QDateEdit) -> date:
+    value = edit.date().toPython()
+    assert isinstance(value, date)
+    return value

@@ -1,0 +1,470 @@
+"""Export the portfolio as a signed PDF; countersign and verify exported files.
+
+The export is split in two so the GUI can run the slow part on a worker thread while
+``PortfolioService`` (not thread-safe) stays on the GUI thread:
+
+1. :func:`prepare_export` (caller's thread, fast): reads copies of everything from the open
+   portfolio, applies the :class:`ExportSelection`, fixes the reading order, makes the
+   signing identity on first use, builds ``portfolio.json`` and runs the patient-identifier
+   check over the text that will be printed.
+2. :meth:`ExportJob.run` (any thread; touches no service): refuses while there are findings
+   the student has not acknowledged, lays the PDF out once (``core.export.document``), signs
+   it (PAdES B-B certification, DocMDP P=2, visible signature on the signatures page, empty
+   tutor field, ``portfolio.json`` attached inside the signed revision) and writes it
+   atomically. ``progress(done, total, message)`` reports, ``is_cancelled()`` is polled
+   throughout; a cancel raises :class:`ExportCancelled` and leaves no file behind.
+
+:func:`export_portfolio` does both for callers that do not need the split (the CLI).
+
+Countersigning (:func:`countersign_file`) and verification (:func:`verify_file`) also live
+here: the command line and the GUI reach the signing layer only through services.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from portfolio_app import __version__
+from portfolio_app.core.domain.entries import Entry
+from portfolio_app.core.domain.errors import ValidationError
+from portfolio_app.core.domain.events import Event, Experience
+from portfolio_app.core.domain.frameworks import Framework
+from portfolio_app.core.export.atomic import write_atomically
+from portfolio_app.core.export.errors import ExportCancelled, IdentifierFindingsError
+from portfolio_app.core.export.identifiers import ExportFinding, find_export_identifiers
+from portfolio_app.core.export.plan import DocumentPlan, build_plan
+from portfolio_app.core.export.selection import ExportSelection, select_entries
+
+if TYPE_CHECKING:
+    from portfolio_app.core.export.document import DocumentContent, LayoutResult
+    from portfolio_app.core.services.portfolio_service import PortfolioService
+    from portfolio_app.core.signing.identity import Identity
+    from portfolio_app.core.signing.verification import VerificationReport
+
+Progress = Callable[[int, int, str], None]
+IsCancelled = Callable[[], bool]
+
+DEFAULT_FRAMEWORK_ID = "ipec-2023"
+SIGNING_REASON = "I am the author of this reflective portfolio"
+MAX_PDF_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export produced."""
+
+    path: Path
+    page_count: int
+    entry_count: int
+    signed: bool
+    fingerprint: str | None
+    size_bytes: int
+    findings_acknowledged: int
+    contents_pages: tuple[int, ...]
+    layout_seconds: float
+    total_seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (CLI ``--json``)."""
+        return {
+            "path": str(self.path),
+            "pages": self.page_count,
+            "entries": self.entry_count,
+            "signed": self.signed,
+            "fingerprint_sha256": self.fingerprint,
+            "bytes": self.size_bytes,
+            "findings_acknowledged": self.findings_acknowledged,
+            "contents_pages": list(self.contents_pages),
+            "layout_seconds": round(self.layout_seconds, 3),
+            "total_seconds": round(self.total_seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """Everything an export needs, copied out of the vault; safe to run on a worker thread."""
+
+    content: DocumentContent
+    portfolio_json: bytes
+    identity: Identity | None = field(repr=False)
+    findings: tuple[ExportFinding, ...]
+
+    @property
+    def entry_count(self) -> int:
+        """How many entries the export holds."""
+        return len(self.content.plan.numbers)
+
+    def layout(
+        self, *, progress: Progress | None = None, is_cancelled: IsCancelled | None = None
+    ) -> LayoutResult:
+        """The unsigned PDF (benchmarks and tests look at the layout on its own)."""
+        from portfolio_app.core.export.document import render_document
+
+        return render_document(self.content, progress=progress, is_cancelled=is_cancelled)
+
+    def build_pdf(
+        self, *, progress: Progress | None = None, is_cancelled: IsCancelled | None = None
+    ) -> tuple[bytes, LayoutResult]:
+        """Laid out and signed (or, unsigned, with ``portfolio.json`` attached) PDF bytes."""
+        cancelled = is_cancelled or (lambda: False)
+        report = progress or (lambda _d, _t, _m: None)
+        total = self.entry_count + 2
+        layout = self.layout(
+            progress=lambda done, _t, message: report(done, total, message),
+            is_cancelled=cancelled,
+        )
+        if cancelled():
+            raise ExportCancelled()
+        if self.identity is not None:
+            report(self.entry_count, total, "Signing")
+            pdf = _sign(layout, self.identity, self.portfolio_json)
+        else:
+            report(self.entry_count, total, "Attaching portfolio.json")
+            pdf = _attach_json(layout.pdf, self.portfolio_json)
+        if cancelled():
+            raise ExportCancelled()
+        return pdf, layout
+
+    def run(
+        self,
+        out_path: Path,
+        *,
+        acknowledge_findings: bool = False,
+        progress: Progress | None = None,
+        is_cancelled: IsCancelled | None = None,
+    ) -> ExportResult:
+        """Build, sign and atomically write the PDF to ``out_path``.
+
+        Raises :class:`IdentifierFindingsError` (before doing any work) when the identifier
+        check found something and ``acknowledge_findings`` is false.
+        """
+        if self.findings and not acknowledge_findings:
+            raise IdentifierFindingsError(self.findings)
+        started = time.perf_counter()
+        report = progress or (lambda _d, _t, _m: None)
+        total = self.entry_count + 2
+        pdf, layout = self.build_pdf(progress=progress, is_cancelled=is_cancelled)
+        report(self.entry_count + 1, total, "Writing the file")
+        write_atomically(out_path, pdf, is_cancelled=is_cancelled)
+        report(total, total, "Done")
+        return ExportResult(
+            path=out_path,
+            page_count=layout.page_count,
+            entry_count=self.entry_count,
+            signed=self.identity is not None,
+            fingerprint=self.content.fingerprint,
+            size_bytes=len(pdf),
+            findings_acknowledged=len(self.findings),
+            contents_pages=layout.toc_pages,
+            layout_seconds=layout.seconds,
+            total_seconds=time.perf_counter() - started,
+        )
+
+
+def _sign(layout: LayoutResult, identity: Identity, portfolio_json: bytes) -> bytes:
+    from portfolio_app.core.export.fonts import embedded_default_font, font_file
+    from portfolio_app.core.signing.pdf_signing import sign_portfolio
+
+    with font_file() as font_path, embedded_default_font():
+        return sign_portfolio(
+            layout.pdf,
+            identity,
+            reason=SIGNING_REASON,
+            visible_box=layout.student_box,
+            countersign_box=layout.tutor_box,
+            embed_json=portfolio_json,
+            font_path=font_path,
+        )
+
+
+def _attach_json(pdf: bytes, portfolio_json: bytes) -> bytes:
+    """An unsigned export still carries ``portfolio.json`` (as an incremental update)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    from portfolio_app.core.signing.attachments import embed_portfolio_json
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    embed_portfolio_json(writer, portfolio_json)
+    out = io.BytesIO()
+    writer.write(out)  # type: ignore[no-untyped-call]
+    return out.getvalue()
+
+
+# ---- preparing ----------------------------------------------------------------------------
+
+
+def _coverage_frameworks(
+    frameworks: Sequence[Framework], entries: Sequence[Entry]
+) -> tuple[Framework, ...]:
+    """Frameworks the exported entries link to, in the portfolio's order (else the default)."""
+    linked = {link.framework_id for entry in entries for link in entry.competencies}
+    chosen = tuple(fw for fw in frameworks if fw.id in linked)
+    if chosen:
+        return chosen
+    return tuple(fw for fw in frameworks if fw.id == DEFAULT_FRAMEWORK_ID)
+
+
+def _attendance(
+    events: Sequence[Event], entries: Sequence[Entry], selection: ExportSelection
+) -> tuple[Event, ...]:
+    """Events for the attendance record: all of them, or those in the selected period.
+
+    With a date range, events in the range are listed, plus any event an exported entry links
+    to (so a group heading never names an event missing from the record).
+    """
+    linked = {event_id for entry in entries for event_id in entry.event_ids}
+    chosen = []
+    for event in events:
+        in_range = True
+        if selection.date_from or selection.date_to:
+            in_range = event.on is not None and (
+                (selection.date_from is None or event.on >= selection.date_from)
+                and (selection.date_to is None or event.on <= selection.date_to)
+            )
+        if in_range or event.id in linked:
+            chosen.append(event)
+    chosen.sort(key=lambda e: (e.on is None, e.on or datetime.min.date(), e.title))
+    return tuple(chosen)
+
+
+def _printed_experiences(
+    experiences: Sequence[Experience], entries: Sequence[Entry]
+) -> tuple[Experience, ...]:
+    linked = {x for entry in entries for x in entry.experience_ids}
+    return tuple(x for x in experiences if x.id in linked)
+
+
+def build_portfolio_json(
+    snapshot: dict[str, Any],
+    *,
+    plan: DocumentPlan,
+    selection: ExportSelection,
+    generated_at: datetime,
+    fingerprint: str | None,
+) -> bytes:
+    """``portfolio.json``: the vault snapshot narrowed to the exported entries, plus what was
+    selected and how entries are numbered in the PDF (so a script can cite "E12")."""
+    exported = set(plan.numbers)
+    document = dict(snapshot)
+    document["entries"] = [e for e in snapshot.get("entries", []) if e.get("id") in exported]
+    if not selection.include_final_reflection:
+        document["final_reflection"] = None
+    document["selection"] = selection.to_dict()
+    document["export"] = {
+        "generated_at": generated_at.isoformat(),
+        "generated_by": f"Reflective Portfolio {__version__}",
+        "entry_count": len(exported),
+        "entry_numbers": {entry_id: f"E{n}" for entry_id, n in plan.numbers.items()},
+        "signing_certificate_sha256": fingerprint,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+
+
+def prepare_export(
+    service: PortfolioService,
+    selection: ExportSelection | None = None,
+    *,
+    sign: bool = True,
+    now: datetime | None = None,
+) -> ExportJob:
+    """Copy what the export needs out of the open portfolio (see the module docstring).
+
+    With ``sign`` the portfolio's identity is made now if it has none (it is stored in the
+    vault, so this must run on the thread that owns ``service``).
+    """
+    from portfolio_app.core.export.document import DocumentContent
+    from portfolio_app.core.reflective_templates import load_templates
+    from portfolio_app.core.services import identity_service
+
+    selection = selection or ExportSelection()
+    generated_at = now or datetime.now(UTC).astimezone()
+    selected = select_entries(service.entries(), selection)
+    events = service.events()
+    experiences = service.experiences()
+    plan = build_plan(selected, events, experiences)
+    ordered = plan.ordered
+    frameworks = service.frameworks()
+    final = service.final_reflection if selection.include_final_reflection else None
+    attendance = _attendance(events, ordered, selection)
+    printed_experiences = _printed_experiences(experiences, ordered)
+
+    identity = identity_service.get_or_create_identity(service) if sign else None
+    fingerprint = identity_service.identity_fingerprint(identity) if identity else None
+    content = DocumentContent(
+        profile=service.profile,
+        plan=plan,
+        events=tuple(events),
+        attendance=attendance,
+        experiences=tuple(experiences),
+        coverage_frameworks=_coverage_frameworks(frameworks, ordered),
+        frameworks_by_id={fw.id: fw for fw in frameworks},
+        final_reflection=final,
+        selection_text=selection.describe(),
+        fingerprint=fingerprint,
+        signed=identity is not None,
+        generated_at=generated_at,
+        template_names={t.id: t.name for t in load_templates()},
+        app_version=__version__,
+    )
+    findings = find_export_identifiers(
+        ordered,
+        labels={entry_id: f"E{n}" for entry_id, n in plan.numbers.items()},
+        final_reflection=final or "",
+        events=attendance,
+        experiences=printed_experiences,
+    )
+    portfolio_json = build_portfolio_json(
+        service.snapshot_json(),
+        plan=plan,
+        selection=selection,
+        generated_at=generated_at,
+        fingerprint=fingerprint,
+    )
+    return ExportJob(
+        content=content,
+        portfolio_json=portfolio_json,
+        identity=identity,
+        findings=tuple(findings),
+    )
+
+
+def check_identifiers(
+    service: PortfolioService, selection: ExportSelection | None = None
+) -> list[ExportFinding]:
+    """The identifier findings an export of ``selection`` would raise (no identity is made)."""
+    return list(prepare_export(service, selection, sign=False).findings)
+
+
+def export_portfolio(
+    service: PortfolioService,
+    out_path: Path,
+    selection: ExportSelection | None = None,
+    *,
+    sign: bool = True,
+    acknowledge_findings: bool = False,
+    progress: Progress | None = None,
+    is_cancelled: IsCancelled | None = None,
+) -> ExportResult:
+    """Prepare and run an export in one call (see :func:`prepare_export`, :meth:`ExportJob.run`).
+
+    Raises :class:`IdentifierFindingsError` with the findings when there are any and
+    ``acknowledge_findings`` is false; :class:`ExportCancelled` when cancelled.
+    """
+    job = prepare_export(service, selection, sign=sign)
+    if job.findings and not acknowledge_findings:
+        raise IdentifierFindingsError(job.findings)
+    return job.run(
+        out_path,
+        acknowledge_findings=acknowledge_findings,
+        progress=progress,
+        is_cancelled=is_cancelled,
+    )
+
+
+# ---- countersigning and verification ------------------------------------------------------
+
+
+def _read_pdf(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_PDF_BYTES:
+            raise ValidationError(f"{path} is larger than any portfolio this app makes")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def countersign_file(
+    service: PortfolioService,
+    in_path: Path,
+    out_path: Path,
+    *,
+    decision: str,
+    comment: str,
+) -> ExportResult:
+    """Countersign a student's signed portfolio with this (tutor's) portfolio's identity.
+
+    The signing layer refuses a portfolio whose student signature is missing, broken or was
+    followed by a disallowed change. The output is written atomically and may not be the
+    input file's path, so the student's original is never at risk.
+    """
+    from portfolio_app.core.export.fonts import embedded_default_font, font_file
+    from portfolio_app.core.services import identity_service
+    from portfolio_app.core.signing.notes import DECISIONS
+    from portfolio_app.core.signing.pdf_signing import countersign
+
+    if decision not in DECISIONS:
+        raise ValidationError(f"the decision must be one of: {', '.join(DECISIONS)}")
+    if in_path.resolve() == out_path.resolve():
+        raise ValidationError("write the countersigned copy to a new file, not over the input")
+    started = time.perf_counter()
+    data = _read_pdf(in_path)
+    identity = identity_service.get_or_create_identity(service)
+    with font_file() as font_path, embedded_default_font():
+        signed = countersign(
+            data,
+            identity,
+            decision=decision,  # type: ignore[arg-type]  # checked against DECISIONS above
+            comment=comment,
+            font_path=font_path,
+        )
+    write_atomically(out_path, signed)
+    return ExportResult(
+        path=out_path,
+        page_count=0,
+        entry_count=0,
+        signed=True,
+        fingerprint=identity_service.identity_fingerprint(identity),
+        size_bytes=len(signed),
+        findings_acknowledged=0,
+        contents_pages=(),
+        layout_seconds=0.0,
+        total_seconds=time.perf_counter() - started,
+    )
+
+
+def verify_file(
+    path: Path,
+    *,
+    trust_pems: Sequence[bytes] = (),
+    fingerprints: Sequence[str] = (),
+) -> VerificationReport:
+    """Verify one file offline. An unreadable file is a verdict, not an exception.
+
+    Raises only for malformed trust inputs (a certificate that is not one, a fingerprint that
+    is not 64 hex digits), which the person running the check has to fix.
+    """
+    from portfolio_app.core.signing.verification import (
+        Verdict,
+        VerificationReport,
+        verify_pdf,
+    )
+
+    try:
+        data = _read_pdf(path)
+    except ValidationError as exc:
+        # Still check the trust inputs, so a typo in --fingerprint is reported either way.
+        verify_pdf(b"", trust_certs_pem=trust_pems, trusted_fingerprints=fingerprints)
+        return VerificationReport(Verdict.NOT_SIGNED_OR_UNREADABLE, exc.user_message)
+    return verify_pdf(data, trust_certs_pem=trust_pems, trusted_fingerprints=fingerprints)
+
+
+def extract_portfolio_json(path: Path) -> dict[str, Any] | None:
+    """The ``portfolio.json`` signed into an exported file, parsed (``None`` if absent)."""
+    from portfolio_app.core.signing.verification import extract_embedded_json
+
+    raw = extract_embedded_json(_read_pdf(path))
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

@@ -34,6 +34,7 @@ from portfolio_app.gui.dialogs.catalogue_dialog import (
     EventEditorDialog,
     ExperienceEditorDialog,
 )
+from portfolio_app.gui.dialogs.countersign_dialog import CountersignDialog
 from portfolio_app.gui.dialogs.export_dialog import ExportDialog
 from portfolio_app.gui.dialogs.history_dialog import RevisionHistoryDialog
 from portfolio_app.gui.dialogs.passphrase_dialog import (
@@ -117,6 +118,7 @@ def _builders(
         "restore": lambda: RestoreDialog(None, data_dir),
         "verify": VerifyWindow,
         "export": lambda: ExportDialog(service),
+        "countersign": lambda: CountersignDialog(service),
     }
 
 
@@ -132,6 +134,7 @@ NAMES = (
     "restore",
     "verify",
     "export",
+    "countersign",
 )
 
 

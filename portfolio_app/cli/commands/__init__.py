@@ -17,4 +17,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portfolio_app.cli.commands.frameworks_cmd",
     "portfolio_app.cli.commands.check_cmd",
     "portfolio_app.cli.commands.demo_cmd",
+    "portfolio_app.cli.commands.export_cmd",
+    "portfolio_app.cli.commands.identity_cmd",
+    "portfolio_app.cli.commands.ca_cmd",
+    "portfolio_app.cli.commands.countersign_cmd",
+    "portfolio_app.cli.commands.verify_cmd",
 )

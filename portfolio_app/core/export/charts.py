@@ -63,7 +63,8 @@ def months_chart(months: Sequence[tuple[date, int]], width: float) -> Any:
     _title(drawing, "Entries per month", width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 44, 45
-    chart.width, chart.height = width - 54, height - 80
+    # Few months would make absurdly wide bars: at most 30 points per month.
+    chart.width, chart.height = min(width - 54, max(90.0, 30.0 * len(months))), height - 80
     values = [count for _month, count in months]
     chart.data = [values]
     top = _nice_max(max(values) if values else 1)

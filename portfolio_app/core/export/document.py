@@ -810,8 +810,10 @@ class _Builder:
         out: list[Any] = [
             self.heading("Summary of activity", s.h1, "summary", 0),
             self.t(
-                f"{len(entries)} entries ({_kind_counts(entries)}), {words:,} words in all; "
-                f"{len(c.attendance)} IPL events in the attendance record.",
+                f"{_plural(len(entries), 'entry', 'entries')} ({_kind_counts(entries)}), "
+                f"{_plural(words, 'word', 'words')} in all; "
+                f"{_plural(len(c.attendance), 'IPL event', 'IPL events')} in the attendance "
+                "record.",
                 s.body,
             ),
         ]
@@ -998,7 +1000,7 @@ class _Builder:
         out: list[Any] = [
             self.heading("Attendance record", s.h1, "attendance", 0),
             self.t(
-                f"{len(events)} interprofessional learning events, as recorded by the student.",
+                _plural(len(events), "IPL event", "IPL events") + ", as recorded by the student.",
                 s.body,
             ),
         ]
@@ -1067,6 +1069,10 @@ class _Builder:
                 s.small,
             ),
         ]
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def _kind_counts(entries: Sequence[Entry]) -> str:

@@ -1,0 +1,160 @@
+"""``portfolio export OUT.pdf``: the signed PDF portfolio, all entries or a selection.
+
+Why findings stop the command: the PDF leaves the student's machine, so possible patient
+identifiers are listed on standard error and nothing is written until the student either
+anonymises the entries or confirms with ``--yes`` (the same choice the GUI's export dialog
+offers). The portfolio is closed (its lock released) before the slow layout starts: the export
+works on copies.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from portfolio_app.cli.commands._shared import add_json_option, add_verb, iso_date
+from portfolio_app.cli.context import CliContext
+
+if TYPE_CHECKING:
+    from portfolio_app.core.export.identifiers import ExportFinding
+
+FINDINGS_EXIT = 1
+
+
+def register(subparsers: Any) -> None:
+    """Add the export verb."""
+    export = add_verb(
+        subparsers,
+        "export",
+        help="export the portfolio as a signed PDF",
+        description="Export the portfolio (or a selection of entries) as a PDF signed with "
+        "this portfolio's key: cover, contents, competency coverage, charts, entries grouped "
+        "by event, final reflection, attendance record and a signatures page with room for "
+        "the tutor's countersignature. The machine-readable portfolio.json is attached inside "
+        "the signature. The signing key and certificate are made on first use.\n\n"
+        "Selection: --from/--to keep entries dated in the period; --status and --tag keep "
+        "entries with any of the given statuses or tags (repeat them); the kinds combine.\n\n"
+        "Before anything is written the text is checked for possible patient identifiers. "
+        "Findings are listed on standard error and the command exits 1; anonymise the "
+        "entries, or pass --yes to export anyway.",
+    )
+    export.add_argument("out", metavar="OUT.pdf", help="the PDF to write (replaced atomically)")
+    export.add_argument(
+        "--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD", help="first day"
+    )
+    export.add_argument(
+        "--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD", help="last day"
+    )
+    export.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        metavar="S",
+        help="draft, ready or reviewed (repeatable: any of them)",
+    )
+    export.add_argument(
+        "--tag", action="append", default=[], metavar="T", help="a tag (repeatable: any of them)"
+    )
+    export.add_argument(
+        "--no-final-reflection",
+        action="store_true",
+        help="leave the final reflection out (an interim export)",
+    )
+    export.add_argument(
+        "--unsigned",
+        action="store_true",
+        help="do not sign (a draft for yourself; it cannot be countersigned)",
+    )
+    export.add_argument(
+        "--yes",
+        action="store_true",
+        help="export even if the identifier check found something (you have checked it)",
+    )
+    add_json_option(export)
+    export.set_defaults(handler=run_export)
+
+
+def _describe_finding(finding: ExportFinding) -> str:
+    return f'  - {finding.where}: {finding.kind_label} "{finding.excerpt}". {finding.advice}'
+
+
+def print_findings(ctx: CliContext, findings: Sequence[ExportFinding], *, exported: bool) -> None:
+    """The findings on standard error, one per line, with what to do."""
+    noun = "possible patient identifier" if len(findings) == 1 else "possible patient identifiers"
+    ctx.warn(f"privacy check: {len(findings)} {noun} in the text to export:")
+    for finding in findings:
+        ctx.warn(_describe_finding(finding))
+    if exported:
+        ctx.warn("  (exported anyway, as --yes asked)")
+    else:
+        ctx.warn(
+            "Nothing was written. Anonymise these entries ('portfolio edit ID'), or run the "
+            "export again with --yes if you have checked them."
+        )
+
+
+def _progress(ctx: CliContext) -> Any:
+    """A one-line progress display on a terminal; nothing when stderr is not one."""
+    stream = ctx.err
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        return None
+
+    def show(done: int, total: int, message: str) -> None:
+        stream.write(f"\r\x1b[2K{message} ({done}/{total})")
+        if done >= total:
+            stream.write("\r\x1b[2K")
+        stream.flush()
+
+    return show
+
+
+def run_export(ctx: CliContext) -> int:
+    """Prepare, check, lay out, sign and write."""
+    from portfolio_app.core.export.selection import ExportSelection
+    from portfolio_app.core.services.export_service import prepare_export
+
+    args = ctx.args
+    selection = ExportSelection.from_values(
+        date_from=args.date_from,
+        date_to=args.date_to,
+        statuses=args.status,
+        tags=args.tag,
+        include_final_reflection=not args.no_final_reflection,
+    )
+    out = Path(args.out).expanduser()
+    with ctx.open_portfolio() as service:
+        job = prepare_export(service, selection, sign=not args.unsigned)
+    if job.findings:
+        print_findings(ctx, job.findings, exported=args.yes)
+        if not args.yes:
+            if ctx.as_json:
+                ctx.print_json({"exported": False, "findings": [f.to_dict() for f in job.findings]})
+            return FINDINGS_EXIT
+    if job.entry_count == 0:
+        ctx.warn("note: no entry matches the selection; the PDF has only the front matter")
+    result = job.run(out, acknowledge_findings=True, progress=_progress(ctx))
+    if ctx.as_json:
+        ctx.print_json(
+            {
+                "exported": True,
+                **result.to_dict(),
+                "findings": [f.to_dict() for f in job.findings],
+            }
+        )
+        return 0
+    noun = "entry" if result.entry_count == 1 else "entries"
+    ctx.print(f"Exported {result.entry_count} {noun} ({result.page_count} pages) to {result.path}")
+    if result.signed:
+        ctx.print(f"Signed; certificate SHA-256 fingerprint: {result.fingerprint}")
+        ctx.print("Check it with: portfolio verify " + _quote(str(result.path)))
+    else:
+        ctx.print("Not signed (--unsigned).")
+    return 0
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text) if sys.platform != "win32" else f'"{text}"'

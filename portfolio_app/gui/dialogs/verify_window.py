@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -160,23 +160,30 @@ class SignatureCard(QGroupBox):
             title += " (PROBLEM)"
         super().__init__(title, parent)
         self.setAccessibleName(title)
-        form = QFormLayout(self)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        # A grid rather than a QFormLayout: the form layout's height-for-width under-counts
+        # wrapped labels on some platforms (seen on xcb), clipping their last line.
+        grid = QGridLayout(self)
+        grid.setColumnStretch(1, 1)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.rows = signature_rows(sig)
-        for label, text in self.rows:
+        for row, (label, text) in enumerate(self.rows):
+            name = QLabel(f"{label}:", self)
+            name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             value = QLabel(text, self)
-            value.setWordWrap(True)
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setAccessibleName(label)
             if label.startswith("Certificate fingerprint"):
-                value.setFont(mono)
+                value.setFont(mono)  # two fixed lines: no wrapping needed
+            else:
+                value.setWordWrap(True)
             if label in ("Intact", "Changed after signing", "Problem") and not sig.ok:
                 font = value.font()
                 font.setBold(True)
                 value.setFont(font)
-            form.addRow(f"{label}:", value)
+            name.setBuddy(value)
+            grid.addWidget(name, row, 0)
+            grid.addWidget(value, row, 1)
 
 
 class _DropZone(QLabel):

@@ -481,8 +481,13 @@ class CatalogueDialog(QDialog):
         for tab in (self.events_tab, self.experiences_tab):
             tab.table.resizeColumnsToContents()
             header = tab.table.horizontalHeader()
+            title_column = (
+                EventTableModel.TITLE if tab is self.events_tab else ExperienceTableModel.TITLE
+            )
             for column in range(header.count()):
-                header.resizeSection(column, min(header.sectionSize(column), line * 16))
+                cap = line * (26 if column == title_column else 13)
+                header.resizeSection(column, min(header.sectionSize(column), cap))
+            tab.table.verticalHeader().setDefaultSectionSize(int(line * 1.6))
         self.resize(line * 72, line * 34)
 
     # ---- data ----------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ def test_dropping_a_pdf_verifies_it(qtbot: QtBot, samples: Samples) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(samples.path("signed.pdf")))])
     enter = QDragEnterEvent(
-        QPointF(window.rect().center()),
+        window.rect().center(),  # QPoint: the QPointF overload only exists from Qt 6.12
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
@@ -192,7 +192,7 @@ def test_dropping_a_pdf_verifies_it(qtbot: QtBot, samples: Samples) -> None:
     two = QMimeData()
     two.setUrls([QUrl.fromLocalFile(str(samples.path("signed.pdf")))] * 2)
     refused = QDragEnterEvent(
-        QPointF(window.rect().center()),
+        window.rect().center(),
         Qt.DropAction.CopyAction,
         two,
         Qt.MouseButton.LeftButton,

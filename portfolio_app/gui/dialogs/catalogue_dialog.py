@@ -63,7 +63,7 @@ def _date_edit(parent: QWidget, name: str, value: date | None) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(_DATE_FORMAT)
     edit.setAccessibleName(name)
-    edit.setDate(QDate(value) if value else QDate.currentDate())
+    edit.setDate(QDate(value.year, value.month, value.day) if value else QDate.currentDate())
     return edit
 
 

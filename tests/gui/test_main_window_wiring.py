@@ -76,3 +76,24 @@ def test_coverage_entry_activation_selects_the_entry(
     coverage.entry_activated.emit(plan_id)
     assert window.editor.entry_id == plan_id
     coverage.close()
+
+
+def test_export_fix_request_opens_the_entry(
+    open_app: AppController, qtbot: QtBot, no_modal_loops: list[str]
+) -> None:
+    window = open_app.window
+    assert window is not None
+    window.app_actions.get("new_plan").trigger()
+    qtbot.waitUntil(lambda: bool(window.editor.entry_id))
+    plan_id = window.editor.entry_id
+    window.app_actions.get("new_note").trigger()
+    qtbot.waitUntil(lambda: window.editor.entry_id != plan_id)
+    before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
+    window.app_actions.get("export").trigger()
+    opened = [w for w in QApplication.topLevelWidgets() if w.isVisible() and id(w) not in before]
+    if not opened:
+        pytest.skip("export dialog not available")
+    dialog = opened[0]
+    dialog.fix_requested.emit(plan_id)  # type: ignore[attr-defined]
+    assert window.editor.entry_id == plan_id
+    dialog.close()

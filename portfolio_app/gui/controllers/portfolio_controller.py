@@ -743,7 +743,13 @@ class PortfolioController(QObject):
         """Signed PDF export."""
         dialog = self._exec_dialog("dialogs.export_dialog", "ExportDialog", self.service)
         if dialog is not None:
+            # "Go back and fix" names the entry whose text looked identifying: open it.
+            dialog.fix_requested.connect(self._on_export_fix_requested)
             dialog.exec()
+
+    def _on_export_fix_requested(self, entry_id: str) -> None:
+        if entry_id:
+            self._on_coverage_entry_activated(entry_id)
 
     def open_backup(self) -> None:
         """Encrypted backup."""

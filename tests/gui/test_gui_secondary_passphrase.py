@@ -42,6 +42,7 @@ def test_change_button_waits_for_a_long_enough_matching_passphrase(
     dialog = ChangePassphraseDialog(service)
     qtbot.addWidget(dialog)
     assert not dialog.change_button.isEnabled()
+    dialog.current_edit.setText(OLD)
     dialog.new_edit.setText("short")
     dialog.repeat_edit.setText("short")
     assert not dialog.change_button.isEnabled()
@@ -65,6 +66,7 @@ def test_passphrase_change_then_reopen_with_the_new_one(
     dialog = ChangePassphraseDialog(service)
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.current_edit.setText(OLD)
     dialog.new_edit.setText(NEW)
     dialog.repeat_edit.setText(NEW)
     with qtbot.waitSignal(dialog.passphrase_changed, timeout=10_000):
@@ -88,13 +90,14 @@ def test_a_failed_change_is_reported_and_the_dialog_stays(
 ) -> None:
     from portfolio_app.core.domain.errors import StorageFullError
 
-    def refuse(_new: str) -> None:
+    def refuse(_new: str, **_kw: object) -> None:
         raise StorageFullError("the disk is full; nothing was changed")
 
     monkeypatch.setattr(service, "change_passphrase", refuse)
     dialog = ChangePassphraseDialog(service)
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.current_edit.setText(OLD)
     dialog.new_edit.setText(NEW)
     dialog.repeat_edit.setText(NEW)
     dialog.change_button.click()
@@ -103,6 +106,24 @@ def test_a_failed_change_is_reported_and_the_dialog_stays(
     assert "the disk is full" in dialog.status_label.text()
     assert dialog.isVisible()
     assert dialog.change_button.isEnabled()
+
+
+def test_a_wrong_current_passphrase_changes_nothing(
+    qtbot: QtBot, service: PortfolioService, data_dir: Path
+) -> None:
+    dialog = ChangePassphraseDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.current_edit.setText("not the current one")
+    dialog.new_edit.setText(NEW)
+    dialog.repeat_edit.setText(NEW)
+    dialog.change_button.click()
+    qtbot.waitUntil(lambda: not dialog.is_busy, timeout=10_000)
+    assert wait_for_all(5000)
+    assert "current passphrase is not right" in dialog.status_label.text()
+    assert dialog.isVisible()
+    service.close()
+    PortfolioService.open(data_dir, OLD).close()
 
 
 def test_new_recovery_key_is_shown_once_and_opens_the_portfolio(

@@ -328,3 +328,15 @@ def test_database_from_a_newer_app_is_refused(service: PortfolioService, data_di
     _sql(data_dir, "UPDATE alembic_version SET version_num='9999'")
     with pytest.raises(Exception, match="newer version"):
         PortfolioService.open(data_dir, PASSPHRASE)
+
+
+def test_change_passphrase_checks_the_current_one(
+    service: PortfolioService, data_dir: Path
+) -> None:
+    assert service.check_passphrase(PASSPHRASE)
+    assert not service.check_passphrase("something else entirely")
+    with pytest.raises(WrongPassphraseError, match="current passphrase"):
+        service.change_passphrase("a new passphrase here", current_passphrase="wrong one!")
+    service.change_passphrase("a new passphrase here", current_passphrase=PASSPHRASE)
+    service.close()
+    PortfolioService.open(data_dir, "a new passphrase here").close()

@@ -38,6 +38,7 @@ from portfolio_app.core.domain.errors import (
     PortfolioExistsError,
     PortfolioNotFoundError,
     ValidationError,
+    WrongPassphraseError,
 )
 from portfolio_app.core.domain.events import Event, Experience
 from portfolio_app.core.domain.frameworks import Framework
@@ -282,15 +283,36 @@ class PortfolioService:
     # ---- passphrase and recovery -----------------------------------------------------------
 
     def change_passphrase(
-        self, new_passphrase: str, *, kdf_params: KdfParams | None = None
+        self,
+        new_passphrase: str,
+        *,
+        current_passphrase: str | None = None,
+        kdf_params: KdfParams | None = None,
     ) -> None:
-        """Re-wrap the data key under a new passphrase; no entry is re-encrypted."""
+        """Re-wrap the data key under a new passphrase; no entry is re-encrypted.
+
+        With ``current_passphrase`` the change happens only if it unlocks the portfolio (the
+        GUI asks for it, so an unattended unlocked window cannot be taken over).
+        """
         check_new_passphrase(new_passphrase)
+        if current_passphrase is not None and not self.check_passphrase(current_passphrase):
+            raise WrongPassphraseError(
+                "the current passphrase is not right, so nothing was changed"
+            )
         kdf_params = kdf_params or kdf.default_params()
         store = self._require_store()
         data_key = self._data_key_copy()
         slot = make_passphrase_slot(data_key, new_passphrase, kdf_params, self.vault_id)
         VaultRepository(store).write_key_slots([slot])
+
+    def check_passphrase(self, passphrase: str) -> bool:
+        """Whether ``passphrase`` unlocks this portfolio (takes one key derivation)."""
+        store = self._require_store()
+        try:
+            key = unlock_passphrase_slot(read_key_slots(store.engine)["passphrase"], passphrase)
+        except WrongPassphraseError:
+            return False
+        return bytes(key) == store.cipher.data_key_for_rewrap()
 
     def new_recovery_key(self) -> str:
         """Replace the recovery key (the old one stops working); returns the new one, shown once."""

@@ -64,6 +64,9 @@ class ChangePassphraseDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
+        self.current_edit = QLineEdit(self)
+        self.current_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.current_edit.setAccessibleName("Current passphrase")
         self.new_edit = QLineEdit(self)
         self.new_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.new_edit.setAccessibleName("New passphrase")
@@ -83,6 +86,7 @@ class ChangePassphraseDialog(QDialog):
         self.match_label.setAccessibleName("Do the passphrases match")
 
         form = QFormLayout()
+        form.addRow("C&urrent passphrase:", self.current_edit)
         form.addRow("&New passphrase:", self.new_edit)
         form.addRow("&Repeat it:", self.repeat_edit)
         form.addRow("", self.show_check)
@@ -114,6 +118,7 @@ class ChangePassphraseDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().height() * 30)
 
+        self.current_edit.textChanged.connect(self._update)
         self.new_edit.textChanged.connect(self._update)
         self.repeat_edit.textChanged.connect(self._update)
         self.show_check.toggled.connect(self._on_show_check_toggled)
@@ -137,10 +142,16 @@ class ChangePassphraseDialog(QDialog):
             self.match_label.setText("✓ The two passphrases match.")
         else:
             self.match_label.setText("✗ The two passphrases differ.")
-        self.change_button.setEnabled(len(new) >= MIN_LENGTH and new == repeat and not self.is_busy)
+        self.change_button.setEnabled(
+            bool(self.current_edit.text())
+            and len(new) >= MIN_LENGTH
+            and new == repeat
+            and not self.is_busy
+        )
 
     def _on_show_check_toggled(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.current_edit.setEchoMode(mode)
         self.new_edit.setEchoMode(mode)
         self.repeat_edit.setEchoMode(mode)
 
@@ -150,10 +161,11 @@ class ChangePassphraseDialog(QDialog):
         if self.is_busy or not self.change_button.isEnabled():
             return
         new = self.new_edit.text()
+        current = self.current_edit.text()
         service = self._service
 
         def work(_progress: ProgressFn, _is_cancelled: CancelledFn) -> None:
-            service.change_passphrase(new)
+            service.change_passphrase(new, current_passphrase=current)
 
         self._set_busy(True)
         self.status_label.setText("Protecting your portfolio with the new passphrase…")
@@ -162,7 +174,13 @@ class ChangePassphraseDialog(QDialog):
         )
 
     def _set_busy(self, busy: bool) -> None:
-        for widget in (self.new_edit, self.repeat_edit, self.show_check, self.cancel_button):
+        for widget in (
+            self.current_edit,
+            self.new_edit,
+            self.repeat_edit,
+            self.show_check,
+            self.cancel_button,
+        ):
             widget.setEnabled(not busy)
         self.busy_bar.setVisible(busy)
         self.change_button.setEnabled(not busy)
@@ -170,6 +188,7 @@ class ChangePassphraseDialog(QDialog):
     def _on_task_succeeded(self, _result: Any) -> None:
         self._task = None
         self._set_busy(False)
+        self.current_edit.clear()
         self.new_edit.clear()
         self.repeat_edit.clear()
         self.status_label.setText("Passphrase changed. Use the new one the next time you unlock.")

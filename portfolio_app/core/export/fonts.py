@@ -38,6 +38,7 @@ _FILES = {
     MONO: "DejaVuSansMono.ttf",
 }
 REPLACEMENT = "\ufffd"
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _ASCII_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 
 
@@ -96,8 +97,12 @@ def register_fonts() -> frozenset[int]:
     for name, file_name in _FILES.items():
         font = font_class(name, io.BytesIO(read_resource_bytes("fonts", file_name)))
         pdfmetrics.registerFont(font)
-        if name == SANS:
-            covered = frozenset(font.face.charToGlyph)
+        if name == SANS:  # printable characters only: controls and bidi marks are dropped
+            covered = frozenset(
+                point
+                for point in font.face.charToGlyph
+                if unicodedata.category(chr(point)) not in _INVISIBLE
+            )
     pdfmetrics.registerFontFamily(
         SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC, boldItalic=SANS_BOLD_ITALIC
     )
@@ -123,7 +128,7 @@ def printable(text: str) -> str:
             out.append(" ")
         elif ord(char) in covered:
             out.append(char)
-        elif unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}:
+        elif unicodedata.category(char) in _INVISIBLE:
             continue  # controls, bidi overrides, zero-width marks: never useful on paper
         elif char.isspace():
             out.append(" ")

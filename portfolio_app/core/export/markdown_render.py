@@ -17,12 +17,13 @@ never reach it (a stray ``<`` would crash the export, a crafted ``<img src=...>`
    survives on paper.
 
 Hostile input is bounded: nesting deeper than :data:`MAX_BLOCK_DEPTH` is flattened (indenting
-further would push text off the page), inline markup deeper than :data:`MAX_INLINE_DEPTH`
-becomes plain text, a Markdown block with very many ``[`` has them escaped first (Markdown's
-link matching is quadratic in unmatched brackets: 10,000 of them took 12 s), wide or bulky
-tables become one paragraph per row, long tables and code blocks are cut into chunks so
-splitting them over pages stays linear, and a ``RecursionError`` inside Markdown falls back to
-plain paragraphs.
+further would push text off the page), and so is any container nested deeper than
+:data:`MAX_CONTAINERS` (``<div>`` in ``<div>``...: recursion must stay shallow); inline
+markup deeper than :data:`MAX_INLINE_DEPTH` becomes plain text; a Markdown block with very
+many ``[`` has them escaped first (Markdown's link matching is quadratic in unmatched
+brackets: 10,000 of them took 12 s); wide or bulky tables become one paragraph per row; long
+tables and code blocks are cut into chunks so splitting them over pages stays linear; and a
+``RecursionError`` inside Markdown falls back to plain paragraphs.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from portfolio_app.core.export.styles import FRAME_WIDTH, RULE_GREY, SHADE, Styl
 
 MAX_BLOCK_DEPTH = 6
 MAX_INLINE_DEPTH = 12
+MAX_CONTAINERS = 40
 MAX_BRACKETS_PER_BLOCK = 100
 TABLE_MAX_COLUMNS = 6
 TABLE_MAX_CELL_CHARS = 600
@@ -312,6 +314,7 @@ class MarkdownRenderer:
         self._styles = styles
         self._md: Any = None
         self._style_cache: dict[tuple[str, int, int, str], Any] = {}
+        self._containers = 0  # nested containers being walked (divs count, unlike indents)
 
     # ---- public ---------------------------------------------------------------------------
 
@@ -410,6 +413,22 @@ class MarkdownRenderer:
         ``bullet`` is a one-item list holding a list marker still to be printed: the first
         paragraph made inside a list item takes (and clears) it.
         """
+        self._containers += 1
+        try:
+            self._blocks_inside(node, out, depth=depth, quote=quote, width=width, bullet=bullet)
+        finally:
+            self._containers -= 1
+
+    def _blocks_inside(
+        self,
+        node: _Node,
+        out: list[Any],
+        *,
+        depth: int,
+        quote: int,
+        width: float,
+        bullet: list[str] | None,
+    ) -> None:
         inline: list[_Node | str] = []
 
         def flush_inline() -> None:
@@ -452,7 +471,9 @@ class MarkdownRenderer:
         bullet: list[str] | None,
     ) -> None:
         tag = node.tag
-        if tag in {"ul", "ol", "blockquote", "dl"} and depth + quote >= MAX_BLOCK_DEPTH:
+        if self._containers >= MAX_CONTAINERS or (
+            tag in {"ul", "ol", "blockquote", "dl"} and depth + quote >= MAX_BLOCK_DEPTH
+        ):
             self._flattened(node, out, depth, quote, bullet)
         elif tag in {"p", "dt", "dd", "summary", "caption", "figcaption", "address"}:
             base = self._styles.body

@@ -78,18 +78,29 @@ def test_coverage_counts_only_links_to_this_framework_and_keeps_entry_order() ->
     assert rows["A1"].entry_ids == ("e1", "e2")
     assert rows["B"].entry_ids == ("e2",)
     assert rows["A2"].entry_ids == ()
-    # evidence for an element does not evidence its standard
-    assert rows["A"].entry_ids == ()
+    # a standard with elements gathers its elements' evidence, but has no direct links
+    assert rows["A"].entry_ids == ("e1", "e2")
+    assert rows["A"].direct_ids == ()
+    assert rows["A"].is_heading and not rows["B"].is_heading
 
 
 def test_summary_counts_evidenced_gaps_entries_and_links() -> None:
     entries = [_entry("e1", ("fw", "A1")), _entry("e2", ("fw", "A1"), ("fw", "B"))]
     summary = summarise(coverage(_framework(), entries))
-    assert (summary.total, summary.evidenced, summary.gap_count) == (4, 2, 2)
-    assert summary.gaps == ("A", "A2")
+    # headings (A) are not counted: A1, A2 and B are; evidence for A1 does not hide A2's gap
+    assert (summary.total, summary.evidenced, summary.gap_count) == (3, 2, 1)
+    assert summary.gaps == ("A2",)
     assert summary.linked_entries == 2
     assert summary.links == 3
-    assert summary.describe() == "2 of 4 competencies evidenced"
+    assert summary.describe() == "2 of 3 competencies evidenced"
+
+
+def test_direct_link_to_a_heading_shows_there_but_fills_no_element_gap() -> None:
+    rows = {r.code: r for r in coverage(_framework(), [_entry("e1", ("fw", "A"))])}
+    assert rows["A"].entry_ids == ("e1",) and rows["A"].direct_ids == ("e1",)
+    summary = summarise(list(rows.values()))
+    assert summary.gaps == ("A1", "A2", "B")
+    assert summary.links == 1
 
 
 def test_summary_of_an_empty_framework_reads_naturally() -> None:
@@ -103,11 +114,16 @@ def test_unlisted_links_are_reported_not_lost() -> None:
     assert unlisted_links(_framework(), entries) == {"Z9": ("e1", "e2")}
 
 
-def test_builtin_ipec_2023_coverage_has_twenty_rows() -> None:
+def test_builtin_ipec_2023_counts_elements_and_element_less_standards() -> None:
     ipec = next(f for f in load_builtin_frameworks() if f.id == "ipec-2023")
     entry = _entry("e1", ("ipec-2023", "VE3"), ("ipec-2023", "TT"))
     summary = summarise(coverage(ipec, [entry]))
-    assert summary.total == len(ipec.linkable())
+    headings = [
+        code
+        for code, _label, std in ipec.linkable()
+        if code == std and any(c != s2 and s2 == code for c, _l, s2 in ipec.linkable())
+    ]
+    assert summary.total == len(ipec.linkable()) - len(headings)
     assert summary.evidenced == 2
 
 

@@ -3,11 +3,13 @@
 Pure functions over domain objects, shared by the GUI's coverage view and the PDF export:
 
 * :func:`coverage` lists every linkable competency of a framework (standards and elements,
-  in pack order) with the entries that link to it directly. A standard is evidenced only by
-  entries linked to the standard itself: evidence for one element does not evidence its
-  siblings, so the gap list stays honest.
-* :func:`summarise` turns those rows into the counts people read ("18 of 21 competencies
-  evidenced") and the list of gaps.
+  in pack order) with the entries that evidence it. An element is evidenced by entries linked
+  to it; a standard that has elements is a *heading* whose evidence is its own links plus its
+  elements' (a student who evidenced VE3 has evidence under "Values and Ethics"); a standard
+  without known elements (IPEC 2023 "TT") is evidenced by its own links.
+* :func:`summarise` counts what a tutor counts: every element, and every standard that has no
+  elements ("16 of 17 competencies evidenced"); headings are not counted twice. Evidence for
+  one element never hides a gap in its sibling, so the gap list stays honest.
 * :func:`unlisted_links` finds links to codes the framework no longer has (a newer pack
   version dropped them), so they are shown rather than silently lost.
 * :func:`entries_per_month` and :func:`entries_by_event_kind` feed the summary charts.
@@ -37,6 +39,8 @@ class CompetencyCoverage:
     label: str
     standard_code: str
     entry_ids: tuple[EntryId, ...]
+    has_elements: bool = False
+    direct_entry_ids: tuple[EntryId, ...] | None = None
 
     @property
     def count(self) -> int:
@@ -52,6 +56,16 @@ class CompetencyCoverage:
     def is_standard(self) -> bool:
         """Whether this row is a whole standard (domain) rather than one of its elements."""
         return self.code == self.standard_code
+
+    @property
+    def is_heading(self) -> bool:
+        """A standard with elements: shown, but counted through its elements."""
+        return self.is_standard and self.has_elements
+
+    @property
+    def direct_ids(self) -> tuple[EntryId, ...]:
+        """Entries linked to this very code (for a heading, not to its elements)."""
+        return self.entry_ids if self.direct_entry_ids is None else self.direct_entry_ids
 
 
 @dataclass(frozen=True)
@@ -76,8 +90,9 @@ class CoverageSummary:
 
 
 def coverage(framework: Framework, entries: Iterable[Entry]) -> list[CompetencyCoverage]:
-    """Every linkable competency of ``framework`` with the ids of entries linked to it."""
-    linked: dict[str, list[EntryId]] = {code: [] for code, _label, _std in framework.linkable()}
+    """Every linkable competency of ``framework`` with the ids of entries evidencing it."""
+    linkable = framework.linkable()
+    linked: dict[str, list[EntryId]] = {code: [] for code, _label, _std in linkable}
     for entry in entries:
         seen: set[str] = set()
         for link in entry.competencies:
@@ -87,23 +102,43 @@ def coverage(framework: Framework, entries: Iterable[Entry]) -> list[CompetencyC
             if bucket is not None:
                 bucket.append(entry.id)
                 seen.add(link.code)
-    return [
-        CompetencyCoverage(code=code, label=label, standard_code=std, entry_ids=tuple(linked[code]))
-        for code, label, std in framework.linkable()
-    ]
+    children: dict[str, list[str]] = {}
+    for code, _label, std in linkable:
+        if code != std:
+            children.setdefault(std, []).append(code)
+    rows = []
+    for code, label, std in linkable:
+        if code == std and children.get(code):
+            evidence: list[EntryId] = list(linked[code])
+            for child in children[code]:
+                evidence.extend(e for e in linked[child] if e not in evidence)
+            rows.append(
+                CompetencyCoverage(
+                    code=code,
+                    label=label,
+                    standard_code=std,
+                    entry_ids=tuple(evidence),
+                    has_elements=True,
+                    direct_entry_ids=tuple(linked[code]),
+                )
+            )
+        else:
+            rows.append(CompetencyCoverage(code, label, std, tuple(linked[code])))
+    return rows
 
 
 def summarise(rows: Sequence[CompetencyCoverage]) -> CoverageSummary:
-    """Totals for coverage rows: evidenced, gaps, distinct entries and links."""
+    """Totals: elements and element-less standards evidenced, gaps, distinct entries, links."""
+    counted = [row for row in rows if not row.is_heading]
     entry_ids: set[EntryId] = set()
     links = 0
     for row in rows:
-        entry_ids.update(row.entry_ids)
-        links += row.count
+        entry_ids.update(row.direct_ids)
+        links += len(row.direct_ids)
     return CoverageSummary(
-        total=len(rows),
-        evidenced=sum(1 for row in rows if row.is_evidenced),
-        gaps=tuple(row.code for row in rows if not row.is_evidenced),
+        total=len(counted),
+        evidenced=sum(1 for row in counted if row.is_evidenced),
+        gaps=tuple(row.code for row in counted if not row.is_evidenced),
         linked_entries=len(entry_ids),
         links=links,
     )

@@ -109,7 +109,7 @@ _MAX_EVIDENCE_LISTED = 14
 # few lines) or a section (heading and two lines); otherwise the next page is used.
 _ENTRY_START_ROOM = 120.0
 _SECTION_START_ROOM = 48.0
-_TABLE_CHUNK = 40
+_TABLE_CHUNK = 120
 
 
 # ---- input and output ---------------------------------------------------------------------

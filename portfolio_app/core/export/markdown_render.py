@@ -52,7 +52,7 @@ MAX_CONTAINERS = 40
 MAX_BRACKETS_PER_BLOCK = 100
 TABLE_MAX_COLUMNS = 6
 TABLE_MAX_CELL_CHARS = 600
-TABLE_CHUNK_ROWS = 40
+TABLE_CHUNK_ROWS = 200
 CODE_CHUNK_LINES = 60
 LIST_INDENT = 16.0
 QUOTE_INDENT = 14.0
@@ -327,6 +327,9 @@ class MarkdownRenderer:
             html = self._convert(defuse(text))
             root = parse_html(html)
         except RecursionError:
+            # Python-Markdown's state is not reliable after an exception inside it (its
+            # escape handling stopped working in a test): start afresh next time.
+            self._md = None
             return self.plain_paragraphs(text)
         out: list[Any] = []
         self._blocks(root, out, depth=0, quote=0, width=width, bullet=None)
@@ -586,7 +589,7 @@ class MarkdownRenderer:
         lines = printable(text.expandtabs(4)).rstrip("\n").split("\n")
         for start in range(0, len(lines), CODE_CHUNK_LINES):
             chunk = "\n".join(lines[start : start + CODE_CHUNK_LINES])
-            out.append(Preformatted(chunk, style, maxLineLength=max_chars, newLineChars=""))
+            out.append(_CodeBlock(chunk, style, maxLineLength=max_chars, newLineChars=""))
 
     # ---- tables ---------------------------------------------------------------------------
 
@@ -742,7 +745,7 @@ class MarkdownRenderer:
         if tag in {"sup", "sub"}:
             return f"<{tag}>{inner()}</{tag}>"
         if tag in {"code", "kbd", "samp", "tt"}:
-            return f'<font face="{MONO}">{markup_text(all_text(item))}</font>'
+            return f'<font face="{MONO}" backColor="#ebebeb">{markup_text(all_text(item))}</font>'
         if tag == "a":
             return self._link(item, inner())
         return inner()
@@ -756,6 +759,35 @@ class MarkdownRenderer:
         suffix = "" if shown in {target, address} else f" ({escape(address)})"
         href = escape(target, {'"': "&quot;"})
         return f'<a href="{href}"><u>{label or escape(address)}</u></a>{suffix}'
+
+
+class _CodeBlock(Preformatted):  # type: ignore[misc]  # reportlab has no type hints
+    """Preformatted code on a light grey band (reportlab's Preformatted ignores backColor).
+
+    The band shows where code starts and ends on paper, in greyscale too.
+    """
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        """Split like Preformatted, but keep the band on both parts."""
+        parts = super().split(avail_width, avail_height)
+        return [_CodeBlock("\n".join(part.lines), part.style) for part in parts]
+
+    def draw(self) -> None:
+        """The band, then the text."""
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(self.style.backColor or colors.Color(0.95, 0.95, 0.95))
+        left = self.style.leftIndent - 3
+        canv.rect(
+            left,
+            -2,
+            self.width - left - self.style.rightIndent + 3,
+            self.height + 2,
+            stroke=0,
+            fill=1,
+        )
+        canv.restoreState()
+        super().draw()
 
 
 class _QuoteParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints

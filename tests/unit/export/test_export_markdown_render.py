@@ -38,7 +38,7 @@ def test_emphasis_headings_links_and_code(renderer: MarkdownRenderer) -> None:
     )
     markup = _markup(flowables)
     assert "<b>bold</b>" in markup and "<i>italic</i>" in markup
-    assert 'face="PortfolioMono">code &lt;x&gt;</font>' in markup
+    assert 'face="PortfolioMono" backColor="#ebebeb">code &lt;x&gt;</font>' in markup
     assert '<a href="https://example.org/a?b=1&amp;c=2"><u>a link</u></a>' in markup
     assert "(https://example.org/a?b=1&amp;c=2)" in markup  # printed for paper readers
     assert _paragraph_texts(flowables)[0] == "Title"
@@ -145,10 +145,10 @@ def test_wide_tables_are_shown_row_by_row(renderer: MarkdownRenderer) -> None:
 
 
 def test_long_tables_are_cut_into_chunks(renderer: MarkdownRenderer) -> None:
-    rows = "\n".join(f"| r{i} | x |" for i in range(95))
+    rows = "\n".join(f"| r{i} | x |" for i in range(450))
     flowables = renderer.flowables("| a | b |\n|---|---|\n" + rows)
     tables = [f for f in flowables if isinstance(f, Table)]
-    assert [len(t._cellvalues) for t in tables] == [41, 41, 16]  # header repeated per chunk
+    assert [len(t._cellvalues) for t in tables] == [201, 201, 51]  # header repeated per chunk
 
 
 def test_plain_prose_skips_the_converter_but_renders_the_same(renderer: MarkdownRenderer) -> None:
@@ -183,3 +183,11 @@ def test_printable_replaces_missing_glyphs_and_drops_controls() -> None:
     assert printable("Zoë Łukasz Σοφία") == "Zoë Łukasz Σοφία"
     assert printable("a\x00b\tc\u202ed") == "ab cd"
     assert printable("emoji 🙂 and 漢") == f"emoji {REPLACEMENT} and {REPLACEMENT}"
+
+
+def test_converter_recovers_after_markdown_gives_up() -> None:
+    renderer = MarkdownRenderer(make_styles())
+    deep_list = "\n".join("    " * i + "- level" for i in range(300))
+    assert _paragraph_texts(renderer.flowables(deep_list))[0].startswith("- level")
+    assert _paragraph_texts(renderer.flowables("[" * 200)) == ["[" * 200]
+    assert "<b>bold</b>" in _markup(renderer.flowables("**bold**"))

@@ -60,6 +60,7 @@ from reportlab.platypus.frames import Frame
 
 from portfolio_app.core.domain.coverage import (
     NO_EVIDENCE_TEXT,
+    CompetencyCoverage,
     coverage,
     entries_by_event_kind,
     entries_per_month,
@@ -766,14 +767,7 @@ class _Builder:
                 name = item.name if item is not None else row.label
                 code = row.code if framework.is_official_code(row.code) else ""
                 style = s.cell_bold if row.is_standard else s.cell
-                if row.entry_ids:
-                    labels = [self.plan.label(e) for e in row.entry_ids]
-                    evidence = ", ".join(labels[:_MAX_EVIDENCE_LISTED])
-                    if len(labels) > _MAX_EVIDENCE_LISTED:
-                        evidence += f" and {len(labels) - _MAX_EVIDENCE_LISTED} more"
-                    evidence_cell = self.t(evidence, s.cell)
-                else:
-                    evidence_cell = self.p(f"<b>{NO_EVIDENCE_TEXT}</b>", s.cell)
+                evidence_cell = self._evidence_cell(row)
                 table_rows.append(
                     [
                         self.t(code, style),
@@ -801,6 +795,27 @@ class _Builder:
                 )
             out.append(Spacer(1, 10))
         return out
+
+    def _evidence_cell(self, row: CompetencyCoverage) -> Any:
+        """Entry numbers, or the gap in words; a standard with elements points to them."""
+        s = self.styles
+
+        def listed(ids: Sequence[EntryId]) -> str:
+            labels = [self.plan.label(e) for e in ids]
+            text = ", ".join(labels[:_MAX_EVIDENCE_LISTED])
+            if len(labels) > _MAX_EVIDENCE_LISTED:
+                text += f" and {len(labels) - _MAX_EVIDENCE_LISTED} more"
+            return text
+
+        if not row.entry_ids:
+            return self.p(f"<b>{NO_EVIDENCE_TEXT}</b>", s.cell)
+        if row.is_heading:
+            direct = row.direct_ids
+            through = "Through its elements below"
+            if direct:
+                return self.t(f"The standard itself: {listed(direct)}. {through}.", s.cell)
+            return self.t(f"{through}.", s.cell)
+        return self.t(listed(row.entry_ids), s.cell)
 
     def summary_section(self) -> list[Any]:
         s = self.styles

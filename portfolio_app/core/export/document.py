@@ -486,6 +486,7 @@ class _Builder:
             for part in (profile.name, profile.programme, "Confidential reflective portfolio")
             if part.strip()
         )
+        self.header_line = _fit(self.header_text, SANS, 8, FRAME_WIDTH)  # same on every page
 
     # -- helpers --
 
@@ -562,9 +563,8 @@ class _Builder:
         canv.saveState()
         canv.setFont(SANS, 8)
         canv.setFillColor(colors.Color(*GREY_TEXT))
-        header = _fit(self.header_text, SANS, 8, FRAME_WIDTH)
         y = PAGE_HEIGHT - TOP_MARGIN + 12
-        canv.drawString(LEFT_MARGIN, y, header)
+        canv.drawString(LEFT_MARGIN, y, self.header_line)
         canv.setStrokeColor(colors.Color(*RULE_GREY))
         canv.setLineWidth(0.5)
         canv.line(LEFT_MARGIN, y - 4, LEFT_MARGIN + FRAME_WIDTH, y - 4)

@@ -209,7 +209,7 @@ def entry_heading(plan: DocumentPlan, entry: Entry) -> str:
     """``E12 · Reflection: title`` (no second "Plan:" when the title already starts so)."""
     label = entry.kind.label
     title = entry.title.strip()
-    if title.casefold().startswith(label.casefold()):
+    if title.casefold().startswith(label.casefold() + ":"):
         return f"{plan.label(entry.id)} · {title}"
     return f"{plan.label(entry.id)} · {label}: {title}"
 

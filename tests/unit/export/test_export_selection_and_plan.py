@@ -138,3 +138,15 @@ def test_plan_never_loses_an_entry_in_a_chain_or_loop_of_answers() -> None:
     assert sorted(e.id for e in plan.ordered) == sorted(e.id for e in entries)
     order = [e.id for e in plan.ordered]
     assert order.index("r1") == order.index("p") + 1
+
+
+def test_entry_heading_does_not_repeat_the_kind() -> None:
+    from portfolio_app.core.export.document import entry_heading
+
+    entries = [
+        _entry("p", date(2024, 1, 1), kind=EntryKind.PLAN).replace(title="Plan: the workshop"),
+        _entry("q", date(2024, 1, 2), kind=EntryKind.PLAN).replace(title="Planned handover"),
+    ]
+    plan = build_plan(entries, [], [])
+    assert entry_heading(plan, entries[0]) == "E1 · Plan: the workshop"
+    assert entry_heading(plan, entries[1]) == "E2 · Plan: Planned handover"

@@ -138,27 +138,6 @@ def printable(text: str) -> str:
 
 
 @contextlib.contextmanager
-def embedded_default_font() -> Iterator[None]:
-    """Make reportlab canvases created meanwhile default to our embedded font.
-
-    A reportlab canvas always selects its default font in each page's preamble, and that
-    default is the unembedded base-14 Helvetica. The signing layer's visible-box renderer
-    creates such a canvas without naming a font, which would put an unembedded Helvetica into
-    the signed file (``pdffonts`` shows it). Scoped and restored, because the setting is
-    process-wide; the real fix belongs in ``signing.appearance.render_box_pdf``.
-    """
-    from reportlab import rl_config
-
-    register_fonts()
-    previous = rl_config.canvas_basefontname
-    rl_config.canvas_basefontname = SANS
-    try:
-        yield
-    finally:
-        rl_config.canvas_basefontname = previous
-
-
-@contextlib.contextmanager
 def font_file(name: str = SANS) -> Iterator[str]:
     """A real file path for a bundled font, for code that wants a path (the signature box).
 

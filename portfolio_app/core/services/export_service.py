@@ -169,10 +169,10 @@ class ExportJob:
 
 
 def _sign(layout: LayoutResult, identity: Identity, portfolio_json: bytes) -> bytes:
-    from portfolio_app.core.export.fonts import embedded_default_font, font_file
+    from portfolio_app.core.export.fonts import font_file
     from portfolio_app.core.signing.pdf_signing import sign_portfolio
 
-    with font_file() as font_path, embedded_default_font():
+    with font_file() as font_path:
         return sign_portfolio(
             layout.pdf,
             identity,
@@ -395,7 +395,7 @@ def countersign_file(
     followed by a disallowed change. The output is written atomically and may not be the
     input file's path, so the student's original is never at risk.
     """
-    from portfolio_app.core.export.fonts import embedded_default_font, font_file
+    from portfolio_app.core.export.fonts import font_file
     from portfolio_app.core.services import identity_service
     from portfolio_app.core.signing.notes import DECISIONS
     from portfolio_app.core.signing.pdf_signing import countersign
@@ -407,7 +407,7 @@ def countersign_file(
     started = time.perf_counter()
     data = _read_pdf(in_path)
     identity = identity_service.get_or_create_identity(service)
-    with font_file() as font_path, embedded_default_font():
+    with font_file() as font_path:
         signed = countersign(
             data,
             identity,

@@ -146,7 +146,10 @@ def render_box_pdf(
     inner_h = max(1.0, height - 2 * _PADDING)
     lines, size = _fit_lines(paragraphs, font, inner_w, inner_h)
     buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, pagesize=(width, height), invariant=1, pageCompression=1)
+    # initialFontName: without it every page preamble selects the unembedded base-14 Helvetica.
+    pdf = canvas.Canvas(
+        buf, pagesize=(width, height), invariant=1, pageCompression=1, initialFontName=font
+    )
     pdf.setLineWidth(0.75)
     pdf.rect(0.5, 0.5, width - 1, height - 1)
     pdf.setFont(font, size)

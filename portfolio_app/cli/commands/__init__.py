@@ -7,19 +7,20 @@ Modules are imported by name so a verb's heavy dependencies load only when it ru
 
 from __future__ import annotations
 
+#: In the order `portfolio --help` lists them: students' verbs, then tutors' and assessors'.
 COMMAND_MODULES: tuple[str, ...] = (
     "portfolio_app.cli.commands.gui_cmd",
-    "portfolio_app.cli.commands.backup_cmd",
-    "portfolio_app.cli.commands.archive_cmd",
     "portfolio_app.cli.commands.init_cmd",
+    "portfolio_app.cli.commands.demo_cmd",
     "portfolio_app.cli.commands.entries_cmd",
     "portfolio_app.cli.commands.catalogue_cmd",
     "portfolio_app.cli.commands.frameworks_cmd",
-    "portfolio_app.cli.commands.check_cmd",
-    "portfolio_app.cli.commands.demo_cmd",
     "portfolio_app.cli.commands.export_cmd",
     "portfolio_app.cli.commands.identity_cmd",
     "portfolio_app.cli.commands.ca_cmd",
     "portfolio_app.cli.commands.countersign_cmd",
     "portfolio_app.cli.commands.verify_cmd",
+    "portfolio_app.cli.commands.backup_cmd",
+    "portfolio_app.cli.commands.archive_cmd",
+    "portfolio_app.cli.commands.check_cmd",
 )

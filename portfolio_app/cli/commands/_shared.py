@@ -59,7 +59,6 @@ def add_verb(
     return parser
 
 
-
 def add_json_option(parser: argparse.ArgumentParser) -> None:
     """``--json``: machine-readable output on standard output."""
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -199,9 +198,7 @@ def load_template(template_id: str) -> ReflectiveTemplate:
         ) from None
 
 
-def sections_for(
-    ctx: CliContext, template: ReflectiveTemplate, body: str
-) -> tuple[Section, ...]:
+def sections_for(ctx: CliContext, template: ReflectiveTemplate, body: str) -> tuple[Section, ...]:
     """Split a body for a template, with a hint on stderr when its headings were not used."""
     sections, used = split_body(template, body)
     if not used and body.strip():
@@ -287,7 +284,7 @@ def warn_privacy(ctx: CliContext, findings: Sequence[Finding]) -> None:
 
     ctx.warn(f"privacy check: {summarise(list(findings))}")
     for finding in findings:
-        ctx.warn(f"  - \"{finding.excerpt}\": {finding.advice}")
+        ctx.warn(f'  - "{finding.excerpt}": {finding.advice}')
     ctx.warn("  (saved anyway; change it with 'portfolio edit' when you are ready)")
 
 

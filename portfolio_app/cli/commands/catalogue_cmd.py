@@ -50,17 +50,25 @@ def register(subparsers: Any) -> None:
     add.add_argument("--title", required=True, help="what the event was")
     add.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="when it took place")
     add.add_argument("--place", default="", help="where (a room or setting, not a patient's home)")
-    add.add_argument("--profession", action="append", default=[], metavar="P",
-                     help="a profession present (repeatable)")
+    add.add_argument(
+        "--profession",
+        action="append",
+        default=[],
+        metavar="P",
+        help="a profession present (repeatable)",
+    )
     add.add_argument("--notes", default="", help="short notes")
-    add.add_argument("--not-attended", action="store_true",
-                     help="record it as booked but not attended")
+    add.add_argument(
+        "--not-attended", action="store_true", help="record it as booked but not attended"
+    )
     add_json_option(add)
     add.set_defaults(handler=run_events_add)
     lister = add_verb(
         event_verbs,
         "list",
-        nested=True, help="list events, newest first", description="List events, newest first."
+        nested=True,
+        help="list events, newest first",
+        description="List events, newest first.",
     )
     add_json_option(lister)
     lister.set_defaults(handler=run_events_list)
@@ -82,23 +90,25 @@ def register(subparsers: Any) -> None:
         help="record an experience",
         description=f"Record an experience. Kinds: {_EXPERIENCE_KINDS}. Prints the new id.",
     )
-    xadd.add_argument("--kind", required=True, metavar="KIND",
-                      help=f"one of: {_EXPERIENCE_KINDS}")
+    xadd.add_argument("--kind", required=True, metavar="KIND", help=f"one of: {_EXPERIENCE_KINDS}")
     xadd.add_argument("--title", required=True, help="what the experience is")
-    xadd.add_argument("--setting", default="",
-                      help="the kind of setting, e.g. 'district nursing team'")
+    xadd.add_argument(
+        "--setting", default="", help="the kind of setting, e.g. 'district nursing team'"
+    )
     xadd.add_argument("--supervisor", default="", help="your supervisor or practice assessor")
-    xadd.add_argument("--from", dest="starts_on", type=iso_date, metavar="YYYY-MM-DD",
-                      help="first day")
-    xadd.add_argument("--to", dest="ends_on", type=iso_date, metavar="YYYY-MM-DD",
-                      help="last day")
+    xadd.add_argument(
+        "--from", dest="starts_on", type=iso_date, metavar="YYYY-MM-DD", help="first day"
+    )
+    xadd.add_argument("--to", dest="ends_on", type=iso_date, metavar="YYYY-MM-DD", help="last day")
     xadd.add_argument("--notes", default="", help="short notes")
     add_json_option(xadd)
     xadd.set_defaults(handler=run_experiences_add)
     xlist = add_verb(
         experience_verbs,
         "list",
-        nested=True, help="list experiences", description="List experiences, newest first."
+        nested=True,
+        help="list experiences",
+        description="List experiences, newest first.",
     )
     add_json_option(xlist)
     xlist.set_defaults(handler=run_experiences_list)

@@ -65,8 +65,11 @@ def register(subparsers: Any) -> None:
     lister.add_argument("--kind", choices=KINDS, help="only this kind of entry")
     lister.add_argument("--status", choices=STATUSES, help="only entries with this status")
     lister.add_argument(
-        "--tag", action="append", default=[], metavar="TAG", help="only entries with this tag "
-        "(repeatable: all must be present)"
+        "--tag",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="only entries with this tag (repeatable: all must be present)",
     )
     lister.add_argument("--limit", type=_positive, metavar="N", help="at most N entries")
     add_json_option(lister)
@@ -163,33 +166,66 @@ def _register_add(subparsers: Any) -> None:
         "--body-file", metavar="FILE", help="read the Markdown body from FILE ('-': stdin)"
     )
     add.add_argument(
-        "--kind", choices=KINDS, default=None,
+        "--kind",
+        choices=KINDS,
+        default=None,
         help="plan (before an event), reflection (after it) or note; the default is "
         "reflection, or the kind the template is for",
     )
     add.add_argument(
-        "--template", metavar="ID", default="free",
+        "--template",
+        metavar="ID",
+        default="free",
         help="reflective template, e.g. gibbs, what-so-what-now-what, johns, kolb, schon, "
         "nmc-four-questions, schwartz-round, sbar-debrief, pre-event-plan (default: free)",
     )
-    add.add_argument("--tag", action="append", default=[], metavar="TAG",
-                     help="a free tag (repeatable)")
-    add.add_argument("--event", action="append", default=[], metavar="ID",
-                     help="link to an event (see 'portfolio events list'; repeatable)")
-    add.add_argument("--experience", action="append", default=[], metavar="ID",
-                     help="link to an experience (see 'portfolio experiences list'; repeatable)")
-    add.add_argument("--competency", action="append", default=[], metavar="CODE",
-                     help=_COMPETENCY_HELP)
-    add.add_argument("--framework", default=DEFAULT_FRAMEWORK, metavar="ID",
-                     help=f"framework for bare codes (default: {DEFAULT_FRAMEWORK})")
-    add.add_argument("--profession", action="append", default=[], metavar="P",
-                     help="a profession involved (repeatable)")
-    add.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
-                     help="when it happened (default: today)")
-    add.add_argument("--answers", metavar="PLAN_ID",
-                     help="the plan this reflection answers (implies --kind reflection)")
-    add.add_argument("--status", choices=STATUSES, default=EntryStatus.DRAFT.value,
-                     help="draft (default), ready or reviewed")
+    add.add_argument(
+        "--tag", action="append", default=[], metavar="TAG", help="a free tag (repeatable)"
+    )
+    add.add_argument(
+        "--event",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="link to an event (see 'portfolio events list'; repeatable)",
+    )
+    add.add_argument(
+        "--experience",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="link to an experience (see 'portfolio experiences list'; repeatable)",
+    )
+    add.add_argument(
+        "--competency", action="append", default=[], metavar="CODE", help=_COMPETENCY_HELP
+    )
+    add.add_argument(
+        "--framework",
+        default=DEFAULT_FRAMEWORK,
+        metavar="ID",
+        help=f"framework for bare codes (default: {DEFAULT_FRAMEWORK})",
+    )
+    add.add_argument(
+        "--profession",
+        action="append",
+        default=[],
+        metavar="P",
+        help="a profession involved (repeatable)",
+    )
+    add.add_argument(
+        "--date", type=iso_date, metavar="YYYY-MM-DD", help="when it happened (default: today)"
+    )
+    add.add_argument(
+        "--answers",
+        metavar="PLAN_ID",
+        help="the plan this reflection answers (implies --kind reflection)",
+    )
+    add.add_argument(
+        "--status",
+        choices=STATUSES,
+        default=EntryStatus.DRAFT.value,
+        help="draft (default), ready or reviewed",
+    )
     add_json_option(add)
     add.set_defaults(handler=run_add)
 
@@ -204,26 +240,58 @@ def _register_edit(subparsers: Any) -> None:
     )
     edit.add_argument("id", metavar="ID", help="the entry's id (or a unique prefix)")
     edit.add_argument("--title", help="a new title")
-    edit.add_argument("--body-file", metavar="FILE",
-                      help="replace the body with FILE's Markdown ('-': standard input)")
-    edit.add_argument("--template", metavar="ID",
-                      help="use another template (the body is split again by its headings)")
+    edit.add_argument(
+        "--body-file",
+        metavar="FILE",
+        help="replace the body with FILE's Markdown ('-': standard input)",
+    )
+    edit.add_argument(
+        "--template",
+        metavar="ID",
+        help="use another template (the body is split again by its headings)",
+    )
     edit.add_argument("--kind", choices=KINDS, help="change the kind of entry")
-    edit.add_argument("--status", choices=STATUSES,
-                      help="move the status: draft -> ready -> reviewed, or back to draft")
+    edit.add_argument(
+        "--status",
+        choices=STATUSES,
+        help="move the status: draft -> ready -> reviewed, or back to draft",
+    )
     edit.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="when it happened")
     edit.add_argument("--add-tag", action="append", default=[], metavar="TAG")
     edit.add_argument("--remove-tag", action="append", default=[], metavar="TAG")
-    edit.add_argument("--add-competency", action="append", default=[], metavar="CODE",
-                      help=_COMPETENCY_HELP + "; a linked code gets the new rating")
+    edit.add_argument(
+        "--add-competency",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help=_COMPETENCY_HELP + "; a linked code gets the new rating",
+    )
     edit.add_argument("--remove-competency", action="append", default=[], metavar="CODE")
-    edit.add_argument("--framework", default=DEFAULT_FRAMEWORK, metavar="ID",
-                      help=f"framework for bare codes (default: {DEFAULT_FRAMEWORK})")
-    edit.add_argument("--event", "--add-event", dest="add_event", action="append", default=[],
-                      metavar="ID", help="link an event (repeatable)")
+    edit.add_argument(
+        "--framework",
+        default=DEFAULT_FRAMEWORK,
+        metavar="ID",
+        help=f"framework for bare codes (default: {DEFAULT_FRAMEWORK})",
+    )
+    edit.add_argument(
+        "--event",
+        "--add-event",
+        dest="add_event",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="link an event (repeatable)",
+    )
     edit.add_argument("--remove-event", action="append", default=[], metavar="ID")
-    edit.add_argument("--experience", "--add-experience", dest="add_experience",
-                      action="append", default=[], metavar="ID", help="link an experience")
+    edit.add_argument(
+        "--experience",
+        "--add-experience",
+        dest="add_experience",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="link an experience",
+    )
     edit.add_argument("--remove-experience", action="append", default=[], metavar="ID")
     edit.add_argument("--add-profession", action="append", default=[], metavar="P")
     edit.add_argument("--remove-profession", action="append", default=[], metavar="P")
@@ -511,9 +579,7 @@ def _edit_links(
     for ref in args.remove_experience:
         unlinked = [x for x in experiences if x == ref or (len(ref) >= 4 and x.startswith(ref))]
         if not unlinked:
-            raise ValidationError(
-                f"entry {short(entry.id)} is not linked to an experience '{ref}'"
-            )
+            raise ValidationError(f"entry {short(entry.id)} is not linked to an experience '{ref}'")
         experiences = [x for x in experiences if x not in unlinked]
     return tuple(events), tuple(experiences)
 
@@ -524,12 +590,10 @@ def _edit_competencies(
     links = list(entry.competencies)
     frameworks = service.frameworks()
     for spec in args.remove_competency:
-        target = parse_competency(spec.partition("=")[0], frameworks,
-                                  default_framework=args.framework)
-        kept = [
-            c for c in links
-            if (c.framework_id, c.code) != (target.framework_id, target.code)
-        ]
+        target = parse_competency(
+            spec.partition("=")[0], frameworks, default_framework=args.framework
+        )
+        kept = [c for c in links if (c.framework_id, c.code) != (target.framework_id, target.code)]
         if len(kept) == len(links):
             raise ValidationError(
                 f"entry {short(entry.id)} is not linked to {target.framework_id}:{target.code}"
@@ -555,11 +619,24 @@ def run_edit(ctx: CliContext) -> int:
     args = ctx.args
     changes_asked = any(
         [
-            args.title is not None, args.body_file is not None, args.template is not None,
-            args.kind is not None, args.status is not None, args.date is not None,
-            args.add_tag, args.remove_tag, args.add_competency, args.remove_competency,
-            args.add_event, args.remove_event, args.add_experience, args.remove_experience,
-            args.add_profession, args.remove_profession, args.answers, args.no_plan,
+            args.title is not None,
+            args.body_file is not None,
+            args.template is not None,
+            args.kind is not None,
+            args.status is not None,
+            args.date is not None,
+            args.add_tag,
+            args.remove_tag,
+            args.add_competency,
+            args.remove_competency,
+            args.add_event,
+            args.remove_event,
+            args.add_experience,
+            args.remove_experience,
+            args.add_profession,
+            args.remove_profession,
+            args.answers,
+            args.no_plan,
         ]
     )
     if not changes_asked:

@@ -85,9 +85,7 @@ def run_list(ctx: CliContext) -> int:
     frameworks = _frameworks(ctx)
     if ctx.args.codes:
         wanted = ctx.args.codes.strip()
-        framework = next(
-            (f for f in frameworks if f.id.casefold() == wanted.casefold()), None
-        )
+        framework = next((f for f in frameworks if f.id.casefold() == wanted.casefold()), None)
         if framework is None:
             known = ", ".join(f.id for f in frameworks)
             raise NotFoundError(f"there is no framework '{wanted}'; the packs are: {known}")
@@ -125,7 +123,7 @@ def run_list(ctx: CliContext) -> int:
 
 def _without_code(label: str, code: str) -> str:
     prefix = f"{code}: "
-    return label[len(prefix):] if label.startswith(prefix) else label
+    return label[len(prefix) :] if label.startswith(prefix) else label
 
 
 def run_import(ctx: CliContext) -> int:

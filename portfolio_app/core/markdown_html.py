@@ -1,4 +1,4 @@
-"""Markdown to safe HTML for the preview: Python-Markdown, then an nh3 allowlist.
+"""Markdown to safe HTML (preview, archives): Python-Markdown, then an nh3 allowlist.
 
 Python-Markdown passes raw HTML through (``<img>``, ``<script>``, ``javascript:`` links survive
 it), so its output is cleaned with nh3: text structure only, no images (a remote image would be

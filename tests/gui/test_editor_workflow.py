@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
 from portfolio_app.core.domain.entries import EntryKind, EntryStatus
+from portfolio_app.core.markdown_html import render_markdown
 from portfolio_app.core.reflective_templates import get_template
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.gui.controllers.app_controller import AppController
 from portfolio_app.gui.controllers.portfolio_controller import COMPETENCY_HINT
-from portfolio_app.gui.editor.markdown_render import render_markdown
 from portfolio_app.gui.item_models.entry_table_model import EntryIdRole
 
 PASSPHRASE = "correct horse battery staple"

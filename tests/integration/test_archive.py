@@ -75,3 +75,17 @@ def test_archive_of_an_empty_portfolio_is_valid(service: PortfolioService) -> No
     archive = zipfile.ZipFile(io.BytesIO(build_archive(service)))
     ET.fromstring(archive.read("leap2a.xml"))
     assert json.loads(archive.read("portfolio.json"))["entries"] == []
+
+
+def test_archive_xhtml_keeps_structure_and_drops_unsafe_markup() -> None:
+    from portfolio_app.core.archive.markdown_xhtml import markdown_to_xhtml
+
+    div = markdown_to_xhtml(
+        "Line one  \nline two\n\n---\n\n**bold** [ok](https://x.org) [bad](javascript:alert(1))"
+        '\n\n<img src="http://tracker/p.png"> &amp; <b>raw</b>'
+    )
+    xml = ET.tostring(div, encoding="unicode")
+    assert "<pre" not in xml  # parsed as structure, not carried as escaped text
+    assert "br" in xml and "hr" in xml and "strong" in xml
+    assert "https://x.org" in xml
+    assert "javascript" not in xml and "tracker" not in xml and "<img" not in xml

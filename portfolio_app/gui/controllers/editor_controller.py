@@ -22,9 +22,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from portfolio_app.core.domain.entries import Entry, Section
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.domain.privacy_guard import KIND_LABELS, find_identifiers, summarise
+from portfolio_app.core.markdown_html import render_document
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.gui.editor.entry_editor import EntryEditorWidget
-from portfolio_app.gui.editor.markdown_render import render_document
 
 AUTOSAVE_MS = 1000
 PRIVACY_MS = 700
@@ -197,7 +197,7 @@ class EditorController(QObject):
 
 
 def _local_time(moment: datetime) -> str:
-    """"12:03" for today, "3 Mar 2025 12:03" otherwise, so an old entry does not look just saved."""
+    """Today: "12:03"; another day: "3 Mar 2025 12:03", so an old save does not look new."""
     local = moment.astimezone()
     if local.date() == datetime.now().astimezone().date():
         return local.strftime("%H:%M")

@@ -34,6 +34,7 @@ from portfolio_app.core.domain.entries import (
 from portfolio_app.core.domain.entry_filter import EntryFilter, parse_query
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.domain.templates import FREE_TEMPLATE_ID, ReflectiveTemplate
+from portfolio_app.core.markdown_html import render_document
 from portfolio_app.core.preferences import Preferences
 from portfolio_app.core.reflective_templates import (
     TemplateError,
@@ -55,7 +56,6 @@ from portfolio_app.gui.controllers.facets import (
 )
 from portfolio_app.gui.controllers.search_index import SearchIndex, build_texts
 from portfolio_app.gui.editor.entry_editor import EditorChoices
-from portfolio_app.gui.editor.markdown_render import render_document
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.main_window import MainWindow
 from portfolio_app.gui.undo_commands import (

@@ -16,7 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 from typing_extensions import override
 
-from portfolio_app.gui.editor.markdown_render import LINK_SCHEMES
+from portfolio_app.core.markdown_html import LINK_SCHEMES
 
 
 class PreviewBrowser(QTextBrowser):

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 from typing_extensions import override
 
@@ -19,6 +19,7 @@ from portfolio_app.core.domain.coverage import NO_EVIDENCE_TEXT, CompetencyCover
 from portfolio_app.core.domain.entries import Entry
 from portfolio_app.core.domain.ids import EntryId
 from portfolio_app.gui.icons import icon
+from portfolio_app.gui.item_models.column_table_model import NO_PARENT, Index, header_title
 from portfolio_app.gui.item_models.event_table_model import format_day
 
 #: On entry rows, the entry id (str); None on competency rows.
@@ -30,10 +31,6 @@ IsGapRole = Qt.ItemDataRole.UserRole + 3
 #: Sortable value per column: pack order or count on competency rows, title or date on entries.
 SortRole = Qt.ItemDataRole.UserRole + 4
 
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
-#: Default ``parent`` argument (one shared invalid index, not a call per default).
-_NO_PARENT = QModelIndex()
 _TOP = 0  # internal id of competency rows; entry rows carry their parent's row + 1
 
 
@@ -85,7 +82,7 @@ class CoverageTreeModel(QAbstractItemModel):
     # ---- structure ---------------------------------------------------------------------------
 
     @override
-    def index(self, row: int, column: int, parent: _Index = _NO_PARENT) -> QModelIndex:
+    def index(self, row: int, column: int, parent: Index = NO_PARENT) -> QModelIndex:
         if not self.hasIndex(row, column, parent):
             return QModelIndex()
         if not parent.isValid():
@@ -95,13 +92,13 @@ class CoverageTreeModel(QAbstractItemModel):
         return QModelIndex()
 
     @override
-    def parent(self, child: _Index = _NO_PARENT) -> QModelIndex:  # type: ignore[override]
+    def parent(self, child: Index = NO_PARENT) -> QModelIndex:  # type: ignore[override]
         if not child.isValid() or child.internalId() == _TOP:
             return QModelIndex()
         return self.createIndex(child.internalId() - 1, 0, _TOP)
 
     @override
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
         if not parent.isValid():
             return len(self._rows)
         if parent.internalId() == _TOP and parent.column() == 0:
@@ -109,15 +106,15 @@ class CoverageTreeModel(QAbstractItemModel):
         return 0
 
     @override
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
         return len(self.HEADERS)
 
     @override
-    def hasChildren(self, parent: _Index = _NO_PARENT) -> bool:
+    def hasChildren(self, parent: Index = NO_PARENT) -> bool:
         return self.rowCount(parent) > 0
 
     @override
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -129,18 +126,13 @@ class CoverageTreeModel(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return super().headerData(section, orientation, role)
+        title = header_title(self.HEADERS, section, orientation, role)
+        return title if title is not None else super().headerData(section, orientation, role)
 
     # ---- data ----------------------------------------------------------------------------------
 
     @override
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         if index.internalId() == _TOP:

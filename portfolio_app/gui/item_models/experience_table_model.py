@@ -4,120 +4,67 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QObject, Qt
 from typing_extensions import override
 
 from portfolio_app.core.domain.events import Experience
+from portfolio_app.gui.item_models.column_table_model import Column, ColumnTableModel
 from portfolio_app.gui.item_models.event_table_model import SortRole, format_day
 
 #: The experience's id (str).
 ExperienceIdRole = Qt.ItemDataRole.UserRole + 1
 
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
-#: Default ``parent`` argument (one shared invalid index, not a call per default).
-_NO_PARENT = QModelIndex()
-
 __all__ = ["ExperienceIdRole", "ExperienceTableModel", "SortRole"]
 
+#: In the order of ExperienceTableModel's column constants.
+_COLUMNS: tuple[Column[Experience], ...] = (
+    Column("Kind", lambda x: x.kind.label),
+    Column("Title", lambda x: x.title),
+    Column("Setting", lambda x: x.setting),
+    Column("Supervisor", lambda x: x.supervisor),
+    Column(
+        "Starts",
+        lambda x: format_day(x.starts_on),
+        lambda x: x.starts_on.isoformat() if x.starts_on else "",
+    ),
+    Column(
+        "Ends",
+        lambda x: format_day(x.ends_on),
+        lambda x: x.ends_on.isoformat() if x.ends_on else "",
+    ),
+)
 
-class ExperienceTableModel(QAbstractTableModel):
+
+class ExperienceTableModel(ColumnTableModel[Experience]):
     """Experiences with their kind, title, setting, supervisor and dates."""
 
     KIND, TITLE, SETTING, SUPERVISOR, STARTS, ENDS = range(6)
-    HEADERS = ("Kind", "Title", "Setting", "Supervisor", "Starts", "Ends")
+    HEADERS = tuple(column.title for column in _COLUMNS)
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._experiences: list[Experience] = []
+        super().__init__(_COLUMNS, parent)
 
     @override
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._experiences)
-
-    @override
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    @override
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return super().headerData(section, orientation, role)
-
-    @override
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._experiences):
-            return None
-        experience = self._experiences[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(experience, column)
+    def row_data(self, row: Experience, column: int, role: int) -> Any:
         if role == SortRole:
-            return self._sort_key(experience, column)
+            return self.sort_key(row, column)
         if role == ExperienceIdRole:
-            return str(experience.id)
+            return str(row.id)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return experience.notes.strip() or experience.title
+            return row.notes.strip() or row.title
         return None
-
-    @override
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def _text(self, experience: Experience, column: int) -> str:
-        if column == self.KIND:
-            return experience.kind.label
-        if column == self.TITLE:
-            return experience.title
-        if column == self.SETTING:
-            return experience.setting
-        if column == self.SUPERVISOR:
-            return experience.supervisor
-        if column == self.STARTS:
-            return format_day(experience.starts_on)
-        if column == self.ENDS:
-            return format_day(experience.ends_on)
-        return ""
-
-    def _sort_key(self, experience: Experience, column: int) -> str:
-        if column == self.STARTS:
-            return experience.starts_on.isoformat() if experience.starts_on else ""
-        if column == self.ENDS:
-            return experience.ends_on.isoformat() if experience.ends_on else ""
-        return self._text(experience, column).casefold()
 
     def set_experiences(self, experiences: list[Experience]) -> None:
         """Show these experiences (in the given order)."""
-        self.beginResetModel()
-        self._experiences = list(experiences)
-        self.endResetModel()
+        self.set_rows(experiences)
 
     def experience_at(self, row: int) -> Experience:
         """The experience shown in ``row``."""
-        return self._experiences[row]
+        return self.row_at(row)
 
     def row_of(self, experience_id: str) -> int | None:
         """The row of an experience, or None."""
-        for row, experience in enumerate(self._experiences):
+        for row, experience in enumerate(self._rows):
             if experience.id == experience_id:
                 return row
         return None

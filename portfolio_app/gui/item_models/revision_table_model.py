@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QObject, Qt
 from typing_extensions import override
 
 from portfolio_app.core.domain.records import Revision
+from portfolio_app.gui.item_models.column_table_model import Column, ColumnTableModel
 
 #: The revision id (str).
 RevisionIdRole = Qt.ItemDataRole.UserRole + 1
 #: True when the version's title and text are those of the entry now.
 IsCurrentRole = Qt.ItemDataRole.UserRole + 2
-
-_Index = QModelIndex | QPersistentModelIndex
-#: Default ``parent`` argument (one shared invalid index, not a call per default).
-_NO_PARENT = QModelIndex()
 
 CURRENT_TEXT = "same as now"
 
@@ -32,81 +23,55 @@ def format_saved(revision: Revision) -> str:
     return revision.saved.astimezone().strftime("%d %b %Y, %H:%M").lstrip("0")
 
 
-class RevisionTableModel(QAbstractTableModel):
+class _RevisionRow(NamedTuple):
+    revision: Revision
+    is_current: bool
+
+
+def _saved_text(row: _RevisionRow) -> str:
+    saved = format_saved(row.revision)
+    return f"{saved} ({CURRENT_TEXT})" if row.is_current else saved
+
+
+#: In the order of RevisionTableModel's column constants.
+_COLUMNS: tuple[Column[_RevisionRow], ...] = (
+    Column("Saved", _saved_text),
+    Column(
+        "Words",
+        lambda r: str(r.revision.entry.word_count),
+        alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+    ),
+    Column("Title", lambda r: r.revision.entry.title),
+)
+
+
+class RevisionTableModel(ColumnTableModel[_RevisionRow]):
     """Saved time, word count and title of each revision."""
 
     SAVED, WORDS, TITLE = range(3)
-    HEADERS = ("Saved", "Words", "Title")
+    HEADERS = tuple(column.title for column in _COLUMNS)
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._revisions: list[Revision] = []
-        self._current: set[int] = set()
+        super().__init__(_COLUMNS, parent)
 
     @override
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._revisions)
-
-    @override
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    @override
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return super().headerData(section, orientation, role)
-
-    @override
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._revisions):
-            return None
-        revision = self._revisions[index.row()]
-        is_current = index.row() in self._current
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column == self.SAVED:
-                saved = format_saved(revision)
-                return f"{saved} ({CURRENT_TEXT})" if is_current else saved
-            if column == self.WORDS:
-                return str(revision.entry.word_count)
-            if column == self.TITLE:
-                return revision.entry.title
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.WORDS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    def row_data(self, row: _RevisionRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
-            note = "This version is the same as the entry now." if is_current else ""
-            return f"Saved {format_saved(revision)}. {note}".strip()
+            note = "This version is the same as the entry now." if row.is_current else ""
+            return f"Saved {format_saved(row.revision)}. {note}".strip()
         if role == RevisionIdRole:
-            return str(revision.id)
+            return str(row.revision.id)
         if role == IsCurrentRole:
-            return is_current
+            return row.is_current
         return None
-
-    @override
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def set_revisions(self, revisions: list[Revision], current_rows: set[int]) -> None:
         """Show these revisions; ``current_rows`` are the ones equal to the entry now."""
-        self.beginResetModel()
-        self._revisions = list(revisions)
-        self._current = set(current_rows)
-        self.endResetModel()
+        current = set(current_rows)
+        self.set_rows(
+            _RevisionRow(revision, row in current) for row, revision in enumerate(revisions)
+        )
 
     def revision_at(self, row: int) -> Revision:
         """The revision shown in ``row``."""
-        return self._revisions[row]
+        return self.row_at(row).revision

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt
 from typing_extensions import override
 
-_Index = QModelIndex | QPersistentModelIndex
-#: Default ``parent`` argument (one shared invalid index, not a call per default).
-_NO_PARENT = QModelIndex()
+from portfolio_app.gui.item_models.column_table_model import NO_PARENT, Index, leaf_flags
 
 
 @dataclass(frozen=True)
@@ -35,11 +33,11 @@ class TrustAnchorListModel(QAbstractListModel):
         self._anchors: list[TrustAnchor] = []
 
     @override
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self._anchors)
 
     @override
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._anchors):
             return None
         anchor = self._anchors[index.row()]
@@ -50,14 +48,8 @@ class TrustAnchorListModel(QAbstractListModel):
         return None
 
     @override
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return leaf_flags(index)
 
     def add(self, anchor: TrustAnchor) -> bool:
         """Append an anchor unless the same one is already there; True when added."""

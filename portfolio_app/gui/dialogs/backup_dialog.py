@@ -13,18 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -35,8 +33,9 @@ from typing_extensions import override
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.services.backup_service import BACKUP_SUFFIX, create_backup, restore_backup
 from portfolio_app.core.services.portfolio_service import PortfolioService, portfolio_exists
-from portfolio_app.gui.background import BackgroundTask, CancelledFn, ProgressFn, run_in_background
+from portfolio_app.gui.background import CancelledFn, ProgressFn
 from portfolio_app.gui.icons import icon
+from portfolio_app.gui.widgets.busy_state import BusyDialog, make_busy_bar, make_status_label
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
 
 _FILTER = f"Portfolio backups (*{BACKUP_SUFFIX});;All files (*)"
@@ -74,58 +73,7 @@ class _FileRow(QWidget):
         return Path(text).expanduser() if text else None
 
 
-class _BusyDialog(QDialog):
-    """Shared frame: a busy bar, a status line, and no closing while the work runs."""
-
-    def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self._task: BackgroundTask | None = None
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setAccessibleName("Working")
-        self.busy_bar.hide()
-        self.status_label = QLabel(self)
-        self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Status")
-        self.status_label.setOpenExternalLinks(False)
-
-    @property
-    def is_busy(self) -> bool:
-        """Whether the work runs."""
-        return self._task is not None
-
-    def _start(self, work: Any, message: str) -> None:
-        self._set_busy(True)
-        self.status_label.setText(message)
-        self._task = run_in_background(
-            work, on_success=self._on_task_succeeded, on_error=self._on_task_failed
-        )
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy_bar.setVisible(busy)
-
-    def _on_task_succeeded(self, result: Any) -> None:
-        self._task = None
-        self._set_busy(False)
-
-    def _on_task_failed(self, error: BaseException) -> None:
-        self._task = None
-        self._set_busy(False)
-
-    @override
-    def reject(self) -> None:
-        if not self.is_busy:
-            super().reject()
-
-    @override
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.is_busy:
-            event.ignore()
-            return
-        super().closeEvent(event)
-
-
-class BackupDialog(_BusyDialog):
+class BackupDialog(BusyDialog):
     """Choose where, then write an encrypted backup of the open portfolio.
 
     Signals:
@@ -136,6 +84,8 @@ class BackupDialog(_BusyDialog):
 
     def __init__(self, service: PortfolioService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.busy_bar = make_busy_bar(self)
+        self.status_label = make_status_label(self)
         self._service = service
         self.backup_path: Path | None = None
         self.setWindowTitle("Back up the portfolio")
@@ -238,7 +188,7 @@ class BackupDialog(_BusyDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.backup_path.parent)))
 
 
-class RestoreDialog(_BusyDialog):
+class RestoreDialog(BusyDialog):
     """Restore a backup file into ``data_dir``; accepted once the portfolio is restored.
 
     The portfolio in ``data_dir`` must not be open (the caller closes it first): the restore
@@ -247,6 +197,8 @@ class RestoreDialog(_BusyDialog):
 
     def __init__(self, parent: QWidget | None, data_dir: Path) -> None:
         super().__init__(parent)
+        self.busy_bar = make_busy_bar(self)
+        self.status_label = make_status_label(self)
         self._data_dir = data_dir
         self.restored_database: Path | None = None
         self.setWindowTitle("Restore from a backup")

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -36,8 +35,9 @@ from portfolio_app.core.services import identity_service
 from portfolio_app.core.services.export_service import countersign_file, verify_file
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.core.signing.notes import DECISION_LABELS, DECISIONS, MAX_COMMENT_CHARS
-from portfolio_app.gui.background import BackgroundTask, CancelledFn, ProgressFn, run_in_background
+from portfolio_app.gui.background import CancelledFn, ProgressFn, run_in_background
 from portfolio_app.gui.icons import icon
+from portfolio_app.gui.widgets.busy_state import BusyDialog, make_busy_bar, make_status_label
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _two_lines(fingerprint: str) -> str:
     return f"{_escape(fingerprint[:half])}<br>{_escape(fingerprint[half:])}".removesuffix("<br>")
 
 
-class CountersignDialog(QDialog):
+class CountersignDialog(BusyDialog):
     """Choose the student's PDF, check it, pick a decision, write feedback, save a new copy.
 
     Signals:
@@ -78,7 +78,6 @@ class CountersignDialog(QDialog):
         self._report: VerificationReport | None = None
         self._checked_path: Path | None = None
         self._check_generation = 0
-        self._task: BackgroundTask | None = None
         self.result_info: ExportResult | None = None
         self.setWindowTitle("Countersign a portfolio")
         self.setWindowIcon(icon("countersign"))
@@ -157,13 +156,8 @@ class CountersignDialog(QDialog):
             if isinstance(row_label, QLabel):
                 row_label.setBuddy(edit)
 
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setAccessibleName("Countersigning")
-        self.busy_bar.hide()
-        self.status_label = QLabel(self)
-        self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Status")
+        self.busy_bar = make_busy_bar(self, "Countersigning")
+        self.status_label = make_status_label(self)
         self.countersign_button = QPushButton(icon("countersign"), "&Countersign", self)
         self.countersign_button.setDefault(True)
         self.open_folder_button = QPushButton("Open the fo&lder", self)
@@ -230,11 +224,6 @@ class CountersignDialog(QDialog):
             and self._report.verdict.value in COUNTERSIGNABLE
             and self._checked_path == self._path(self.input_edit)
         )
-
-    @property
-    def is_busy(self) -> bool:
-        """Whether the countersignature is being made."""
-        return self._task is not None
 
     def _update(self) -> None:
         length = len(self.feedback_edit.toPlainText())
@@ -343,14 +332,11 @@ class CountersignDialog(QDialog):
         def work(_progress: ProgressFn, _is_cancelled: CancelledFn) -> ExportResult:
             return countersign_file(service, source, target, decision=decision, comment=comment)
 
-        self._set_busy(True)
-        self.status_label.setText("Countersigning…")
-        self._task = run_in_background(
-            work, on_success=self._on_task_succeeded, on_error=self._on_task_failed
-        )
+        self._start(work, "Countersigning…")
 
+    @override
     def _set_busy(self, busy: bool) -> None:
-        self.busy_bar.setVisible(busy)
+        super()._set_busy(busy)
         for widget in (
             self.input_edit,
             self.input_browse,
@@ -363,9 +349,9 @@ class CountersignDialog(QDialog):
             widget.setEnabled(not busy)
         self._update()
 
+    @override
     def _on_task_succeeded(self, result: Any) -> None:
-        self._task = None
-        self._set_busy(False)
+        super()._on_task_succeeded(result)
         self.result_info = result
         path = Path(result.path)
         remember_folder("countersign", str(path.parent))
@@ -379,9 +365,9 @@ class CountersignDialog(QDialog):
         self.close_button.setFocus()
         self.countersigned.emit(str(path))
 
+    @override
     def _on_task_failed(self, error: BaseException) -> None:
-        self._task = None
-        self._set_busy(False)
+        super()._on_task_failed(error)
         message = (
             error.user_message
             if isinstance(error, PortfolioError)
@@ -420,18 +406,6 @@ class CountersignDialog(QDialog):
     def _on_open_folder_clicked(self) -> None:
         if self.result_info is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.result_info.path).parent)))
-
-    @override
-    def reject(self) -> None:
-        if not self.is_busy:
-            super().reject()
-
-    @override
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.is_busy:
-            event.ignore()
-            return
-        super().closeEvent(event)
 
 
 def _row(parent: QWidget, edit: QLineEdit, button: QPushButton) -> QWidget:

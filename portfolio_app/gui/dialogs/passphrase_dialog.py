@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,9 +29,10 @@ from typing_extensions import override
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.domain.passphrase_policy import MIN_LENGTH, estimate
 from portfolio_app.core.services.portfolio_service import PortfolioService
-from portfolio_app.gui.background import BackgroundTask, CancelledFn, ProgressFn, run_in_background
+from portfolio_app.gui.background import CancelledFn, ProgressFn
 from portfolio_app.gui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from portfolio_app.gui.icons import icon
+from portfolio_app.gui.widgets.busy_state import BusyDialog, make_busy_bar, make_status_label
 
 
 def error_text(error: BaseException) -> str:
@@ -42,8 +42,11 @@ def error_text(error: BaseException) -> str:
     return f"Something unexpected went wrong ({type(error).__name__}); nothing was changed."
 
 
-class ChangePassphraseDialog(QDialog):
+class ChangePassphraseDialog(BusyDialog):
     """New passphrase twice, a strength hint, and the change done off the GUI thread.
+
+    It cannot be closed while the change runs: the old passphrase's slot is already being
+    replaced, so it waits for the result.
 
     Signals:
         passphrase_changed(): the new passphrase is in place (the dialog then accepts).
@@ -54,7 +57,6 @@ class ChangePassphraseDialog(QDialog):
     def __init__(self, service: PortfolioService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
-        self._task: BackgroundTask | None = None
         self.setWindowTitle("Change passphrase")
         self.setWindowIcon(icon("passphrase"))
 
@@ -94,13 +96,8 @@ class ChangePassphraseDialog(QDialog):
         form.addRow("", self.hint_label)
         form.addRow("", self.match_label)
 
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setAccessibleName("Working")
-        self.busy_bar.hide()
-        self.status_label = QLabel(self)
-        self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Status")
+        self.busy_bar = make_busy_bar(self)
+        self.status_label = make_status_label(self)
         self.buttons = QDialogButtonBox(self)
         self.change_button = self.buttons.addButton(
             "&Change passphrase", QDialogButtonBox.ButtonRole.AcceptRole
@@ -123,11 +120,6 @@ class ChangePassphraseDialog(QDialog):
         self.repeat_edit.textChanged.connect(self._update)
         self.show_check.toggled.connect(self._on_show_check_toggled)
         self._update()
-
-    @property
-    def is_busy(self) -> bool:
-        """Whether the change is running."""
-        return self._task is not None
 
     def _update(self) -> None:
         new, repeat = self.new_edit.text(), self.repeat_edit.text()
@@ -167,13 +159,11 @@ class ChangePassphraseDialog(QDialog):
         def work(_progress: ProgressFn, _is_cancelled: CancelledFn) -> None:
             service.change_passphrase(new, current_passphrase=current)
 
-        self._set_busy(True)
-        self.status_label.setText("Protecting your portfolio with the new passphrase…")
-        self._task = run_in_background(
-            work, on_success=self._on_task_succeeded, on_error=self._on_task_failed
-        )
+        self._start(work, "Protecting your portfolio with the new passphrase…")
 
+    @override
     def _set_busy(self, busy: bool) -> None:
+        super()._set_busy(busy)
         for widget in (
             self.current_edit,
             self.new_edit,
@@ -182,12 +172,11 @@ class ChangePassphraseDialog(QDialog):
             self.cancel_button,
         ):
             widget.setEnabled(not busy)
-        self.busy_bar.setVisible(busy)
         self.change_button.setEnabled(not busy)
 
-    def _on_task_succeeded(self, _result: Any) -> None:
-        self._task = None
-        self._set_busy(False)
+    @override
+    def _on_task_succeeded(self, result: Any) -> None:
+        super()._on_task_succeeded(result)
         self.current_edit.clear()
         self.new_edit.clear()
         self.repeat_edit.clear()
@@ -195,24 +184,11 @@ class ChangePassphraseDialog(QDialog):
         self.passphrase_changed.emit()
         super().accept()
 
+    @override
     def _on_task_failed(self, error: BaseException) -> None:
-        self._task = None
-        self._set_busy(False)
+        super()._on_task_failed(error)
         self._update()
         self.status_label.setText(f"<b>Not changed:</b> {error_text(error)}")
-
-    @override
-    def reject(self) -> None:
-        # The old slot is already replaced once the work started: wait for it to finish.
-        if not self.is_busy:
-            super().reject()
-
-    @override
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.is_busy:
-            event.ignore()
-            return
-        super().closeEvent(event)
 
 
 class RecoveryKeyStatusDialog(QDialog):

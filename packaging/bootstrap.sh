@@ -17,6 +17,8 @@ debian_packages=(
   libxcb-xfixes0 libxcb-xkb1 libxcb-glx0 libxkbcommon-x11-0
   # virtual screen for GUI runs without a display; poppler for independent PDF checks
   xvfb xauth poppler-utils
+  # certutil, to show in tests that a reader trusting the course CA trusts the signatures
+  libnss3-tools
 )
 
 install_debian_packages() {

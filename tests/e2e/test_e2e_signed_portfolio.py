@@ -162,3 +162,35 @@ def test_student_tutor_assessor_round_trip(tmp_path: Path) -> None:
     pdfsig = subprocess.run(["pdfsig", str(final)], capture_output=True, text=True, check=False)
     assert pdfsig.stdout.count("Signature is Valid.") == 2
     assert "Digest Mismatch" not in pdfsig.stdout
+
+    # A poppler-based reader with the course CA installed (an NSS database, as Evince and
+    # Okular use) calls both signers trusted: the assessor's view outside our app.
+    if shutil.which("certutil") is None:
+        pytest.skip("certutil (libnss3-tools) is not installed")
+    nss = tmp_path / "nssdb"
+    nss.mkdir()
+    for command in (
+        ["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"],
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{nss}",
+            "-n",
+            "course-ca",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(ca_cert),
+        ],
+    ):
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+    trusted = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{nss}", str(final)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert trusted.stdout.count("Certificate is Trusted.") == 2, trusted.stdout
+    assert trusted.stdout.count("Signature is Valid.") == 2

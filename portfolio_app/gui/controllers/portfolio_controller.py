@@ -268,7 +268,7 @@ class PortfolioController(QObject):
     def _on_current_entry_changed(self, entry_id: str) -> None:
         if not entry_id or entry_id == self.editor.entry_id:
             return
-        self.editor_controller.flush()
+        self.flush_typing()
         self.show_entry(entry_id)
 
     def show_entry(self, entry_id: str) -> None:
@@ -355,6 +355,9 @@ class PortfolioController(QObject):
     # ---- entry-level commands -----------------------------------------------------------------
 
     def _push(self, command: _EntryCommand) -> bool:
+        # Tags still being typed become their own undo step first (never pushed from inside
+        # another command's redo, which is where op_* methods run).
+        self.editor.tags_edit.commit()
         self.undo_stack.push(command)
         if command.error is not None:
             self.show_error("That change was not made", command.error)
@@ -363,7 +366,7 @@ class PortfolioController(QObject):
 
     def new_entry(self, kind: EntryKind, plan: Entry | None = None) -> Entry | None:
         """Start a plan, reflection or note (undoable)."""
-        if not self.editor_controller.flush():
+        if not self.flush_typing():
             return None
         template = self._template_for_new(kind)
         sections = tuple(Section(heading=s.heading, body="", key=s.key) for s in template.sections)
@@ -427,7 +430,7 @@ class PortfolioController(QObject):
         entry = self.current_entry()
         if entry is None or entry.status is status:
             return
-        self.editor_controller.flush()
+        self.flush_typing()
         entry = self.service.get_entry(entry.id)
         try:
             check_status_move(entry.status, status)
@@ -445,7 +448,7 @@ class PortfolioController(QObject):
         template = _template_or_none(template_id)
         if entry is None or template is None or template.id == entry.template_id:
             return
-        self.editor_controller.flush()
+        self.flush_typing()
         entry = self.service.get_entry(entry.id)
         if any(s.body.strip() for s in entry.sections):
             self.status_message.emit("The model can only be changed while the sections are empty.")
@@ -588,9 +591,14 @@ class PortfolioController(QObject):
         except PortfolioError:
             return None
 
+    def flush_typing(self) -> bool:
+        """Save what is typed: tags still in their box (an undoable change), then the text."""
+        self.editor.tags_edit.commit()
+        return self.editor_controller.flush()
+
     def save(self) -> bool:
         """Save typed text now (Ctrl+S)."""
-        ok = self.editor_controller.flush()
+        ok = self.flush_typing()
         if ok:
             self.status_message.emit("Saved.")
         return ok
@@ -601,7 +609,7 @@ class PortfolioController(QObject):
 
     def shutdown(self) -> bool:
         """Save typed text and forget decrypted data (lock or quit); False if the save failed."""
-        saved = self.editor_controller.flush()
+        saved = self.flush_typing()
         self.editor_controller.discard()
         self._facet_timer.stop()
         for widget in list(self._open_windows.values()):
@@ -638,7 +646,7 @@ class PortfolioController(QObject):
         cls = self._load(module, name)
         if cls is None:
             return None
-        self.editor_controller.flush()
+        self.flush_typing()
         try:
             dialog = cls(*args, self.window)
         except PortfolioError as exc:
@@ -703,7 +711,7 @@ class PortfolioController(QObject):
         dialog.exec()
 
     def _on_catalogue_changed(self, *_args: object) -> None:
-        self.editor_controller.flush()
+        self.flush_typing()
         self._reload_entries()
         self.apply_filter()
         self.refresh_facets()
@@ -778,7 +786,7 @@ class PortfolioController(QObject):
         importer = self._load("dialogs.framework_import", "import_framework_pack")
         if importer is None:
             return
-        self.editor_controller.flush()
+        self.flush_typing()
         if importer(self.service, self.window):
             self._competency_choices = None
             self.refresh_facets()

@@ -2,13 +2,17 @@
 
 Completion works on the last fragment only, so "handover, team" completes "team" to
 "teamwork" without touching "handover". Tags are committed (``tags_committed``) when editing
-ends, not per keystroke, so one edit becomes one undo step.
+ends, not per keystroke, so one edit becomes one undo step. Editing ends on Return (also while
+the completion list is open), when the focus leaves, or when the owner calls :meth:`commit`
+(before locking or switching entries), so typed tags are never silently dropped.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+from typing_extensions import override
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -68,11 +72,26 @@ class TagsLineEdit(QLineEdit):
         head, _sep, _tail = self.text().rpartition(",")
         self.setText(f"{head}, {completion}, " if head else f"{completion}, ")
 
-    def _on_editing_finished(self) -> None:
-        popup = self._completer.popup()
-        if popup is not None and popup.isVisible():
-            return
+    def commit(self) -> None:
+        """Emit ``tags_committed`` if the typed tags differ from those shown."""
         tags = self.tags()
         if tags != self._shown:
             self._shown = tags
             self.tags_committed.emit(tags)
+
+    def _on_editing_finished(self) -> None:
+        popup = self._completer.popup()
+        if popup is not None and popup.isVisible():
+            # Return while the completion list is open: the completer may still put the chosen
+            # tag in; commit what is there once it has (Qt will not emit this signal again for
+            # the same text, so returning here used to lose the tags).
+            QTimer.singleShot(0, self.commit)
+            return
+        self.commit()
+
+    @override
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        # A menu or the completion list opening is not the end of editing.
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.commit()

@@ -371,10 +371,9 @@ class PortfolioController(QObject):
         template = self._template_for_new(kind)
         sections = tuple(Section(heading=s.heading, body="", key=s.key) for s in template.sections)
         today = date.today()
-        if plan is not None:
-            title = f"Reflection on: {plan.title}"
-        else:
-            title = f"New {kind.label.lower()} {today.day} {today:%b %Y}"
+        # No date in a new title: the privacy check rightly flags dates, so a dated default
+        # warned the student about text the app wrote (the date is in "Happened on").
+        title = f"Reflection on: {plan.title}" if plan is not None else f"New {kind.label.lower()}"
         occurred = None if kind is EntryKind.PLAN else datetime.combine(today, time(12), UTC)
         draft = EntryDraft(
             kind=kind,

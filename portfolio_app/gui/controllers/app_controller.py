@@ -309,7 +309,8 @@ class AppController(QObject):
         bench_mark("list_populated")
         if os.environ.get(BENCH_ENV) == "unlock":
             QTimer.singleShot(0, window.close)
-        window.show_status(f"Unlocked. {service.entry_count():,} entries.")
+        count = service.entry_count()
+        window.show_status(f"Unlocked. {count:,} {'entry' if count == 1 else 'entries'}.")
         return window
 
     def lock(self) -> None:

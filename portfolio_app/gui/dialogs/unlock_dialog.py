@@ -36,7 +36,12 @@ PAGE_RECOVERY = 1
 def strength_text(passphrase: str) -> str:
     """The live hint under a new passphrase, in words (never colour alone)."""
     strength = estimate(passphrase)
-    return f"Strength: {strength.label}. {strength.hint}"
+    hint = strength.hint
+    # The hints repeat the label ("Strong.", "Fair: a few more words..."): say it once.
+    if hint.casefold().startswith(strength.label.casefold()):
+        hint = hint[len(strength.label) :].lstrip(".:; ")
+        hint = hint[:1].upper() + hint[1:]
+    return f"Strength: {strength.label}. {hint}".rstrip()
 
 
 class UnlockDialog(QDialog):

@@ -1,0 +1,38 @@
+"""QA regressions: small wording slips a student reads on the way in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QStatusBar
+from pytestqt.qtbot import QtBot
+
+from portfolio_app.core.domain.entries import EntryKind
+from portfolio_app.core.services.portfolio_service import EntryDraft, PortfolioService
+from portfolio_app.gui.controllers.app_controller import AppController
+from portfolio_app.gui.dialogs.unlock_dialog import strength_text
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "expected"),
+    [
+        ("river lantern copper meadow", "Strength: strong."),
+        ("abcdefghij", "Strength: fair. A few more words would make it much stronger."),
+        ("abc", "Strength: weak. Too easy to guess: add more words or characters."),
+    ],
+)
+def test_strength_hint_says_the_strength_once(passphrase: str, expected: str) -> None:
+    # It used to read "Strength: strong. Strong." and "Strength: fair. Fair: a few more..."
+    assert strength_text(passphrase) == expected
+
+
+def test_unlocked_status_counts_one_entry_in_the_singular(
+    make_controller: object, service: PortfolioService, data_dir: Path, qtbot: QtBot
+) -> None:
+    service.add_entry(EntryDraft(kind=EntryKind.NOTE, title="Only note"))
+    app: AppController = make_controller(data_dir)  # type: ignore[operator]
+    window = app.open_session(service)
+    status = window.findChild(QStatusBar)
+    assert status is not None
+    assert status.currentMessage() == "Unlocked. 1 entry."

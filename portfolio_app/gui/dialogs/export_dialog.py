@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -317,9 +317,9 @@ class ExportDialog(QDialog):
             self.findings_heading.setText(
                 f"{count} possible patient {'identifier' if count == 1 else 'identifiers'} found"
             )
+            self.stack.setCurrentIndex(self.FINDINGS)
             self.findings_table.resizeRowsToContents()
             self.findings_table.selectRow(0)
-            self.stack.setCurrentIndex(self.FINDINGS)
             self.fix_button.setFocus()
             return
         self._run(acknowledge=False)
@@ -378,6 +378,13 @@ class ExportDialog(QDialog):
         header.resizeSection(FindingTableModel.WHERE, line * 12)
         header.resizeSection(FindingTableModel.KIND, line * 8)
         header.resizeSection(FindingTableModel.EXCERPT, line * 10)
+        # Wrapped rows are measured for the columns' current widths: measure again once the
+        # page is laid out or a column changes (measured while hidden, rows came out ~8 lines).
+        self._fit_rows_timer = QTimer(self)
+        self._fit_rows_timer.setSingleShot(True)
+        self._fit_rows_timer.setInterval(0)
+        self._fit_rows_timer.timeout.connect(self.findings_table.resizeRowsToContents)
+        header.sectionResized.connect(self._on_findings_column_resized)
         self.fix_button = QPushButton("&Go back and fix", page)
         self.fix_button.setToolTip("Close this dialog and open the entry of the selected finding")
         self.anyway_button = QPushButton("Export &anyway", page)
@@ -396,6 +403,9 @@ class ExportDialog(QDialog):
         self.anyway_button.clicked.connect(self._on_anyway_clicked)
         self.back_button.clicked.connect(self._on_back_clicked)
         return page
+
+    def _on_findings_column_resized(self, *_args: object) -> None:
+        self._fit_rows_timer.start()
 
     def _on_fix_clicked(self) -> None:
         rows = self.findings_table.selectionModel().selectedRows()

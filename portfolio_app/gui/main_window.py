@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._build_toolbar()
+        self.editor.set_start_actions(
+            [self.app_actions.get(name) for name in ("new_plan", "new_reflection", "new_note")]
+        )
         self.count_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.count_label)
         self.app_actions.get("toggle_sidebar").setChecked(True)

@@ -258,6 +258,7 @@ class PortfolioController(QObject):
     def _update_count(self) -> None:
         total = self.service.entry_count()
         self.entry_list.update_count(total)
+        self.editor.set_portfolio_empty(total == 0)
         self.window.count_label.setText(self.entry_list.count_label.text())
 
     def _on_search_text_changed(self, _text: str) -> None:

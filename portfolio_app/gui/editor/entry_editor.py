@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +40,29 @@ from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.widgets.checklist import ChecklistWidget
 from portfolio_app.gui.widgets.info_bar import InfoBar
 from portfolio_app.gui.widgets.tags_edit import TagsLineEdit
+
+#: The editor's text when no entry is shown, and when the portfolio has none yet.
+SELECT_OR_START_TEXT = (
+    "Select an entry in the list, or start a new one:\n"
+    "a plan before an event (Ctrl+Shift+N), a reflection after it (Ctrl+N), "
+    "or a quick note (Ctrl+Alt+N)."
+)
+WELCOME_TEXT = (
+    "Welcome! Your portfolio is empty for now.\n\n"
+    "Before an interprofessional event, write a plan: what you want to learn and from whom. "
+    "Afterwards, write a reflection with a reflective model such as Gibbs. "
+    "Record the events and placements themselves in Tools ▸ Events & experiences "
+    "(Ctrl+Shift+E) and link your entries to them.\n\n"
+    "Everything stays encrypted on this computer until you export a signed PDF."
+)
+#: Hints under the event and experience pickers while there is nothing to pick.
+NO_EVENTS_HINT = (
+    "No events recorded yet: add IPL events in Tools ▸ Events & experiences (Ctrl+Shift+E)."
+)
+NO_EXPERIENCES_HINT = (
+    "No experiences recorded yet: add placements and other experiences in "
+    "Tools ▸ Events & experiences (Ctrl+Shift+E)."
+)
 
 #: Link fields that are picked from checklists (the key of each checklist).
 LINK_FIELDS: tuple[str, ...] = ("event_ids", "experience_ids", "professions", "competencies")
@@ -93,18 +117,30 @@ class EntryEditorWidget(QWidget):
     def _build_empty_page(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.empty_label = QLabel(
-            "Select an entry in the list, or start a new one:\n"
-            "a plan before an event (Ctrl+Shift+N), a reflection after it (Ctrl+N), "
-            "or a quick note (Ctrl+Alt+N).",
-            page,
-        )
+        self.empty_label = QLabel(SELECT_OR_START_TEXT, page)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setAccessibleName("Getting started")
+        self.start_buttons = QHBoxLayout()
+        self.start_buttons.addStretch(1)
+        self.start_buttons.addStretch(1)
         layout.addStretch(1)
         layout.addWidget(self.empty_label)
+        layout.addLayout(self.start_buttons)
         layout.addStretch(2)
         return page
+
+    def set_start_actions(self, actions: list[QAction]) -> None:
+        """Buttons under the empty page's text (new plan, reflection, note) for these actions."""
+        for action in actions:
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.start_buttons.insertWidget(self.start_buttons.count() - 1, button)
+
+    def set_portfolio_empty(self, empty: bool) -> None:
+        """A welcome with what to do first while there are no entries; else 'select one'."""
+        self.empty_label.setText(WELCOME_TEXT if empty else SELECT_OR_START_TEXT)
 
     def _build_editor_page(self) -> QWidget:
         page = QWidget(self)
@@ -295,7 +331,9 @@ class EntryEditorWidget(QWidget):
             self._balance_body()
             self.tags_edit.set_known_tags(choices.known_tags)
             self.events.model.set_choices(choices.events)
+            self.events.set_hint("" if choices.events else NO_EVENTS_HINT)
             self.experiences.model.set_choices(choices.experiences)
+            self.experiences.set_hint("" if choices.experiences else NO_EXPERIENCES_HINT)
             self.professions.model.set_choices(choices.professions)
             self.competencies.model.set_choices(choices.competencies)
             self.apply_links(entry)

@@ -1,8 +1,12 @@
-"""The entry list: an instant search box, a "123 of 10,000 entries" count and the sortable table."""
+"""The entry list: an instant search box, a "123 of 10,000 entries" count and the sortable table.
+
+An empty list says why in its own area: no entries yet (and how to start one), or none that
+match the search and filters (and how to clear them).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -14,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.entry_filter_proxy import EntryFilterProxyModel
@@ -25,6 +30,13 @@ from portfolio_app.gui.item_models.entry_table_model import (
     COL_WORDS,
     EntryIdRole,
     EntryTableModel,
+)
+
+#: What the empty list says, with no entries at all and with none matching the filters.
+NO_ENTRIES_TEXT = "No entries yet: your plans, reflections and notes will be listed here."
+NO_MATCH_TEXT = (
+    "No entry matches the search and filters.\n\nClear them with Edit ▸ Clear filters "
+    "(Ctrl+Shift+X)."
 )
 
 
@@ -82,7 +94,24 @@ class EntryListWidget(QWidget):
         header.customContextMenuRequested.connect(self._on_header_menu_requested)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         layout.addWidget(self.table, 1)
+        self.empty_label = QLabel(self.table.viewport())
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setAccessibleName("Why the list is empty")
+        self.empty_label.hide()
+        self.table.viewport().installEventFilter(self)
         self.setFocusProxy(self.search)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._place_empty_label()
+        return super().eventFilter(watched, event)
+
+    def _place_empty_label(self) -> None:
+        margin = self.fontMetrics().height()
+        area = self.table.viewport().rect().adjusted(margin, margin, -margin, -margin)
+        self.empty_label.setGeometry(area.x(), area.y(), area.width(), area.height() // 2)
 
     def current_entry_id(self) -> str:
         """The selected entry's id, or ""."""
@@ -109,6 +138,12 @@ class EntryListWidget(QWidget):
         noun = "entry" if total == 1 else "entries"
         text = f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}"
         self.count_label.setText(text)
+        if shown:
+            self.empty_label.hide()
+        else:
+            self.empty_label.setText(NO_ENTRIES_TEXT if total == 0 else NO_MATCH_TEXT)
+            self._place_empty_label()
+            self.empty_label.show()
 
     def _on_header_menu_requested(self, position: QPoint) -> None:
         header = self.table.horizontalHeader()

@@ -24,7 +24,11 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoGroup, QUndoStack
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from portfolio_app.core.domain.errors import PortfolioError
+from portfolio_app.core.domain.errors import (
+    CorruptDatabaseError,
+    PortfolioError,
+    VaultHeaderError,
+)
 from portfolio_app.core.domain.profile import Profile
 from portfolio_app.core.preferences import Preferences, save_preferences
 from portfolio_app.gui.background import BackgroundTask, run_in_background
@@ -138,6 +142,7 @@ class AppController(QObject):
             dialog = UnlockDialog(self.data_dir)
             dialog.unlock_requested.connect(self._begin_unlock)
             dialog.recovery_requested.connect(self._begin_recovery)
+            dialog.restore_requested.connect(self._restore_from_unlock)
             dialog.rejected.connect(self._on_unlock_rejected)
             self.unlock_dialog = dialog
         self.unlock_dialog.show()
@@ -233,7 +238,23 @@ class AppController(QObject):
         if self.unlock_dialog is None:
             return
         self.unlock_dialog.show()
-        self.unlock_dialog.show_error(_message_for(error))
+        # A damaged file cannot be unlocked at all: offer the restore right there.
+        damaged = isinstance(error, (CorruptDatabaseError, VaultHeaderError))
+        self.unlock_dialog.show_error(_message_for(error), offer_restore=damaged)
+
+    def _restore_from_unlock(self) -> None:
+        """Restore a backup over a portfolio that cannot be opened, from the unlock window."""
+        from portfolio_app.gui.dialogs.backup_dialog import RestoreDialog
+
+        parent = self.unlock_dialog
+        dialog = RestoreDialog(parent, self.data_dir)
+        restored = bool(dialog.exec())
+        dialog.deleteLater()
+        if restored and self.unlock_dialog is not None:
+            self.unlock_dialog.show_notice(
+                "Restored from the backup. Unlock it with the passphrase the portfolio had "
+                "when the backup was made."
+            )
 
     def _on_create_failed(self, error: BaseException) -> None:
         self._task = None

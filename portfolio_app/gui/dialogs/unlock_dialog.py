@@ -2,7 +2,9 @@
 
 The dialog only collects input and shows progress and errors; the controller derives the key
 off the GUI thread and calls :meth:`show_error` or ``accept()``. A wrong passphrase keeps the
-window open with the text selected, so the student can simply type again.
+window open with the text selected, so the student can simply type again. When the portfolio
+file itself is damaged, the error comes with a "Restore from a backup…" button (the File menu's
+restore is out of reach while nothing is unlocked).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -49,6 +52,7 @@ class UnlockDialog(QDialog):
 
     unlock_requested = Signal(str)
     recovery_requested = Signal(str, str)
+    restore_requested = Signal()
 
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +122,14 @@ class UnlockDialog(QDialog):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
         layout.addWidget(self.error_label)
+        self.restore_button = QPushButton("&Restore from a backup…", self)
+        self.restore_button.setAccessibleName("Restore the portfolio from a backup file")
+        self.restore_button.clicked.connect(self.restore_requested)
+        self.restore_button.hide()
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(self.restore_button)
+        restore_row.addStretch(1)
+        layout.addLayout(restore_row)
         self.busy_label = QLabel(self)
         self.busy_bar = QProgressBar(self)
         self.busy_bar.setRange(0, 0)
@@ -169,11 +181,12 @@ class UnlockDialog(QDialog):
         if not busy:
             self._update_recovery_state()
 
-    def show_error(self, message: str) -> None:
-        """Say what went wrong and let the student try again."""
+    def show_error(self, message: str, *, offer_restore: bool = False) -> None:
+        """Say what went wrong and let the student try again (or restore a damaged file)."""
         self.set_busy(False)
         self.error_label.setText(f"Could not unlock: {message}")
         self.error_label.show()
+        self.restore_button.setVisible(offer_restore)
         field = (
             self.passphrase_edit
             if self.pages.currentIndex() == PAGE_PASSPHRASE
@@ -183,6 +196,14 @@ class UnlockDialog(QDialog):
         field.selectAll()
 
     # ---- slots ------------------------------------------------------------------------------
+
+    def show_notice(self, message: str) -> None:
+        """A message that is not an error (e.g. after a restore)."""
+        self.set_busy(False)
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.restore_button.hide()
+        self.passphrase_edit.setFocus()
 
     def _on_unlock_clicked(self) -> None:
         if self._busy:

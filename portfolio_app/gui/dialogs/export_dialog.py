@@ -177,6 +177,15 @@ class ExportDialog(QDialog):
         self.final_check = QCheckBox("I&nclude the final reflection", what)
         self.final_check.setAccessibleName("Include the final reflection")
         self.final_check.setChecked(True)
+        if not self._service.final_reflection.strip():
+            # Say what the box is about when there is nothing to include yet: the PDF then
+            # carries a "Final reflection" page saying none has been written.
+            self.final_check.setText(
+                "I&nclude the final reflection (none written yet: the PDF will say so)"
+            )
+        self.final_check.setToolTip(
+            "Your closing overall reflection on the whole programme, after the entries"
+        )
         self.count_label = QLabel(what)
         self.count_label.setAccessibleName("How many entries")
         count_font = self.count_label.font()

@@ -83,3 +83,20 @@ def test_backup_needs_the_right_passphrase(tmp_path: Path) -> None:
     service.close()
     with pytest.raises(WrongPassphraseError):
         restore_backup(backup, tmp_path / "r", passphrase="wrong passphrase")
+
+
+def test_restore_replaces_a_damaged_portfolio_and_keeps_its_bytes(tmp_path: Path) -> None:
+    service = _portfolio_with_entry(tmp_path / "a", "Saved before the damage")
+    backup = create_backup(service, tmp_path / "b.rpbackup")
+    service.close()
+    damaged_dir = tmp_path / "damaged"
+    damaged_dir.mkdir()
+    junk = b"not a database at all " * 500
+    (damaged_dir / "portfolio.db").write_bytes(junk)
+    restore_backup(backup, damaged_dir, passphrase=PASSPHRASE, replace=True)
+    with PortfolioService.open(damaged_dir, PASSPHRASE) as restored:
+        assert [e.title for e in restored.entries()] == ["Saved before the damage"]
+    kept = list((damaged_dir / "backups").glob("*before-restore*.db"))
+    assert len(kept) == 1
+    assert kept[0].read_bytes() == junk
+    assert not (damaged_dir / "portfolio.lock").read_text()

@@ -6,6 +6,7 @@ the student their portfolio. Copies hold the same ciphertext as the database its
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,15 +19,24 @@ def backup_database(db_path: Path, backup_dir: Path, *, reason: str) -> Path:
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backup_dir / f"portfolio-{stamp}-{reason}.db"
-    source = sqlite3.connect(str(db_path))
     try:
-        destination = sqlite3.connect(str(target))
+        source = sqlite3.connect(str(db_path))
         try:
-            source.backup(destination)
+            destination = sqlite3.connect(str(target))
+            try:
+                source.backup(destination)
+            finally:
+                destination.close()
         finally:
-            destination.close()
-    finally:
-        source.close()
+            source.close()
+    except sqlite3.DatabaseError:
+        # A damaged file cannot be read by SQLite, but it may still be worth something to a
+        # specialist: keep its bytes (and its WAL) exactly as they are instead of failing.
+        target.unlink(missing_ok=True)
+        shutil.copy2(db_path, target)
+        wal = db_path.with_name(db_path.name + "-wal")
+        if wal.exists():
+            shutil.copy2(wal, target.with_name(target.name + "-wal"))
     _rotate(backup_dir)
     return target
 

@@ -150,6 +150,13 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "See and restore earlier versions of the entry",
             ),
             ActionSpec(
+                "final_reflection",
+                "&Final reflection…",
+                "Ctrl+Shift+J",
+                "new-reflection",
+                "Write the closing overall reflection printed in the PDF",
+            ),
+            ActionSpec(
                 "delete_entry",
                 "&Delete entry",
                 "Ctrl+Delete",
@@ -301,7 +308,17 @@ class AppActions:
                     items[2],
                 ]
             if title == "E&ntry":
-                items = [items[0], None, items[1], items[2], None, items[3], None, items[4]]
+                items = [
+                    items[0],
+                    None,
+                    items[1],
+                    items[2],
+                    None,
+                    items[3],
+                    items[4],
+                    None,
+                    items[5],
+                ]
             result.append((title, items))
         return result
 

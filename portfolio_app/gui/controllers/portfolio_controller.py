@@ -137,6 +137,7 @@ class PortfolioController(QObject):
             "mark_ready": lambda: self.change_status(EntryStatus.READY),
             "mark_draft": lambda: self.change_status(EntryStatus.DRAFT),
             "history": self.open_history,
+            "final_reflection": self.open_final_reflection,
             "delete_entry": self.delete_current,
             "toggle_preview": self.editor_controller.set_preview_visible,
             "clear_filters": self.clear_filters,
@@ -719,6 +720,14 @@ class PortfolioController(QObject):
         if entry is not None:
             self.entry_list.select_entry(entry.id)
             self.show_entry(entry.id)
+
+    def open_final_reflection(self) -> None:
+        """The closing overall reflection of the portfolio."""
+        dialog = self._exec_dialog(
+            "dialogs.final_reflection_dialog", "FinalReflectionDialog", self.service
+        )
+        if dialog is not None and dialog.exec():
+            self.status_message.emit("Final reflection saved.")
 
     def open_history(self) -> None:
         """Earlier versions of the current entry."""

@@ -1042,7 +1042,8 @@ class _Builder:
                     self.t("Yes" if event.attended else "No", s.cell),
                 ]
             )
-        out.extend(self.table(rows, [64, 90, 150, FRAME_WIDTH - 64 - 90 - 150 - 52, 52]))
+        # 60 pt: "Attended" in the bold header font needs ~55 pt with the cell padding
+        out.extend(self.table(rows, [64, 90, 146, FRAME_WIDTH - 64 - 90 - 146 - 60, 60]))
         return out
 
     def signatures_section(self) -> list[Any]:

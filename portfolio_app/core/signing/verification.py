@@ -418,13 +418,13 @@ def _verdict(checks: list[SignatureCheck]) -> tuple[Verdict, str]:
         names = ", ".join(f"{c.index} ({c.signer_name or c.field_name})" for c in untrusted)
         return (
             Verdict.VALID_UNTRUSTED,
-            f"All signatures are intact and nothing disallowed changed, but the signer of "
-            f"signature {names} is not confirmed by a trusted CA certificate or a registered "
+            f"All signatures are intact and every change after signing was allowed, but the "
+            f"signer of signature {names} is not confirmed by a trusted CA certificate or a registered "
             "fingerprint.",
         )
     return (
         Verdict.VALID_TRUSTED,
-        "All signatures are intact, nothing disallowed changed since signing, and every "
+        "All signatures are intact, every change after signing was allowed, and every "
         "signer is trusted.",
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,7 +66,7 @@ def countersigned_pdf(signed_pdf: bytes, tutor: Identity) -> bytes:
     )
 
 
-WriteFile = Callable[[str, bytes], Path]
+from pdf_samples import WriteFile  # noqa: E402  (test modules import it from there, not here)
 
 
 @pytest.fixture

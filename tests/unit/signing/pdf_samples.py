@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 STUDENT_NAME = "Zoë Ñúñez Łukasz"
 STUDENT_ID = "STU-2025-0042"
@@ -34,3 +36,8 @@ def portfolio_json(student_id: str = STUDENT_ID) -> bytes:
         {"format": "reflective-portfolio", "profile": {"student_id": student_id}},
         ensure_ascii=False,
     ).encode("utf-8")
+
+
+#: Type of the ``write`` fixture: a test module must not import ``conftest`` (another folder's
+#: conftest may already hold that module name), so the alias lives here.
+WriteFile = Callable[[str, bytes], Path]

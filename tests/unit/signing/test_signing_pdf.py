@@ -8,8 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import WriteFile
-from pdf_samples import STUDENT_BOX, TUTOR_BOX, make_pdf, portfolio_json
+from pdf_samples import STUDENT_BOX, TUTOR_BOX, WriteFile, make_pdf, portfolio_json
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm
 

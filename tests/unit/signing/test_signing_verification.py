@@ -12,11 +12,10 @@ import sys
 from typing import Any
 
 import pytest
-from conftest import WriteFile
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import AuthorityInformationAccessOID
-from pdf_samples import STUDENT_ID, make_pdf, portfolio_json
+from pdf_samples import STUDENT_ID, WriteFile, make_pdf, portfolio_json
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers

@@ -419,8 +419,8 @@ def _verdict(checks: list[SignatureCheck]) -> tuple[Verdict, str]:
         return (
             Verdict.VALID_UNTRUSTED,
             f"All signatures are intact and every change after signing was allowed, but the "
-            f"signer of signature {names} is not confirmed by a trusted CA certificate or a registered "
-            "fingerprint.",
+            f"signer of signature {names} is not confirmed by a trusted CA certificate or a "
+            "registered fingerprint.",
         )
     return (
         Verdict.VALID_TRUSTED,

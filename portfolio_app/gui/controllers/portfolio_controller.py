@@ -543,7 +543,11 @@ class PortfolioController(QObject):
         if shown:
             self.editor_controller.flush()
         entry = self.service.get_entry(entry_id)
-        saved = self.service.save_entry(entry.replace(**changes))
+        # Ticking a tag or competency is part of the same working session as the typing
+        # around it: coalesce it into the recent revision instead of adding a version that
+        # looks identical in the history (words and title unchanged).
+        text_changed = bool({"sections", "template_id", "title"} & changes.keys())
+        saved = self.service.save_entry(entry.replace(**changes), autosave=not text_changed)
         self._entry_changed(saved, select=False)
         if shown:
             if "sections" in changes or "template_id" in changes:

@@ -118,6 +118,11 @@ class MainWindow(QMainWindow):
             width = min(width, int(available.width() * 0.94))
             height = min(height, int(available.height() * 0.92))
         self.resize(width, height)
+        # Share the width out now that it is known: the list needs room for whole titles.
+        em = self.fontMetrics().horizontalAdvance("m")
+        sidebar = em * 20
+        entries = max(em * 40, int((width - sidebar) * 0.52))
+        self.splitter.setSizes([sidebar, entries, max(em * 40, width - sidebar - entries)])
 
     def _state_parts(self) -> tuple[dict[str, QSplitter], dict[str, QHeaderView]]:
         splitters = {

@@ -9,6 +9,7 @@ opportunistically in practice.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
 
 
 class EventKind(StrEnum):
@@ -98,25 +99,26 @@ PROFESSIONS: tuple[str, ...] = (
 )
 
 
-def parse_event_kind(value: str) -> EventKind:
-    """Read an event kind from its value or label, forgivingly (case, spaces, underscores)."""
+_Kind = TypeVar("_Kind", EventKind, ExperienceKind)
+
+
+def _parse_kind(kinds: type[_Kind], value: str, what: str) -> _Kind:
+    """Read a kind from its value or label, forgivingly (case, spaces, underscores)."""
     wanted = value.strip().lower().replace("_", "-").replace(" ", "-")
-    for kind in EventKind:
+    for kind in kinds:
         if wanted in (kind.value, kind.label.lower().replace(" ", "-")):
             return kind
-    known = ", ".join(k.value for k in EventKind)
+    known = ", ".join(k.value for k in kinds)
     from portfolio_app.core.domain.errors import ValidationError
 
-    raise ValidationError(f"unknown event kind '{value}'; choose one of: {known}")
+    raise ValidationError(f"unknown {what} '{value}'; choose one of: {known}")
+
+
+def parse_event_kind(value: str) -> EventKind:
+    """Read an event kind from its value or label."""
+    return _parse_kind(EventKind, value, "event kind")
 
 
 def parse_experience_kind(value: str) -> ExperienceKind:
     """Read an experience kind from its value or label."""
-    wanted = value.strip().lower().replace("_", "-").replace(" ", "-")
-    for kind in ExperienceKind:
-        if wanted in (kind.value, kind.label.lower().replace(" ", "-")):
-            return kind
-    known = ", ".join(k.value for k in ExperienceKind)
-    from portfolio_app.core.domain.errors import ValidationError
-
-    raise ValidationError(f"unknown experience kind '{value}'; choose one of: {known}")
+    return _parse_kind(ExperienceKind, value, "experience kind")

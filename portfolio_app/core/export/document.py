@@ -182,9 +182,17 @@ class _LayoutState:
 # ---- contents planning --------------------------------------------------------------------
 
 
+def _kind_and_title(kind_label: str, title: str) -> str:
+    """ "Schwartz round: End of life", but not "Outreach project: Outreach project: ..." when
+    the student already began the title with its kind."""
+    if title.casefold().startswith(kind_label.casefold()):
+        return title
+    return f"{kind_label}: {title}"
+
+
 def _event_heading(event: Event) -> str:
     when = f"{event.on:%d %b %Y} · " if event.on else ""
-    return f"{when}{event.kind.label}: {event.title}"
+    return f"{when}{_kind_and_title(event.kind.label, event.title)}"
 
 
 def _experience_heading(exp: Experience) -> str:
@@ -193,7 +201,7 @@ def _experience_heading(exp: Experience) -> str:
         span = f" ({exp.starts_on:%b %Y} – {exp.ends_on:%b %Y})"
     elif exp.starts_on:
         span = f" (from {exp.starts_on:%b %Y})"
-    return f"{exp.kind.label}: {exp.title}{span}"
+    return f"{_kind_and_title(exp.kind.label, exp.title)}{span}"
 
 
 def group_heading(group: EntryGroup) -> str:
@@ -969,12 +977,12 @@ class _Builder:
                 + "; ".join(f"{plan.label(r.id)}: {markup_text(r.title)}" for r in answered)
             )
         links = [
-            f"{self.event_by_id[e].kind.label}: {self.event_by_id[e].title}"
+            _kind_and_title(self.event_by_id[e].kind.label, self.event_by_id[e].title)
             for e in entry.event_ids
             if e in self.event_by_id
         ]
         links.extend(
-            f"{self.exp_by_id[x].kind.label}: {self.exp_by_id[x].title}"
+            _kind_and_title(self.exp_by_id[x].kind.label, self.exp_by_id[x].title)
             for x in entry.experience_ids
             if x in self.exp_by_id
         )

@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portfolio_app.cli.commands.catalogue_cmd",
     "portfolio_app.cli.commands.frameworks_cmd",
     "portfolio_app.cli.commands.final_reflection_cmd",
+    "portfolio_app.cli.commands.coverage_cmd",
     "portfolio_app.cli.commands.export_cmd",
     "portfolio_app.cli.commands.identity_cmd",
     "portfolio_app.cli.commands.ca_cmd",

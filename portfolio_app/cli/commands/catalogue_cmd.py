@@ -30,7 +30,7 @@ _EXPERIENCE_KINDS = ", ".join(k.value for k in ExperienceKind)
 
 
 def register(subparsers: Any) -> None:
-    """Add 'events add/list' and 'experiences add/list'."""
+    """Add 'events add/list/delete' and 'experiences add/list/delete'."""
     events = add_verb(
         subparsers,
         "events",
@@ -72,6 +72,15 @@ def register(subparsers: Any) -> None:
     )
     add_json_option(lister)
     lister.set_defaults(handler=run_events_list)
+    remover = add_verb(
+        event_verbs,
+        "delete",
+        nested=True,
+        help="delete an event (entries keep their text, without the link)",
+        description="Delete an event. Entries linked to it stay, without the link.",
+    )
+    remover.add_argument("id", metavar="ID", help="the event's id (or a unique prefix)")
+    remover.set_defaults(handler=run_events_delete)
 
     experiences = add_verb(
         subparsers,
@@ -112,6 +121,15 @@ def register(subparsers: Any) -> None:
     )
     add_json_option(xlist)
     xlist.set_defaults(handler=run_experiences_list)
+    xremover = add_verb(
+        experience_verbs,
+        "delete",
+        nested=True,
+        help="delete an experience (entries keep their text, without the link)",
+        description="Delete an experience. Entries linked to it stay, without the link.",
+    )
+    xremover.add_argument("id", metavar="ID", help="the experience's id (or a unique prefix)")
+    xremover.set_defaults(handler=run_experiences_delete)
 
 
 def run_events_add(ctx: CliContext) -> int:
@@ -236,3 +254,19 @@ def _link_counts(service: PortfolioService, attribute: str) -> dict[str, int]:
         for target in linked:
             counts[target] = counts.get(target, 0) + 1
     return counts
+
+
+def run_events_delete(ctx: CliContext) -> int:
+    """Delete one event."""
+    with ctx.open_portfolio() as service:
+        event = service.delete_event(ctx.args.id)
+    ctx.print(f"Deleted the event '{event.title}'.")
+    return 0
+
+
+def run_experiences_delete(ctx: CliContext) -> int:
+    """Delete one experience."""
+    with ctx.open_portfolio() as service:
+        experience = service.delete_experience(ctx.args.id)
+    ctx.print(f"Deleted the experience '{experience.title}'.")
+    return 0

@@ -34,7 +34,9 @@ from portfolio_app.core.preferences import Preferences, save_preferences
 from portfolio_app.gui.background import BackgroundTask, run_in_background
 from portfolio_app.gui.controllers.idle_watcher import IdleWatcher
 from portfolio_app.gui.dialogs.unlock_dialog import UnlockDialog
+from portfolio_app.gui.screen_fit import install_screen_fitter
 from portfolio_app.gui.theme import ThemeManager
+from portfolio_app.gui.window_state import use_profile
 
 if TYPE_CHECKING:
     from portfolio_app.core.services.portfolio_service import PortfolioService
@@ -106,6 +108,8 @@ class AppController(QObject):
         self.recovery_dialog: QWidget | None = None
         self._task: BackgroundTask | None = None
         self._quitting = False
+        install_screen_fitter(app)
+        use_profile("")
 
     # ---- starting -------------------------------------------------------------------------
 
@@ -120,7 +124,11 @@ class AppController(QObject):
             self.show_create()
 
     def start_demo(self, build: Callable[[Path, str], PortfolioService] | None = None) -> None:
-        """Make a fresh demo portfolio in ``data_dir`` and open it."""
+        """Make a fresh demo portfolio in ``data_dir`` and open it.
+
+        The demo's window state is kept apart from the real portfolio's (window_state.py).
+        """
+        use_profile("demo")
         dialog = self.show_unlock()
         dialog.set_busy(True, "Making a demo portfolio…")
 

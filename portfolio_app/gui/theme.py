@@ -73,6 +73,33 @@ _LIGHT: dict[QPalette.ColorRole, str] = {
 }
 
 
+#: Colours for states that must look the same in any widget: (background, text) per kind and
+#: scheme, each pair at least 7:1 (tests/gui/test_palette_contrast.py). Always shown with words
+#: and usually an icon: colour is never the only signal.
+_STATUS_COLOURS: dict[tuple[str, bool], tuple[str, str]] = {
+    ("warning", False): ("#fff1c2", "#3d2e00"),
+    ("warning", True): ("#4d3b0a", "#ffe8a3"),
+    ("error", False): ("#fde2e1", "#6b0f0f"),
+    ("error", True): ("#5a1f1f", "#ffd6d6"),
+    ("success", False): ("#dff3e3", "#0f4d1f"),
+    ("success", True): ("#1f4a2b", "#ccf2d6"),
+    ("info", False): ("#e6f0fb", "#12345a"),
+    ("info", True): ("#1f3550", "#d6e8ff"),
+}
+STATUS_KINDS: tuple[str, ...] = ("warning", "error", "success", "info")
+
+
+def palette_is_dark(palette: QPalette) -> bool:
+    """Whether a palette is a dark one (its window colour is dark)."""
+    return palette.color(_Role.Window).lightness() < 128
+
+
+def status_colours(kind: str, palette: QPalette | None = None) -> tuple[str, str]:
+    """(background, text) for a warning, error, success or info state in this palette."""
+    dark = palette_is_dark(palette if palette is not None else QGuiApplication.palette())
+    return _STATUS_COLOURS[(kind if kind in STATUS_KINDS else "info", dark)]
+
+
 def build_palette(dark: bool) -> QPalette:
     """The palette for one scheme, with readable disabled colours."""
     colours = _DARK if dark else _LIGHT

@@ -3,8 +3,11 @@
 Contract:
 - One controller per unlocked session, with its own QUndoStack (active in the app's
   QUndoGroup). It is the only GUI object that calls the PortfolioService for entries.
-- Entry-level changes go through undo commands (undo_commands.py) which call back the
-  ``op_*`` methods here; those call the service and update single rows of the models.
+- Every change the student makes goes on that one stack, in order: typing in word-sized steps
+  (TextEditCommand), the date, status, model, tags and links, new and deleted entries. The
+  commands call back the ``op_*`` methods here; those call the service (or, for typing, the
+  editor, which autosaves) and update single rows of the models. An undo that belongs to
+  another entry first opens that entry, so the student sees what changed.
 - Search and sidebar filters build one core EntryFilter; the service decides which entries
   match (cached texts) and the list's proxy shows that set without a model reset.
 - ``shutdown`` saves typed text and drops every reference to decrypted data; the caller then
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -32,7 +37,8 @@ from portfolio_app.core.domain.entries import (
     check_status_move,
 )
 from portfolio_app.core.domain.entry_filter import EntryFilter, parse_query
-from portfolio_app.core.domain.errors import PortfolioError
+from portfolio_app.core.domain.errors import PortfolioError, ValidationError
+from portfolio_app.core.domain.model_change import change_model
 from portfolio_app.core.domain.templates import FREE_TEMPLATE_ID, ReflectiveTemplate
 from portfolio_app.core.markdown_html import render_document
 from portfolio_app.core.preferences import Preferences
@@ -56,12 +62,15 @@ from portfolio_app.gui.controllers.facets import (
 )
 from portfolio_app.gui.controllers.search_index import SearchIndex, build_texts
 from portfolio_app.gui.editor.entry_editor import EditorChoices
+from portfolio_app.gui.editor.text_change import TextChange
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.main_window import MainWindow
 from portfolio_app.gui.undo_commands import (
     CreateEntryCommand,
+    DateCommand,
     DeleteEntryCommand,
     SetEntryFieldsCommand,
+    TextEditCommand,
     _EntryCommand,
     status_command,
 )
@@ -114,6 +123,7 @@ class PortfolioController(QObject):
         self.search_index = SearchIndex()
         self._event_kinds: dict[str, str] = {}
         self._open_windows: dict[str, QWidget] = {}
+        self._in_history = False
         self._connect()
 
     # ---- wiring ---------------------------------------------------------------------------
@@ -126,6 +136,8 @@ class PortfolioController(QObject):
         self.editor.template_change_requested.connect(self._on_template_change_requested)
         self.editor.tags_change_requested.connect(self._on_tags_change_requested)
         self.editor.links_change_requested.connect(self._on_links_change_requested)
+        self.editor.text_change_made.connect(self._on_editor_text_change_made)
+        self.editor.date_change_made.connect(self._on_editor_date_change_made)
         self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
         actions = self.window.app_actions
         slots: dict[str, Any] = {
@@ -291,10 +303,7 @@ class PortfolioController(QObject):
                 plan_html = render_document(
                     plan.title, [(s.heading, s.body) for s in plan.sections]
                 )
-        locked = any(s.body.strip() for s in entry.sections)
-        self.editor.show_entry(
-            entry, template, self._choices(entry), plan_html=plan_html, template_locked=locked
-        )
+        self.editor.show_entry(entry, template, self._choices(entry), plan_html=plan_html)
         self._update_competency_hint(entry)
         self.editor_controller.entry_shown(entry)
 
@@ -445,26 +454,25 @@ class PortfolioController(QObject):
         self.change_status(EntryStatus(value))
 
     def _on_template_change_requested(self, template_id: str) -> None:
+        """Use another reflective model; the answers move to its sections (undoable)."""
         entry = self.current_entry()
         template = _template_or_none(template_id)
         if entry is None or template is None or template.id == entry.template_id:
             return
         self.flush_typing()
         entry = self.service.get_entry(entry.id)
-        if any(s.body.strip() for s in entry.sections):
-            self.status_message.emit("The model can only be changed while the sections are empty.")
-            self.show_entry(entry.id)
-            return
-        sections = tuple(Section(heading=s.heading, body="", key=s.key) for s in template.sections)
-        self._push(
+        moved = change_model(entry.sections, _template_or_none(entry.template_id), template)
+        if self._push(
             SetEntryFieldsCommand(
                 self,
                 entry.id,
                 {"template_id": entry.template_id, "sections": entry.sections},
-                {"template_id": template.id, "sections": sections},
+                {"template_id": template.id, "sections": moved.sections},
                 f"Use {template.name}",
             )
-        )
+        ):
+            note = moved.summary or "No text to move."
+            self.status_message.emit(f"Now using {template.name}. {note} Undo (Ctrl+Z) goes back.")
 
     def _on_tags_change_requested(self, tags: tuple[str, ...]) -> None:
         entry = self.current_entry()
@@ -513,49 +521,102 @@ class PortfolioController(QObject):
 
     def op_add(self, draft: EntryDraft) -> Entry:
         """Create and show an entry."""
-        entry = self.service.add_entry(draft)
-        self._entry_changed(entry, select=True)
-        return entry
+        with self._history_step():
+            entry = self.service.add_entry(draft)
+            self._entry_changed(entry, select=True)
+            return entry
 
     def op_restore(self, entry: Entry) -> Entry:
         """Put a deleted entry back and show it."""
-        restored = self.service.restore_entry(entry)
-        self._entry_changed(restored, select=True)
-        return restored
+        with self._history_step():
+            restored = self.service.restore_entry(entry)
+            self._entry_changed(restored, select=True)
+            return restored
 
     def op_delete(self, entry_id: str) -> Entry:
         """Delete an entry (typed text is saved first, so undo gets it back)."""
-        shown = self.editor.entry_id == entry_id
-        if shown:
-            self.editor_controller.flush()
-        entry = self.service.delete_entry(entry_id)
-        if shown:
-            self.editor_controller.discard()
-            self.editor.clear()
-        self.entry_list.source_model.remove_entry(entry_id)
-        self.search_index.remove(entry_id)
-        self._after_change()
-        return entry
+        with self._history_step():
+            shown = self.editor.entry_id == entry_id
+            if shown:
+                self.editor_controller.flush()
+            entry = self.service.delete_entry(entry_id)
+            if shown:
+                self.editor_controller.discard()
+                self.editor.clear()
+            self.entry_list.source_model.remove_entry(entry_id)
+            self.search_index.remove(entry_id)
+            self._after_change()
+            return entry
 
     def op_update(self, entry_id: str, changes: dict[str, object]) -> Entry:
         """Change fields of an entry and save them."""
-        shown = self.editor.entry_id == entry_id
-        if shown:
-            self.editor_controller.flush()
-        entry = self.service.get_entry(entry_id)
-        # Ticking a tag or competency is part of the same working session as the typing
-        # around it: coalesce it into the recent revision instead of adding a version that
-        # looks identical in the history (words and title unchanged).
-        text_changed = bool({"sections", "template_id", "title"} & changes.keys())
-        saved = self.service.save_entry(entry.replace(**changes), autosave=not text_changed)
-        self._entry_changed(saved, select=False)
-        if shown:
-            if "sections" in changes or "template_id" in changes:
-                self.show_entry(saved.id)
-            else:
-                self.editor.apply_links(saved)
-                self._update_competency_hint(saved)
-        return saved
+        with self._history_step():
+            if self.editor.entry_id and self.editor.entry_id != entry_id:
+                self._show_for_history(entry_id)  # an undo of another entry: show it first
+            shown = self.editor.entry_id == entry_id
+            if shown:
+                self.editor_controller.flush()
+            entry = self.service.get_entry(entry_id)
+            # Ticking a tag or competency is part of the same working session as the typing
+            # around it: coalesce it into the recent revision instead of adding a version that
+            # looks identical in the history (words and title unchanged).
+            text_changed = bool({"sections", "template_id", "title"} & changes.keys())
+            saved = self.service.save_entry(entry.replace(**changes), autosave=not text_changed)
+            self._entry_changed(saved, select=False)
+            if shown:
+                if "sections" in changes or "template_id" in changes:
+                    self.show_entry(saved.id)
+                else:
+                    self.editor.apply_links(saved)
+                    self._update_competency_hint(saved)
+            return saved
+
+    def op_text(self, entry_id: str, field_name: str, change: TextChange) -> None:
+        """Undo or redo typing: open the entry if need be, change the text, autosave it."""
+        with self._history_step():
+            self._show_for_history(entry_id)
+            try:
+                self.editor.apply_text_change(field_name, change)
+            except ValueError as exc:
+                raise ValidationError(
+                    "That typing can no longer be undone: the text changed since (for "
+                    "example, an earlier version was restored)."
+                ) from exc
+
+    def op_date(self, entry_id: str, value: date | None) -> None:
+        """Undo or redo a change of the "Happened on" date."""
+        with self._history_step():
+            self._show_for_history(entry_id)
+            self.editor.apply_date(value)
+
+    @contextmanager
+    def _history_step(self) -> Iterator[None]:
+        """While an undo or redo runs: switching entries must not push new steps."""
+        before = self._in_history
+        self._in_history = True
+        try:
+            yield
+        finally:
+            self._in_history = before
+
+    def _show_for_history(self, entry_id: str) -> None:
+        if self.editor.entry_id == entry_id:
+            return
+        self.editor_controller.flush()
+        if not self.entry_list.select_entry(entry_id):
+            self.show_entry(entry_id)
+        if self.editor.entry_id != entry_id:
+            raise ValidationError("That entry is no longer in the portfolio.")
+
+    def _on_editor_text_change_made(self, field_name: str, change: TextChange) -> None:
+        entry_id = self.editor.entry_id
+        if entry_id and not self._in_history:
+            self.undo_stack.push(TextEditCommand(self, entry_id, field_name, change))
+
+    def _on_editor_date_change_made(self, old: date | None, new: date | None) -> None:
+        entry_id = self.editor.entry_id
+        if entry_id and not self._in_history:
+            self.undo_stack.push(DateCommand(self, entry_id, old, new))
 
     def _entry_changed(self, entry: Entry, *, select: bool) -> None:
         self.entry_list.source_model.upsert_entry(entry)
@@ -581,8 +642,20 @@ class PortfolioController(QObject):
     def _on_editor_save_failed(self, message: str) -> None:
         self.status_message.emit(f"Not saved: {message}")
 
-    def _on_undo_index_changed(self, _index: int) -> None:
+    def _on_undo_index_changed(self, index: int) -> None:
+        try:
+            count = self.undo_stack.count()
+        except RuntimeError:
+            return  # QUndoStack's destructor clears it (and signals) after the C++ side is gone
         self.window.app_actions.get("save").setEnabled(True)
+        # An undo or redo that could not be made says why (the stack has moved on regardless).
+        for position in (index, index - 1):
+            if 0 <= position < count:
+                command = self.undo_stack.command(position)
+                error = getattr(command, "error", None)
+                if isinstance(error, PortfolioError):
+                    self.status_message.emit(error.user_message)
+                    command.error = None  # type: ignore[attr-defined]
 
     # ---- helpers ----------------------------------------------------------------------------
 
@@ -598,7 +671,8 @@ class PortfolioController(QObject):
 
     def flush_typing(self) -> bool:
         """Save what is typed: tags still in their box (an undoable change), then the text."""
-        self.editor.tags_edit.commit()
+        if not self._in_history:
+            self.editor.tags_edit.commit()
         return self.editor_controller.flush()
 
     def save(self) -> bool:
@@ -630,6 +704,7 @@ class PortfolioController(QObject):
         self.search_index.clear()
         self._event_kinds = {}
         self.sidebar.model.set_groups([])
+        self.undo_stack.indexChanged.disconnect(self._on_undo_index_changed)
         self.undo_stack.clear()
         self._competency_choices = None
         return saved

@@ -317,14 +317,14 @@ class AppActions:
         # One history for everything: typing (in word-sized steps), ticks, tags, links, new
         # and deleted entries. Ctrl+Z in a text box lands here too (editor/answer_edit.py).
         undo = undo_group.createUndoAction(parent, "&Undo")
-        undo.setShortcut(QKeySequence(_Std.Undo))
+        undo.setShortcuts(_bindings(_Std.Undo, "Ctrl+Z"))
         undo.setIcon(icon("undo"))
         undo.setObjectName("action_undo")
         undo.setStatusTip(
             "Undo the last change: typing, ticks, tags, links, new or deleted entries"
         )
         redo = undo_group.createRedoAction(parent, "&Redo")
-        redo.setShortcuts([QKeySequence(_Std.Redo), QKeySequence("Ctrl+Y")])
+        redo.setShortcuts(_bindings(_Std.Redo, "Ctrl+Shift+Z", "Ctrl+Y"))
         redo.setIcon(icon("redo"))
         redo.setObjectName("action_redo")
         redo.setStatusTip("Redo what was undone")
@@ -363,6 +363,16 @@ class AppActions:
         for name, action in self._actions.items():
             if name not in always and name not in {"undo", "redo"}:
                 action.setEnabled(enabled)
+
+
+def _bindings(standard: QKeySequence.StandardKey, *extra: str) -> list[QKeySequence]:
+    """The platform's keys for a standard action, plus the ones students know from elsewhere."""
+    keys = list(QKeySequence.keyBindings(standard))
+    for text in extra:
+        sequence = QKeySequence(text)
+        if sequence not in keys:
+            keys.append(sequence)
+    return keys
 
 
 def plain_text(text: str) -> str:

@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.entry_list.search, self.entry_list.table)
         self.setTabOrder(self.entry_list.table, self.editor.title_edit)
         self._restored = restore_window_state(self, *self._state_parts())
+        self.setProperty("geometryRestored", self._restored)
         if not self._restored:
             self._fit_to_screen(em * 150, em * 90)
 
@@ -171,7 +172,7 @@ class MainWindow(QMainWindow):
         em = self.fontMetrics().horizontalAdvance("m")
         width = self.splitter.width() if self.isVisible() else self.width()
         sidebar = em * 15 if not self.sidebar.isHidden() else 0
-        entries = max(em * 22, int((width - sidebar) * 0.38))
+        entries = max(em * 18, int((width - sidebar) * 0.3))
         self.splitter.setSizes([sidebar, entries, max(em * 30, width - sidebar - entries)])
 
     def _state_parts(self) -> tuple[dict[str, QSplitter], dict[str, QHeaderView]]:

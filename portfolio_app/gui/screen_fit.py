@@ -10,9 +10,10 @@ application, so dialogs of any module are covered) and:
 2. shrinks the window to the free part of its screen (taskbar excluded, with room left for the
    window manager's title bar, :data:`TITLE_BAR`), and moves it inside.
 
-It does the same when a shown window grows past the screen (Qt enlarges a window whose layout
-needs more room, e.g. after a long verdict appears). Windows that fit are left exactly where
-Qt put them.
+It checks again whenever a shown window's layout changes or it is resized: a window that grew
+past the screen, or whose contents no longer fit (a long verdict appeared, a label wrapped onto
+more lines than Qt allowed for), is fitted again. Windows that fit are left exactly where Qt
+put them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +41,7 @@ TITLE_BAR = 32
 #: Dynamic property set on dialogs whose body was moved into a scroll area.
 SCROLLED_PROPERTY = "portfolioScrollBody"
 _PENDING_PROPERTY = "portfolioFitPending"
+_PLACED_PROPERTY = "portfolioPlaced"
 
 
 def _frame_margins(widget: QWidget) -> tuple[int, int, int, int]:
@@ -65,6 +68,18 @@ def outer_rect(widget: QWidget) -> QRect:
     """A window with its frame, and at least :data:`TITLE_BAR` above it for the title bar."""
     left, top, right, bottom = _frame_margins(widget)
     return widget.geometry().adjusted(-left, -top, right, bottom)
+
+
+def centre_on_screen(window: QWidget) -> None:
+    """Put a window without a parent in the middle of its screen's free area (the first time
+    it is shown; a main window whose saved geometry was restored is not moved)."""
+    if isinstance(window, QMainWindow) and window.property("geometryRestored"):
+        return
+    area = free_area(window)
+    size = window.size().boundedTo(area.size())
+    offset = window.geometry().topLeft() - window.frameGeometry().topLeft()
+    top_left = area.center() - QPoint(size.width() // 2, size.height() // 2)
+    window.move(top_left - offset)
 
 
 def fits_on_screen(widget: QWidget) -> bool:
@@ -95,15 +110,36 @@ def fit_window(window: QWidget) -> None:
         window.move(QPoint(x, y) - offset)
 
 
-def minimum_fits(window: QWidget) -> bool:
-    """Whether the window's smallest size fits its screen's free area."""
+def needed_size(window: QWidget) -> QSize:
+    """The smallest size that shows all of the window's contents, at the width it would get.
+
+    Qt sizes a window to its layout's minimum, but not to the height that wrapped labels need
+    once the window is narrowed (height for width): this asks for that too.
+    """
     layout = window.layout()
-    smallest = window.minimumSize()
-    if layout is not None:
-        layout.activate()
-        smallest = smallest.expandedTo(layout.totalMinimumSize())
+    if layout is None:
+        return window.minimumSize()
+    layout.activate()
+    need = layout.totalMinimumSize().expandedTo(window.minimumSize())
+    if layout.hasHeightForWidth():
+        width = min(max(window.width(), need.width()), free_area(window).width())
+        need.setHeight(max(need.height(), layout.totalHeightForWidth(width)))
+    return need
+
+
+def minimum_fits(window: QWidget) -> bool:
+    """Whether the window's contents fit its screen's free area."""
+    need = needed_size(window)
     area = free_area(window).size()
-    return smallest.width() <= area.width() and smallest.height() <= area.height()
+    return need.width() <= area.width() and need.height() <= area.height()
+
+
+def _needs_fit(window: QWidget) -> bool:
+    """The window is off the screen, or shows less than its contents."""
+    if not fits_on_screen(window):
+        return True
+    need = needed_size(window)
+    return need.width() > window.width() or need.height() > window.height()
 
 
 def _is_button_row(item: QLayoutItem) -> bool:
@@ -126,7 +162,7 @@ def _is_button_row(item: QLayoutItem) -> bool:
     return seen_button
 
 
-def scroll_body(dialog: QWidget) -> QScrollArea | None:
+def scroll_body(dialog: QWidget, name: str = "") -> QScrollArea | None:
     """Move everything but the trailing button rows of ``dialog`` into a scroll area.
 
     Returns the scroll area, or None when the dialog's layout is not a box layout (nothing is
@@ -150,7 +186,8 @@ def scroll_body(dialog: QWidget) -> QScrollArea | None:
     body.setLayout(layout)  # takes the layout (and its widgets) from the dialog
     scroll = QScrollArea(dialog)
     scroll.setObjectName("scrolledBodyArea")
-    scroll.setAccessibleName(dialog.windowTitle() or "Dialog contents")
+    scroll.setAccessibleName(name or dialog.windowTitle() or "Dialog contents")
+    scroll.setAccessibleDescription("Scroll to see all of it")
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidgetResizable(True)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -190,19 +227,18 @@ class ScreenFitter(QObject):
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind not in (QEvent.Type.Show, QEvent.Type.Resize):
+        if kind not in (QEvent.Type.Show, QEvent.Type.Resize, QEvent.Type.LayoutRequest):
             return False
         if not isinstance(watched, QWidget) or not _watched(watched):
             return False
         if kind == QEvent.Type.Show:
+            if watched.parentWidget() is None and not watched.property(_PLACED_PROPERTY):
+                watched.setProperty(_PLACED_PROPERTY, True)
+                centre_on_screen(watched)
             fit_to_screen(watched)
-        elif (
-            watched.isVisible()
-            and not fits_on_screen(watched)
-            and not watched.property(_PENDING_PROPERTY)
-        ):
-            # Grown by its layout: fit it once the layout has finished (changing the layout
-            # from inside its own activation would be undone).
+        elif watched.isVisible() and not watched.property(_PENDING_PROPERTY):
+            # Its layout changed or it was resized: check once the layout has finished
+            # (changing the layout from inside its own activation would be undone).
             watched.setProperty(_PENDING_PROPERTY, True)
             QTimer.singleShot(0, watched, lambda w=watched: _fit_later(w))
         return False
@@ -210,14 +246,42 @@ class ScreenFitter(QObject):
 
 def _fit_later(window: QWidget) -> None:
     window.setProperty(_PENDING_PROPERTY, False)
-    if window.isVisible() and not fits_on_screen(window):
+    if window.isVisible() and _needs_fit(window):
         fit_to_screen(window)
 
 
+def _stacked_pages(window: QWidget) -> list[QWidget]:
+    """The pages of a dialog made of one stack of pages (each page has its own buttons)."""
+    layout = window.layout()
+    if layout is None:
+        return []
+    stacks = [
+        item.widget()
+        for item in (layout.itemAt(i) for i in range(layout.count()))
+        if item is not None and isinstance(item.widget(), QStackedWidget)
+    ]
+    if len(stacks) != 1:
+        return []
+    stack = stacks[0]
+    assert isinstance(stack, QStackedWidget)
+    return [page for page in (stack.widget(i) for i in range(stack.count())) if page is not None]
+
+
 def fit_to_screen(window: QWidget) -> None:
-    """Make ``window`` fit its screen: scroll a dialog's body if needed, then shrink and move."""
+    """Make ``window`` fit its screen: scroll a dialog's body if needed, grow it to show all of
+    its contents where the screen has room, then shrink and move it inside the screen.
+
+    A dialog made of pages (a QStackedWidget, each page with its own buttons) has each page's
+    body scrolled instead, so every page keeps its buttons in view.
+    """
     if _scrollable(window) and not minimum_fits(window):
-        scroll_body(window)
+        for page in _stacked_pages(window):
+            scroll_body(page, window.windowTitle())
+        if not minimum_fits(window):
+            scroll_body(window)
+    need = needed_size(window)
+    if need.width() > window.width() or need.height() > window.height():
+        window.resize(window.size().expandedTo(need).boundedTo(free_area(window).size()))
     fit_window(window)
 
 

@@ -153,12 +153,11 @@ def run_child(screen: Screen, portfolio: Path, pdf: Path, out: Path | None) -> l
         done = subprocess.run(
             args, env=env, capture_output=True, text=True, timeout=600, check=False
         )
-    problems = [
-        line[len("PROBLEM ") :] for line in done.stdout.splitlines() if line.startswith("PROBLEM ")
-    ]
-    if done.returncode not in (0, 1):
+    lines = done.stdout.splitlines()
+    problems = [line.removeprefix("PROBLEM ") for line in lines if line.startswith("PROBLEM ")]
+    if "DONE" not in lines or done.returncode not in (0, 1):
         problems.append(
-            f"the child process failed (status {done.returncode}): {done.stderr[-2000:]}"
+            f"the child process failed (status {done.returncode}): {done.stderr[-3000:]}"
         )
     return [f"{screen.label}: {p}" for p in problems]
 
@@ -320,6 +319,7 @@ def _settle(app: Any, rounds: int = 6) -> None:
 def _scenes() -> Iterator[tuple[str, Callable[[ChildContext], QWidget | None]]]:
     """(name, builder) for every window and dialog; a builder shows its window and returns it."""
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog
 
     def main(ctx: ChildContext) -> QWidget:
         return ctx.window
@@ -338,7 +338,8 @@ def _scenes() -> Iterator[tuple[str, Callable[[ChildContext], QWidget | None]]]:
 
             cls = getattr(importlib.import_module(f"portfolio_app.gui.{module}"), name)
             widget = cls(*(a(ctx) for a in args), ctx.window)
-            widget.setWindowFlag(Qt.WindowType.Window, True)
+            if not isinstance(widget, QDialog):  # as the app shows the coverage view
+                widget.setWindowFlag(Qt.WindowType.Window, True)
             widget.show()
             return widget  # type: ignore[no-any-return]
 
@@ -425,6 +426,9 @@ def _scenes() -> Iterator[tuple[str, Callable[[ChildContext], QWidget | None]]]:
 
     yield "main", main
     yield "main-preview", main_state("toggle_preview")
+    yield "main-list-folded", main_state("toggle_list")
+    yield "main-links-panel", main_state("toggle_links")
+    yield "main-focus-mode", main_state("focus_mode")
     yield "catalogue", dialog("dialogs.catalogue_dialog", "CatalogueDialog", service)
     yield "add-event", catalogue_form("EventEditorDialog")
     yield "add-experience", catalogue_form("ExperienceEditorDialog")
@@ -530,17 +534,14 @@ def child_main(spec: dict[str, Any]) -> int:
     from portfolio_app.core.services.portfolio_service import PortfolioService
     from portfolio_app.gui.app import make_application
     from portfolio_app.gui.controllers.app_controller import AppController
+    from portfolio_app.gui.screen_fit import TITLE_BAR, install_screen_fitter
     from portfolio_app.gui.theme import ThemeManager
-
-    try:
-        from portfolio_app.gui.screen_fit import TITLE_BAR
-    except ImportError:
-        TITLE_BAR = 32  # noqa: N806
 
     screen = Screen(spec["width"], spec["height"], spec["scale"], spec["theme"])
     out = Path(spec["out"]) if spec["out"] else None
     painter = Painter(screen, TITLE_BAR)
     app = make_application()
+    install_screen_fitter(app)  # as the app does before its first window
     themes = ThemeManager(app, screen.theme)
     themes.apply()
     data_dir = Path(spec["data"])
@@ -580,6 +581,7 @@ def child_main(spec: dict[str, Any]) -> int:
     controller._end_session()
     for problem in problems:
         sys.stdout.write(f"PROBLEM {problem}\n")
+    sys.stdout.write("DONE\n")
     return 1 if problems else 0
 
 
@@ -593,10 +595,13 @@ def _open_richest_entry(ctx: ChildContext) -> None:
 
 def _reset_main(ctx: ChildContext) -> None:
     """Put the main window's view switches back after a scene changed them."""
+    ctx.window.statusBar().clearMessage()
     actions = ctx.window.app_actions
-    for name in ("toggle_preview",):
-        action = actions.all().get(name)
-        if action is not None and action.isChecked():
+    wanted = {"focus_mode": False, "toggle_preview": False, "toggle_list": True}
+    wanted["toggle_links"] = ctx.window.is_roomy()
+    for name, checked in wanted.items():
+        action = actions.get(name)
+        if action.isChecked() != checked:
             action.trigger()
 
 

@@ -782,12 +782,14 @@ class PortfolioController(QObject):
         self.window.raise_()
         self.window.activateWindow()
 
-    def open_catalogue(self) -> None:
-        """Events and experiences."""
+    def open_catalogue(self, record: str = "") -> None:
+        """Events and experiences; ``record`` ("event:<id>", "experience:<id>") opens its form."""
         dialog = self._exec_dialog("dialogs.catalogue_dialog", "CatalogueDialog", self.service)
         if dialog is None:
             return
         dialog.catalogue_changed.connect(self._on_catalogue_changed)
+        if record:
+            QTimer.singleShot(0, lambda: dialog.open_record(record))
         dialog.exec()
 
     def _on_catalogue_changed(self, *_args: object) -> None:
@@ -805,8 +807,10 @@ class PortfolioController(QObject):
         dialog = self._exec_dialog(
             "dialogs.final_reflection_dialog", "FinalReflectionDialog", self.service
         )
-        if dialog is not None and dialog.exec():
-            self.status_message.emit("Final reflection saved.")
+        if dialog is not None:
+            dialog.exec()
+            if dialog.saved_once:
+                self.status_message.emit("Final reflection saved.")
 
     def open_history(self) -> None:
         """Earlier versions of the current entry."""
@@ -841,11 +845,20 @@ class PortfolioController(QObject):
         if dialog is not None:
             # "Go back and fix" names the entry whose text looked identifying: open it.
             dialog.fix_requested.connect(self._on_export_fix_requested)
+            dialog.fix_record_requested.connect(self._on_export_fix_record_requested)
             dialog.exec()
 
     def _on_export_fix_requested(self, entry_id: str) -> None:
         if entry_id:
             self._on_coverage_entry_activated(entry_id)
+
+    def _on_export_fix_record_requested(self, record: str) -> None:
+        """The finding is in an event, an experience or the final reflection: open that."""
+        # After the export dialog's own event loop has returned.
+        if record == "final-reflection":
+            QTimer.singleShot(0, self.open_final_reflection)
+        elif record.startswith(("event:", "experience:")):
+            QTimer.singleShot(0, lambda: self.open_catalogue(record))
 
     def open_backup(self) -> None:
         """Encrypted backup."""

@@ -197,10 +197,27 @@ class EventEditorDialog(_FormDialog):
             self.title_edit.setCursorPosition(0)
             self.place_edit.setText(event.place)
             self.notes_edit.setPlainText(event.notes)
-        self.attended_check.setChecked(event.attended if event else True)
+        # A new event in the future has not been attended yet: the box follows the date until
+        # the student ticks or unticks it themselves.
+        self._attended_touched = event is not None
+        self.attended_check.setChecked(event.attended if event else self._attended_by_date())
+        self.attended_check.clicked.connect(self._on_attended_clicked)
+        self.date_edit.dateChanged.connect(self._on_date_for_attendance_changed)
+        self.no_date_check.toggled.connect(self._on_date_for_attendance_changed)
         self._track_title(self.title_edit)
         self.title_edit.setFocus()
         self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
+
+    def _attended_by_date(self) -> bool:
+        day = _date_value(self.date_edit, self.no_date_check)
+        return day is not None and day <= date.today()
+
+    def _on_attended_clicked(self) -> None:
+        self._attended_touched = True
+
+    def _on_date_for_attendance_changed(self, *_args: object) -> None:
+        if not self._attended_touched:
+            self.attended_check.setChecked(self._attended_by_date())
 
     def professions(self) -> list[str]:
         """Ticked professions, then the typed ones."""
@@ -270,7 +287,11 @@ class ExperienceEditorDialog(_FormDialog):
         self.title_edit.setPlaceholderText("e.g. Community nursing placement")
         self.setting_edit = QLineEdit(self)
         self.setting_edit.setAccessibleName("Setting")
-        self.setting_edit.setPlaceholderText("Ward, team or organisation")
+        # Generic words only: a named ward or hospital here would be flagged by the identifier
+        # check at export, so the hint must not suggest one.
+        self.setting_edit.setPlaceholderText(
+            "Kind of setting, e.g. an acute medical unit or a community team"
+        )
         self.supervisor_edit = QLineEdit(self)
         self.supervisor_edit.setAccessibleName("Supervisor")
         start_row, self.start_edit, self.no_start_check = _optional_date_row(
@@ -342,6 +363,22 @@ class ExperienceEditorDialog(_FormDialog):
 
 
 # ---- the catalogue -----------------------------------------------------------------------------
+
+
+def _size_columns(table: QTableView, title_column: int, line: int) -> None:
+    """Title first and taking the spare width; the other columns as wide as their contents
+    (capped, the full text is in the tooltip), so the table reads without scrolling sideways."""
+    header = table.horizontalHeader()
+    header.moveSection(header.visualIndex(title_column), 0)
+    table.resizeColumnsToContents()
+    header.setStretchLastSection(False)
+    for column in range(header.count()):
+        if column == title_column:
+            continue
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, min(header.sectionSize(column), line * 11))
+    header.setSectionResizeMode(title_column, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(line * 3)
 
 
 class _CatalogueTab(QWidget):
@@ -478,15 +515,11 @@ class CatalogueDialog(QDialog):
             ExperienceTableModel.STARTS, Qt.SortOrder.DescendingOrder
         )
         line = self.fontMetrics().height()
-        for tab in (self.events_tab, self.experiences_tab):
-            tab.table.resizeColumnsToContents()
-            header = tab.table.horizontalHeader()
-            title_column = (
-                EventTableModel.TITLE if tab is self.events_tab else ExperienceTableModel.TITLE
-            )
-            for column in range(header.count()):
-                cap = line * (26 if column == title_column else 13)
-                header.resizeSection(column, min(header.sectionSize(column), cap))
+        for tab, title_column in (
+            (self.events_tab, EventTableModel.TITLE),
+            (self.experiences_tab, ExperienceTableModel.TITLE),
+        ):
+            _size_columns(tab.table, title_column, line)
             tab.table.verticalHeader().setDefaultSectionSize(int(line * 1.6))
         self.resize(line * 72, line * 34)
 
@@ -506,6 +539,20 @@ class CatalogueDialog(QDialog):
             "" if experiences else "No experiences yet. Add the first with “Add experience…”."
         )
         self.experiences_tab.empty_label.setVisible(not experiences)
+
+    def open_record(self, record: str) -> None:
+        """Show and open the form of "event:<id>" or "experience:<id>" (Go back and fix)."""
+        kind, _sep, record_id = record.partition(":")
+        if kind == "event":
+            self.tabs.setCurrentWidget(self.events_tab)
+            self.events_tab.select_id(record_id, EventIdRole)
+            if self.selected_event() is not None:
+                self.edit_selected_event()
+        elif kind == "experience":
+            self.tabs.setCurrentWidget(self.experiences_tab)
+            self.experiences_tab.select_id(record_id, ExperienceIdRole)
+            if self.selected_experience() is not None:
+                self.edit_selected_experience()
 
     def _linked_entry_count(self, *, event_id: str = "", experience_id: str = "") -> int:
         return sum(

@@ -57,6 +57,7 @@ from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.item_models.finding_table_model import (
     FindingEntryIdRole,
+    FindingSourceRole,
     FindingTableModel,
 )
 from portfolio_app.gui.widgets.checklist import ChecklistWidget
@@ -89,10 +90,13 @@ class ExportDialog(QDialog):
         exported(str): the path of the finished PDF.
         fix_requested(str): the student chose to fix a finding; the entry id to open (empty
             when the finding is not in an entry, e.g. the final reflection).
+        fix_record_requested(str): the finding is in an event, an experience or the final
+            reflection: "event:<id>", "experience:<id>" or "final-reflection".
     """
 
     exported = Signal(str)
     fix_requested = Signal(str)
+    fix_record_requested = Signal(str)
 
     CHOOSE, FINDINGS, RUNNING, DONE = range(4)
 
@@ -267,6 +271,9 @@ class ExportDialog(QDialog):
     def _update_selection_widgets(self) -> None:
         some = self.some_radio.isChecked()
         self.criteria.setEnabled(some)
+        # Shown only when used: "All entries" (the usual case) keeps the dialog short enough
+        # for a small laptop screen.
+        self.criteria.setVisible(some)
         self.from_date.setEnabled(some and self.from_check.isChecked())
         self.to_date.setEnabled(some and self.to_check.isChecked())
         entries = self._service.entries()
@@ -418,14 +425,16 @@ class ExportDialog(QDialog):
 
     def _on_fix_clicked(self) -> None:
         rows = self.findings_table.selectionModel().selectedRows()
+        if not rows and self.findings_model.rowCount():
+            rows = [self.findings_model.index(0, 0)]
         entry_id = rows[0].data(FindingEntryIdRole) if rows else None
-        if entry_id is None:
-            # the selected finding is outside an entry: open the first entry with one instead
-            for row in range(self.findings_model.rowCount()):
-                entry_id = self.findings_model.index(row, 0).data(FindingEntryIdRole)
-                if entry_id:
-                    break
-        self.fix_requested.emit(str(entry_id or ""))
+        source = rows[0].data(FindingSourceRole) if rows else ""
+        if entry_id:
+            self.fix_requested.emit(str(entry_id))
+        elif source:
+            self.fix_record_requested.emit(str(source))
+        else:
+            self.fix_requested.emit("")
         self.reject()
 
     def _on_anyway_clicked(self) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QResizeEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from portfolio_app.core.domain.entries import Entry, EntryStatus
 from portfolio_app.core.domain.templates import ReflectiveTemplate
@@ -52,6 +51,7 @@ from portfolio_app.gui.editor.text_change import TextChange
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.theme import status_colours
 from portfolio_app.gui.widgets.checklist import ChecklistWidget
+from portfolio_app.gui.widgets.flow_layout import FlowLayout
 from portfolio_app.gui.widgets.info_bar import InfoBar
 from portfolio_app.gui.widgets.links_summary import LinksSummaryWidget
 from portfolio_app.gui.widgets.tags_edit import TagsLineEdit
@@ -86,6 +86,8 @@ TITLE_FIELD = "title"
 SECTION_PREFIX = "section:"
 #: Width of the writing column in focus mode, in average characters (a comfortable line).
 READABLE_COLUMN_CHARS = 80
+#: Qt's "no maximum" size.
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
 @dataclass(frozen=True)
@@ -185,10 +187,36 @@ class EntryEditorWidget(QWidget):
     def _build_editor_page(self) -> QWidget:
         page = QWidget(self)
         self.page = page
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(8, 6, 6, 4)
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(4, 4, 4, 4)
+        page_layout.setSpacing(4)
+        self.body_splitter = QSplitter(Qt.Orientation.Horizontal, page)
+        self.body_splitter.setChildrenCollapsible(False)
+        self.plan_box = QGroupBox("The plan you are reflecting on", self.body_splitter)
+        plan_layout = QVBoxLayout(self.plan_box)
+        plan_layout.setContentsMargins(4, 4, 4, 4)
+        self.plan_view = PreviewBrowser("Plan (read only)", self.plan_box)
+        plan_layout.addWidget(self.plan_view)
+        self.plan_box.hide()
+
+        # One scrolling page for the whole entry: title, model and links scroll away with the
+        # text, so a short laptop screen still gives the answers most of its height.
+        self.sections_scroll = QScrollArea(self.body_splitter)
+        self.sections_scroll.setWidgetResizable(True)
+        self.sections_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.sections_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sections_scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.sections_scroll.setAccessibleName("Entry")
+        self.sections_scroll.setAccessibleDescription("Title, model, links and your answers")
+        self.sections_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sections_host = QWidget()
+        self.sections_host.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 12)
+        layout = QVBoxLayout(self.sections_host)
+        layout.setContentsMargins(4, 2, 8, 4)
         layout.setSpacing(4)
         self.page_layout = layout
+        self.sections_scroll.setWidget(self.sections_host)
+        page = self.sections_host
 
         self.title_edit = TitleEdit(page)
         self.title_edit.setPlaceholderText("Title")
@@ -200,15 +228,14 @@ class EntryEditorWidget(QWidget):
         self.title_edit.text_changed_by_user.connect(self._on_title_changed)
         layout.addWidget(self.title_edit)
 
+        # Model, status, date and save state: one line on a wide screen, wrapping on a narrow one.
         self.meta_row = QWidget(page)
-        meta = QHBoxLayout(self.meta_row)
-        meta.setContentsMargins(0, 0, 0, 0)
-        meta.setSpacing(6)
+        meta = FlowLayout(self.meta_row, spacing=self.fontMetrics().horizontalAdvance("mm"))
         self.kind_label = QLabel(self.meta_row)
         self.kind_label.setAccessibleName("Entry kind")
         meta.addWidget(self.kind_label)
-        template_label = QLabel("&Model:", self.meta_row)
-        self.template_combo = QComboBox(self.meta_row)
+        template_label = QLabel("&Model:")
+        self.template_combo = QComboBox()
         self.template_combo.setAccessibleName("Reflective model")
         self.template_combo.setAccessibleDescription(
             "The model's prompts appear as sections; changing it moves your answers across"
@@ -216,44 +243,35 @@ class EntryEditorWidget(QWidget):
         self.template_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.template_combo.setMinimumContentsLength(12)
+        self.template_combo.setMinimumContentsLength(22)
         template_label.setBuddy(self.template_combo)
         self.template_combo.activated.connect(self._on_template_activated)
-        meta.addWidget(template_label)
-        meta.addWidget(self.template_combo, 1)
-        status_label = QLabel("St&atus:", self.meta_row)
-        self.status_combo = QComboBox(self.meta_row)
+        meta.addWidget(_pair(self.meta_row, template_label, self.template_combo))
+        status_label = QLabel("St&atus:")
+        self.status_combo = QComboBox()
         self.status_combo.setAccessibleName("Status")
         self.status_combo.setAccessibleDescription("Draft, ready for review, or reviewed")
         for status in EntryStatus:
             self.status_combo.addItem(status.label, status.value)
         status_label.setBuddy(self.status_combo)
         self.status_combo.activated.connect(self._on_status_activated)
-        meta.addWidget(status_label)
-        meta.addWidget(self.status_combo)
-        layout.addWidget(self.meta_row)
-
-        self.date_row = QWidget(page)
-        dates = QHBoxLayout(self.date_row)
-        dates.setContentsMargins(0, 0, 0, 0)
-        dates.setSpacing(6)
-        self.date_check = QCheckBox("Happened &on", self.date_row)
+        meta.addWidget(_pair(self.meta_row, status_label, self.status_combo))
+        self.date_check = QCheckBox("Happened &on")
         self.date_check.setAccessibleName("Set the date it happened")
         self.date_check.setAccessibleDescription("Untick when the entry is not about one day")
-        self.date_edit = QDateEdit(QDate.currentDate(), self.date_row)
+        self.date_edit = QDateEdit(QDate.currentDate())
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("d MMM yyyy")
         self.date_edit.setAccessibleName("Date it happened")
         self.date_edit.setAccessibleDescription("The day of the event or experience")
         self.date_check.toggled.connect(self._on_date_toggled)
         self.date_edit.dateChanged.connect(self._on_date_changed)
-        dates.addWidget(self.date_check)
-        dates.addWidget(self.date_edit)
-        dates.addSpacing(self.fontMetrics().horizontalAdvance("mm"))
-        self.save_state_label = QLabel(self.date_row)
+        self.date_row = _pair(self.meta_row, self.date_check, self.date_edit)
+        meta.addWidget(self.date_row)
+        self.save_state_label = QLabel(self.meta_row)
         self.save_state_label.setAccessibleName("Save state")
-        dates.addWidget(self.save_state_label, 1)
-        layout.addWidget(self.date_row)
+        meta.addWidget(self.save_state_label)
+        layout.addWidget(self.meta_row)
 
         self.links_summary = LinksSummaryWidget(page)
         self.links_summary.page_requested.connect(self.links_panel_requested)
@@ -263,41 +281,25 @@ class EntryEditorWidget(QWidget):
         self.reminder_bar.setAccessibleName("Template reminder")
         layout.addWidget(self.reminder_bar)
 
-        self.body_splitter = QSplitter(Qt.Orientation.Horizontal, page)
-        self.body_splitter.setChildrenCollapsible(False)
-        self.plan_box = QGroupBox("The plan you are reflecting on", self.body_splitter)
-        plan_layout = QVBoxLayout(self.plan_box)
-        plan_layout.setContentsMargins(4, 4, 4, 4)
-        self.plan_view = PreviewBrowser("Plan (read only)", self.plan_box)
-        plan_layout.addWidget(self.plan_view)
-        self.plan_box.hide()
-
-        self.sections_scroll = QScrollArea(self.body_splitter)
-        self.sections_scroll.setWidgetResizable(True)
-        self.sections_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.sections_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.sections_scroll.setAccessibleName("Answers")
-        self.sections_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.sections_host = QWidget()
-        self.sections_host.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 12)
-        self.sections_layout = QVBoxLayout(self.sections_host)
-        self.sections_layout.setContentsMargins(0, 0, 8, 0)
-        self.sections_layout.addStretch(1)
-        self.sections_scroll.setWidget(self.sections_host)
+        self.sections_layout = QVBoxLayout()
+        self.sections_layout.setContentsMargins(0, 0, 0, 0)
+        self.sections_layout.setSpacing(0)
+        layout.addLayout(self.sections_layout)
+        layout.addStretch(1)
 
         self.preview = PreviewBrowser("Preview", self.body_splitter)
         self.preview.hide()
         self.body_splitter.setStretchFactor(0, 2)
         self.body_splitter.setStretchFactor(1, 3)
         self.body_splitter.setStretchFactor(2, 2)
-        layout.addWidget(self.body_splitter, 1)
+        page_layout.addWidget(self.body_splitter, 1)
 
         # At the bottom: when it appears it shortens the text area from below instead of
         # pushing the text the student is reading down the screen.
-        self.privacy_bar = InfoBar("warning", closable=True, kind="warning", parent=page)
+        self.privacy_bar = InfoBar("warning", closable=True, kind="warning", parent=self.page)
         self.privacy_bar.setAccessibleName("Possible patient identifiers")
-        layout.addWidget(self.privacy_bar)
-        return page
+        page_layout.addWidget(self.privacy_bar)
+        return self.page
 
     def _build_links_panel(self) -> QWidget:
         panel = QWidget()
@@ -323,8 +325,10 @@ class EntryEditorWidget(QWidget):
         )
         tags_label.setBuddy(self.tags_edit)
         self.tags_edit.tags_committed.connect(self._on_tags_committed)
-        tags_layout.addWidget(tags_label)
-        tags_layout.addWidget(self.tags_edit)
+        tags_row = QHBoxLayout()
+        tags_row.addWidget(tags_label)
+        tags_row.addWidget(self.tags_edit, 1)
+        tags_layout.addLayout(tags_row)
         self.professions = ChecklistWidget(
             "Professions involved",
             "Filter professions (or type a new one and press Enter)",
@@ -580,11 +584,15 @@ class EntryEditorWidget(QWidget):
     # ---- where the student was --------------------------------------------------------------
 
     def caret_place(self) -> CaretPlace | None:
-        """The field with the keyboard focus and the cursor position in it (None: elsewhere)."""
-        if self.title_edit.hasFocus():
+        """The field with the keyboard focus and the cursor position in it (None: elsewhere).
+
+        Asked of the window's focus widget, so it works while the window is inactive too.
+        """
+        focused = self.window().focusWidget()
+        if focused is self.title_edit:
             return CaretPlace(TITLE_FIELD, self.title_edit.cursorPosition())
         for section in self.sections:
-            if section.edit.hasFocus():
+            if focused is section.edit:
                 return CaretPlace(
                     SECTION_PREFIX + section.key, section.edit.textCursor().position()
                 )
@@ -651,11 +659,12 @@ class EntryEditorWidget(QWidget):
         self._balance_body()
 
     def _balance_body(self) -> None:
+        """The entry gets the largest share; the plan and the preview share the rest."""
         panes = [self.plan_box, self.sections_scroll, self.preview]
-        shown = [pane for pane in panes if not pane.isHidden()]
+        weights = [2, 4, 3]
+        shown = [w if not pane.isHidden() else 0 for pane, w in zip(panes, weights, strict=True)]
         total = max(self.body_splitter.width(), 300)
-        share = total // max(1, len(shown))
-        self.body_splitter.setSizes([share if not pane.isHidden() else 0 for pane in panes])
+        self.body_splitter.setSizes([total * w // max(1, sum(shown)) for w in shown])
 
     def set_preview_html(self, html: str) -> None:
         """Show sanitised HTML in the preview, keeping the scroll position."""
@@ -678,7 +687,7 @@ class EntryEditorWidget(QWidget):
     def set_focus_mode(self, on: bool) -> None:
         """Show only the title, prompts and answers, in a column of readable width."""
         self._focus_mode = on
-        for widget in (self.meta_row, self.date_row, self.links_summary):
+        for widget in (self.meta_row, self.links_summary):
             widget.setVisible(not on)
         self.reminder_bar.setVisible(not on and bool(self.reminder_bar.text()))
         self.plan_box.setVisible(not on and bool(self.plan_box.property("hasPlan")))
@@ -686,20 +695,12 @@ class EntryEditorWidget(QWidget):
         self._fit_column()
 
     def _fit_column(self) -> None:
-        left, top, right, bottom = 8, 6, 6, 4
+        """In focus mode, a centred column of readable width (wider with the preview)."""
         if self._focus_mode:
-            column = self.fontMetrics().averageCharWidth() * READABLE_COLUMN_CHARS
-            if not self.preview.isHidden():
-                column *= 2
-            spare = max(0, self.width() - column)
-            left = right = max(left, spare // 2)
-        self.page_layout.setContentsMargins(left, top, right, bottom)
-
-    @override
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self._focus_mode:
-            self._fit_column()
+            width = self.fontMetrics().averageCharWidth() * READABLE_COLUMN_CHARS
+            self.sections_host.setMaximumWidth(width)
+        else:
+            self.sections_host.setMaximumWidth(QWIDGETSIZE_MAX)
 
     # ---- slots ------------------------------------------------------------------------------
 
@@ -781,3 +782,16 @@ class EntryEditorWidget(QWidget):
         )
         if match not in current:
             self.links_change_requested.emit("professions", (*current, match))
+
+
+def _pair(parent: QWidget, first: QWidget, second: QWidget) -> QWidget:
+    """Two widgets that stay on one line when a flow layout wraps (a label and its field)."""
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    first.setParent(holder)
+    second.setParent(holder)
+    row.addWidget(first)
+    row.addWidget(second, 1)
+    return holder

@@ -35,6 +35,9 @@ class ChecklistWidget(QWidget):
         self.view.setModel(self._proxy)
         self.view.setAccessibleName(name)
         self.view.setUniformItemSizes(True)
+        # A short screen can still show three rows; the list scrolls for the rest.
+        rows = 3 * (self.fontMetrics().height() + 4) + 2 * self.view.frameWidth()
+        self.view.setMinimumHeight(rows)
         layout.addWidget(self.view, 1)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)

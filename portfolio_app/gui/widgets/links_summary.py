@@ -8,11 +8,14 @@ themselves live in the links panel at the side (main_window.py), shown on demand
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QWidget
+
+from portfolio_app.gui.widgets.flow_layout import FlowLayout
 
 #: The links panel's pages, in tab order (the index is what ``page_requested`` carries).
 PAGES: tuple[str, ...] = ("tags", "events", "experiences", "competencies")
-_MAX_TAGS_SHOWN = 3
+_MAX_TAGS_SHOWN = 2
+_TAG_CHARS = 16
 
 
 def _count(number: int, noun: str, plural: str = "") -> str:
@@ -28,9 +31,7 @@ class LinksSummaryWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
+        layout = FlowLayout(self, spacing=2)
         caption = QLabel("Links:", self)
         caption.setForegroundRole(caption.foregroundRole())
         layout.addWidget(caption)
@@ -43,7 +44,6 @@ class LinksSummaryWidget(QWidget):
             button.clicked.connect(lambda _checked=False, i=index: self.page_requested.emit(i))
             layout.addWidget(button)
             self.buttons[page] = button
-        layout.addStretch(1)
         self.caption = caption
         self.set_links((), 0, 0, 0, 0)
 
@@ -56,7 +56,10 @@ class LinksSummaryWidget(QWidget):
         competencies: int,
     ) -> None:
         """Show the counts (and the first tags) of the entry's links."""
-        shown = ", ".join(tags[:_MAX_TAGS_SHOWN]) + ("…" if len(tags) > _MAX_TAGS_SHOWN else "")
+        shown = ", ".join(
+            tag if len(tag) <= _TAG_CHARS else tag[: _TAG_CHARS - 1] + "…"
+            for tag in tags[:_MAX_TAGS_SHOWN]
+        ) + ("…" if len(tags) > _MAX_TAGS_SHOWN else "")
         tag_text = f"Tags: {shown}" if tags else "No tags"
         if professions:
             tag_text += f" · {_count(professions, 'profession')}"

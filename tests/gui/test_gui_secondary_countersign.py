@@ -127,3 +127,4 @@ def test_feedback_counter_and_decision_names(qtbot: QtBot, service: PortfolioSer
         "Does &not meet the standard",
     ]
     assert dialog.decision() is None
+    dialog.feedback_edit.clear()  # nothing typed is left to ask about when the test closes it

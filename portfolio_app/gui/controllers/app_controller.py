@@ -40,6 +40,7 @@ from portfolio_app.gui.controllers.idle_watcher import IdleWatcher
 from portfolio_app.gui.dialogs.unlock_dialog import UnlockDialog
 from portfolio_app.gui.screen_fit import install_screen_fitter
 from portfolio_app.gui.theme import ThemeManager
+from portfolio_app.gui.window_keys import install_window_keys
 from portfolio_app.gui.window_state import use_profile
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ class AppController(QObject):
         #: Where the student was when the portfolio locked: entry id and cursor.
         self.return_place: tuple[str, CaretPlace | None] | None = None
         install_screen_fitter(app)
+        install_window_keys(app)
         use_profile("")
 
     # ---- starting -------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from portfolio_app.core.domain.catalogue import PROFESSIONS, EventKind, Experien
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.domain.events import Event, Experience
 from portfolio_app.core.services.portfolio_service import PortfolioService
+from portfolio_app.gui.dialogs.discard_guard import TypedTextGuard
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.item_models.event_table_model import (
@@ -119,6 +120,17 @@ class _FormDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+
+    def guard_typing(self, boxes: list[QLineEdit | QPlainTextEdit]) -> None:
+        """Ask before closing when any of ``boxes`` was changed (called once the form is filled)."""
+        self._guard = TypedTextGuard(self, boxes)
+
+    @override
+    def reject(self) -> None:
+        """Cancel, Esc, Ctrl+W: ask first when something was typed."""
+        guard = getattr(self, "_guard", None)
+        if guard is None or guard.may_close():
+            super().reject()
 
     def _track_title(self, edit: QLineEdit) -> None:
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -205,6 +217,9 @@ class EventEditorDialog(_FormDialog):
         self.date_edit.dateChanged.connect(self._on_date_for_attendance_changed)
         self.no_date_check.toggled.connect(self._on_date_for_attendance_changed)
         self._track_title(self.title_edit)
+        self.guard_typing(
+            [self.title_edit, self.place_edit, self.other_professions_edit, self.notes_edit]
+        )
         self.title_edit.setFocus()
         self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
 
@@ -324,6 +339,9 @@ class ExperienceEditorDialog(_FormDialog):
             self.supervisor_edit.setText(experience.supervisor)
             self.notes_edit.setPlainText(experience.notes)
         self._track_title(self.title_edit)
+        self.guard_typing(
+            [self.title_edit, self.setting_edit, self.supervisor_edit, self.notes_edit]
+        )
         self.title_edit.setFocus()
 
     @override

@@ -36,6 +36,7 @@ from portfolio_app.core.services.export_service import countersign_file, verify_
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.core.signing.notes import DECISION_LABELS, DECISIONS, MAX_COMMENT_CHARS
 from portfolio_app.gui.background import CancelledFn, ProgressFn, run_in_background
+from portfolio_app.gui.dialogs.discard_guard import TypedTextGuard
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.widgets.busy_state import BusyDialog, make_busy_bar, make_status_label
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
@@ -188,6 +189,7 @@ class CountersignDialog(BusyDialog):
         self.countersign_button.clicked.connect(self.start)
         self.open_folder_button.clicked.connect(self._on_open_folder_clicked)
         self.close_button.clicked.connect(self.reject)
+        self._feedback_guard = TypedTextGuard(self, [self.feedback_edit])
         self._update()
 
     def _show_signer(self) -> None:
@@ -363,7 +365,14 @@ class CountersignDialog(BusyDialog):
         self.countersign_button.hide()
         self.open_folder_button.show()
         self.close_button.setFocus()
+        self._feedback_guard.reset()  # signed into the copy: nothing left to lose
         self.countersigned.emit(str(path))
+
+    @override
+    def reject(self) -> None:
+        """Close, Esc, Ctrl+W: ask first when typed feedback would be lost."""
+        if not self.is_busy and self._feedback_guard.may_close():
+            super().reject()
 
     @override
     def _on_task_failed(self, error: BaseException) -> None:

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 from portfolio_app.core.domain.catalogue import PROFESSIONS
 from portfolio_app.core.domain.passphrase_policy import MIN_LENGTH
 from portfolio_app.core.domain.profile import Profile
+from portfolio_app.gui.dialogs.discard_guard import TypedTextGuard
 from portfolio_app.gui.dialogs.unlock_dialog import strength_text
 from portfolio_app.gui.icons import icon
 
@@ -122,7 +124,24 @@ class CreatePortfolioDialog(QDialog):
         self.setTabOrder(self.institution_edit, self.passphrase_edit)
         self.setTabOrder(self.passphrase_edit, self.repeat_edit)
         self._update_state()
+        self._guard = TypedTextGuard(
+            self,
+            [
+                self.name_edit,
+                self.student_id_edit,
+                self.programme_edit,
+                self.institution_edit,
+                self.passphrase_edit,
+                self.repeat_edit,
+            ],
+        )
         self.name_edit.setFocus()
+
+    @override
+    def reject(self) -> None:
+        """Quit, Esc, Ctrl+W: ask first when something was typed."""
+        if self._guard.may_close():
+            super().reject()
 
     def profile(self) -> Profile:
         """The profile as typed."""

@@ -205,6 +205,10 @@ class UnlockDialog(QDialog):
         self.restore_button.hide()
         self.passphrase_edit.setFocus()
 
+    def notice_text(self) -> str:
+        """The message shown under the passphrase (a notice or an error), or ""."""
+        return self.error_label.text() if not self.error_label.isHidden() else ""
+
     def _on_unlock_clicked(self) -> None:
         if self._busy:
             return

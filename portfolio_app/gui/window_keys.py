@@ -1,0 +1,70 @@
+"""Esc and Ctrl+W close every secondary window, whatever module made it.
+
+Dialogs already close on Esc (QDialog rejects); Ctrl+W (and the platform's Close key, Ctrl+F4
+on Windows) is added to each of them as a window-wide shortcut, and plain secondary windows
+(the coverage view) get Esc too. Closing goes through the window's own close handling, so a
+dialog that asks before discarding typed text still asks. The main window is left alone: its
+Ctrl+W would be a surprising way to lock or quit.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
+from typing_extensions import override
+
+#: Dynamic property marking windows that have their close keys already.
+_DONE_PROPERTY = "portfolioCloseKeys"
+
+
+def close_keys(window: QWidget) -> list[QKeySequence]:
+    """The keys that close ``window``: the platform's Close keys and Ctrl+W, plus Esc for a
+    window that is not a dialog (a dialog handles Esc itself)."""
+    keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Close))
+    if QKeySequence("Ctrl+W") not in keys:
+        keys.append(QKeySequence("Ctrl+W"))
+    if not isinstance(window, QDialog):
+        keys.append(QKeySequence(Qt.Key.Key_Escape))
+    return keys
+
+
+def add_close_keys(window: QWidget) -> QAction | None:
+    """Give ``window`` its close keys (once); returns the action, or None when not wanted."""
+    if isinstance(window, QMainWindow | QMessageBox) or window.property(_DONE_PROPERTY):
+        return None
+    window.setProperty(_DONE_PROPERTY, True)
+    action = QAction("Close window", window)
+    action.setObjectName("close_window_action")
+    action.setShortcuts(close_keys(window))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(window.close)
+    window.addAction(action)
+    return action
+
+
+class SecondaryWindowKeys(QObject):
+    """Adds the close keys to each secondary window the first time it is shown."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        app.installEventFilter(self)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and watched.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)
+        ):
+            add_close_keys(watched)
+        return False
+
+
+def install_window_keys(app: QApplication) -> SecondaryWindowKeys:
+    """Install (once) the application-wide close keys."""
+    existing = app.findChild(SecondaryWindowKeys)
+    if isinstance(existing, SecondaryWindowKeys):
+        return existing
+    return SecondaryWindowKeys(app)

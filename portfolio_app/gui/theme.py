@@ -100,6 +100,23 @@ def status_colours(kind: str, palette: QPalette | None = None) -> tuple[str, str
     return _STATUS_COLOURS[(kind if kind in STATUS_KINDS else "info", dark)]
 
 
+def paint_status(widget: QWidget, kind: str | None) -> None:
+    """Give ``widget`` the background and text colours of a state ("success", "error"...), or
+    its normal colours back with None. Callers always say the state in words too."""
+    if kind is None:
+        widget.setPalette(QPalette())
+        widget.setAutoFillBackground(False)
+        return
+    background, text = status_colours(kind, QGuiApplication.palette())
+    palette = QPalette(QGuiApplication.palette())
+    for role in (_Role.Window, _Role.Base):
+        palette.setColor(role, QColor(background))
+    for role in (_Role.WindowText, _Role.Text):
+        palette.setColor(role, QColor(text))
+    widget.setPalette(palette)
+    widget.setAutoFillBackground(True)
+
+
 def build_palette(dark: bool) -> QPalette:
     """The palette for one scheme, with readable disabled colours."""
     colours = _DARK if dark else _LIGHT

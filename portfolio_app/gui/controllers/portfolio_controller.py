@@ -386,6 +386,11 @@ class PortfolioController(QObject):
         # warned the student about text the app wrote (the date is in "Happened on").
         title = f"Reflection on: {plan.title}" if plan is not None else f"New {kind.label.lower()}"
         occurred = None if kind is EntryKind.PLAN else datetime.combine(today, time(12), UTC)
+        if plan is not None and plan.occurred_on is None:
+            days: dict[str, date | None] = {str(e.id): e.on for e in self.service.events()}
+            planned = next((days[i] for i in plan.event_ids if days.get(i) is not None), None)
+            if planned is not None:
+                occurred = datetime.combine(planned, time(12), UTC)
         draft = EntryDraft(
             kind=kind,
             title=title[:300],
@@ -507,15 +512,42 @@ class PortfolioController(QObject):
             "professions": "Change professions",
             "competencies": "Change competencies",
         }
-        self._push(
+        before: dict[str, object] = {field_name: old}
+        after: dict[str, object] = {field_name: new}
+        event_day = self._event_day_for(entry, keys) if field_name == "event_ids" else None
+        if event_day is not None:
+            # A reflection on an event happened on the event's day (same undo step).
+            before["occurred_on"] = entry.occurred_on
+            after["occurred_on"] = datetime.combine(event_day, time(12), UTC)
+        if self._push(
             SetEntryFieldsCommand(
-                self,
-                entry.id,
-                {field_name: old},
-                {field_name: new},
-                titles.get(field_name, "Change links"),
+                self, entry.id, before, after, titles.get(field_name, "Change links")
             )
-        )
+        ) and event_day is not None:
+            self.status_message.emit(
+                f"“Happened on” set to the event's date, {_date_suffix(event_day)[2:]}. "
+                "Undo (Ctrl+Z) puts it back."
+            )
+
+    def _event_day_for(self, entry: Entry, keys: tuple[str, ...]) -> date | None:
+        """The date of a newly linked event, when a reflection's date is still the default.
+
+        The default is the day the entry was made (new_entry sets it); a date the student
+        changed is left alone.
+        """
+        if entry.kind is not EntryKind.REFLECTION:
+            return None
+        added = [key for key in keys if key not in entry.event_ids]
+        if not added:
+            return None
+        untouched = entry.occurred_on is None or entry.occurred_on.date() == entry.created.date()
+        if not untouched:
+            return None
+        days: dict[str, date | None] = {str(e.id): e.on for e in self.service.events()}
+        day = days.get(added[0])
+        if day is None or (entry.occurred_on is not None and entry.occurred_on.date() == day):
+            return None
+        return day
 
     # ---- EntryOperations (called by undo commands) -----------------------------------------
 
@@ -569,6 +601,8 @@ class PortfolioController(QObject):
                 else:
                     self.editor.apply_links(saved)
                     self._update_competency_hint(saved)
+                    if "occurred_on" in changes:
+                        self.editor.show_date(saved.occurred_on)
             return saved
 
     def op_text(self, entry_id: str, field_name: str, change: TextChange) -> None:

@@ -38,6 +38,7 @@ from portfolio_app.core.signing.notes import DECISION_LABELS, DECISIONS, MAX_COM
 from portfolio_app.gui.background import CancelledFn, ProgressFn, run_in_background
 from portfolio_app.gui.dialogs.discard_guard import TypedTextGuard
 from portfolio_app.gui.icons import icon
+from portfolio_app.gui.theme import paint_status
 from portfolio_app.gui.widgets.busy_state import BusyDialog, make_busy_bar, make_status_label
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
 
@@ -268,6 +269,7 @@ class CountersignDialog(BusyDialog):
             return verify_file(path)
 
         self.check_bar.show()
+        paint_status(self.check_label, None)
         self.check_label.setText("Checking the student's signature…")
         self._update()
         run_in_background(
@@ -283,6 +285,10 @@ class CountersignDialog(BusyDialog):
         self._report = report
         self._checked_path = path
         student = next((s for s in report.signatures if s.certifying), None)
+        # Colour with the words and the ✓ / ✗ mark, never alone.
+        paint_status(
+            self.check_label, "error" if report.verdict.value not in COUNTERSIGNABLE else "success"
+        )
         if report.verdict.value not in COUNTERSIGNABLE:
             self.check_label.setText(
                 f"✗ <b>This file cannot be countersigned.</b> {_escape(report.reason)}<br>"
@@ -307,6 +313,7 @@ class CountersignDialog(BusyDialog):
         self.check_bar.hide()
         message = error.user_message if isinstance(error, PortfolioError) else repr(error)
         self.check_label.setText(f"✗ <b>The file could not be checked:</b> {_escape(message)}")
+        paint_status(self.check_label, "error")
         self._update()
 
     # ---- countersigning --------------------------------------------------------------------------

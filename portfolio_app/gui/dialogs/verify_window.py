@@ -49,6 +49,7 @@ from portfolio_app.gui.item_models.trust_anchor_list_model import (
     TrustAnchor,
     TrustAnchorListModel,
 )
+from portfolio_app.gui.theme import paint_status
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
 
 if TYPE_CHECKING:
@@ -63,6 +64,13 @@ VERDICT_TEXT: dict[str, tuple[str, str]] = {
     "valid-untrusted": ("info", "Intact, but the signer is not confirmed"),
     "broken-or-modified": ("warning", "Not valid: changed after signing, or a broken signature"),
     "not-signed-or-unreadable": ("warning", "Not a signed portfolio, or unreadable"),
+}
+#: Verdict value -> state colour of the verdict strip (with the icon and the words above).
+VERDICT_STATE: dict[str, str] = {
+    "valid-trusted": "success",
+    "valid-untrusted": "info",
+    "broken-or-modified": "error",
+    "not-signed-or-unreadable": "warning",
 }
 #: Said after the verifier's own reason, where it adds something.
 VERDICT_ADVICE: dict[str, str] = {
@@ -294,7 +302,10 @@ class VerifyWindow(QDialog):
         self.reason_label.setWordWrap(True)
         self.reason_label.setAccessibleName("Why")
         self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        verdict_row = QHBoxLayout()
+        # The verdict in a strip coloured by its state, beside its icon and words.
+        self.verdict_frame = QFrame(self)
+        self.verdict_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        verdict_row = QHBoxLayout(self.verdict_frame)
         verdict_row.addWidget(self.verdict_icon, 0, Qt.AlignmentFlag.AlignTop)
         verdict_row.addWidget(self.verdict_label, 1)
         self.cards_widget = QWidget(self)
@@ -303,7 +314,7 @@ class VerifyWindow(QDialog):
         self.cards_layout.addStretch(1)
         results = QWidget(self)
         results_layout = QVBoxLayout(results)
-        results_layout.addLayout(verdict_row)
+        results_layout.addWidget(self.verdict_frame)
         results_layout.addWidget(self.reason_label)
         results_layout.addWidget(self.cards_widget, 1)
         self.report_area = QScrollArea(self)
@@ -437,6 +448,7 @@ class VerifyWindow(QDialog):
 
         self.busy_bar.show()
         self.verdict_icon.clear()
+        paint_status(self.verdict_frame, None)
         self.verdict_label.setText("Verifying…")
         self.reason_label.clear()
         self._clear_cards()
@@ -465,6 +477,7 @@ class VerifyWindow(QDialog):
             else f"The check could not run ({type(error).__name__})."
         )
         self._set_verdict("warning", "Could not verify", message)
+        paint_status(self.verdict_frame, "warning")
         self.copy_button.setEnabled(False)
         self.verification_failed.emit(message)
 
@@ -485,6 +498,7 @@ class VerifyWindow(QDialog):
         if report.warnings:
             reason += "\n" + "\n".join(f"Warning: {w}" for w in report.warnings)
         self._set_verdict(icon_name, headline, reason)
+        paint_status(self.verdict_frame, VERDICT_STATE.get(report.verdict.value, "warning"))
         self._clear_cards()
         for sig in report.signatures:
             self.cards_layout.insertWidget(self.cards_layout.count() - 1, SignatureCard(sig))

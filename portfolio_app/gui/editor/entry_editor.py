@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QTextCharFormat, QTextCursor
@@ -571,6 +571,14 @@ class EntryEditorWidget(QWidget):
     def _section(self, field_name: str) -> SectionEditor | None:
         key = field_name.removeprefix(SECTION_PREFIX)
         return next((s for s in self.sections if s.key == key), None)
+
+    def show_date(self, moment: datetime | None) -> None:
+        """Show a stored "Happened on" (set by a command; not an edit of the student's)."""
+        self._loading = True
+        try:
+            self._set_date_shown(moment.date() if moment is not None else None)
+        finally:
+            self._loading = False
 
     def apply_date(self, value: date | None) -> None:
         """Show a date set by undo or redo, and autosave it."""

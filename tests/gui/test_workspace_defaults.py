@@ -106,6 +106,7 @@ def test_go_back_and_fix_opens_the_event_or_experience_holding_the_finding(
     qtbot: QtBot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    *,
     where: str,
 ) -> None:
     from portfolio_app.core.domain.entries import EntryKind, Section

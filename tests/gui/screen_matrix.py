@@ -532,16 +532,20 @@ def child_main(spec: dict[str, Any]) -> int:
 
     from portfolio_app.core.preferences import Preferences
     from portfolio_app.core.services.portfolio_service import PortfolioService
+    from portfolio_app.gui.accessibility import install_standard_control_names
     from portfolio_app.gui.app import make_application
     from portfolio_app.gui.controllers.app_controller import AppController
     from portfolio_app.gui.screen_fit import TITLE_BAR, install_screen_fitter
     from portfolio_app.gui.theme import ThemeManager
+    from portfolio_app.gui.window_keys import install_window_keys
 
     screen = Screen(spec["width"], spec["height"], spec["scale"], spec["theme"])
     out = Path(spec["out"]) if spec["out"] else None
     painter = Painter(screen, TITLE_BAR)
     app = make_application()
     install_screen_fitter(app)  # as the app does before its first window
+    install_window_keys(app)
+    install_standard_control_names(app)
     themes = ThemeManager(app, screen.theme)
     themes.apply()
     data_dir = Path(spec["data"])

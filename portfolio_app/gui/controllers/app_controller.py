@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoGroup, QUndoStack
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from portfolio_app.core.domain.errors import (
     CorruptDatabaseError,
@@ -35,6 +35,7 @@ from portfolio_app.core.domain.errors import (
 )
 from portfolio_app.core.domain.profile import Profile
 from portfolio_app.core.preferences import Preferences, save_preferences
+from portfolio_app.gui.accessibility import install_standard_control_names
 from portfolio_app.gui.background import BackgroundTask, run_in_background
 from portfolio_app.gui.controllers.idle_watcher import IdleWatcher
 from portfolio_app.gui.dialogs.unlock_dialog import UnlockDialog
@@ -118,6 +119,7 @@ class AppController(QObject):
         self.return_place: tuple[str, CaretPlace | None] | None = None
         install_screen_fitter(app)
         install_window_keys(app)
+        install_standard_control_names(app)
         use_profile("")
 
     # ---- starting -------------------------------------------------------------------------
@@ -505,24 +507,19 @@ class AppController(QObject):
         )
 
     def _on_shortcuts(self) -> None:
+        dialog = self.shortcuts_dialog()
+        if dialog is not None:
+            dialog.exec()
+            dialog.deleteLater()
+
+    def shortcuts_dialog(self) -> QDialog | None:
+        """Help ▸ Keyboard shortcuts for the open window (not shown yet)."""
         window = self.window
         if window is None:
-            return
-        from PySide6.QtGui import QKeySequence
+            return None
+        from portfolio_app.gui.dialogs.shortcuts_dialog import ShortcutsDialog
 
-        rows = []
-        for title, items in window.app_actions.menus():
-            for action in items:
-                if action is None or action.shortcut().isEmpty():
-                    continue
-                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
-                menu = title.replace("&", "")
-                rows.append(f"<tr><td>{menu}</td><td>{text}</td><td><b>{keys}</b></td></tr>")
-        box = QMessageBox(window)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setText("<table cellspacing=6>" + "".join(rows) + "</table>")
-        box.exec()
+        return ShortcutsDialog(window.app_actions.menus(), window)
 
     def top_window(self) -> QWidget | None:
         """The window on screen (tests, screenshots)."""

@@ -64,6 +64,7 @@ def _date_edit(parent: QWidget, name: str, value: date | None) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(_DATE_FORMAT)
     edit.setAccessibleName(name)
+    edit.setAccessibleDescription("Pick the day in the calendar, or type it")
     edit.setDate(QDate(value.year, value.month, value.day) if value else QDate.currentDate())
     return edit
 
@@ -78,6 +79,7 @@ def _optional_date_row(
     edit = _date_edit(row, name, value)
     unknown = QCheckBox(unknown_text, row)
     unknown.setAccessibleName(f"{name}: {unknown_text.replace('&', '')}")
+    unknown.setAccessibleDescription("Tick when there is no date to give")
     unknown.setChecked(value is None)
     edit.setEnabled(value is not None)
     unknown.toggled.connect(lambda checked: edit.setEnabled(not checked))
@@ -159,24 +161,36 @@ class EventEditorDialog(_FormDialog):
 
         self.kind_combo = QComboBox(self)
         self.kind_combo.setAccessibleName("Kind of event")
+        self.kind_combo.setAccessibleDescription("Workshop, simulation, Schwartz round, placement…")
         for kind in EventKind:
             self.kind_combo.addItem(kind.label, kind.value)
         self.title_edit = QLineEdit(self)
         self.title_edit.setAccessibleName("Title")
+        self.title_edit.setAccessibleDescription(
+            "The name of the event as it will appear in the attendance record"
+        )
         self.title_edit.setPlaceholderText("e.g. Falls prevention workshop")
         date_row, self.date_edit, self.no_date_check = _optional_date_row(
             self, "Date", event.on if event else date.today(), "&Not known"
         )
         self.place_edit = QLineEdit(self)
         self.place_edit.setAccessibleName("Place")
+        self.place_edit.setAccessibleDescription("A kind of place, not a named ward or hospital")
         self.professions_list = ChecklistWidget("Professions present", "Filter professions…", self)
         self.other_professions_edit = QLineEdit(self)
         self.other_professions_edit.setAccessibleName("Other professions present")
+        self.other_professions_edit.setAccessibleDescription(
+            "Professions not in the list above, separated by commas"
+        )
         self.other_professions_edit.setPlaceholderText("Others, separated by commas")
         self.attended_check = QCheckBox("I &attended this event", self)
         self.attended_check.setAccessibleName("I attended this event")
+        self.attended_check.setAccessibleDescription(
+            "Ticked events are printed in the attendance record"
+        )
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setAccessibleName("Notes")
+        self.notes_edit.setAccessibleDescription("Practical notes for yourself; not printed")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setPlaceholderText("Practical notes (not part of a reflection)")
 
@@ -295,6 +309,7 @@ class ExperienceEditorDialog(_FormDialog):
 
         self.kind_combo = QComboBox(self)
         self.kind_combo.setAccessibleName("Kind of experience")
+        self.kind_combo.setAccessibleDescription("Placement, supervision, paired learning…")
         for kind in ExperienceKind:
             self.kind_combo.addItem(kind.label, kind.value)
         self.title_edit = QLineEdit(self)
@@ -302,6 +317,9 @@ class ExperienceEditorDialog(_FormDialog):
         self.title_edit.setPlaceholderText("e.g. Community nursing placement")
         self.setting_edit = QLineEdit(self)
         self.setting_edit.setAccessibleName("Setting")
+        self.setting_edit.setAccessibleDescription(
+            "A kind of setting, not a named ward or hospital"
+        )
         # Generic words only: a named ward or hospital here would be flagged by the identifier
         # check at export, so the hint must not suggest one.
         self.setting_edit.setPlaceholderText(
@@ -309,6 +327,7 @@ class ExperienceEditorDialog(_FormDialog):
         )
         self.supervisor_edit = QLineEdit(self)
         self.supervisor_edit.setAccessibleName("Supervisor")
+        self.supervisor_edit.setAccessibleDescription("Your supervisor's role or name")
         start_row, self.start_edit, self.no_start_check = _optional_date_row(
             self, "Starts on", experience.starts_on if experience else date.today(), "Not kno&wn"
         )
@@ -317,6 +336,7 @@ class ExperienceEditorDialog(_FormDialog):
         )
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setAccessibleName("Notes")
+        self.notes_edit.setAccessibleDescription("Practical notes for yourself; not printed")
         self.notes_edit.setTabChangesFocus(True)
 
         self.form.addRow("&Kind:", self.kind_combo)
@@ -412,12 +432,14 @@ class _CatalogueTab(QWidget):
         self.proxy.setFilterKeyColumn(-1)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setAccessibleName(f"Filter {noun}s")
+        self.filter_edit.setAccessibleDescription("Shows only the rows containing these words")
         self.filter_edit.setPlaceholderText(f"Filter {noun}s…")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName(f"{noun.capitalize()}s")
+        self.table.setAccessibleDescription("Enter edits the selected row, Delete deletes it")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -429,8 +451,13 @@ class _CatalogueTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.add_button = QPushButton(icon("new-note"), f"&Add {noun}…", self)
+        self.add_button.setAccessibleDescription("Opens an empty form")
         self.edit_button = QPushButton(f"&Edit {noun}…", self)
+        self.edit_button.setAccessibleDescription("Opens the selected row's form")
         self.delete_button = QPushButton(icon("delete"), f"&Delete {noun}…", self)
+        self.delete_button.setAccessibleDescription(
+            "Asks first; linked entries stay, without the link"
+        )
         self.edit_button.setToolTip("Enter or double-click a row")
         self.delete_button.setToolTip("Delete key")
         buttons = QHBoxLayout()

@@ -94,8 +94,12 @@ class CountersignDialog(BusyDialog):
         # -- input
         self.input_edit = QLineEdit(self)
         self.input_edit.setAccessibleName("Student's signed portfolio PDF")
+        self.input_edit.setAccessibleDescription(
+            "Its signature is checked before you can countersign"
+        )
         self.input_edit.setClearButtonEnabled(True)
         self.input_browse = QPushButton("&Browse…", self)
+        self.input_browse.setAccessibleDescription("Choose the student's signed PDF")
         self.check_label = QLabel("Choose the PDF the student gave you.", self)
         self.check_label.setWordWrap(True)
         self.check_label.setAccessibleName("Check of the student's signature")
@@ -119,11 +123,13 @@ class CountersignDialog(BusyDialog):
             label = DECISION_LABELS[decision]
             radio = QRadioButton(texts.get(decision, _sentence(label)), decision_box)
             radio.setAccessibleName(f"Decision: {label}")
+            radio.setAccessibleDescription("Your decision, printed with your signature")
             self.decision_group.addButton(radio)
             self.decision_radios[decision] = radio
             decision_layout.addWidget(radio)
         self.feedback_edit = QPlainTextEdit(self)
         self.feedback_edit.setAccessibleName("Feedback for the student")
+        self.feedback_edit.setAccessibleDescription("Printed in your signature box and signed")
         self.feedback_edit.setTabChangesFocus(True)
         self.feedback_edit.setPlaceholderText(
             "What the portfolio shows well, and what to work on next."
@@ -134,8 +140,10 @@ class CountersignDialog(BusyDialog):
         # -- output
         self.output_edit = QLineEdit(self)
         self.output_edit.setAccessibleName("Countersigned copy to write")
+        self.output_edit.setAccessibleDescription("A new file; the student's file is never changed")
         self.output_edit.setClearButtonEnabled(True)
         self.output_browse = QPushButton("Br&owse…", self)
+        self.output_browse.setAccessibleDescription("Choose where to write the countersigned copy")
 
         self.signer_label = QLabel(self)
         self.signer_label.setWordWrap(True)
@@ -161,10 +169,19 @@ class CountersignDialog(BusyDialog):
         self.busy_bar = make_busy_bar(self, "Countersigning")
         self.status_label = make_status_label(self)
         self.countersign_button = QPushButton(icon("countersign"), "&Countersign", self)
+        self.countersign_button.setAccessibleDescription(
+            "Signs your decision and feedback into a new copy"
+        )
         self.countersign_button.setDefault(True)
         self.open_folder_button = QPushButton("Open the fo&lder", self)
+        self.open_folder_button.setAccessibleDescription(
+            "Shows the countersigned copy in the file manager"
+        )
         self.open_folder_button.hide()
         self.close_button = QPushButton("Close", self)
+        self.close_button.setAccessibleDescription(
+            "Closes (asks first when feedback would be lost)"
+        )
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.open_folder_button)

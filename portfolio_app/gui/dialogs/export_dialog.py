@@ -125,8 +125,10 @@ class ExportDialog(QDialog):
         page = QWidget(self)
         what = QGroupBox("What to export", page)
         self.all_radio = QRadioButton("&All entries", what)
+        self.all_radio.setAccessibleDescription("Every entry in the portfolio")
         self.all_radio.setAccessibleName("Export all entries")
         self.some_radio = QRadioButton("&Only entries that match:", what)
+        self.some_radio.setAccessibleDescription("Choose dates, statuses and tags below")
         self.some_radio.setAccessibleName("Export only entries that match")
         self.all_radio.setChecked(True)
         group = QButtonGroup(what)
@@ -136,14 +138,17 @@ class ExportDialog(QDialog):
         self.criteria = QWidget(what)
         self.from_check = QCheckBox("&From", self.criteria)
         self.from_check.setAccessibleName("Only from a date")
+        self.from_check.setAccessibleDescription("Leave out entries before the date beside")
         self.from_date = QDateEdit(QDate.currentDate().addMonths(-3), self.criteria)
         self.to_check = QCheckBox("&To", self.criteria)
         self.to_check.setAccessibleName("Only up to a date")
+        self.to_check.setAccessibleDescription("Leave out entries after the date beside")
         self.to_date = QDateEdit(QDate.currentDate(), self.criteria)
         for edit, name in ((self.from_date, "From date"), (self.to_date, "To date")):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(_DATE_FORMAT)
             edit.setAccessibleName(name)
+            edit.setAccessibleDescription("Pick the day in the calendar, or type it")
         dates = QHBoxLayout()
         dates.addWidget(self.from_check)
         dates.addWidget(self.from_date)
@@ -160,6 +165,7 @@ class ExportDialog(QDialog):
         ):
             check = QCheckBox(text, self.criteria)
             check.setAccessibleName(f"Status {status.label}")
+            check.setAccessibleDescription("Include entries with this status")
             self.status_checks[status] = check
             statuses.addWidget(check)
         statuses.addStretch(1)
@@ -180,6 +186,9 @@ class ExportDialog(QDialog):
 
         self.final_check = QCheckBox("I&nclude the final reflection", what)
         self.final_check.setAccessibleName("Include the final reflection")
+        self.final_check.setAccessibleDescription(
+            "Your closing overall reflection, printed after the entries"
+        )
         self.final_check.setChecked(True)
         if not self._service.final_reflection.strip():
             # Say what the box is about when there is nothing to include yet: the PDF then
@@ -204,12 +213,14 @@ class ExportDialog(QDialog):
 
         self.path_edit = QLineEdit(page)
         self.path_edit.setAccessibleName("PDF file to write")
+        self.path_edit.setAccessibleDescription("The full path of the PDF; Browse chooses it")
         self.path_edit.setClearButtonEnabled(True)
         folder = remembered_folder("export") or str(Path.home())
         self.path_edit.setText(
             str(Path(folder) / default_file_name(self._service.profile.name, date.today()))
         )
         self.browse_button = QPushButton("&Browse…", page)
+        self.browse_button.setAccessibleDescription("Choose where to write the PDF")
         path_row = QHBoxLayout()
         path_label = QLabel("&Save as:", page)
         path_label.setBuddy(self.path_edit)
@@ -221,8 +232,12 @@ class ExportDialog(QDialog):
         self.choose_status.setWordWrap(True)
         self.choose_status.setAccessibleName("Status")
         self.export_button = QPushButton(icon("export"), "&Check and export", page)
+        self.export_button.setAccessibleDescription(
+            "Checks for patient identifiers first, then writes the signed PDF"
+        )
         self.export_button.setDefault(True)
         self.close_button = QPushButton("Close", page)
+        self.close_button.setAccessibleDescription("Closes without exporting (Esc)")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
@@ -382,6 +397,9 @@ class ExportDialog(QDialog):
         self.findings_table = QTableView(page)
         self.findings_table.setModel(self.findings_model)
         self.findings_table.setAccessibleName("Possible patient identifiers")
+        self.findings_table.setAccessibleDescription(
+            "Where each is, its kind, the text found and what to do"
+        )
         self.findings_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.findings_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.findings_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -402,9 +420,14 @@ class ExportDialog(QDialog):
         self._fit_rows_timer.timeout.connect(self.findings_table.resizeRowsToContents)
         header.sectionResized.connect(self._on_findings_column_resized)
         self.fix_button = QPushButton("&Go back and fix", page)
+        self.fix_button.setAccessibleDescription(
+            "Opens the entry or record holding the selected finding"
+        )
         self.fix_button.setToolTip("Close this dialog and open the entry of the selected finding")
         self.anyway_button = QPushButton("Export &anyway", page)
+        self.anyway_button.setAccessibleDescription("Exports although the check found something")
         self.back_button = QPushButton("&Change the selection", page)
+        self.back_button.setAccessibleDescription("Back to choosing what to export")
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
@@ -454,6 +477,7 @@ class ExportDialog(QDialog):
         self.progress_label.setWordWrap(True)
         self.progress_label.setAccessibleName("What the export is doing")
         self.cancel_button = QPushButton("&Cancel export", page)
+        self.cancel_button.setAccessibleDescription("Stops; no file is left behind")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -558,7 +582,9 @@ class ExportDialog(QDialog):
         self.done_label.setAccessibleName("Export result")
         self.done_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_folder_button = QPushButton("Open the &folder", page)
+        self.open_folder_button.setAccessibleDescription("Shows the PDF in the file manager")
         self.done_close_button = QPushButton("Close", page)
+        self.done_close_button.setAccessibleDescription("Closes this window")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.open_folder_button)

@@ -166,6 +166,9 @@ class RevisionHistoryDialog(QDialog):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Saved versions")
+        self.table.setAccessibleDescription(
+            "Newest first; select one to read it and compare it with now"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -186,6 +189,7 @@ class RevisionHistoryDialog(QDialog):
         self.version_view = QPlainTextEdit(self)
         self.version_view.setReadOnly(True)
         self.version_view.setAccessibleName("Text of the selected version")
+        self.version_view.setAccessibleDescription("Read only; Restore makes it the current text")
         self.version_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.diff_view = QTextBrowser(self)
         self.diff_view.setOpenLinks(False)

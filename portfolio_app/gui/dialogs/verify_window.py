@@ -241,6 +241,9 @@ class VerifyWindow(QDialog):
         # -- the file
         self.drop_zone = _DropZone(self)
         self.choose_button = QPushButton(icon("find"), "&Choose PDF…", self)
+        self.choose_button.setAccessibleDescription(
+            "Choose the portfolio PDF to check (or drop it on this window)"
+        )
         self.file_label = QLabel("No file chosen yet.", self)
         self.file_label.setWordWrap(True)
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -254,14 +257,26 @@ class VerifyWindow(QDialog):
         self.trust_view = QListView(trust_box)
         self.trust_view.setModel(self.trust_model)
         self.trust_view.setAccessibleName("Trusted certificates and fingerprints")
+        self.trust_view.setAccessibleDescription(
+            "What you added; Remove takes the selected one out"
+        )
         self.trust_view.setMaximumHeight(self.fontMetrics().height() * 4)
         self.trust_view.hide()  # shown once something is added
         self.add_cert_button = QPushButton("Add CA or cer&tificate file…", trust_box)
+        self.add_cert_button.setAccessibleDescription(
+            "Trust signatures made under this certificate"
+        )
         self.fingerprint_edit = QLineEdit(trust_box)
         self.fingerprint_edit.setAccessibleName("Certificate fingerprint to trust (SHA-256)")
         self.fingerprint_edit.setPlaceholderText("SHA-256 fingerprint, e.g. AB:CD:…")
         self.add_fingerprint_button = QPushButton("Add &fingerprint", trust_box)
+        self.add_fingerprint_button.setAccessibleDescription(
+            "Trust the certificate with the fingerprint typed beside"
+        )
         self.remove_anchor_button = QPushButton("&Remove", trust_box)
+        self.remove_anchor_button.setAccessibleDescription(
+            "Stop trusting the selected certificate or fingerprint"
+        )
         self.trust_error_label = QLabel(trust_box)
         self.trust_error_label.setWordWrap(True)
         self.trust_error_label.hide()

@@ -58,6 +58,7 @@ class CoverageView(QWidget):
 
         self.framework_combo = QComboBox(self)
         self.framework_combo.setAccessibleName("Framework")
+        self.framework_combo.setAccessibleDescription("The framework whose competencies are shown")
         self.framework_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -88,6 +89,7 @@ class CoverageView(QWidget):
         self.tree = QTreeView(self)
         self.tree.setModel(self._proxy)
         self.tree.setAccessibleName("Competencies and the entries that evidence them")
+        self.tree.setAccessibleDescription("Enter or double-click on an entry opens it")
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -29,11 +29,13 @@ class ChecklistWidget(QWidget):
         self.filter_edit.setPlaceholderText(placeholder)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setAccessibleName(f"Filter {name}")
+        self.filter_edit.setAccessibleDescription("Shows only the items containing these words")
         self.filter_edit.textChanged.connect(self._proxy.setFilterFixedString)
         layout.addWidget(self.filter_edit)
         self.view = QListView(self)
         self.view.setModel(self._proxy)
         self.view.setAccessibleName(name)
+        self.view.setAccessibleDescription("Space ticks or unticks the selected item")
         self.view.setUniformItemSizes(True)
         # A short screen can still show three rows; the list scrolls for the rest.
         rows = 3 * (self.fontMetrics().height() + 4) + 2 * self.view.frameWidth()

@@ -37,6 +37,9 @@ class FilterSidebarWidget(QWidget):
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
         self.tree.setAccessibleName("Filters")
+        self.tree.setAccessibleDescription(
+            "Tick kinds, statuses, events, competencies or tags to show only those entries"
+        )
         self.tree.setUniformRowHeights(True)
         self.tree.setHeaderHidden(True)
         self.tree.setAlternatingRowColors(False)
@@ -53,6 +56,7 @@ class FilterSidebarWidget(QWidget):
         self.dates.setCheckable(True)
         self.dates.setChecked(False)
         self.dates.setAccessibleName("Filter by date range")
+        self.dates.setAccessibleDescription("Tick to show only entries between the two dates")
         form = QFormLayout(self.dates)
         form.setContentsMargins(6, 4, 6, 4)
         today = QDate.currentDate()
@@ -62,6 +66,7 @@ class FilterSidebarWidget(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
             edit.setAccessibleName(f"Date range {label.lower()}")
+            edit.setAccessibleDescription("Pick the day in the calendar, or type it")
             edit.dateChanged.connect(self._on_dates_changed)
             form.addRow(label, edit)
         self.dates.toggled.connect(self._on_dates_changed)

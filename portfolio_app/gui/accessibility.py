@@ -1,0 +1,89 @@
+"""Names and descriptions for the controls Qt makes by itself, in every window.
+
+Assistive technology reads a control's accessible name and description. Our own widgets set
+theirs where they are made; Qt adds a few controls on its own (the buttons of a dialog button
+box, the clear button inside a search box, the scroll arrows of a tab bar) whose description
+is empty. :class:`StandardControlNames` fills those in when a window is first shown, from the
+button's role, so every control in the app is named and described (tests/gui walks them all).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialogButtonBox,
+    QLineEdit,
+    QTabBar,
+    QToolButton,
+    QWidget,
+)
+from typing_extensions import override
+
+_Role = QDialogButtonBox.ButtonRole
+#: What a dialog button does, by its role in the button box.
+ROLE_DESCRIPTIONS: dict[QDialogButtonBox.ButtonRole, str] = {
+    _Role.AcceptRole: "Does what this window is for, then closes it",
+    _Role.RejectRole: "Closes this window without doing anything more (Esc)",
+    _Role.DestructiveRole: "Throws away what is in this window",
+    _Role.ActionRole: "Does this without closing the window",
+    _Role.HelpRole: "Explains this window",
+    _Role.YesRole: "Answers yes",
+    _Role.NoRole: "Answers no",
+    _Role.ApplyRole: "Applies the changes and keeps the window open",
+    _Role.ResetRole: "Puts the values back as they were",
+}
+_DONE_PROPERTY = "portfolioNamed"
+
+
+def _plain(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
+
+
+def name_standard_controls(window: QWidget) -> None:
+    """Describe the button-box buttons, clear buttons and tab scroll arrows of ``window``."""
+    for box in window.findChildren(QDialogButtonBox):
+        for button in box.buttons():
+            if not button.accessibleName():
+                button.setAccessibleName(_plain(button.text()))
+            if not button.accessibleDescription() and not button.toolTip():
+                role = box.buttonRole(button)
+                button.setAccessibleDescription(ROLE_DESCRIPTIONS.get(role, _plain(button.text())))
+    for edit in window.findChildren(QLineEdit):
+        for button in edit.findChildren(QToolButton):
+            if not button.accessibleName():
+                button.setAccessibleName("Clear")
+                button.setAccessibleDescription(
+                    f"Empties “{edit.accessibleName() or 'the box'}”"
+                )
+    for bar in window.findChildren(QTabBar):
+        for button in bar.findChildren(QAbstractButton):
+            if not button.accessibleDescription():
+                button.setAccessibleDescription("Shows the tabs that do not fit")
+
+
+class StandardControlNames(QObject):
+    """Runs :func:`name_standard_controls` on each window when it is shown."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        app.installEventFilter(self)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+        ):
+            name_standard_controls(watched)
+        return False
+
+
+def install_standard_control_names(app: QApplication) -> StandardControlNames:
+    """Install (once) the application-wide naming."""
+    existing = app.findChild(StandardControlNames)
+    if isinstance(existing, StandardControlNames):
+        return existing
+    return StandardControlNames(app)

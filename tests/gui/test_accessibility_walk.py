@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from portfolio_app.core.preferences import Preferences
-from portfolio_app.gui.accessibility import install_standard_control_names
 from portfolio_app.core.services.portfolio_service import PortfolioService
+from portfolio_app.gui.accessibility import install_standard_control_names
 from portfolio_app.gui.controllers.app_controller import AppController
 from portfolio_app.gui.screen_fit import install_screen_fitter
 from portfolio_app.gui.theme import ThemeManager

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.close_guard: Callable[[], None] | None = None
         self.app_actions = AppActions(self, undo_group)
         self._before_focus: dict[str, bool] = {}
+        self._restoring = False
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -247,6 +248,9 @@ class MainWindow(QMainWindow):
     def _on_toggle_links(self, shown: bool) -> None:
         if self.links_dock.isHidden() == shown:
             self.links_dock.setVisible(shown)
+        if shown and self.isActiveWindow() and not self._restoring:
+            # Opened with Ctrl+Shift+L: straight into it, so the keyboard can tag at once.
+            self.editor.links_tabs.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_links_dock_visibility_changed(self, visible: bool) -> None:
         # The dock's own close button, or a tabbed dock going to the background.
@@ -264,7 +268,7 @@ class MainWindow(QMainWindow):
         self.links_dock.show()
         self.links_dock.raise_()
         self.editor.links_tabs.setCurrentIndex(page)
-        self.editor.links_tabs.currentWidget().setFocus()
+        self.editor.links_tabs.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def set_focus_mode(self, on: bool) -> None:
         """Only the title, prompts and answers (on), or the window as it was (off)."""
@@ -322,9 +326,11 @@ class MainWindow(QMainWindow):
         The first time on a small screen, the filters and the links panel start folded away.
         """
         roomy = self.is_roomy()
+        self._restoring = True
         for name, default in VIEW_SWITCHES.items():
             first_run = default and (roomy or name not in {"sidebar", "links"})
             self.app_actions.get(f"toggle_{name}").setChecked(remembered_flag(name, first_run))
+        self._restoring = False
         for column in COLUMN_PRIORITY:
             wanted = column not in self.entry_list.user_hidden_columns
             self.entry_list.set_column_wanted(column, remembered_flag(f"column-{column}", wanted))

@@ -335,6 +335,7 @@ class EntryEditorWidget(QWidget):
             tags_page,
         )
         tags_layout.addWidget(self.professions, 1)
+        tags_page.setFocusProxy(self.tags_edit)
         self.links_tabs.addTab(tags_page, "Tags && professions")
         self.events = ChecklistWidget("Events", "Filter events")
         self.links_tabs.addTab(self.events, "Events")

@@ -3,13 +3,12 @@
 Assistive technology reads a control's accessible name and description. Our own widgets set
 theirs where they are made; Qt adds a few controls on its own (the buttons of a dialog button
 box, the clear button inside a search box, the scroll arrows of a tab bar) whose description
-is empty. :class:`StandardControlNames` fills those in when a window is first shown, from the
+is empty. :func:`install_standard_control_names` fills those in when a window is shown, from the
 button's role, so every control in the app is named and described (tests/gui walks them all).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -19,7 +18,8 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
-from typing_extensions import override
+
+from portfolio_app.gui.window_events import SHOW_ONLY, window_events
 
 _Role = QDialogButtonBox.ButtonRole
 #: What a dialog button does, by its role in the button box.
@@ -54,36 +54,15 @@ def name_standard_controls(window: QWidget) -> None:
         for button in edit.findChildren(QToolButton):
             if not button.accessibleName():
                 button.setAccessibleName("Clear")
-                button.setAccessibleDescription(
-                    f"Empties “{edit.accessibleName() or 'the box'}”"
-                )
+                button.setAccessibleDescription(f"Empties “{edit.accessibleName() or 'the box'}”")
     for bar in window.findChildren(QTabBar):
         for button in bar.findChildren(QAbstractButton):
             if not button.accessibleDescription():
                 button.setAccessibleDescription("Shows the tabs that do not fit")
 
 
-class StandardControlNames(QObject):
-    """Runs :func:`name_standard_controls` on each window when it is shown."""
-
-    def __init__(self, app: QApplication) -> None:
-        super().__init__(app)
-        app.installEventFilter(self)
-
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Show
-            and isinstance(watched, QWidget)
-            and watched.isWindow()
-        ):
-            name_standard_controls(watched)
-        return False
-
-
-def install_standard_control_names(app: QApplication) -> StandardControlNames:
-    """Install (once) the application-wide naming."""
-    existing = app.findChild(StandardControlNames)
-    if isinstance(existing, StandardControlNames):
-        return existing
-    return StandardControlNames(app)
+def install_standard_control_names(app: QApplication) -> None:
+    """Name and describe Qt's own controls in every window when it is shown (once)."""
+    window_events(app).register(
+        "standard-names", SHOW_ONLY, lambda window, _event: name_standard_controls(window)
+    )

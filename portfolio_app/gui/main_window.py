@@ -177,7 +177,8 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([sidebar, entries, max(em * 30, width - sidebar - entries)])
 
     def _state_parts(self) -> tuple[dict[str, QSplitter], dict[str, QHeaderView]]:
-        splitters = {"main": self.splitter, "editor_body": self.editor.body_splitter}
+        # The editor's own panes (plan, entry, preview) share the width by fixed weights.
+        splitters = {"main": self.splitter}
         headers = {"entries": self.entry_list.table.horizontalHeader()}
         return splitters, headers
 

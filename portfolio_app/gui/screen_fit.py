@@ -2,8 +2,8 @@
 
 Students use 1366x768 laptops at 150 % (about 910x510 usable pixels once Qt scales) as often as
 large monitors. A dialog sized for a large screen then has its buttons below the taskbar.
-:class:`ScreenFitter` watches every top-level window as it is shown (an event filter on the
-application, so dialogs of any module are covered) and:
+:func:`install_screen_fitter` watches every top-level window as it is shown (through the one
+application-wide filter of window_events.py, so dialogs of any module are covered) and:
 
 1. when the window's smallest size still does not fit, moves a dialog's body into a scroll area,
    leaving its button row outside (:func:`scroll_body`), so the buttons stay on screen;
@@ -18,7 +18,7 @@ put them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
+
+from portfolio_app.gui.window_events import window_events
 
 #: Room kept above a window for the window manager's title bar, in device-independent pixels,
 #: while the real frame is not known yet (before the first show).
@@ -217,31 +218,20 @@ def _scrollable(window: QWidget) -> bool:
     return not isinstance(window, QMainWindow)
 
 
-class ScreenFitter(QObject):
-    """Fits every top-level window to its screen when it is shown (see the module docstring)."""
-
-    def __init__(self, app: QApplication) -> None:
-        super().__init__(app)
-        app.installEventFilter(self)
-
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind not in (QEvent.Type.Show, QEvent.Type.Resize, QEvent.Type.LayoutRequest):
-            return False
-        if not isinstance(watched, QWidget) or not _watched(watched):
-            return False
-        if kind == QEvent.Type.Show:
-            if watched.parentWidget() is None and not watched.property(_PLACED_PROPERTY):
-                watched.setProperty(_PLACED_PROPERTY, True)
-                centre_on_screen(watched)
-            fit_to_screen(watched)
-        elif watched.isVisible() and not watched.property(_PENDING_PROPERTY):
-            # Its layout changed or it was resized: check once the layout has finished
-            # (changing the layout from inside its own activation would be undone).
-            watched.setProperty(_PENDING_PROPERTY, True)
-            QTimer.singleShot(0, watched, lambda w=watched: _fit_later(w))
-        return False
+def _on_window_event(window: QWidget, event: QEvent) -> None:
+    """Fit a window when it is shown, and check it again after a resize or a layout change."""
+    if not _watched(window):
+        return
+    if event.type() == QEvent.Type.Show:
+        if window.parentWidget() is None and not window.property(_PLACED_PROPERTY):
+            window.setProperty(_PLACED_PROPERTY, True)
+            centre_on_screen(window)
+        fit_to_screen(window)
+    elif window.isVisible() and not window.property(_PENDING_PROPERTY):
+        # Its layout changed or it was resized: check once the layout has finished (changing
+        # the layout from inside its own activation would be undone).
+        window.setProperty(_PENDING_PROPERTY, True)
+        QTimer.singleShot(0, window, lambda w=window: _fit_later(w))
 
 
 def _fit_later(window: QWidget) -> None:
@@ -285,12 +275,13 @@ def fit_to_screen(window: QWidget) -> None:
     fit_window(window)
 
 
-def install_screen_fitter(app: QApplication) -> ScreenFitter:
-    """Install (once) the application-wide fitter."""
-    existing = app.findChild(ScreenFitter)
-    if isinstance(existing, ScreenFitter):
-        return existing
-    return ScreenFitter(app)
+def install_screen_fitter(app: QApplication) -> None:
+    """Fit every window of ``app`` to its screen from now on (once; see the module docstring)."""
+    window_events(app).register(
+        "screen-fit",
+        frozenset({QEvent.Type.Show, QEvent.Type.Resize, QEvent.Type.LayoutRequest}),
+        _on_window_event,
+    )
 
 
 def initial_size(window: QWidget, wanted: QSize, share: float = 0.94) -> QSize:

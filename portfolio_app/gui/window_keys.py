@@ -9,10 +9,11 @@ Ctrl+W would be a surprising way to lock or quit.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
-from typing_extensions import override
+
+from portfolio_app.gui.window_events import SHOW_ONLY, window_events
 
 #: Dynamic property marking windows that have their close keys already.
 _DONE_PROPERTY = "portfolioCloseKeys"
@@ -43,28 +44,11 @@ def add_close_keys(window: QWidget) -> QAction | None:
     return action
 
 
-class SecondaryWindowKeys(QObject):
-    """Adds the close keys to each secondary window the first time it is shown."""
-
-    def __init__(self, app: QApplication) -> None:
-        super().__init__(app)
-        app.installEventFilter(self)
-
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Show
-            and isinstance(watched, QWidget)
-            and watched.isWindow()
-            and watched.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)
-        ):
-            add_close_keys(watched)
-        return False
+def _on_window_shown(window: QWidget, _event: QEvent) -> None:
+    if window.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog):
+        add_close_keys(window)
 
 
-def install_window_keys(app: QApplication) -> SecondaryWindowKeys:
-    """Install (once) the application-wide close keys."""
-    existing = app.findChild(SecondaryWindowKeys)
-    if isinstance(existing, SecondaryWindowKeys):
-        return existing
-    return SecondaryWindowKeys(app)
+def install_window_keys(app: QApplication) -> None:
+    """Give every secondary window its close keys when it is first shown (once)."""
+    window_events(app).register("close-keys", SHOW_ONLY, _on_window_shown)

@@ -229,7 +229,7 @@ def layout_problems(window: QWidget) -> list[str]:
     reachable); one-line labels and button texts not cut.
     """
     from PySide6.QtCore import QPoint, QRect
-    from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar, QToolButton, QWidget
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QToolButton, QWidget
 
     from portfolio_app.gui.screen_fit import outer_rect
 
@@ -268,8 +268,12 @@ def layout_problems(window: QWidget) -> list[str]:
             and widget.width() + 2 < widget.minimumSizeHint().width()
         ):
             problems.append(f"{_describe(widget)} text cut: {widget.width()} px wide")
-        if isinstance(widget, QTabBar) and widget.usesScrollButtons():
-            pass
+    editor = getattr(window, "editor", None)
+    scroll = getattr(editor, "sections_scroll", None)
+    if scroll is not None and scroll.isVisible():
+        host = scroll.widget()
+        if scroll.horizontalScrollBar().isVisible() or host.width() > scroll.viewport().width():
+            problems.append("the editor's text is wider than its pane (sideways scrolling)")
     return problems
 
 

@@ -64,6 +64,7 @@ class AnswerEdit(QTextEdit):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._shadow = ""
         self._applying = False
+        self._min_height = 0
         self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
         self.textChanged.connect(self._on_text_changed)
         self.cursorPositionChanged.connect(self.cursor_moved)
@@ -120,10 +121,19 @@ class AnswerEdit(QTextEdit):
         return margins.top() + margins.bottom() + 2 * self.frameWidth()
 
     def minimum_text_height(self) -> int:
-        """The height of :data:`MIN_LINES` lines plus the frame."""
-        line = self.fontMetrics().lineSpacing()
-        margin = int(2 * self.document().documentMargin())
-        return MIN_LINES * line + margin + self._frame_height()
+        """The height of :data:`MIN_LINES` lines plus the frame (kept until the font changes)."""
+        if not self._min_height:
+            line = self.fontMetrics().lineSpacing()
+            margin = int(2 * self.document().documentMargin())
+            self._min_height = MIN_LINES * line + margin + self._frame_height()
+        return self._min_height
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._min_height = 0
+            self._fit_height()
 
     def _fit_height(self, *_args: object) -> None:
         height = max(
@@ -136,7 +146,8 @@ class AnswerEdit(QTextEdit):
 
     @override
     def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self.height())
+        # Not QTextEdit's own hint, which lays the whole text out to measure it.
+        return QSize(self.fontMetrics().averageCharWidth() * 40, self.height())
 
     # ---- keys ---------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QColor, QFont, QResizeEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,12 +35,14 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTabWidget,
     QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 from portfolio_app.core.domain.entries import Entry, EntryStatus
 from portfolio_app.core.domain.templates import ReflectiveTemplate
@@ -86,6 +88,8 @@ TITLE_FIELD = "title"
 SECTION_PREFIX = "section:"
 #: Width of the writing column in focus mode, in average characters (a comfortable line).
 READABLE_COLUMN_CHARS = 80
+#: Shares of the width for the plan, the entry and the preview (when shown).
+BODY_WEIGHTS: tuple[int, int, int] = (2, 4, 3)
 #: Qt's "no maximum" size.
 QWIDGETSIZE_MAX = (1 << 24) - 1
 
@@ -210,7 +214,11 @@ class EntryEditorWidget(QWidget):
         self.sections_scroll.setAccessibleDescription("Title, model, links and your answers")
         self.sections_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sections_host = QWidget()
-        self.sections_host.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 12)
+        narrowest = self.fontMetrics().horizontalAdvance("m") * 12
+        self.sections_host.setMinimumWidth(narrowest)
+        # The pane never gets narrower than its page, so the text is never cut at the side.
+        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.sections_scroll.setMinimumWidth(narrowest + scrollbar + 2)
         layout = QVBoxLayout(self.sections_host)
         layout.setContentsMargins(4, 2, 8, 4)
         layout.setSpacing(4)
@@ -289,9 +297,10 @@ class EntryEditorWidget(QWidget):
 
         self.preview = PreviewBrowser("Preview", self.body_splitter)
         self.preview.hide()
-        self.body_splitter.setStretchFactor(0, 2)
-        self.body_splitter.setStretchFactor(1, 3)
-        self.body_splitter.setStretchFactor(2, 2)
+        for pane, weight in enumerate(BODY_WEIGHTS):
+            self.body_splitter.setStretchFactor(pane, weight)
+        self._panes_moved = False
+        self.body_splitter.splitterMoved.connect(self._on_body_splitter_moved)
         page_layout.addWidget(self.body_splitter, 1)
 
         # At the bottom: when it appears it shortens the text area from below instead of
@@ -670,8 +679,9 @@ class EntryEditorWidget(QWidget):
     def _balance_body(self) -> None:
         """The entry gets the largest share; the plan and the preview share the rest."""
         panes = [self.plan_box, self.sections_scroll, self.preview]
-        weights = [2, 4, 3]
-        shown = [w if not pane.isHidden() else 0 for pane, w in zip(panes, weights, strict=True)]
+        shown = [
+            w if not pane.isHidden() else 0 for pane, w in zip(panes, BODY_WEIGHTS, strict=True)
+        ]
         total = max(self.body_splitter.width(), 300)
         self.body_splitter.setSizes([total * w // max(1, sum(shown)) for w in shown])
 
@@ -710,6 +720,15 @@ class EntryEditorWidget(QWidget):
             self.sections_host.setMaximumWidth(width)
         else:
             self.sections_host.setMaximumWidth(QWIDGETSIZE_MAX)
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._panes_moved:
+            self._balance_body()  # until the student drags the dividers themselves
+
+    def _on_body_splitter_moved(self, _position: int, _index: int) -> None:
+        self._panes_moved = True
 
     # ---- slots ------------------------------------------------------------------------------
 

@@ -52,3 +52,30 @@ def test_a_warning_keeps_its_warning_colour_in_the_dark_theme(
         assert background != build_palette(True).color(QPalette.ColorRole.ToolTipBase).name()
     finally:
         manager.apply("light")
+
+
+def test_identifiers_are_marked_in_the_text_and_the_warning_does_not_move_it(
+    qapp: QApplication, qtbot: QtBot, make_controller: object, service: PortfolioService
+) -> None:
+    controller = make_controller(service.data_dir)  # type: ignore[operator]
+    window = controller.open_session(service)
+    window.app_actions.get("new_reflection").trigger()
+    qtbot.waitUntil(lambda: bool(window.editor.sections))
+    editor = window.editor
+    top_before = editor.sections_scroll.mapTo(window, editor.sections_scroll.rect().topLeft())
+    edit = editor.sections[0].edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, "I spoke with Mrs Patel about her NHS number 943 476 5919.")
+    portfolio = controller.portfolio
+    assert portfolio is not None
+    portfolio.editor_controller.check_privacy()
+    assert editor.privacy_bar.isVisible()
+    assert "Mrs Patel" in editor.privacy_bar.text()
+    marks = edit.extraSelections()
+    marked = {edit.text()[m.cursor.selectionStart() : m.cursor.selectionEnd()] for m in marks}
+    assert any("Patel" in text for text in marked)
+    assert any("943 476 5919" in text for text in marked)
+    top_after = editor.sections_scroll.mapTo(window, editor.sections_scroll.rect().topLeft())
+    assert top_after == top_before  # the bar opens below the text, not above it
+    bar_top = editor.privacy_bar.mapTo(window, editor.privacy_bar.rect().topLeft())
+    assert bar_top.y() > top_before.y()

@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         """Share the width out: the list gets room for whole titles, the editor the rest."""
         em = self.fontMetrics().horizontalAdvance("m")
         width = self.splitter.width() if self.isVisible() else self.width()
-        sidebar = em * 15 if not self.sidebar.isHidden() else 0
+        sidebar = em * 19 if not self.sidebar.isHidden() else 0
         entries = max(em * 18, int((width - sidebar) * 0.3))
         self.splitter.setSizes([sidebar, entries, max(em * 30, width - sidebar - entries)])
 

@@ -57,7 +57,7 @@ NO_MATCH_TEXT = (
 #: How long the selection must rest on a row reached with the arrow keys before it opens.
 KEY_OPEN_DELAY_MS = 300
 #: The Title column keeps at least this many average characters before others are shown.
-TITLE_MIN_CHARS = 18
+TITLE_MIN_CHARS = 28
 #: Columns other than Title, in the order they give way when the list is narrow (last first).
 COLUMN_PRIORITY: tuple[int, ...] = (COL_DATE, COL_STATUS, COL_WORDS, COL_KIND)
 

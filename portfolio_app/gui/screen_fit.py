@@ -83,6 +83,14 @@ def centre_on_screen(window: QWidget) -> None:
     window.move(top_left - offset)
 
 
+def centre_over(window: QWidget, parent: QWidget) -> None:
+    """Put ``window`` in the middle of ``parent`` (fit_window then keeps it on the screen)."""
+    size = window.size().boundedTo(free_area(window).size())
+    offset = window.geometry().topLeft() - window.frameGeometry().topLeft()
+    top_left = parent.geometry().center() - QPoint(size.width() // 2, size.height() // 2)
+    window.move(top_left - offset)
+
+
 def fits_on_screen(widget: QWidget) -> bool:
     """Whether the window (with its frame and title bar) is inside its screen's free area."""
     screen = widget.screen()
@@ -223,9 +231,15 @@ def _on_window_event(window: QWidget, event: QEvent) -> None:
     if not _watched(window):
         return
     if event.type() == QEvent.Type.Show:
-        if window.parentWidget() is None and not window.property(_PLACED_PROPERTY):
+        if not window.property(_PLACED_PROPERTY):
             window.setProperty(_PLACED_PROPERTY, True)
-            centre_on_screen(window)
+            parent = window.parentWidget()
+            if parent is None:
+                centre_on_screen(window)
+            elif not window.testAttribute(Qt.WidgetAttribute.WA_Moved):
+                # Where QDialog would put it, over its parent: it does so after this event,
+                # and only if nothing moved the window, which fitting it may have to do.
+                centre_over(window, parent.window())
         fit_to_screen(window)
     elif window.isVisible() and not window.property(_PENDING_PROPERTY):
         # Its layout changed or it was resized: check once the layout has finished (changing

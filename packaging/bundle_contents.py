@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import pkgutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -73,9 +72,16 @@ EXCLUDED_MODULES: tuple[str, ...] = (
 #: offscreen and minimal for CI and scripts (eglfs, linuxfb, vnc: kiosk and embedded targets).
 KEPT_QT_PLUGINS: dict[str, tuple[str, ...]] = {
     "platforms": (
-        "libqxcb.so", "libqwayland.so", "libqoffscreen.so", "libqminimal.so",
-        "qwindows.dll", "qoffscreen.dll", "qminimal.dll",
-        "libqcocoa.dylib", "libqoffscreen.dylib", "libqminimal.dylib",
+        "libqxcb.so",
+        "libqwayland.so",
+        "libqoffscreen.so",
+        "libqminimal.so",
+        "qwindows.dll",
+        "qoffscreen.dll",
+        "qminimal.dll",
+        "libqcocoa.dylib",
+        "libqoffscreen.dylib",
+        "libqminimal.dylib",
     ),
     "platforminputcontexts": (),  # input methods (ibus, compose) for typing accents
     # the portal's native file dialogs; not gtk3: the bundle would carry the build host's
@@ -93,20 +99,23 @@ KEPT_QT_PLUGINS: dict[str, tuple[str, ...]] = {
 
 
 def app_modules(package_dir: Path = PACKAGE_DIR) -> list[str]:
-    """Every importable module of the package, by walking its folders (no module is imported).
+    """Every module of the package, from its files alone (nothing is imported).
 
-    Folders without ``__init__.py`` (the Alembic migrations) are not packages and are skipped:
-    they ship as data.
+    A folder is a subpackage when it has ``__init__.py``; folders without one (the Alembic
+    migrations) are not packages and are skipped: they ship as data.
     """
-    name = package_dir.name
-    found = [name]
-    for info in pkgutil.walk_packages([str(package_dir)], prefix=f"{name}.", onerror=_ignore):
-        found.append(info.name)
-    return sorted(set(found))
+    found: list[str] = []
 
+    def walk(folder: Path, dotted: str) -> None:
+        found.append(dotted)
+        for child in sorted(folder.iterdir()):
+            if child.is_dir() and (child / "__init__.py").is_file():
+                walk(child, f"{dotted}.{child.name}")
+            elif child.suffix == ".py" and child.stem != "__init__" and child.stem.isidentifier():
+                found.append(f"{dotted}.{child.stem}")
 
-def _ignore(_name: str) -> None:
-    return None
+    walk(package_dir, package_dir.name)
+    return sorted(found)
 
 
 def imports_of(paths: Iterable[Path]) -> list[str]:

@@ -32,7 +32,8 @@ class _VersionAction(argparse.Action):
         values: object,
         option_string: str | None = None,
     ) -> None:
-        parser.exit(message=f"{parser.prog} {package_version()}\n")
+        sys.stdout.write(f"{parser.prog} {package_version()}\n")  # stdout, as argparse's own
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:

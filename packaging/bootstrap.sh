@@ -25,9 +25,9 @@ debian_packages=(
   xvfb xauth poppler-utils
   # certutil, to show in tests that a reader trusting the course CA trusts the signatures
   libnss3-tools
-  # desktop integration checks: appstreamcli, desktop-file-validate, update-mime-database,
+  # desktop integration checks: appstreamcli, desktop-file-validate, update-mime-database, gio,
   # xprop/xwininfo (the window's WM_CLASS); dpkg-deb comes with dpkg itself
-  appstream desktop-file-utils shared-mime-info x11-utils
+  appstream desktop-file-utils shared-mime-info libglib2.0-bin x11-utils
 )
 
 install_debian_packages() {

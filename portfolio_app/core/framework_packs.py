@@ -284,8 +284,7 @@ def parse_framework_pack(data: bytes, *, source_name: str, builtin: bool = False
             text_kind=text_kind,
             notes=tuple(notes),
             statement_total=statement_total,
-            statement_noun=top.text("statement_noun", required=False, limit=60)
-            or "statements",
+            statement_noun=top.text("statement_noun", required=False, limit=60) or "statements",
             partial_note=top.text(
                 "partial_note", required=False, limit=MAX_TEXT_LENGTH, multiline=True
             ),
@@ -380,9 +379,7 @@ def _read_standards(source: str, framework_data: Mapping[str, Any]) -> tuple[Sta
             if element_total is not None and not 0 <= element_total <= MAX_ELEMENTS:
                 raise reader.fail(f"has an element_total of {element_total}")
             if element_total is not None and len(elements) > max(element_total, 0):
-                raise reader.fail(
-                    f"lists {len(elements)} elements but says it has {element_total}"
-                )
+                raise reader.fail(f"lists {len(elements)} elements but says it has {element_total}")
         else:
             element_total = len(elements)  # a plain Mahara standard: complete as listed
         standards.append(

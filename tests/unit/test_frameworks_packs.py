@@ -426,8 +426,10 @@ def test_partial_and_complete_packs_say_which_they_are() -> None:
     assert nmc.listed_statements == 103
     assert [s.code for s in nmc.whole_only_standards()] == ["A", "B"]
     assert "Annexe" in nmc.completeness_details()
-    assert frameworks["gphc-2021"].completeness_text().startswith(
-        "GPhC 2021: none of its learning outcomes are listed one by one"
+    assert (
+        frameworks["gphc-2021"]
+        .completeness_text()
+        .startswith("GPhC 2021: none of its learning outcomes are listed one by one")
     )
 
 

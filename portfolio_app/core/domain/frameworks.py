@@ -205,9 +205,7 @@ class Framework:
 
     def whole_only_standards(self) -> tuple[Standard, ...]:
         """Standards offered only as a whole: they have sub-statements this pack does not list."""
-        return tuple(
-            s for s in self.standards if not s.elements and s.element_total != 0
-        )
+        return tuple(s for s in self.standards if not s.elements and s.element_total != 0)
 
     def completeness_text(self) -> str:
         """The sentence shown next to every count: is this the whole framework?

@@ -69,7 +69,8 @@ from portfolio_app.gui.undo_commands import (
 #: More competencies than this on one entry earns a gentle hint (never a block).
 USUAL_COMPETENCIES = 3
 COMPETENCY_HINT = (
-    "1-3 competencies is usual for one entry: link more only when the entry really shows them."
+    "1-3 competencies of one framework is usual for one entry: link more only when the entry "
+    "really shows them."
 )
 FACETS_MS = 400
 
@@ -351,7 +352,12 @@ class PortfolioController(QObject):
         return self._competency_choices
 
     def _update_competency_hint(self, entry: Entry) -> None:
-        many = len(entry.competencies) > USUAL_COMPETENCIES
+        # Counted per framework: one entry mapped to a course's outcomes, IPEC and a UK
+        # standard at once is normal, and must not earn the "too many" hint.
+        per_framework: dict[str, int] = {}
+        for link in entry.competencies:
+            per_framework[link.framework_id] = per_framework.get(link.framework_id, 0) + 1
+        many = max(per_framework.values(), default=0) > USUAL_COMPETENCIES
         self.editor.set_competency_hint(COMPETENCY_HINT if many else "")
 
     # ---- entry-level commands -----------------------------------------------------------------

@@ -16,8 +16,9 @@ from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
 from portfolio_app.core.domain.errors import ValidationError
 from portfolio_app.core.domain.ids import EventId, ExperienceId
 
-#: The most hours one event can have (a day), and one experience (a long placement, generously).
-MAX_EVENT_HOURS = 24.0
+#: The most hours one event can have (Leicester Model placements run 2-10 days, 16-80 h), and one
+#: experience (a long placement, generously).
+MAX_EVENT_HOURS = 120.0
 MAX_EXPERIENCE_HOURS = 3000.0
 
 

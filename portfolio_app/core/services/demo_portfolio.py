@@ -126,7 +126,7 @@ EVENTS: tuple[_EventSpec, ...] = (
         ),
         "Half-day workshop with members of the Patient & Carer Group; mixed groups of six.",
         hours=3.5,
-        confirmed_by='IPL module lead'
+        confirmed_by="IPL module lead",
     ),
     _EventSpec(
         "paired",
@@ -137,7 +137,7 @@ EVENTS: tuple[_EventSpec, ...] = (
         ("Nursing", "Physiotherapy"),
         "Two shifts working as a pair: mobility assessments, documentation and handover.",
         hours=15.0,
-        confirmed_by='Physiotherapy practice educator'
+        confirmed_by="Physiotherapy practice educator",
     ),
     _EventSpec(
         "sbar",
@@ -148,7 +148,7 @@ EVENTS: tuple[_EventSpec, ...] = (
         ("Medicine", "Nursing", "Paramedic science", "Pharmacy"),
         "Simulated telephone escalations; each of us made one call and took one call.",
         hours=3.0,
-        confirmed_by='Simulation lead'
+        confirmed_by="Simulation lead",
     ),
     _EventSpec(
         "schwartz",
@@ -159,7 +159,7 @@ EVENTS: tuple[_EventSpec, ...] = (
         ("Medicine", "Nursing", "Midwifery", "Physiotherapy", "Pharmacy", "Social work"),
         "Confidential round: no names and no panellists' stories are recorded here.",
         hours=1.0,
-        confirmed_by='Round facilitator'
+        confirmed_by="Round facilitator",
     ),
     _EventSpec(
         "leicester",
@@ -171,7 +171,7 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Five days. A team of four students met a patient at home, interviewed three "
         "agencies and presented findings back to the practice team.",
         hours=37.5,
-        confirmed_by='Practice team lead'
+        confirmed_by="Practice team lead",
     ),
     _EventSpec(
         "stroke",
@@ -189,7 +189,7 @@ EVENTS: tuple[_EventSpec, ...] = (
         ),
         "Two days of case work with clinical leaders from the stroke service.",
         hours=14.0,
-        confirmed_by='Stroke service clinical lead'
+        confirmed_by="Stroke service clinical lead",
     ),
     _EventSpec(
         "medicines",
@@ -201,7 +201,7 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Review at home in a pair, then a discussion, a short presentation and a letter to "
         "the patient's GP.",
         hours=4.0,
-        confirmed_by='Pharmacy tutor'
+        confirmed_by="Pharmacy tutor",
     ),
     _EventSpec(
         "supervision",
@@ -212,7 +212,7 @@ EVENTS: tuple[_EventSpec, ...] = (
         ("Nursing", "Social work", "Occupational therapy"),
         "Ninety minutes, facilitated; four students and two practitioners.",
         hours=1.5,
-        confirmed_by='Group facilitator'
+        confirmed_by="Group facilitator",
     ),
     _EventSpec(
         "charity",
@@ -223,7 +223,7 @@ EVENTS: tuple[_EventSpec, ...] = (
         ("Nursing", "Social work", "Medicine", "Dentistry"),
         "One week alongside the charity's outreach nurse, support workers and volunteers.",
         hours=30.0,
-        confirmed_by='Charity outreach nurse'
+        confirmed_by="Charity outreach nurse",
     ),
     _EventSpec(
         "outreach",
@@ -235,7 +235,7 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Student-led stall with a pharmacy lecturer on hand; signposting leaflets in four "
         "languages.",
         hours=5.0,
-        confirmed_by='Pharmacy lecturer'
+        confirmed_by="Pharmacy lecturer",
     ),
     _EventSpec(
         "carer-group",
@@ -284,7 +284,7 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2025, 4, 11),
         "Long-day shifts; board rounds every morning.",
         hours=300.0,
-        confirmed_by='Practice assessor'
+        confirmed_by="Practice assessor",
     ),
     _ExperienceSpec(
         "district",
@@ -296,7 +296,7 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2026, 1, 30),
         "Home visits, leg ulcer clinic, end-of-life care at home.",
         hours=262.5,
-        confirmed_by='Practice assessor'
+        confirmed_by="Practice assessor",
     ),
     _ExperienceSpec(
         "tutor",
@@ -308,7 +308,7 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2026, 6, 30),
         "Forty-five minutes; I bring one entry each time.",
         hours=12.0,
-        confirmed_by='Personal tutor'
+        confirmed_by="Personal tutor",
     ),
     _ExperienceSpec(
         "rounds",
@@ -1543,7 +1543,7 @@ def _unwrap(text: str) -> str:
 
 
 def _links(codes: tuple[str, ...]) -> tuple[CompetencyLink, ...]:
-    """"VE3=2" (IPEC 2023, self-rating 2) or "nmc-fn-2018:5.4" (another framework)."""
+    """Links from specs: "VE3=2" (IPEC 2023, self-rating 2) or "nmc-fn-2018:5.4"."""
     links: list[CompetencyLink] = []
     for spec in codes:
         target, _, rating = spec.partition("=")

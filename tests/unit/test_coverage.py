@@ -274,3 +274,26 @@ def test_rating_heatmap_has_every_term_between_first_and_last_and_keeps_the_late
     assert (rows["A1"].first, rows["A1"].latest, rows["A1"].growth) == (1, 4, 3)
     assert rows["A2"].cells == (None, None, None, 3) and rows["A2"].growth == 0
     assert rating_heatmap(framework, []) == RatingGrid((), ())
+
+
+def test_suggestions_take_one_gap_from_each_competency_in_turn() -> None:
+    framework = Framework(
+        id="fw",
+        name="Three",
+        short_name="T",
+        publisher="",
+        year=None,
+        version="",
+        source_url="",
+        licence_note="",
+        description="",
+        standards=(
+            Standard("A", "Alpha", "", (Element("A1", "a1"), Element("A2", "a2"))),
+            Standard("B", "Beta", "", (Element("B1", "b1"), Element("B2", "b2"))),
+            Standard("C", "Gamma", "", (Element("C1", "c1"), Element("C2", "c2"))),
+        ),
+        builtin=False,
+    )
+    rows = coverage(framework, [_entry("e", ("fw", "A1"))])
+    # B and C have nothing evidenced, so they come first; then one from each in turn.
+    assert [s.code for s in suggestions(framework, rows)] == ["B1", "C1", "A2", "B2", "C2"]

@@ -206,8 +206,9 @@ def suggestions(
 ) -> list[Suggestion]:
     """Competencies without evidence, as suggestions for the next plan.
 
-    Gaps in the competencies (standards) with the least evidence come first, so following the
-    suggestions spreads a portfolio across the framework; within a competency, pack order.
+    The competencies (standards) with the least evidence come first, and the suggestions take
+    one gap from each in turn (then a second from each, and so on), so that following them
+    spreads a portfolio across the framework; within a competency, gaps keep pack order.
     """
     evidence: dict[str, int] = {}
     for row in rows:
@@ -216,8 +217,18 @@ def suggestions(
                 1 if row.is_evidenced else 0
             )
     order = {standard.code: index for index, standard in enumerate(framework.standards)}
-    gaps = [row for row in rows if not row.is_heading and not row.is_evidenced]
-    gaps.sort(key=lambda row: (evidence.get(row.standard_code, 0), order.get(row.standard_code, 0)))
+    by_standard: dict[str, list[CompetencyCoverage]] = {}
+    for row in rows:
+        if not row.is_heading and not row.is_evidenced:
+            by_standard.setdefault(row.standard_code, []).append(row)
+    queues = sorted(
+        by_standard.items(),
+        key=lambda item: (evidence.get(item[0], 0), order.get(item[0], 0)),
+    )
+    gaps: list[CompetencyCoverage] = []
+    depth = max((len(queue) for _code, queue in queues), default=0)
+    for turn in range(depth):
+        gaps.extend(queue[turn] for _code, queue in queues if turn < len(queue))
     found: list[Suggestion] = []
     for row in gaps:
         standard = framework.find(row.standard_code)

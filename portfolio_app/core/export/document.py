@@ -859,7 +859,8 @@ class _Builder:
             ),
         ]
         # Plain strings, not Paragraphs, so that each cell takes the table's text colour.
-        rows: list[list[Any]] = [["Code", *(t.label for t in shown), "Change"]]
+        # Two-line term headings ("Autumn" over "2024") fit the narrow columns.
+        rows: list[list[Any]] = [["Code", *(f"{t.season}\n{t.year}" for t in shown), "Change"]]
         commands: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), SANS),
             ("FONTNAME", (0, 0), (-1, 0), SANS_BOLD),
@@ -929,7 +930,7 @@ class _Builder:
 
         whole = " Linked as a whole: its items are not listed." if row.whole_only else ""
         if not row.entry_ids:
-            return self.p(f"<b>{NO_EVIDENCE_TEXT}</b>{whole}", s.cell)
+            return self.p(f"<b>{NO_EVIDENCE_TEXT}</b>{'.' if whole else ''}{whole}", s.cell)
         if row.whole_only:
             return self.t(f"{listed(row.entry_ids)}.{whole}", s.cell)
         if row.is_heading:

@@ -303,6 +303,8 @@ def _evidence_text(row: CompetencyCoverage) -> str:
     noun = "entry" if row.count == 1 else "entries"
     if row.is_heading:
         return f"{row.count} {noun} here and in its items"
+    if row.whole_only:
+        return f"Evidenced by {row.count} {noun} (linked as a whole)"
     return f"Evidenced by {row.count} {noun}"
 
 
@@ -349,10 +351,12 @@ class EvidenceBarDelegate(QStyledItemDelegate):
             widget.style().drawControl(
                 QStyle.ControlElement.CE_ItemViewItem, option, painter, widget
             )
-        rect = option.rect.adjusted(4, 5, -4, -5)
+        cell = option.rect.adjusted(4, 0, -4, 0)
+        inset = max(2, cell.height() // 4)
+        rect = cell.adjusted(0, inset, 0, -inset)  # the bar: a little shorter than the row
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         number_width = option.fontMetrics.horizontalAdvance("000") + 6
-        bar_room = max(0, min(self.BAR_MAX_WIDTH, rect.width() - number_width))
+        bar_room = max(0, min(self.BAR_MAX_WIDTH, cell.width() - number_width))
         palette = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
@@ -366,7 +370,7 @@ class EvidenceBarDelegate(QStyledItemDelegate):
             painter.fillRect(bar, colour)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(palette.color(role))
-        text_rect = rect.adjusted(bar_room + 6, 0, 0, 0)
+        text_rect = cell.adjusted(bar_room + 6, 0, 0, 0)  # the number: the full row height
         painter.drawText(
             text_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text
         )

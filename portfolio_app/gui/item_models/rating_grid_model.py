@@ -1,9 +1,9 @@
 """Self-rating growth as a heat map: competencies down, academic terms across.
 
 Each cell holds the student's latest self-rating (1-5) of that competency in that term, as a
-number; the background deepens with the rating (the palette's Highlight colour mixed into the
-base colour), so the shading only repeats what the number says. A last column gives the
-change from the first rating to the latest ("+2").
+number in the view's text colour; the background deepens with the rating (the palette's
+Highlight colour mixed into the base colour), so the shading only repeats what the number
+says. A last column gives the change from the first rating to the latest ("+2").
 """
 
 from __future__ import annotations
@@ -121,8 +121,7 @@ class RatingGridModel(QAbstractTableModel):
                     palette.color(QPalette.ColorRole.Highlight),
                     amount,
                 )
-            strong = amount > 0.55
-            return palette.color(
-                QPalette.ColorRole.HighlightedText if strong else QPalette.ColorRole.Text
-            )
+            # The view's own text colour on every shade: white on the mid blues of the light
+            # theme fell below a readable contrast (looked at in a screenshot).
+            return palette.color(QPalette.ColorRole.Text)
         return None

@@ -36,9 +36,13 @@ def test_frameworks_list_without_a_portfolio_shows_the_built_in_packs(cli: Run) 
     result = cli("frameworks", "list")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0].split() == ["ID", "YEAR", "SOURCE", "CODES", "NAME"]
-    ids = [line.split()[0] for line in lines[1:]]
-    assert "ipec-2023" in ids and "cihc-2024" in ids and "nmc-code-2018" in ids
+    assert lines[0].split() == ["ID", "YEAR", "SOURCE", "CODES", "LISTED", "NAME"]
+    rows = {line.split()[0]: line for line in lines[1:] if line.strip()}
+    assert {"ipec-2023", "cihc-2024", "nmc-code-2018", "nmc-fn-2018", "gphc-2021"} <= set(rows)
+    # A partial pack says so next to its count.
+    assert "15 of 33, partial" in rows["ipec-2023"]
+    assert "all 6" in rows["cihc-2010"]
+    assert "16 of 16, less detail" in rows["gmc-ofg-2018"]
 
 
 def test_frameworks_list_json(cli: Run) -> None:
@@ -47,6 +51,8 @@ def test_frameworks_list_json(cli: Run) -> None:
     assert ipec["builtin"] is True
     assert ipec["year"] == 2023
     assert ipec["linkable_codes"] == 19  # 4 competencies, 15 confirmed sub-competencies
+    assert ipec["complete"] is False and ipec["statements_in_framework"] == 33
+    assert ipec["completeness"].startswith("IPEC 2023: 15 of its 33 sub-competencies")
     assert {
         "name",
         "short_name",
@@ -64,6 +70,7 @@ def test_frameworks_codes(cli: Run) -> None:
     result = cli("frameworks", "list", "--codes", "ipec-2023")
     assert result.code == 0
     assert "VE3: Protect people's dignity" in result.out
+    assert "15 of its 33 sub-competencies are listed" in result.out
     assert "\n  RR4: " in result.out  # elements are indented under their standard
     assert "\nTT: Teams and Teamwork" in result.out
     codes = cli("frameworks", "list", "--codes", "IPEC-2023", "--json").json()

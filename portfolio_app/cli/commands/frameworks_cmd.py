@@ -74,6 +74,10 @@ def _summary(framework: Framework) -> dict[str, Any]:
         "standards": len(framework.standards),
         "elements": framework.element_count,
         "linkable_codes": len(framework.linkable()),
+        "complete": not framework.is_partial,
+        "statements_listed": framework.listed_statements,
+        "statements_in_framework": framework.statement_total,
+        "completeness": framework.completeness_text(),
         "source_url": framework.source_url,
         "licence_note": framework.licence_note,
         "attribution": framework.attribution,
@@ -106,6 +110,7 @@ def run_list(ctx: CliContext) -> int:
             )
             return exit_codes.OK
         ctx.print(f"{framework.name} ({framework.id})")
+        ctx.print(framework.completeness_text())
         if framework.attribution:
             ctx.print(clip(framework.attribution, 200))
         for code, label, standard in codes:
@@ -122,13 +127,31 @@ def run_list(ctx: CliContext) -> int:
             str(f.year or ""),
             "built-in" if f.builtin else "imported",
             str(len(f.linkable())),
-            clip(f.name, 70),
+            _listed(f),
+            clip(f.name, 60),
         )
         for f in frameworks
     ]
-    for line in table(("ID", "YEAR", "SOURCE", "CODES", "NAME"), rows):
+    for line in table(("ID", "YEAR", "SOURCE", "CODES", "LISTED", "NAME"), rows):
         ctx.print(line)
+    if any(f.is_partial for f in frameworks):
+        ctx.print("")
+        ctx.print(
+            "LISTED: statements this pack lists of the framework's total ('partial' when it "
+            "lists less, '?' when the total is not known, 'less detail' when it lists headings "
+            "only). See 'frameworks list --codes ID'."
+        )
     return exit_codes.OK
+
+
+def _listed(framework: Framework) -> str:
+    listed = framework.listed_statements
+    if not framework.is_partial:
+        return f"all {listed}"
+    total = framework.statement_total
+    if total is not None and listed >= total:
+        return f"{listed} of {total}, less detail"
+    return f"{listed} of {total if total is not None else '?'}, partial"
 
 
 def _without_code(label: str, code: str) -> str:

@@ -135,7 +135,8 @@ def import_framework_file(
         "Framework pack imported",
         f"Imported “{framework.name}” with {linkable} "
         f"{'competency' if linkable == 1 else 'competencies'}.",
-        "You can now link entries to it, and see its coverage in the coverage view.",
+        "You can now link entries to it, and see its coverage in the coverage view."
+        + (f"\n\n{framework.completeness_text()}" if framework.is_partial else ""),
     )
     return framework
 

@@ -102,7 +102,9 @@ def test_coverage_counts_match_linked_entries_and_gaps_are_in_words(
     assert rr4.sibling(rr4.row(), CoverageTreeModel.COUNT).data() == "2"
     bar = rr4.sibling(rr4.row(), CoverageTreeModel.COUNT).data(BarRole)
     assert bar == 1.0  # the most evidenced item fills the bar
-    assert rr4.sibling(rr4.row(), CoverageTreeModel.EVIDENCE).data() == "Evidenced by 2 entries"
+    assert rr4.sibling(rr4.row(), CoverageTreeModel.EVIDENCE).data() == "Evidenced"
+    said = rr4.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert said.endswith("Evidenced by 2 entries")  # the count in words for screen readers
     children = {model.index(r, 0, rr4).data(EntryIdRole) for r in range(model.rowCount(rr4))}
     assert children == {ids["Ward round"], ids["Handover"]}
     ve1 = _top_row(view, "VE1")

@@ -236,7 +236,7 @@ class CoverageTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             rating = rating_text(points)
             said = f", self-rating {rating}" if rating else ""
-            return f"{row.label}: {_evidence_text(row)}{said}"
+            return f"{row.label}: {_evidence_said(row)}{said}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(row, points)
         if role == Qt.ItemDataRole.FontRole and (not row.is_evidenced or row.is_standard):
@@ -298,13 +298,25 @@ class CoverageTreeModel(QAbstractItemModel):
 
 
 def _evidence_text(row: CompetencyCoverage) -> str:
+    """Short, because the count is in the Entries column (and in the accessible text)."""
+    if not row.is_evidenced:
+        return NO_EVIDENCE_TEXT
+    if row.is_heading:
+        return "Here and in its items"
+    if row.whole_only:
+        return "Evidenced, as a whole"
+    return "Evidenced"
+
+
+def _evidence_said(row: CompetencyCoverage) -> str:
+    """The evidence in words with its count, for screen readers and tooltips."""
     if not row.is_evidenced:
         return NO_EVIDENCE_TEXT
     noun = "entry" if row.count == 1 else "entries"
     if row.is_heading:
         return f"{row.count} {noun} here and in its items"
     if row.whole_only:
-        return f"Evidenced by {row.count} {noun} (linked as a whole)"
+        return f"Evidenced by {row.count} {noun}, linked as a whole"
     return f"Evidenced by {row.count} {noun}"
 
 
@@ -317,7 +329,7 @@ def _tooltip(row: CompetencyCoverage, points: Sequence[RatingPoint]) -> str:
         scope = "A competency with no sub-statements."
     else:
         scope = f"Part of {row.standard_code}."
-    lines = [row.label, f"{scope} {_evidence_text(row)}."]
+    lines = [row.label, f"{scope} {_evidence_said(row)}."]
     if points:
         ratings = ", ".join(f"{p.rating} ({format_day(p.day)})" for p in points)
         lines.append(f"Self-ratings: {ratings}")

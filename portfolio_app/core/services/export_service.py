@@ -312,6 +312,8 @@ def prepare_export(
         generated_at=generated_at,
         template_names={t.id: t.name for t in load_templates()},
         app_version=__version__,
+        template_credits={t.id: t.credit for t in load_templates() if t.credit},
+        attendance_experiences=printed_experiences,
     )
     findings = find_export_identifiers(
         ordered,

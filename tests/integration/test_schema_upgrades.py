@@ -57,6 +57,9 @@ FIXTURES = {
 }
 
 
+NEWEST = max(FIXTURES)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -153,7 +156,7 @@ def _check_everything_schema_two_held(service: PortfolioService) -> None:
 def _from_a_newer_app(tmp_path: Path) -> Path:
     folder = tmp_path / "newer"
     folder.mkdir()
-    shutil.copyfile(DATA / f"portfolio-schema-{SCHEMA_HEAD}.db", folder / DB_NAME)
+    shutil.copyfile(DATA / f"portfolio-schema-{NEWEST}.db", folder / DB_NAME)
     with sqlite3.connect(folder / DB_NAME) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     conn.close()
@@ -179,7 +182,7 @@ def test_a_portfolio_from_a_newer_app_is_refused_and_left_unchanged(tmp_path: Pa
     folder = _from_a_newer_app(tmp_path)
     before = _snapshot(folder)
     with pytest.raises(PortfolioError) as caught:
-        PortfolioService.open(folder, FIXTURES[SCHEMA_HEAD].passphrase)
+        PortfolioService.open(folder, FIXTURES[NEWEST].passphrase)
     assert "saved by a newer version of Reflective Portfolio" in caught.value.user_message
     assert "update the app" in caught.value.user_message
     assert _snapshot(folder) == before  # same bytes; no backup and nothing written to a WAL
@@ -192,7 +195,7 @@ def test_the_command_line_refuses_it_with_the_message_and_leaves_it_alone(
     folder = _from_a_newer_app(tmp_path)
     before = _snapshot(folder)
     passphrase = tmp_path / "passphrase"
-    passphrase.write_text(FIXTURES[SCHEMA_HEAD].passphrase + "\n", encoding="utf-8")
+    passphrase.write_text(FIXTURES[NEWEST].passphrase + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTFOLIO_")}
     for verb in (["list"], ["check"], ["export", str(tmp_path / "out.pdf")]):
         result = subprocess.run(

@@ -107,8 +107,15 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Year 1 IPL workshop: who does what in the team",
         date(2024, 10, 16),
         "Medical school teaching rooms",
-        ("Medicine", "Nursing", "Midwifery", "Pharmacy", "Physiotherapy",
-         "Operating department practice", "Patient or carer"),
+        (
+            "Medicine",
+            "Nursing",
+            "Midwifery",
+            "Pharmacy",
+            "Physiotherapy",
+            "Operating department practice",
+            "Patient or carer",
+        ),
         "Half-day workshop with members of the Patient & Carer Group; mixed groups of six.",
     ),
     _EventSpec(
@@ -154,8 +161,14 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Year 2 stroke clinical case days",
         date(2025, 11, 5),
         "Clinical skills centre",
-        ("Medicine", "Nursing", "Physiotherapy", "Occupational therapy",
-         "Speech and language therapy", "Dietetics"),
+        (
+            "Medicine",
+            "Nursing",
+            "Physiotherapy",
+            "Occupational therapy",
+            "Speech and language therapy",
+            "Dietetics",
+        ),
         "Two days of case work with clinical leaders from the stroke service.",
     ),
     _EventSpec(
@@ -247,9 +260,12 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
 
 ENTRIES: tuple[_EntrySpec, ...] = (
     _EntrySpec(
-        "start", NOTE, "free",
+        "start",
+        NOTE,
+        "free",
         "Starting the IPE programme: what I bring and what I don't know yet",
-        date(2024, 9, 23), REVIEWED,
+        date(2024, 9, 23),
+        REVIEWED,
         (
             """Induction week. We were told that interprofessional education happens *when two
 or more professions learn with, from and about each other*, and that the portfolio is where
@@ -269,9 +285,12 @@ could name a pharmacist's job but not describe their working day. I want to be a
         competencies=("RR4=1", "VE9"),
     ),
     _EntrySpec(
-        "workshop-plan", PLAN, "pre-event-plan",
+        "workshop-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: Year 1 IPL workshop on team roles",
-        date(2024, 10, 11), REVIEWED,
+        date(2024, 10, 11),
+        REVIEWED,
         (
             """I want to come away able to describe, in one or two sentences each, what at least
 four other professions bring to the care of someone admitted to hospital.""",
@@ -289,9 +308,12 @@ the doctors", I will count the workshop as a success.""",
         competencies=("RR4", "C1"),
     ),
     _EntrySpec(
-        "workshop", REFLECTION, "what-so-what-now-what",
+        "workshop",
+        REFLECTION,
+        "what-so-what-now-what",
         "Who does what: the team roles workshop",
-        date(2024, 10, 16), REVIEWED,
+        date(2024, 10, 16),
+        REVIEWED,
         (
             """Six of us, from six programmes, were given a scenario about a person being
 discharged home after a fall. Each of us had to say what we would need to know before
@@ -311,16 +333,25 @@ gave us a shared problem instead of six separate ones.""",
 - Find out what an ODP does on a ward day (still don't know).""",
         ),
         tags=("teamwork", "patient voice", "roles"),
-        professions=("Medicine", "Pharmacy", "Physiotherapy", "Midwifery",
-                     "Operating department practice", "Patient or carer"),
+        professions=(
+            "Medicine",
+            "Pharmacy",
+            "Physiotherapy",
+            "Midwifery",
+            "Operating department practice",
+            "Patient or carer",
+        ),
         competencies=("RR4=2", "VE5=3", "C1=2"),
         events=("workshop",),
         answers="workshop-plan",
     ),
     _EntrySpec(
-        "board-round", NOTE, "quick-capture",
+        "board-round",
+        NOTE,
+        "quick-capture",
         "Board round: ten minutes, seven professions",
-        date(2024, 11, 12), REVIEWED,
+        date(2024, 11, 12),
+        REVIEWED,
         (
             """The morning board round on the unit: the consultant, a junior doctor, the nurse in
 charge, a physiotherapist, an occupational therapist, a pharmacist and the discharge
@@ -336,9 +367,12 @@ everyone knew what that meant for the discharge date.""",
         experiences=("amu",),
     ),
     _EntrySpec(
-        "physio-plan-change", REFLECTION, "gibbs",
+        "physio-plan-change",
+        REFLECTION,
+        "gibbs",
         "When the physiotherapist changed my plan",
-        date(2024, 11, 27), REVIEWED,
+        date(2024, 11, 27),
+        REVIEWED,
         (
             """I had written in the care plan that an older adult recovering from pneumonia
 should walk to the bathroom with one person assisting. The physiotherapist reviewed the
@@ -366,9 +400,12 @@ observations together.""",
         experiences=("amu",),
     ),
     _EntrySpec(
-        "first-supervision", NOTE, "free",
+        "first-supervision",
+        NOTE,
+        "free",
         "First supervision session: naming what unsettles me",
-        date(2024, 12, 10), REVIEWED,
+        date(2024, 12, 10),
+        REVIEWED,
         (
             """I brought the physiotherapy entry to my first session with my personal tutor. We
 spent most of the time on one word, *defensive*.
@@ -388,9 +425,12 @@ What I'm keeping from the session:
         experiences=("tutor",),
     ),
     _EntrySpec(
-        "handover", REFLECTION, "schon",
+        "handover",
+        REFLECTION,
+        "schon",
         "Handover at shift change: what gets lost",
-        date(2025, 1, 8), REVIEWED,
+        date(2025, 1, 8),
+        REVIEWED,
         (
             """During the evening handover I realised, mid-sentence, that I was about to hand
 over a patient's pain plan from memory. I stopped, said "sorry, let me check the chart", and
@@ -411,9 +451,12 @@ I'd like to know whether any unit joins them up, even for the sickest patients."
         experiences=("amu",),
     ),
     _EntrySpec(
-        "paired-plan", PLAN, "pre-event-plan",
+        "paired-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: paired learning with a physiotherapy student",
-        date(2025, 1, 10), REVIEWED,
+        date(2025, 1, 10),
+        REVIEWED,
         (
             """Understand how a physiotherapist decides what "safe to mobilise" means, and
 explain to my partner how nurses balance mobility with everything else on a shift.""",
@@ -430,9 +473,12 @@ partner learns what happens to the plan between their visits.""",
         competencies=("RR4", "RR3"),
     ),
     _EntrySpec(
-        "paired", REFLECTION, "kolb",
+        "paired",
+        REFLECTION,
+        "kolb",
         "Paired learning: two ways of looking at the same walk",
-        date(2025, 1, 16), REVIEWED,
+        date(2025, 1, 16),
+        REVIEWED,
         (
             """Over two shifts we assessed and walked with several patients together. For each
 one we wrote our observations separately, then compared notes before writing the plan.""",
@@ -458,9 +504,12 @@ A plan works when it carries both: the clinical limits and the person's own goal
         answers="paired-plan",
     ),
     _EntrySpec(
-        "escalation", REFLECTION, "johns",
+        "escalation",
+        REFLECTION,
+        "johns",
         "Escalating a concern I was not sure about",
-        date(2025, 2, 5), REVIEWED,
+        date(2025, 2, 5),
+        REVIEWED,
         (
             """A patient's observations were within range but *he didn't seem himself*: quieter,
 not finishing sentences. I mentioned it to my practice assessor, who asked me to call the
@@ -486,9 +535,12 @@ The SBAR simulation next month is a chance to practise exactly this.""",
         experiences=("amu",),
     ),
     _EntrySpec(
-        "carers", NOTE, "quick-capture",
+        "carers",
+        NOTE,
+        "quick-capture",
         "Patient & Carer Group session: 'Ask me, not my daughter'",
-        date(2025, 2, 19), REVIEWED,
+        date(2025, 2, 19),
+        REVIEWED,
         (
             """A member of the Patient & Carer Group spoke to our cohort about being spoken
 *over* in clinics: professionals addressing the relative beside her instead of her.""",
@@ -503,9 +555,12 @@ involved.""",
         competencies=("VE3", "VE7=3"),
     ),
     _EntrySpec(
-        "sbar-plan", PLAN, "pre-event-plan",
+        "sbar-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: SBAR simulation with readback",
-        date(2025, 3, 7), REVIEWED,
+        date(2025, 3, 7),
+        REVIEWED,
         (
             """Make a clear escalation call under pressure, with the concern first, and practise
 *readback* from both ends of the phone.""",
@@ -521,9 +576,12 @@ back the plan without me having to prompt.""",
         competencies=("C", "C1"),
     ),
     _EntrySpec(
-        "sbar", REFLECTION, "sbar-debrief",
+        "sbar",
+        REFLECTION,
+        "sbar-debrief",
         "SBAR with readback: my first escalation call",
-        date(2025, 3, 12), REVIEWED,
+        date(2025, 3, 12),
+        REVIEWED,
         (
             """In the simulation a manikin "patient" was becoming drowsy with a falling blood
 pressure. I was the nurse calling a medical student who played the on-call doctor.""",
@@ -555,9 +613,12 @@ start; readback fixes the end.""",
         answers="sbar-plan",
     ),
     _EntrySpec(
-        "readback-ward", NOTE, "quick-capture",
+        "readback-ward",
+        NOTE,
+        "quick-capture",
         "Readback on the unit: it works when someone starts it",
-        date(2025, 4, 2), REVIEWED,
+        date(2025, 4, 2),
+        REVIEWED,
         (
             """I tried readback for real: after a phone plan from the medical registrar, I read
 the plan back. There was a short pause, then "yes, exactly", and she added a detail she had
@@ -572,9 +633,12 @@ useful.""",
         experiences=("amu",),
     ),
     _EntrySpec(
-        "schwartz-plan", PLAN, "pre-event-plan",
+        "schwartz-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: my first Schwartz Round",
-        date(2025, 5, 9), REVIEWED,
+        date(2025, 5, 9),
+        REVIEWED,
         (
             """Listen without trying to fix anything, and notice my own reaction.""",
             """How other students experience the emotional side of their training: I suspect
@@ -589,9 +653,12 @@ only. Nothing said in the Round goes into this portfolio.""",
         competencies=("VE7", "VE10"),
     ),
     _EntrySpec(
-        "schwartz", REFLECTION, "schwartz-round",
+        "schwartz",
+        REFLECTION,
+        "schwartz-round",
         "Schwartz Round: sitting with discomfort",
-        date(2025, 5, 14), REVIEWED,
+        date(2025, 5, 14),
+        REVIEWED,
         (
             """Heavier than I expected. At one point I wanted to leave, not because of anything
 said but because I recognised the feeling of being out of my depth and did not want to feel
@@ -611,9 +678,12 @@ not. I had assumed doctors-in-training felt more certain than we do. They don't.
         answers="schwartz-plan",
     ),
     _EntrySpec(
-        "leicester-plan", PLAN, "pre-event-plan",
+        "leicester-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: Leicester Model practice placement",
-        date(2025, 6, 4), REVIEWED,
+        date(2025, 6, 4),
+        REVIEWED,
         (
             """Understand a patient's situation *as they see it*, and how the services around
 them look from the outside, by working in a student team from four professions.""",
@@ -630,9 +700,12 @@ realistic, and I can say what each of us contributed.""",
         competencies=("RR2", "RR3", "VE4"),
     ),
     _EntrySpec(
-        "leicester", REFLECTION, "gibbs",
+        "leicester",
+        REFLECTION,
+        "gibbs",
         "Health in the community: the patient's priorities were not ours",
-        date(2025, 6, 11), REVIEWED,
+        date(2025, 6, 11),
+        REVIEWED,
         (
             """Our team (medicine, social work, occupational therapy and me) visited an older
 adult living alone with several long-term conditions. We then interviewed the practice
@@ -664,9 +737,12 @@ priority, we had a plan none of us would have written alone.""",
         answers="leicester-plan",
     ),
     _EntrySpec(
-        "present-back", NOTE, "what-so-what-now-what",
+        "present-back",
+        NOTE,
+        "what-so-what-now-what",
         "Presenting back to the practice team",
-        date(2025, 6, 13), REVIEWED,
+        date(2025, 6, 13),
+        REVIEWED,
         (
             """On the last day our team presented to the practice: the patient's priorities,
 what each agency told us, and one recommendation (a single named contact for patients with
@@ -681,9 +757,12 @@ that a good recommendation answers *who* and *how*, not just *what*.""",
         events=("leicester",),
     ),
     _EntrySpec(
-        "year1", REFLECTION, "nmc-four-questions",
+        "year1",
+        REFLECTION,
+        "nmc-four-questions",
         "End of Year 1: four questions",
-        date(2025, 7, 4), REVIEWED,
+        date(2025, 7, 4),
+        REVIEWED,
         (
             """A look back over my first year of interprofessional learning: the team roles
 workshop, my acute placement, paired learning, the SBAR simulation, a Schwartz Round and the
@@ -702,9 +781,12 @@ concerns early. *Promote professionalism and trust*: being honest when I got it 
         competencies=("VE9=3", "RR4=3"),
     ),
     _EntrySpec(
-        "reading", NOTE, "free",
+        "reading",
+        NOTE,
+        "free",
         "Summer reading: health inequalities and who gets heard",
-        date(2025, 8, 20), READY,
+        date(2025, 8, 20),
+        READY,
         (
             """Over the summer I read about health inequalities and about the idea that
 *equal* services are not the same as *fair* ones. After the Leicester Model week this was
@@ -721,9 +803,12 @@ Three ideas I want to carry into Year 2:
         competencies=("VE4", "VE6"),
     ),
     _EntrySpec(
-        "district-plan", PLAN, "pre-event-plan",
+        "district-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: district nursing placement",
-        date(2025, 9, 26), REVIEWED,
+        date(2025, 9, 26),
+        REVIEWED,
         (
             """How district nurses coordinate care with social care, GPs, pharmacists and
 families when the patient's home is the ward.""",
@@ -739,9 +824,12 @@ joint visit with another profession.""",
         competencies=("RR2", "RR4"),
     ),
     _EntrySpec(
-        "district", REFLECTION, "johns",
+        "district",
+        REFLECTION,
+        "johns",
         "District nursing: where health care meets social care",
-        date(2025, 10, 22), REVIEWED,
+        date(2025, 10, 22),
+        REVIEWED,
         (
             """A joint visit with my practice supervisor and a social worker to a patient whose
 care package was breaking down: missed calls from the care agency, a worried family, and
@@ -767,9 +855,12 @@ sitting at the same kitchen table.""",
         answers="district-plan",
     ),
     _EntrySpec(
-        "pharmacist-call", NOTE, "quick-capture",
+        "pharmacist-call",
+        NOTE,
+        "quick-capture",
         "A pharmacist's phone call that saved a visit",
-        date(2025, 10, 29), READY,
+        date(2025, 10, 29),
+        READY,
         (
             """The community pharmacist rang the team: a patient on our list had not collected
 a repeat prescription, which was unusual for him.""",
@@ -784,9 +875,12 @@ calls as part of our early-warning system.""",
         experiences=("district",),
     ),
     _EntrySpec(
-        "stroke-plan", PLAN, "pre-event-plan",
+        "stroke-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: stroke clinical case days",
-        date(2025, 10, 31), REVIEWED,
+        date(2025, 10, 31),
+        REVIEWED,
         (
             """How the stroke team divides the first days of care, and where nursing fits in the
 swallowing, positioning and communication work.""",
@@ -801,9 +895,12 @@ nurses to act before they arrive.""",
         competencies=("RR1", "RR4", "TT"),
     ),
     _EntrySpec(
-        "stroke", REFLECTION, "schon",
+        "stroke",
+        REFLECTION,
+        "schon",
         "Stroke case days: the swallow assessment I would have skipped",
-        date(2025, 11, 6), REVIEWED,
+        date(2025, 11, 6),
+        REVIEWED,
         (
             """In the case work, a patient a few hours after a stroke asked for a cup of tea. In
 the role play I started to say "of course", then stopped, because the speech and language
@@ -820,16 +917,24 @@ safe until the specialists arrive. Knowing what I must **not** do before their a
 as important as knowing what to do.""",
         ),
         tags=("stroke", "dysphagia", "roles"),
-        professions=("Speech and language therapy", "Dietetics", "Physiotherapy",
-                     "Occupational therapy", "Medicine"),
+        professions=(
+            "Speech and language therapy",
+            "Dietetics",
+            "Physiotherapy",
+            "Occupational therapy",
+            "Medicine",
+        ),
         competencies=("RR4=4", "RR1=3", "VE9=3"),
         events=("stroke",),
         answers="stroke-plan",
     ),
     _EntrySpec(
-        "medicines-plan", PLAN, "pre-event-plan",
+        "medicines-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: home medicines review with a pharmacy student",
-        date(2025, 11, 28), READY,
+        date(2025, 11, 28),
+        READY,
         (
             """How a pharmacist structures a medicines review in someone's home, and what the
 nursing view adds.""",
@@ -846,9 +951,12 @@ and the patient agrees with what we say about them.""",
         competencies=("RR3", "C1", "VE3"),
     ),
     _EntrySpec(
-        "medicines", REFLECTION, "what-so-what-now-what",
+        "medicines",
+        REFLECTION,
+        "what-so-what-now-what",
         "Home medicines review: the kitchen drawer",
-        date(2025, 12, 4), REVIEWED,
+        date(2025, 12, 4),
+        REVIEWED,
         (
             """With a pharmacy student I visited an older adult taking many medicines. The
 medicines list from the practice had eleven items. The kitchen drawer had fifteen, including
@@ -871,9 +979,12 @@ practical problem and not a test.""",
         answers="medicines-plan",
     ),
     _EntrySpec(
-        "gp-letter", NOTE, "quick-capture",
+        "gp-letter",
+        NOTE,
+        "quick-capture",
         "Writing to the GP as a pair",
-        date(2025, 12, 5), READY,
+        date(2025, 12, 5),
+        READY,
         (
             """We drafted the letter to the patient's GP together: her paragraph on the
 medicines, mine on how the patient was managing them, and a joint list of three
@@ -888,9 +999,12 @@ us would have written alone. We cut anything the GP did not need to act on.""",
         events=("medicines",),
     ),
     _EntrySpec(
-        "supervision-plan", PLAN, "pre-event-plan",
+        "supervision-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: group supervision on difficult conversations",
-        date(2026, 1, 16), READY,
+        date(2026, 1, 16),
+        READY,
         (
             """Bring one conversation from placement that I handled badly and hear how other
 professions would approach it.""",
@@ -906,9 +1020,12 @@ OTs talk about risk with people who want to stay at home.""",
         competencies=("VE10", "C1"),
     ),
     _EntrySpec(
-        "supervision", REFLECTION, "gibbs",
+        "supervision",
+        REFLECTION,
+        "gibbs",
         "Supervision: what I heard when the social worker spoke first",
-        date(2026, 1, 22), READY,
+        date(2026, 1, 22),
+        READY,
         (
             """In group supervision I described a visit where a relative asked me to "make" the
 patient accept more care. I had mumbled something about asking the team. The social work
@@ -936,9 +1053,12 @@ have them most often.""",
         answers="supervision-plan",
     ),
     _EntrySpec(
-        "charity-plan", PLAN, "pre-event-plan",
+        "charity-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: third-sector placement",
-        date(2026, 2, 4), READY,
+        date(2026, 2, 4),
+        READY,
         (
             """How a charity delivers health care to people who avoid or are excluded from
 mainstream services.""",
@@ -954,9 +1074,12 @@ NHS could learn from it.""",
         competencies=("RR2", "VE4", "VE6"),
     ),
     _EntrySpec(
-        "charity", REFLECTION, "kolb",
+        "charity",
+        REFLECTION,
+        "kolb",
         "The drop-in: trust before treatment",
-        date(2026, 2, 13), READY,
+        date(2026, 2, 13),
+        READY,
         (
             """A week at a drop-in centre run by a homelessness charity, alongside the outreach
 nurse, support workers, volunteers and visiting dental and medical students.""",
@@ -978,9 +1101,12 @@ clinical role, were the most important people in the building for access.""",
         answers="charity-plan",
     ),
     _EntrySpec(
-        "schwartz-2", REFLECTION, "schwartz-round",
+        "schwartz-2",
+        REFLECTION,
+        "schwartz-round",
         "Second Schwartz Round: noticing my own defences",
-        date(2026, 3, 11), READY,
+        date(2026, 3, 11),
+        READY,
         (
             """This time I noticed myself *analysing* instead of feeling: already thinking about
 what could have been done differently. The facilitator gently reminded the room that a
@@ -997,9 +1123,12 @@ a solution or to be heard.""",
         experiences=("rounds",),
     ),
     _EntrySpec(
-        "conflict", NOTE, "free",
+        "conflict",
+        NOTE,
+        "free",
         "A disagreement in our project group, and how we got unstuck",
-        date(2026, 3, 25), DRAFT,
+        date(2026, 3, 25),
+        DRAFT,
         (
             """Our interprofessional project group (nursing, pharmacy, medicine, paramedic
 science) nearly fell apart over the outreach stall. The medical and paramedic students wanted
@@ -1023,9 +1152,12 @@ the group was better for it.""",
         competencies=("TT=4", "VE10=4"),
     ),
     _EntrySpec(
-        "outreach-plan", PLAN, "pre-event-plan",
+        "outreach-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: outreach blood pressure stall",
-        date(2026, 4, 15), READY,
+        date(2026, 4, 15),
+        READY,
         (
             """Run a community health stall as an interprofessional team, and practise
 explaining a raised reading without frightening anyone.""",
@@ -1040,9 +1172,12 @@ paramedic students judge when a reading needs urgent action.""",
         competencies=("RR2", "VE1", "C1"),
     ),
     _EntrySpec(
-        "outreach", REFLECTION, "gibbs",
+        "outreach",
+        REFLECTION,
+        "gibbs",
         "Outreach: forty conversations in one afternoon",
-        date(2026, 4, 23), DRAFT,
+        date(2026, 4, 23),
+        DRAFT,
         (
             """Our student team ran a blood pressure stall at a community festival, with a
 pharmacy lecturer on hand. We spoke with about forty people; several had raised readings
@@ -1067,9 +1202,12 @@ could not have covered alone, and the person agreed to go.""",
         answers="outreach-plan",
     ),
     _EntrySpec(
-        "tutor-feedback", REFLECTION, "nmc-four-questions",
+        "tutor-feedback",
+        REFLECTION,
+        "nmc-four-questions",
         "Tutor feedback on my portfolio draft",
-        date(2026, 5, 6), DRAFT,
+        date(2026, 5, 6),
+        DRAFT,
         (
             """Written feedback from my personal tutor on a draft of this portfolio.""",
             """My early entries *describe* well but stop before the analysis: what I would do
@@ -1085,9 +1223,12 @@ professionalism and trust*: being open about what I still need to learn.""",
         experiences=("tutor",),
     ),
     _EntrySpec(
-        "registration", NOTE, "quick-capture",
+        "registration",
+        NOTE,
+        "quick-capture",
         "Getting ready for registration: what I'll take into a team",
-        date(2026, 5, 27), DRAFT,
+        date(2026, 5, 27),
+        DRAFT,
         (
             """Applying for my first post, I was asked at interview how I work with other
 professions.""",
@@ -1100,9 +1241,12 @@ years of this portfolio gave me.""",
         competencies=("RR4=5", "TT=4"),
     ),
     _EntrySpec(
-        "looking-back", REFLECTION, "free",
+        "looking-back",
+        REFLECTION,
+        "free",
         "Two years of interprofessional learning: looking back",
-        date(2026, 6, 10), DRAFT,
+        date(2026, 6, 10),
+        DRAFT,
         (
             """Reading my first entry again, I notice how much of it is about what *I* bring.
 My later entries are about what *we* did. That shift is the main thing I have learned.
@@ -1188,9 +1332,7 @@ def _written_at(rng: random.Random, day: date, kind: EntryKind) -> datetime:
     delay = 0 if kind is PLAN else rng.randint(0, 2)
     hour = rng.choice((7, 12, 17, 18, 19, 20, 21))
     minute = rng.randrange(0, 60)
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) + timedelta(
-        days=delay
-    )
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) + timedelta(days=delay)
 
 
 def demo_entries(

@@ -66,6 +66,7 @@ from portfolio_app.core.signing.notes import (
     Decision,
 )
 from portfolio_app.core.signing.roles import Role, certificate_roles
+from portfolio_app.core.signing.trust import TrustSettings, build_trust
 from portfolio_app.core.signing.verification import (
     Verdict,
     VerificationReport,
@@ -404,7 +405,7 @@ def countersign(
     location: str | None = None,
     font_path: str | os.PathLike[str] | None = None,
     trust_certs_pem: Sequence[bytes] = (),
-    staff_certs_pem: Sequence[bytes] = (),
+    trust: TrustSettings | None = None,
     tsa_url: str | None = None,
     crls: Sequence[bytes] = (),
 ) -> bytes:
@@ -424,9 +425,8 @@ def countersign(
     if len(comment) > MAX_COMMENT_CHARS:
         raise SigningError(f"The comment is longer than {MAX_COMMENT_CHARS} characters.")
     pdf_signer_obj = _signer(identity)
-    before = precheck(
-        pdf_in, identity, trust_certs_pem=trust_certs_pem, staff_certs_pem=staff_certs_pem
-    )
+    trust = trust or build_trust(trust_certs_pem)
+    before = precheck(pdf_in, identity, trust=trust)
     box, box_role = choose_box(pdf_in, identity, role)
     writer = _open(pdf_in)
 
@@ -466,12 +466,7 @@ def countersign(
         },
     )
     signed = _sign(writer, pdf_signer, existing_fields_only=True)
-    _check_result(
-        signed,
-        expected_signatures=len(before.signatures) + 1,
-        trust_certs_pem=trust_certs_pem,
-        staff_certs_pem=staff_certs_pem,
-    )
+    _check_result(signed, expected_signatures=len(before.signatures) + 1, trust=trust)
     return signed
 
 
@@ -512,15 +507,11 @@ def _revocation_meta(identity: Identity, crls: Sequence[bytes]) -> dict[str, Any
 
 
 def precheck(
-    pdf_in: bytes,
-    identity: Identity,
-    *,
-    trust_certs_pem: Sequence[bytes] = (),
-    staff_certs_pem: Sequence[bytes] = (),
+    pdf_in: bytes, identity: Identity, *, trust: TrustSettings | None = None
 ) -> VerificationReport:
     """Verify before countersigning; raise :class:`CountersignRefusedError` for a file that
     fails the checks (exit 1 or 3 in ``portfolio verify``) or that the signer wrote."""
-    before = verify_pdf(pdf_in, trust_certs_pem=trust_certs_pem, staff_certs_pem=staff_certs_pem)
+    before = verify_pdf(pdf_in, trust=trust)
     if before.verdict is Verdict.NOT_SIGNED_OR_UNREADABLE:
         raise CountersignRefusedError(
             f"There is no intact student signature to countersign: {before.reason}"
@@ -544,14 +535,10 @@ def precheck(
 
 
 def _check_result(
-    signed: bytes,
-    *,
-    expected_signatures: int,
-    trust_certs_pem: Sequence[bytes] = (),
-    staff_certs_pem: Sequence[bytes] = (),
+    signed: bytes, *, expected_signatures: int, trust: TrustSettings | None = None
 ) -> None:
     """Re-verify what we just wrote, so a broken file is never handed to the user."""
-    report = verify_pdf(signed, trust_certs_pem=trust_certs_pem, staff_certs_pem=staff_certs_pem)
+    report = verify_pdf(signed, trust=trust)
     if (
         report.verdict in {Verdict.BROKEN_OR_MODIFIED, Verdict.NOT_SIGNED_OR_UNREADABLE}
         or len(report.signatures) != expected_signatures

@@ -517,9 +517,7 @@ def _layout_from(document: dict[str, Any] | None, problems: list[str]) -> FormLa
         return None
 
 
-def _inspect_forms(
-    reader: Any, sigs: list[Any], layout: FormLayout, problems: list[str]
-) -> None:
+def _inspect_forms(reader: Any, sigs: list[Any], layout: FormLayout, problems: list[str]) -> None:
     """Fields and overlays, in the certified revision and in every later one."""
     certified = sigs[0].signed_revision
     try:

@@ -168,9 +168,17 @@ def _timestamper(tsa_url: str | None) -> Any:
     return HTTPTimeStamper(tsa_url, timeout=30)
 
 
-def _with_form(embed_json: bytes | None, layout: FormLayout) -> bytes:
-    """``portfolio.json`` with the ``form`` member describing every field created."""
-    document: dict[str, Any] = {}
+def _with_form(embed_json: bytes | None, layout: FormLayout, identity: Identity) -> bytes:
+    """``portfolio.json`` with the ``form`` member describing every field created.
+
+    Without ``embed_json`` a minimal document naming the signer is made, so the file still
+    says whose it is.
+    """
+    summary = subject_summary(identity.certificate_pem)
+    document: dict[str, Any] = {
+        "format": "reflective-portfolio",
+        "profile": {"name": summary["name"], "student_id": summary["student_id"]},
+    }
     if embed_json is not None:
         try:
             parsed = json.loads(embed_json)
@@ -258,7 +266,7 @@ def sign_portfolio(
                 lock_excludes=layout.lock_excludes(box_field),
             ),
         )
-    embed_portfolio_json(writer, _with_form(embed_json, layout))
+    embed_portfolio_json(writer, _with_form(embed_json, layout, identity))
 
     summary = subject_summary(identity.certificate_pem)
     name = clean_text(summary["name"] or "")

@@ -17,17 +17,33 @@ Run = Callable[..., Any]
 
 def test_events_add_and_list(portfolio: Run, cli_dir: Path) -> None:
     result = portfolio(
-        "events", "add", "--kind", "Schwartz round", "--title", "Student round",
-        "--date", "2025-05-14", "--place", "Lecture theatre", "--profession", "Medicine",
-        "--profession", "Social work", "--notes", "Confidential.",
+        "events",
+        "add",
+        "--kind",
+        "Schwartz round",
+        "--title",
+        "Student round",
+        "--date",
+        "2025-05-14",
+        "--place",
+        "Lecture theatre",
+        "--profession",
+        "Medicine",
+        "--profession",
+        "Social work",
+        "--notes",
+        "Confidential.",
     )
     assert result.code == 0, result.err
     event_id = result.out.strip()
     with PortfolioService.open(cli_dir, PASSPHRASE) as service:
         event = service.get_event(event_id)
     assert event.kind.value == "schwartz-round"
-    assert (event.title, event.place, event.notes) == ("Student round", "Lecture theatre",
-                                                       "Confidential.")
+    assert (event.title, event.place, event.notes) == (
+        "Student round",
+        "Lecture theatre",
+        "Confidential.",
+    )
     assert event.professions_present == ("Medicine", "Social work")
     assert event.on is not None and event.on.isoformat() == "2025-05-14"
     assert event.attended
@@ -39,13 +55,23 @@ def test_events_add_and_list(portfolio: Run, cli_dir: Path) -> None:
 
 
 def test_events_json(portfolio: Run) -> None:
-    added = portfolio("events", "add", "--kind", "ipl-workshop", "--title", "Roles",
-                      "--not-attended", "--json").json()
+    added = portfolio(
+        "events", "add", "--kind", "ipl-workshop", "--title", "Roles", "--not-attended", "--json"
+    ).json()
     assert added["kind"] == "ipl-workshop" and added["attended"] is False
     listed = portfolio("events", "list", "--json").json()
     assert listed == [{**added, "entries": 0}]
-    assert set(added) == {"id", "kind", "kind_label", "title", "date", "place",
-                          "professions_present", "notes", "attended"}
+    assert set(added) == {
+        "id",
+        "kind",
+        "kind_label",
+        "title",
+        "date",
+        "place",
+        "professions_present",
+        "notes",
+        "attended",
+    }
 
 
 def test_events_list_when_empty(portfolio: Run) -> None:
@@ -59,8 +85,11 @@ def test_events_list_when_empty(portfolio: Run) -> None:
     [
         (("--kind", "party", "--title", "x"), exit_codes.FAILED, "unknown event kind 'party'"),
         (("--kind", "ipl-workshop", "--title", " "), exit_codes.FAILED, "needs a title"),
-        (("--kind", "ipl-workshop", "--title", "x", "--date", "soon"), exit_codes.USAGE,
-         "YYYY-MM-DD"),
+        (
+            ("--kind", "ipl-workshop", "--title", "x", "--date", "soon"),
+            exit_codes.USAGE,
+            "YYYY-MM-DD",
+        ),
         (("--title", "x"), exit_codes.USAGE, "--kind"),
     ],
 )
@@ -77,20 +106,20 @@ def test_events_needs_an_action(portfolio: Run) -> None:
     assert portfolio("events").code == exit_codes.USAGE
 
 
-def test_data_dir_is_accepted_before_and_after_the_action(
-    cli: Run, tmp_path: Path
-) -> None:
+def test_data_dir_is_accepted_before_and_after_the_action(cli: Run, tmp_path: Path) -> None:
     target = tmp_path / "other"
     assert cli("--data-dir", str(target), "init", "--name", "N").code == 0
-    first = cli("--data-dir", str(target), "events", "add", "--kind", "supervision",
-                "--title", "one")
-    second = cli("events", "--data-dir", str(target), "add", "--kind", "supervision",
-                 "--title", "two")
-    third = cli("events", "add", "--data-dir", str(target), "--kind", "supervision",
-                "--title", "three")
+    first = cli(
+        "--data-dir", str(target), "events", "add", "--kind", "supervision", "--title", "one"
+    )
+    second = cli(
+        "events", "--data-dir", str(target), "add", "--kind", "supervision", "--title", "two"
+    )
+    third = cli(
+        "events", "add", "--data-dir", str(target), "--kind", "supervision", "--title", "three"
+    )
     assert (first.code, second.code, third.code) == (0, 0, 0), first.err + second.err + third.err
-    titles = {e["title"] for e in cli("events", "list", "--data-dir", str(target),
-                                      "--json").json()}
+    titles = {e["title"] for e in cli("events", "list", "--data-dir", str(target), "--json").json()}
     assert titles == {"one", "two", "three"}
     # The default folder (PORTFOLIO_DATA_DIR) was never created.
     assert cli("events", "list").code == exit_codes.NO_PORTFOLIO
@@ -98,15 +127,31 @@ def test_data_dir_is_accepted_before_and_after_the_action(
 
 def test_experiences_add_and_list(portfolio: Run, cli_dir: Path) -> None:
     result = portfolio(
-        "experiences", "add", "--kind", "community-placement", "--title", "District nursing",
-        "--setting", "City team", "--supervisor", "Practice supervisor", "--from",
-        "2025-09-29", "--to", "2026-01-30", "--notes", "Home visits", "--json",
+        "experiences",
+        "add",
+        "--kind",
+        "community-placement",
+        "--title",
+        "District nursing",
+        "--setting",
+        "City team",
+        "--supervisor",
+        "Practice supervisor",
+        "--from",
+        "2025-09-29",
+        "--to",
+        "2026-01-30",
+        "--notes",
+        "Home visits",
+        "--json",
     )
     assert result.code == 0, result.err
     data = result.json()
     assert data["kind"] == "community-placement"
     assert (data["setting"], data["supervisor"], data["notes"]) == (
-        "City team", "Practice supervisor", "Home visits"
+        "City team",
+        "Practice supervisor",
+        "Home visits",
     )
     assert (data["starts_on"], data["ends_on"]) == ("2025-09-29", "2026-01-30")
     portfolio("add", "--title", "Visit", "--experience", data["id"])
@@ -123,8 +168,10 @@ def test_experiences_add_and_list(portfolio: Run, cli_dir: Path) -> None:
     ("args", "message"),
     [
         (("--kind", "holiday", "--title", "x"), "unknown experience kind 'holiday'"),
-        (("--kind", "supervision", "--title", "x", "--from", "2025-02-01", "--to",
-          "2025-01-01"), "cannot end"),
+        (
+            ("--kind", "supervision", "--title", "x", "--from", "2025-02-01", "--to", "2025-01-01"),
+            "cannot end",
+        ),
     ],
 )
 def test_experiences_add_bad_input(portfolio: Run, args: tuple[str, ...], message: str) -> None:

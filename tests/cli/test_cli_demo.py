@@ -73,9 +73,7 @@ def test_demo_does_not_take_the_usual_folder(
 ) -> None:
     monkeypatch.delenv("PORTFOLIO_DATA_DIR")
     usual = tmp_path / "user-data" / "ReflectivePortfolio"
-    monkeypatch.setattr(
-        "portfolio_app.cli.context.default_data_dir", lambda: usual
-    )
+    monkeypatch.setattr("portfolio_app.cli.context.default_data_dir", lambda: usual)
     result = cli("demo")
     assert result.code == 0, result.err
     assert portfolio_exists(usual.with_name("ReflectivePortfolio demo"))
@@ -139,12 +137,20 @@ def test_demo_events_and_experiences(demo: PortfolioService) -> None:
     events = demo.events()
     assert 8 <= len(events) <= 10
     assert len({e.kind for e in events}) == len(events)  # all different kinds
-    assert {"ipl-workshop", "sbar-simulation", "schwartz-round", "home-medication-review",
-            "practice-placement"} <= {e.kind.value for e in events}
+    assert {
+        "ipl-workshop",
+        "sbar-simulation",
+        "schwartz-round",
+        "home-medication-review",
+        "practice-placement",
+    } <= {e.kind.value for e in events}
     assert all(e.professions_present and e.on for e in events)
     experiences = demo.experiences()
     assert {x.kind.value for x in experiences} == {
-        "hospital-placement", "community-placement", "supervision", "schwartz-rounds"
+        "hospital-placement",
+        "community-placement",
+        "supervision",
+        "schwartz-rounds",
     }
     linked_events = {i for e in demo.entries() for i in e.event_ids}
     linked_experiences = {i for e in demo.entries() for i in e.experience_ids}
@@ -201,8 +207,11 @@ def test_demo_markdown_is_rich(demo: PortfolioService) -> None:
     assert re.search(r"^> ", text, re.MULTILINE)  # a quote
     assert len(re.findall(r"^\|---", text, re.MULTILINE)) == 1  # one small table
     # Paragraphs are not hard-wrapped the way the source code is.
-    assert all(len(p.split("\n")) == 1 for p in text.split("\n\n")
-               if not p.startswith(("|", "- ", "1. ", "## ")))
+    assert all(
+        len(p.split("\n")) == 1
+        for p in text.split("\n\n")
+        if not p.startswith(("|", "- ", "1. ", "## "))
+    )
 
 
 def test_demo_final_reflection(demo: PortfolioService) -> None:
@@ -220,10 +229,10 @@ def test_demo_search_finds_its_content(demo: PortfolioService) -> None:
 def test_demo_is_deterministic(demo: PortfolioService, tmp_path: Path) -> None:
     again = build_demo_portfolio(tmp_path / "again", DEMO_PASSPHRASE)
     try:
+
         def shape(service: PortfolioService) -> list[tuple[object, ...]]:
             return [
-                (e.title, e.body_markdown, e.created, e.updated, e.status, e.tags,
-                 e.competencies)
+                (e.title, e.body_markdown, e.created, e.updated, e.status, e.tags, e.competencies)
                 for e in service.entries()
             ]
 

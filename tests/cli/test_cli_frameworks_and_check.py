@@ -47,8 +47,17 @@ def test_frameworks_list_json(cli: Run) -> None:
     assert ipec["builtin"] is True
     assert ipec["year"] == 2023
     assert ipec["linkable_codes"] == 20
-    assert {"name", "short_name", "publisher", "standards", "elements", "source_url",
-            "licence_note", "attribution", "version"} <= set(ipec)
+    assert {
+        "name",
+        "short_name",
+        "publisher",
+        "standards",
+        "elements",
+        "source_url",
+        "licence_note",
+        "attribution",
+        "version",
+    } <= set(ipec)
 
 
 def test_frameworks_codes(cli: Run) -> None:
@@ -109,9 +118,23 @@ def test_frameworks_import_json(portfolio: Run, tmp_path: Path) -> None:
     [
         (b"{not json", "is not valid"),
         (b'{"framework": {"name": "No standards"}}', "framework has no standards"),
-        (json.dumps({"framework": {"name": "Dup", "standards": [
-            {"shortname": "A", "name": "A", "standardelement": [
-                {"shortname": "A", "name": "again"}]}]}}).encode(), "'A'"),
+        (
+            json.dumps(
+                {
+                    "framework": {
+                        "name": "Dup",
+                        "standards": [
+                            {
+                                "shortname": "A",
+                                "name": "A",
+                                "standardelement": [{"shortname": "A", "name": "again"}],
+                            }
+                        ],
+                    }
+                }
+            ).encode(),
+            "'A'",
+        ),
         (b"[1, 2]", "is not a JSON object"),
     ],
 )
@@ -154,8 +177,14 @@ def test_check_of_a_healthy_portfolio(portfolio: Run) -> None:
     assert result.code == 0, result.err
     assert "No problems found: 1 entries, 1 events and 0 experiences" in result.out
     data = portfolio("check", "--json").json()
-    assert data == {"ok": True, "problems": [], "damaged": [], "entries": 1, "events": 1,
-                    "experiences": 0}
+    assert data == {
+        "ok": True,
+        "problems": [],
+        "damaged": [],
+        "entries": 1,
+        "events": 1,
+        "experiences": 0,
+    }
 
 
 def _tamper(cli_dir: Path, entry_id: str) -> None:
@@ -195,9 +224,7 @@ def test_check_of_a_file_that_is_not_a_portfolio(portfolio: Run, cli_dir: Path) 
     assert result.error_line.startswith("portfolio: ")
 
 
-def test_check_with_the_wrong_passphrase(
-    portfolio: Run, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_check_with_the_wrong_passphrase(portfolio: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORTFOLIO_PASSPHRASE", "wrong wrong wrong")
     result = portfolio("check")
     assert result.code == exit_codes.CANNOT_UNLOCK
@@ -210,9 +237,7 @@ def test_check_needs_a_portfolio(cli: Run) -> None:
 def test_check_reports_an_edited_vault_header(portfolio: Run, cli_dir: Path) -> None:
     conn = sqlite3.connect(cli_dir / "portfolio.db")
     try:
-        (header,) = conn.execute(
-            "SELECT header FROM key_slots WHERE kind='passphrase'"
-        ).fetchone()
+        (header,) = conn.execute("SELECT header FROM key_slots WHERE kind='passphrase'").fetchone()
         edited = bytes(header).replace(b'"t":1', b'"t":2')
         assert edited != header
         conn.execute("UPDATE key_slots SET header=? WHERE kind='passphrase'", (edited,))

@@ -229,8 +229,9 @@ def run_issue(ctx: CliContext) -> int:
         f"  Key:         {request.key}",
         f"  Role:        {args.role}",
     ]
-    for line in lines:
-        ctx.warn(line)
+    if not ctx.as_json:
+        for line in lines:
+            ctx.print(line)
     for old in request.existing:
         state = "revoked" if old.revoked_at else f"valid until {old.not_after:%Y-%m-%d}"
         ctx.warn(
@@ -251,9 +252,18 @@ def run_issue(ctx: CliContext) -> int:
     out = Path(args.out).expanduser()
     write_atomically(out, bundle, mode=0o644)
     if ctx.as_json:
-        ctx.print_json({"certificate": str(out), "role": args.role, **info.to_dict()})
+        ctx.print_json(
+            {
+                "certificate": str(out),
+                "request": request.to_dict(),
+                **info.to_dict(),
+                "role": args.role,
+            }
+        )
         return 0
-    ctx.print(f"Issued a {args.role} certificate for {info.name} (id {info.student_id}) to {out}")
+    ctx.print(
+        f"Issued a certificate for {info.name} (id {info.student_id}) to {out}, role {args.role}"
+    )
     ctx.print(f"Its SHA-256 fingerprint: {info.fingerprint}")
     ctx.print(f"Valid until {info.not_after:%Y-%m-%d}")
     return 0

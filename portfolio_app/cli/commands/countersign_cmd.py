@@ -103,6 +103,8 @@ def run_countersign(ctx: CliContext) -> int:
         raise ValidationError("the comment is empty; say what the decision is based on")
     source = Path(args.input).expanduser()
     target = Path(args.output).expanduser()
+    if source.resolve() == target.resolve():
+        raise ValidationError("write the countersigned copy to a new file, not over the input")
     extra = TrustInputs.from_paths(
         trust=[Path(p).expanduser() for p in args.trust],
         staff=[Path(p).expanduser() for p in args.trust_staff],

@@ -199,9 +199,7 @@ def test_countersign_refuses_unsigned_pdf(tutor: Identity) -> None:
 def test_countersign_refuses_tampered_portfolio(signed_pdf: bytes, tutor: Identity) -> None:
     tampered = signed_pdf.replace(b"(Page 0 hello)", b"(Page 0 jello)")
     assert tampered != signed_pdf
-    with pytest.raises(
-        CountersignRefusedError, match="fails its checks"
-    ) as info:
+    with pytest.raises(CountersignRefusedError, match="fails its checks") as info:
         countersign(tampered, tutor, decision="meets", comment="looks fine")
     assert "cannot be countersigned" in info.value.user_message
 

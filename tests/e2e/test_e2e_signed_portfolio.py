@@ -120,11 +120,7 @@ def test_student_tutor_assessor_round_trip(tmp_path: Path) -> None:
     ca_cert = ca_dir / "ca-cert.pem"
     csr, cert = tmp_path / "student.csr", tmp_path / "student-cert.pem"
     _ok(_run(["identity", "csr", *s, str(csr)], student))
-    _ok(
-        _run(
-            ["ca", "issue", str(csr), "--ca-dir", str(ca_dir), "--out", str(cert), "--yes"], base
-        )
-    )
+    _ok(_run(["ca", "issue", str(csr), "--ca-dir", str(ca_dir), "--out", str(cert), "--yes"], base))
     _ok(_run(["identity", "import-chain", *s, str(cert)], student))
 
     second = tmp_path / "second.pdf"

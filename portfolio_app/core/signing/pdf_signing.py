@@ -528,6 +528,19 @@ def precheck(
         raise CountersignRefusedError(
             f"The portfolio fails its checks, so it cannot be countersigned: {before.reason}"
         )
+    own = subject_summary(identity.certificate_pem)
+    student = before.signatures[0]
+    if (
+        own["name"]
+        and student.signer_name
+        and " ".join(own["name"].split()).casefold()
+        == " ".join(student.signer_name.split()).casefold()
+        and (own["student_id"] or "") == (student.signer_id or "")
+    ):
+        raise CountersignRefusedError(
+            "Your certificate names the same person as the student's: a portfolio cannot be "
+            "countersigned by its author."
+        )
     own_key = _spki(identity.certificate_pem)
     own_fp = fingerprint_sha256(identity.certificate_pem)
     for sig in before.signatures:

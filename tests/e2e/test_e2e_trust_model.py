@@ -82,16 +82,32 @@ def _certify(course_dir: Path, who: Cli, role: str, work: Path, *extra: str) -> 
     cert = csr.with_suffix(".pem")
     who.ok("identity", "csr", *who.d, str(csr))
     Cli(None, "").ok(
-        "ca", "issue", str(csr), "--ca-dir", str(course_dir), "--out", str(cert),
-        "--role", role, "--yes", *extra,
+        "ca",
+        "issue",
+        str(csr),
+        "--ca-dir",
+        str(course_dir),
+        "--out",
+        str(cert),
+        "--role",
+        role,
+        "--yes",
+        *extra,
     )
     who.ok("identity", "import-chain", *who.d, str(cert))
 
 
 def _countersign(who: Cli, src: Path, out: Path, decision: str, *extra: str) -> None:
     who.ok(
-        "countersign", *who.d, str(src), str(out), "--decision", decision, "--comment",
-        f"{decision}: reviewed.", *extra,
+        "countersign",
+        *who.d,
+        str(src),
+        str(out),
+        "--decision",
+        decision,
+        "--comment",
+        f"{decision}: reviewed.",
+        *extra,
     )
 
 
@@ -100,13 +116,20 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
     work = tmp_path_factory.mktemp("course")
     ca_dir = work / "course-ca"
     admin = Cli(None, "")
-    admin.ok("ca", "init", "--name", "IPL 2025 course CA", "--institution", "Uni",
-             "--ca-dir", str(ca_dir))
+    admin.ok(
+        "ca",
+        "init",
+        "--name",
+        "IPL 2025 course CA",
+        "--institution",
+        "Uni",
+        "--ca-dir",
+        str(ca_dir),
+    )
     student = _person(work, "student", "Zoë Student", "STU-1")
     student.ok("add", *student.d, "--kind", "note", "--title", "Handover", stdin="Went well.")
     _certify(ca_dir, student, "student", work)
-    student.ok("identity", "settings", *student.d, "--staff-roles",
-               "tutor,second-marker,moderator")
+    student.ok("identity", "settings", *student.d, "--staff-roles", "tutor,second-marker,moderator")
     tutor = _person(work, "tutor", "Dr Tomás Tutor", "STAFF-1")
     _certify(ca_dir, tutor, "tutor", work)
     second = _person(work, "second", "Dr Sam Second", "STAFF-2")
@@ -165,15 +188,25 @@ def _assert_crypto_valid_elsewhere(course: Course, path: Path, report: dict[str,
 
 def test_second_marker_and_moderator_on_one_file(course: Course) -> None:
     code, report, _ = verify_json(
-        str(course.complete), "--trust", str(course.ca_cert),
-        "--require", "tutor", "--require", "moderator",
+        str(course.complete),
+        "--trust",
+        str(course.ca_cert),
+        "--require",
+        "tutor",
+        "--require",
+        "moderator",
     )
     assert code == 0, report
     assert [s["role"] for s in report["signatures"]] == [
-        "student", "tutor", "second-marker", "moderator",
+        "student",
+        "tutor",
+        "second-marker",
+        "moderator",
     ]
     assert [c["decision"] for c in report["countersigned_by"]] == [
-        "does-not-meet", "does-not-meet", "partially-meets",
+        "does-not-meet",
+        "does-not-meet",
+        "partially-meets",
     ]
     assert report["summary"]["student_id"] == "STU-1"
     code, report, _ = verify_json(
@@ -192,8 +225,9 @@ def test_student_only_is_its_own_result_and_require_makes_it_non_zero(course: Co
     result = Cli(None, "")("verify", str(course.signed), "--trust", str(course.ca_cert))
     assert result.returncode == 0
     assert "signed by the student; no staff countersignature yet" in result.stdout.lower()
-    code, report, _ = verify_json(str(course.signed), "--trust", str(course.ca_cert),
-                                  "--require", "tutor")
+    code, report, _ = verify_json(
+        str(course.signed), "--trust", str(course.ca_cert), "--require", "tutor"
+    )
     assert code == 4 and report["stage"] == "student-only"
 
 
@@ -202,14 +236,25 @@ def test_student_only_is_its_own_result_and_require_makes_it_non_zero(course: Co
 
 def test_self_countersign_is_refused_and_a_forged_one_fails(course: Course) -> None:
     refused = course.student(
-        "countersign", *course.student.d, str(course.signed), str(course.work / "self.pdf"),
-        "--decision", "meets", "--comment", "I approve.",
+        "countersign",
+        *course.student.d,
+        str(course.signed),
+        str(course.work / "self.pdf"),
+        "--decision",
+        "meets",
+        "--comment",
+        "I approve.",
     )
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     forged = _write(
-        course, "self-forged.pdf",
-        sign_field(course.signed.read_bytes(), course.identity(course.student), "TutorSignature",
-                   decision="meets"),
+        course,
+        "self-forged.pdf",
+        sign_field(
+            course.signed.read_bytes(),
+            course.identity(course.student),
+            "TutorSignature",
+            decision="meets",
+        ),
     )
     code, report, _ = verify_json(str(forged), "--trust", str(course.ca_cert))
     assert code == 1
@@ -220,9 +265,14 @@ def test_self_countersign_is_refused_and_a_forged_one_fails(course: Course) -> N
 
 def test_peer_countersign_in_the_tutor_box_fails(course: Course) -> None:
     forged = _write(
-        course, "peer.pdf",
-        sign_field(course.signed.read_bytes(), course.identity(course.peer), "TutorSignature",
-                   decision="meets"),
+        course,
+        "peer.pdf",
+        sign_field(
+            course.signed.read_bytes(),
+            course.identity(course.peer),
+            "TutorSignature",
+            decision="meets",
+        ),
     )
     code, report, _ = verify_json(str(forged), "--trust", str(course.ca_cert))
     assert code == 1
@@ -264,9 +314,16 @@ def test_decision_in_the_students_own_signature_is_reported_not_read(course: Cou
     writer.write(buffer)
     x1, y1, x2, y2 = (int(v) for v in box["rect"])
     forged = _write(
-        course, "decision-in-student.pdf",
-        sign_field(buffer.getvalue(), course.identity(course.student), "StudentSignature",
-                   decision="meets", box=(box["page"] - 1, x1, y1, x2, y2), certify=True),
+        course,
+        "decision-in-student.pdf",
+        sign_field(
+            buffer.getvalue(),
+            course.identity(course.student),
+            "StudentSignature",
+            decision="meets",
+            box=(box["page"] - 1, x1, y1, x2, y2),
+            certify=True,
+        ),
     )
     code, report, _ = verify_json(str(forged), "--trust", str(course.ca_cert))
     assert code == 1, report
@@ -314,7 +371,8 @@ def test_pinned_student_leaf_cannot_issue_a_tutor(course: Course, tmp_path: Path
     cert = builder.sign(own_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
     forger = Identity(fake.private_key_pem, cert, (me.certificate_pem,))
     forged = _write(
-        course, "pinned-leaf.pdf",
+        course,
+        "pinned-leaf.pdf",
         sign_field(signed.read_bytes(), forger, "TutorSignature", decision="meets"),
     )
     fingerprint = lone.ok("identity", "show", *lone.d, "--json")
@@ -366,11 +424,16 @@ def _overlay_export(course: Course, overlay: str) -> bytes:
             fields.append_signature_field(
                 writer,
                 fields.SigFieldSpec(
-                    item["name"], on_page=item["page"] - 1, box=bx,  # type: ignore[arg-type]
+                    item["name"],
+                    on_page=item["page"] - 1,
+                    box=bx,  # type: ignore[arg-type]
                     field_mdp_spec=fields.FieldMDPSpec(
                         fields.FieldMDPAction.EXCLUDE,
-                        [f["name"] for f in layout
-                         if f["purpose"] == "countersignature" and f["name"] != item["name"]],
+                        [
+                            f["name"]
+                            for f in layout
+                            if f["purpose"] == "countersignature" and f["name"] != item["name"]
+                        ],
                     ),
                 ),
             )
@@ -383,8 +446,13 @@ def _overlay_export(course: Course, overlay: str) -> bytes:
     writer.write(out)
     student = next(f for f in layout if f["name"] == "StudentSignature")
     sx = tuple(int(v) for v in student["rect"])
-    return sign_field(out.getvalue(), course.identity(course.student), "StudentSignature",
-                      box=(student["page"] - 1, *sx), certify=True)  # type: ignore[arg-type]
+    return sign_field(
+        out.getvalue(),
+        course.identity(course.student),
+        "StudentSignature",
+        box=(student["page"] - 1, *sx),
+        certify=True,
+    )  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("overlay", ["text", "signature"])
@@ -392,13 +460,23 @@ def test_shadow_attack_overlay_over_the_tutor_box_fails(course: Course, overlay:
     certified = _write(course, f"shadow-{overlay}.pdf", _overlay_export(course, overlay))
     # Our countersign refuses the file before signing, naming the field.
     refused = course.tutor(
-        "countersign", *course.tutor.d, str(certified), str(course.work / "never.pdf"),
-        "--decision", "does-not-meet", "--comment", "Not yet.",
+        "countersign",
+        *course.tutor.d,
+        str(certified),
+        str(course.work / "never.pdf"),
+        "--decision",
+        "does-not-meet",
+        "--comment",
+        "Not yet.",
     )
     assert refused.returncode == 1 and "'Overlay'" in refused.stderr
     # A tutor using another tool countersigns "does-not-meet"...
-    tutor_signed = sign_field(certified.read_bytes(), course.identity(course.tutor),
-                              "TutorSignature", decision="does-not-meet")
+    tutor_signed = sign_field(
+        certified.read_bytes(),
+        course.identity(course.tutor),
+        "TutorSignature",
+        decision="does-not-meet",
+    )
     # ...then the student fills or signs the overlay with a look-alike "meets".
     if overlay == "text":
         attacked = fill_text_field(tutor_signed, "Overlay", "Decision: meets")
@@ -420,16 +498,19 @@ def test_same_key_twice_fails(course: Course) -> None:
     from portfolio_app.core.signing.roles import Role
 
     tutor = course.identity(course.tutor)
-    ca = load_ca((course.ca_dir / "ca-key.pem").read_bytes(),
-                 b"the course CA passphrase, long enough")
+    ca = load_ca(
+        (course.ca_dir / "ca-key.pem").read_bytes(), b"the course CA passphrase, long enough"
+    )
     as_second = import_certificate_chain(
-        tutor, issue_certificate(ca, make_csr(tutor), role=Role.SECOND_MARKER)
-        + ca.certificate_pem,
+        tutor,
+        issue_certificate(ca, make_csr(tutor), role=Role.SECOND_MARKER) + ca.certificate_pem,
     )
     forged = _write(
-        course, "same-key.pdf",
-        sign_field(course.countersigned.read_bytes(), as_second, "SecondMarkerSignature",
-                   decision="meets"),
+        course,
+        "same-key.pdf",
+        sign_field(
+            course.countersigned.read_bytes(), as_second, "SecondMarkerSignature", decision="meets"
+        ),
     )
     code, report, _ = verify_json(str(forged), "--trust", str(course.ca_cert))
     assert code == 1
@@ -455,8 +536,12 @@ def test_name_mismatch_with_portfolio_json_fails(course: Course) -> None:
     document = json.loads(embedded)
     document.pop("form")
     with pytest.raises(Exception, match="not the author"):
-        sign_portfolio(original, course.identity(course.peer), reason="Author",
-                       embed_json=json.dumps(document).encode())
+        sign_portfolio(
+            original,
+            course.identity(course.peer),
+            reason="Author",
+            embed_json=json.dumps(document).encode(),
+        )
     # The forger uses pyHanko directly instead.
     forged = _forge_certified(course, original, embedded, course.identity(course.peer))
     path = _write(course, "name-mismatch.pdf", forged)
@@ -480,15 +565,17 @@ def _forge_certified(course: Course, original: bytes, embedded: bytes, who: Iden
         if item["purpose"] == "countersignature":
             bx = tuple(int(v) for v in item["rect"])
             fields.append_signature_field(
-                writer, fields.SigFieldSpec(item["name"], on_page=item["page"] - 1, box=bx)  # type: ignore[arg-type]
+                writer,
+                fields.SigFieldSpec(item["name"], on_page=item["page"] - 1, box=bx),  # type: ignore[arg-type]
             )
     embed_portfolio_json(writer, embedded)
     out = io.BytesIO()
     writer.write(out)
     student = next(f for f in layout if f["name"] == "StudentSignature")
     sx = tuple(int(v) for v in student["rect"])
-    return sign_field(out.getvalue(), who, "StudentSignature",
-                      box=(student["page"] - 1, *sx), certify=True)  # type: ignore[arg-type]
+    return sign_field(
+        out.getvalue(), who, "StudentSignature", box=(student["page"] - 1, *sx), certify=True
+    )  # type: ignore[arg-type]
 
 
 # ---- time --------------------------------------------------------------------------------------
@@ -508,8 +595,12 @@ def test_expired_certificate_still_verifies_at_its_signing_time(
     done = tmp_path / "short-countersigned.pdf"
     _countersign(course.tutor, signed, done, "meets")
     future = ["faketime", "2031-06-01 12:00:00"]
-    clock = subprocess.run([*future, "python3", "-c", "import time; print(time.time())"],
-                           capture_output=True, text=True, check=True)
+    clock = subprocess.run(
+        [*future, "python3", "-c", "import time; print(time.time())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert float(clock.stdout) > dt.datetime(2031, 1, 1, tzinfo=dt.UTC).timestamp()
     code, report, _ = verify_json(str(done), "--trust", str(course.ca_cert), prefix=future)
     assert code == 0, report
@@ -524,8 +615,10 @@ def test_a_signature_claiming_a_future_time_fails(course: Course, tmp_path: Path
     ahead.ok("init", *ahead.d, "--name", "Ada Ahead", "--student-id", "STU-6")
     _certify(course.ca_dir, ahead, "student", tmp_path)
     signed = tmp_path / "ahead.pdf"
-    future = ["faketime", (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).strftime(
-        "%Y-%m-%d %H:%M:%S")]
+    future = [
+        "faketime",
+        (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S"),
+    ]
     Cli(ahead.data_dir, ahead.passphrase, future).ok("export", *ahead.d, str(signed))
     code, report, _ = verify_json(str(signed), "--trust", str(course.ca_cert))
     assert code == 1
@@ -543,19 +636,22 @@ def test_revoked_after_signing_stands_revoked_before_fails(course: Course, tmp_p
     late.ok("export", *late.d, str(before_revocation))
     listing = json.loads(Cli(None, "").ok("ca", "list", "--ca-dir", str(course.ca_dir), "--json"))
     serial = next(c["serial"] for c in listing["certificates"] if c["name"] == "Lou Late")
-    Cli(None, "").ok("ca", "revoke", serial, "--ca-dir", str(course.ca_dir),
-                     "--reason", "cessation-of-operation")
+    Cli(None, "").ok(
+        "ca", "revoke", serial, "--ca-dir", str(course.ca_dir), "--reason", "cessation-of-operation"
+    )
     crl = tmp_path / "course.crl"
     Cli(None, "").ok("ca", "crl", "--ca-dir", str(course.ca_dir), "--out", str(crl))
     after_revocation = tmp_path / "after.pdf"
     late.ok("export", *late.d, str(after_revocation))
 
-    code, report, _ = verify_json(str(before_revocation), "--trust", str(course.ca_cert),
-                                  "--crl", str(crl))
+    code, report, _ = verify_json(
+        str(before_revocation), "--trust", str(course.ca_cert), "--crl", str(crl)
+    )
     assert code == 0, report
     assert "after this signature was made" in "\n".join(report["signatures"][0]["notes"])
-    code, report, _ = verify_json(str(after_revocation), "--trust", str(course.ca_cert),
-                                  "--crl", str(crl))
+    code, report, _ = verify_json(
+        str(after_revocation), "--trust", str(course.ca_cert), "--crl", str(crl)
+    )
     assert code == 1
     assert "was revoked on" in problems_of(report) and "left the course" in problems_of(report)
     # A CRL from a CA nobody trusts is refused outright.
@@ -563,3 +659,112 @@ def test_revoked_after_signing_stands_revoked_before_fails(course: Course, tmp_p
     assert result.returncode == 1 and "not signed by a CA you trust" in result.stderr
     listing = json.loads(Cli(None, "").ok("ca", "list", "--ca-dir", str(course.ca_dir), "--json"))
     assert next(c for c in listing["certificates"] if c["serial"] == serial)["revoked"]
+
+
+# ---- RFC 3161 timestamps on loopback -----------------------------------------------------------
+
+
+def _tsa(tmp_path: Path) -> tuple[Path, object, object]:
+    """A TSA certificate (EKU timeStamping, critical) and its key, from a throwaway TSA root."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = dt.datetime.now(dt.UTC)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's dummy TSA
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Loopback TSA")])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    pem = tmp_path / "tsa.pem"
+    pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return pem, cert, key
+
+
+def test_loopback_tsa_gives_a_trusted_time(course: Course, tmp_path: Path) -> None:
+    import asyncio
+    import http.server
+    import threading
+
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import tsp
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    pem, cert, key = _tsa(tmp_path)
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),  # type: ignore[attr-defined]
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(  # type: ignore[attr-defined]
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            request = tsp.TimeStampReq.load(body)
+            response = asyncio.run(stamper.async_request_tsa_response(request))
+            payload = response.dump()
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/tsa"
+        stamped = tmp_path / "stamped.pdf"
+        course.student.ok("export", *course.student.d, str(stamped), "--tsa", url)
+        asked = len(hits)  # pyHanko asks once to size the token, then for the real one
+        assert asked >= 1
+        done = tmp_path / "stamped-countersigned.pdf"
+        _countersign(course.tutor, stamped, done, "meets", "--tsa", url)
+        assert len(hits) > asked
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    code, report, _ = verify_json(
+        str(done), "--trust", str(course.ca_cert), "--trust-tsa", str(pem)
+    )
+    assert code == 0, report
+    assert [s["time_source"] for s in report["signatures"]] == ["timestamp", "timestamp"]
+    assert report["signatures"][0]["timestamp_authority"] == "Common Name: Loopback TSA"
+    text = Cli(None, "")(
+        "verify", str(done), "--trust", str(course.ca_cert), "--trust-tsa", str(pem)
+    ).stdout
+    assert "from the time-stamping authority" in text
+    # Without trusting the TSA, the signer's clock is used and the report says why.
+    code, report, _ = verify_json(str(done), "--trust", str(course.ca_cert))
+    assert code == 0
+    assert report["signatures"][0]["time_source"] == "signer-clock"
+    assert "did not trust that authority" in "\n".join(report["signatures"][0]["notes"])
+    # The plain export (no --tsa, no setting) never asked anyone: no timestamp token.
+    assert (
+        verify_json(str(course.signed), "--trust", str(course.ca_cert), "--trust-tsa", str(pem))[1][
+            "signatures"
+        ][0]["timestamp_time"]
+        is None
+    )

@@ -179,8 +179,12 @@ def fill_text_field(pdf: bytes, name: str, text: str) -> bytes:
                 generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
                 generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
                 generic.pdf_name("/BBox"): generic.ArrayObject(
-                    [generic.FloatObject(0), generic.FloatObject(0),
-                     generic.FloatObject(x2 - x1), generic.FloatObject(y2 - y1)]
+                    [
+                        generic.FloatObject(0),
+                        generic.FloatObject(0),
+                        generic.FloatObject(x2 - x1),
+                        generic.FloatObject(y2 - y1),
+                    ]
                 ),
             },
             stream_data=(
@@ -188,9 +192,7 @@ def fill_text_field(pdf: bytes, name: str, text: str) -> bytes:
             ).encode(),
         )
         field["/V"] = generic.TextStringObject(text)
-        field["/AP"] = generic.DictionaryObject(
-            {generic.pdf_name("/N"): writer.add_object(stream)}
-        )
+        field["/AP"] = generic.DictionaryObject({generic.pdf_name("/N"): writer.add_object(stream)})
         writer.update_container(field)
     out = io.BytesIO()
     writer.write(out)
@@ -212,8 +214,18 @@ def nss_db(folder: Path, ca_pem: Path) -> str | None:
         timeout=60,
     )
     subprocess.run(
-        ["certutil", "-A", "-d", f"sql:{folder}", "-n", "course-ca", "-t", "CT,C,C", "-i",
-         str(ca_pem)],
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{folder}",
+            "-n",
+            "course-ca",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(ca_pem),
+        ],
         check=True,
         capture_output=True,
         timeout=60,
@@ -245,8 +257,21 @@ def openssl_cms_results(path: Path, work: Path, ca_pem: Path | None = None) -> l
         der.write_bytes(cms.ContentInfo.load(bytes(sig.sig_object["/Contents"])).dump())
         trust = ["-CAfile", str(ca_pem), "-purpose", "any"] if ca_pem else ["-noverify"]
         result = subprocess.run(
-            ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", str(der),
-             "-content", str(content), *trust, "-out", os.devnull],
+            [
+                "openssl",
+                "cms",
+                "-verify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                str(der),
+                "-content",
+                str(content),
+                *trust,
+                "-out",
+                os.devnull,
+            ],
             capture_output=True,
             text=True,
             timeout=60,

@@ -29,7 +29,6 @@ def tutor_service(service: PortfolioService) -> PortfolioService:
     return service
 
 
-
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 

@@ -615,7 +615,8 @@ def _timestamp_info(sig: Any, trust: TrustSettings) -> tuple[dt.datetime | None,
     from pyhanko_certvalidator import ValidationContext
 
     try:
-        if sig.attached_timestamp_data is None:
+        unsigned = sig.signer_info["unsigned_attrs"].native or []
+        if not any(attr.get("type") == "signature_time_stamp_token" for attr in unsigned):
             return None, None
     except Exception:
         return None, None

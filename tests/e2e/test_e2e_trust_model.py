@@ -297,9 +297,10 @@ def test_decision_in_the_students_own_signature_is_reported_not_read(course: Cou
     reader = PdfFileReader(__import__("io").BytesIO(data))
     first_end = reader.xrefs.get_startxref_for_revision(0)
     original = data[: data.index(b"%%EOF", first_end) + 5] + b"\n"
-    from portfolio_app.core.signing.attachments import embed_portfolio_json
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields
+
+    from portfolio_app.core.signing.attachments import embed_portfolio_json
 
     writer = IncrementalPdfFileWriter(__import__("io").BytesIO(original))
     for item in layout:
@@ -715,7 +716,7 @@ def test_loopback_tsa_gives_a_trusted_time(course: Course, tmp_path: Path) -> No
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             request = tsp.TimeStampReq.load(body)
             response = asyncio.run(stamper.async_request_tsa_response(request))

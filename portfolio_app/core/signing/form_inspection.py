@@ -149,6 +149,32 @@ def page_at(root: Any, index: int) -> Any:
     return None
 
 
+def iter_pages(root: Any) -> list[Any]:
+    """Every page dictionary in order, in one walk of the page tree (bounded)."""
+    pages: list[Any] = []
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Any, int]] = [(_raw(root, "/Pages"), 0)]
+    while stack:
+        item, depth = stack.pop()
+        key = _ref_key(item)
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        node = _deref(item)
+        if not isinstance(node, generic.DictionaryObject) or depth > MAX_PAGE_DEPTH:
+            continue
+        if "/Kids" in node:
+            stack.extend(
+                (kid, depth + 1) for kid in reversed(_raw_items(_deref(_raw(node, "/Kids"))))
+            )
+        else:
+            pages.append(node)
+        if len(pages) > MAX_FIELD_NODES:
+            raise ValueError("the page tree is too large to check")
+    return pages
+
+
 def page_count(root: Any) -> int:
     """``/Count`` of the page tree (0 when unreadable)."""
     pages = _deref(_raw(root, "/Pages"))
@@ -242,8 +268,10 @@ def inspect_certified_revision(root: Any, layout: FormLayout) -> FormFindings:
     # Widgets anywhere that belong to no recorded field (orphans render too), and recorded
     # widgets on another page or in another place than recorded.
     placed: set[tuple[int, int]] = set()
-    for index in range(page_count(root)):
-        for annot in page_annotations(page_at(root, index)):
+    for index, page in enumerate(iter_pages(root)):
+        if "/Annots" not in page:
+            continue
+        for annot in page_annotations(page):
             spec = known_widgets.get(annot.ref) if annot.ref is not None else None
             if spec is None:
                 if annot.subtype == "/Widget":

@@ -238,7 +238,7 @@ def test_countersign_refuses_unsigned_and_in_place(student: Run, tmp_path: Path)
         "-",
         stdin="I approve of myself.\n",
     )
-    assert own.code == 1 and "already signed it" in _one_error_line(own)
+    assert own.code == 1 and "countersigned by its author" in _one_error_line(own)
     assert not (tmp_path / "c.pdf").exists()
 
 

@@ -459,7 +459,14 @@ def _verify(
     checks = _cross_checks(checks, sigs, layout)
     if document is not None and checks:
         checks[0] = _match_profile(checks[0], document)
-    if checks[-1].coverage == "entire-revision" and checks[-1].ok:
+    if checks[-1].coverage == "entire-revision" and checks[-1].modification_level == (
+        "lta-updates"
+    ):
+        warnings.append(
+            "Validation data (revocation lists) was added after the last signature, as "
+            "countersigning with --crl does; it changes nothing on the pages."
+        )
+    elif checks[-1].coverage == "entire-revision" and checks[-1].ok:
         warnings.append(
             "The file was updated after the last signature; the change is of a kind the "
             "signatures allow, but nobody signed it."

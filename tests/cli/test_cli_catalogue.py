@@ -33,9 +33,16 @@ def test_events_add_and_list(portfolio: Run, cli_dir: Path) -> None:
         "Social work",
         "--notes",
         "Confidential.",
+        "--hours",
+        "1",
+        "--confirmed-by",
+        "Round facilitator",
     )
     assert result.code == 0, result.err
     event_id = result.out.strip()
+    # The kind's guide goes to standard error, so standard output stays the id alone.
+    assert "Suggested template: schwartz-round." in result.err
+    assert "Do not record panellists'" in result.err
     with PortfolioService.open(cli_dir, PASSPHRASE) as service:
         event = service.get_event(event_id)
     assert event.kind.value == "schwartz-round"
@@ -47,10 +54,11 @@ def test_events_add_and_list(portfolio: Run, cli_dir: Path) -> None:
     assert event.professions_present == ("Medicine", "Social work")
     assert event.on is not None and event.on.isoformat() == "2025-05-14"
     assert event.attended
+    assert (event.hours, event.confirmed_by) == (1.0, "Round facilitator")
     portfolio("add", "--title", "After the round", "--event", event_id[:8])
     table = portfolio("events", "list").out.splitlines()
-    assert table[0].split() == ["ID", "DATE", "KIND", "ENTRIES", "TITLE", "PROFESSIONS"]
-    assert table[1].startswith(f"{event_id[:8]}  2025-05-14  Schwartz round  1 ")
+    assert table[0].split() == ["ID", "DATE", "KIND", "ENTRIES", "HOURS", "TITLE", "PROFESSIONS"]
+    assert table[1].startswith(f"{event_id[:8]}  2025-05-14  Schwartz round  1        1 h ")
     assert table[1].endswith("Medicine, Social work")
 
 
@@ -71,7 +79,10 @@ def test_events_json(portfolio: Run) -> None:
         "professions_present",
         "notes",
         "attended",
+        "hours",
+        "confirmed_by",
     }
+    assert (added["hours"], added["confirmed_by"]) == (None, "")
 
 
 def test_events_list_when_empty(portfolio: Run) -> None:
@@ -143,6 +154,10 @@ def test_experiences_add_and_list(portfolio: Run, cli_dir: Path) -> None:
         "2026-01-30",
         "--notes",
         "Home visits",
+        "--hours",
+        "112.5",
+        "--confirmed-by",
+        "Practice assessor",
         "--json",
     )
     assert result.code == 0, result.err
@@ -154,12 +169,24 @@ def test_experiences_add_and_list(portfolio: Run, cli_dir: Path) -> None:
         "Home visits",
     )
     assert (data["starts_on"], data["ends_on"]) == ("2025-09-29", "2026-01-30")
+    assert (data["hours"], data["confirmed_by"]) == (112.5, "Practice assessor")
     portfolio("add", "--title", "Visit", "--experience", data["id"])
     listed = portfolio("experiences", "list", "--json").json()
     assert listed == [{**data, "entries": 1}]
     table = portfolio("experiences", "list").out.splitlines()
-    assert table[0].split() == ["ID", "FROM", "TO", "KIND", "ENTRIES", "TITLE"]
+    assert table[0].split() == [
+        "ID",
+        "FROM",
+        "TO",
+        "KIND",
+        "ENTRIES",
+        "HOURS",
+        "CONFIRMED",
+        "BY",
+        "TITLE",
+    ]
     assert "Community placement" in table[1] and "District nursing" in table[1]
+    assert "112.5 h" in table[1] and "Practice assessor" in table[1]
     plain = portfolio("experiences", "add", "--kind", "supervision", "--title", "Tutor")
     assert len(plain.out.strip()) == 32
 
@@ -185,3 +212,24 @@ def test_experiences_list_when_empty(portfolio: Run) -> None:
     result = portfolio("experiences", "list")
     assert result.code == 0
     assert "No experiences yet" in result.err
+
+
+def test_kinds_list_every_kind_with_its_template(portfolio: Run) -> None:
+    events = portfolio("events", "kinds", "--json").json()
+    by_kind = {row["kind"]: row for row in events}
+    assert by_kind["quality-improvement"]["template"] == "pdsa-cycle"
+    assert by_kind["leicester-model-placement"]["template"] == "leicester-model-placement"
+    assert "Leicester Model" in by_kind["leicester-model-placement"]["about"]
+    assert by_kind["third-sector-placement"]["label"] == "Third-sector placement"
+    assert by_kind["community-placement"]["label"] == "Community placement"
+    experiences = portfolio("experiences", "kinds").out
+    assert "quality-improvement-project" in experiences and "pdsa-cycle" in experiences
+    # The old combined label still reads, as the community half it always stored.
+    old = portfolio(
+        "events", "add", "--kind", "Third-sector or community placement", "--title", "x", "--json"
+    ).json()
+    assert old["kind"] == "community-placement"
+    bad = portfolio("events", "add", "--kind", "ipl-workshop", "--title", "x", "--hours", "-1")
+    assert bad.code != 0 and "not a number of hours" in bad.err
+    over = portfolio("events", "add", "--kind", "ipl-workshop", "--title", "x", "--hours", "130")
+    assert over.code != 0 and "between 0 and 120" in over.err

@@ -91,15 +91,16 @@ def test_export_stops_on_findings_and_goes_ahead_with_yes(student: Run, tmp_path
     out = tmp_path / "p.pdf"
     stopped = student("export", str(out), "--json")
     assert stopped.code == 1 and not out.exists()
-    assert "privacy check: 2 possible patient identifiers" in stopped.err
+    # The title "Bed 4" is a bed number too (issue 11), besides the name and the age.
+    assert "privacy check: 3 possible patient identifiers" in stopped.err
     assert "Nothing was written" in stopped.err
     kinds = sorted(f["kind"] for f in stopped.json()["findings"])
-    assert kinds == ["age", "titled_name"] and stopped.json()["exported"] is False
+    assert kinds == ["age", "bed", "titled_name"] and stopped.json()["exported"] is False
     done = student("export", str(out), "--yes", "--json")
     assert done.code == 0, done.err
     data = done.json()
     assert data["exported"] and data["signed"] and data["entries"] == 4
-    assert len(data["findings"]) == 2 and out.exists()
+    assert len(data["findings"]) == 3 and out.exists()
     assert "exported anyway" in done.err
 
 

@@ -55,6 +55,8 @@ def fill_portfolio(service: PortfolioService, count: int = 24) -> Built:
         on=start,
         place="Teaching rooms",
         professions_present=("Nursing", "Pharmacy", "Medicine"),
+        hours=3.5,
+        confirmed_by="Workshop lead",
     )
     simulation = service.add_event(
         EventKind.SBAR_SIMULATION,
@@ -70,6 +72,8 @@ def fill_portfolio(service: PortfolioService, count: int = 24) -> Built:
         supervisor="Practice supervisor",
         starts_on=start + timedelta(days=30),
         ends_on=start + timedelta(days=120),
+        hours=112.5,
+        confirmed_by="Practice assessor",
     )
     titles: list[str] = []
     plan = service.add_entry(

@@ -4,7 +4,9 @@
 a student with a name that needs Unicode, IPL events of the kinds the Leicester offer runs
 (domain.md §1), placements, plans followed by the reflections that answer them, every bundled
 reflective template, professions, free tags, IPEC 2023 competency links with self-ratings that
-grow over the two years, and a closing overall reflection.
+grow over the two years, links to the NMC Future nurse proficiencies on the same entries (one
+entry, two frameworks), attendance hours with who confirmed them, and a closing overall
+reflection.
 
 The text follows the anonymisation advice the privacy guard gives (domain.md §4.4): no patient
 names, ages, dates or named wards and hospitals; "the patient", life stages and roles instead.
@@ -39,6 +41,8 @@ from portfolio_app.core.services.portfolio_service import PortfolioService
 DEMO_PASSPHRASE = "demo passphrase"
 DEMO_SEED = 20240923
 FRAMEWORK = "ipec-2023"
+#: The nursing student's own regulator's standards: an entry can link to both frameworks.
+NMC = "nmc-fn-2018"
 
 PLAN = EntryKind.PLAN
 REFLECTION = EntryKind.REFLECTION
@@ -67,6 +71,8 @@ class _EventSpec:
     place: str
     professions: tuple[str, ...]
     notes: str
+    hours: float | None = None
+    confirmed_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class _ExperienceSpec:
     starts_on: date
     ends_on: date
     notes: str
+    hours: float | None = None
+    confirmed_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,8 @@ EVENTS: tuple[_EventSpec, ...] = (
             "Patient or carer",
         ),
         "Half-day workshop with members of the Patient & Carer Group; mixed groups of six.",
+        hours=3.5,
+        confirmed_by="IPL module lead",
     ),
     _EventSpec(
         "paired",
@@ -126,6 +136,8 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Acute medical unit",
         ("Nursing", "Physiotherapy"),
         "Two shifts working as a pair: mobility assessments, documentation and handover.",
+        hours=15.0,
+        confirmed_by="Physiotherapy practice educator",
     ),
     _EventSpec(
         "sbar",
@@ -135,6 +147,8 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Clinical skills simulation suite",
         ("Medicine", "Nursing", "Paramedic science", "Pharmacy"),
         "Simulated telephone escalations; each of us made one call and took one call.",
+        hours=3.0,
+        confirmed_by="Simulation lead",
     ),
     _EventSpec(
         "schwartz",
@@ -144,16 +158,20 @@ EVENTS: tuple[_EventSpec, ...] = (
         "University lecture theatre",
         ("Medicine", "Nursing", "Midwifery", "Physiotherapy", "Pharmacy", "Social work"),
         "Confidential round: no names and no panellists' stories are recorded here.",
+        hours=1.0,
+        confirmed_by="Round facilitator",
     ),
     _EventSpec(
         "leicester",
-        EventKind.PRACTICE_PLACEMENT,
+        EventKind.LEICESTER_MODEL_PLACEMENT,
         "Leicester Model practice placement: health in the community",
         date(2025, 6, 9),
         "Inner-city primary care team",
         ("Medicine", "Nursing", "Social work", "Occupational therapy", "Pharmacy"),
         "Five days. A team of four students met a patient at home, interviewed three "
         "agencies and presented findings back to the practice team.",
+        hours=37.5,
+        confirmed_by="Practice team lead",
     ),
     _EventSpec(
         "stroke",
@@ -170,6 +188,8 @@ EVENTS: tuple[_EventSpec, ...] = (
             "Dietetics",
         ),
         "Two days of case work with clinical leaders from the stroke service.",
+        hours=14.0,
+        confirmed_by="Stroke service clinical lead",
     ),
     _EventSpec(
         "medicines",
@@ -180,6 +200,8 @@ EVENTS: tuple[_EventSpec, ...] = (
         ("Pharmacy", "Nursing", "Medicine"),
         "Review at home in a pair, then a discussion, a short presentation and a letter to "
         "the patient's GP.",
+        hours=4.0,
+        confirmed_by="Pharmacy tutor",
     ),
     _EventSpec(
         "supervision",
@@ -189,15 +211,19 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Community nursing base",
         ("Nursing", "Social work", "Occupational therapy"),
         "Ninety minutes, facilitated; four students and two practitioners.",
+        hours=1.5,
+        confirmed_by="Group facilitator",
     ),
     _EventSpec(
         "charity",
-        EventKind.COMMUNITY_PLACEMENT,
+        EventKind.THIRD_SECTOR_PLACEMENT,
         "Third-sector placement: a homelessness health charity",
         date(2026, 2, 9),
         "Drop-in centre run by a charity",
         ("Nursing", "Social work", "Medicine", "Dentistry"),
         "One week alongside the charity's outreach nurse, support workers and volunteers.",
+        hours=30.0,
+        confirmed_by="Charity outreach nurse",
     ),
     _EventSpec(
         "outreach",
@@ -208,6 +234,42 @@ EVENTS: tuple[_EventSpec, ...] = (
         ("Nursing", "Pharmacy", "Medicine", "Paramedic science"),
         "Student-led stall with a pharmacy lecturer on hand; signposting leaflets in four "
         "languages.",
+        hours=5.0,
+        confirmed_by="Pharmacy lecturer",
+    ),
+    _EventSpec(
+        "carer-group",
+        EventKind.PATIENT_CARER_GROUP,
+        "Patient & Carer Group session: living with a long-term condition",
+        date(2024, 11, 20),
+        "Medical school teaching rooms",
+        ("Medicine", "Nursing", "Pharmacy", "Physiotherapy", "Patient or carer"),
+        "Two members of the Patient & Carer Group told us about years of appointments; "
+        "questions in mixed groups afterwards.",
+        hours=2.0,
+        confirmed_by="Session lead",
+    ),
+    _EventSpec(
+        "module",
+        EventKind.ONLINE_MODULE,
+        "Online IPL module: who does what in the community team",
+        date(2025, 9, 15),
+        "Online, in my own time",
+        ("Nursing", "Social work", "Occupational therapy", "Pharmacy"),
+        "Short videos and a quiz on community roles, before the district nursing placement.",
+        hours=4.0,
+        confirmed_by="Module completion record",
+    ),
+    _EventSpec(
+        "qi-cycle",
+        EventKind.QUALITY_IMPROVEMENT,
+        "Quality improvement: one PDSA cycle on falls-risk handover",
+        date(2026, 3, 4),
+        "District nursing base",
+        ("Nursing", "Physiotherapy", "Occupational therapy"),
+        "Two weeks testing a three-line falls-risk note in the handover sheet.",
+        hours=6.0,
+        confirmed_by="Project lead (team leader)",
     ),
 )
 
@@ -221,6 +283,8 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2024, 11, 4),
         date(2025, 4, 11),
         "Long-day shifts; board rounds every morning.",
+        hours=300.0,
+        confirmed_by="Practice assessor",
     ),
     _ExperienceSpec(
         "district",
@@ -231,6 +295,8 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2025, 9, 29),
         date(2026, 1, 30),
         "Home visits, leg ulcer clinic, end-of-life care at home.",
+        hours=262.5,
+        confirmed_by="Practice assessor",
     ),
     _ExperienceSpec(
         "tutor",
@@ -241,6 +307,8 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2024, 11, 1),
         date(2026, 6, 30),
         "Forty-five minutes; I bring one entry each time.",
+        hours=12.0,
+        confirmed_by="Personal tutor",
     ),
     _ExperienceSpec(
         "rounds",
@@ -251,6 +319,18 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2025, 5, 1),
         date(2026, 3, 31),
         "Rounds are confidential: I record only my own response.",
+    ),
+    _ExperienceSpec(
+        "qi-project",
+        ExperienceKind.QUALITY_IMPROVEMENT_PROJECT,
+        "Falls-risk handover improvement project",
+        "District nursing team",
+        "Team leader (project lead)",
+        date(2026, 2, 23),
+        date(2026, 3, 27),
+        "A small improvement project with the community therapy team.",
+        hours=20.0,
+        confirmed_by="Project lead (team leader)",
     ),
 )
 
@@ -341,7 +421,7 @@ gave us a shared problem instead of six separate ones.""",
             "Operating department practice",
             "Patient or carer",
         ),
-        competencies=("RR4=2", "VE5=3", "C1=2"),
+        competencies=("RR4=2", "VE5=3", "C1=2", "nmc-fn-2018:5.4=1"),
         events=("workshop",),
         answers="workshop-plan",
     ),
@@ -531,7 +611,7 @@ The SBAR simulation next month is a chance to practise exactly this.""",
         ),
         tags=("escalation", "confidence", "patient safety"),
         professions=("Medicine",),
-        competencies=("C1=2", "VE8", "RR1"),
+        competencies=("C1=2", "VE8", "RR1", "nmc-fn-2018:4.10=2"),
         experiences=("amu",),
     ),
     _EntrySpec(
@@ -608,7 +688,7 @@ start; readback fixes the end.""",
         ),
         tags=("SBAR", "escalation", "readback"),
         professions=("Medicine", "Paramedic science", "Pharmacy"),
-        competencies=("C1=3", "TT=3", "RR1"),
+        competencies=("C1=3", "TT=3", "RR1", "nmc-fn-2018:4.10=3"),
         events=("sbar",),
         answers="sbar-plan",
     ),
@@ -672,7 +752,7 @@ not. I had assumed doctors-in-training felt more certain than we do. They don't.
         ),
         tags=("emotions", "compassion", "Schwartz round"),
         professions=("Medicine", "Midwifery", "Physiotherapy", "Social work"),
-        competencies=("VE7=3", "VE10=3", "RR5"),
+        competencies=("VE7=3", "VE10=3", "RR5", "nmc-fn-2018:1.5=2"),
         events=("schwartz",),
         experiences=("rounds",),
         answers="schwartz-plan",
@@ -732,7 +812,7 @@ priority, we had a plan none of us would have written alone.""",
         ),
         tags=("person-centred care", "health inequalities", "home visit"),
         professions=("Medicine", "Social work", "Occupational therapy", "Pharmacy"),
-        competencies=("VE1=3", "RR2=3", "RR3=3"),
+        competencies=("VE1=3", "RR2=3", "RR3=3", "nmc-fn-2018:2.3=2"),
         events=("leicester",),
         answers="leicester-plan",
     ),
@@ -850,7 +930,7 @@ sitting at the same kitchen table.""",
         ),
         tags=("social care", "continuity", "home visit"),
         professions=("Social work", "Occupational therapy", "Medicine"),
-        competencies=("RR2=4", "RR3=3", "VE1"),
+        competencies=("RR2=4", "RR3=3", "VE1", "nmc-fn-2018:7.1=3"),
         experiences=("district",),
         answers="district-plan",
     ),
@@ -924,7 +1004,7 @@ as important as knowing what to do.""",
             "Occupational therapy",
             "Medicine",
         ),
-        competencies=("RR4=4", "RR1=3", "VE9=3"),
+        competencies=("RR4=4", "RR1=3", "VE9=3", "nmc-fn-2018:3.4=3"),
         events=("stroke",),
         answers="stroke-plan",
     ),
@@ -973,7 +1053,7 @@ practical problem and not a test.""",
         ),
         tags=("medicines", "polypharmacy", "home visit"),
         professions=("Pharmacy", "Medicine"),
-        competencies=("RR3=4", "VE3=4", "C1=3"),
+        competencies=("RR3=4", "VE3=4", "C1=3", "nmc-fn-2018:4.15=3"),
         events=("medicines",),
         experiences=("district",),
         answers="medicines-plan",
@@ -1047,7 +1127,7 @@ have them most often.""",
         ),
         tags=("supervision", "difficult conversations", "safeguarding"),
         professions=("Social work", "Occupational therapy"),
-        competencies=("VE10=4", "RR5=4", "VE6"),
+        competencies=("VE10=4", "RR5=4", "VE6", "nmc-fn-2018:5.10=3"),
         events=("supervision",),
         experiences=("tutor",),
         answers="supervision-plan",
@@ -1096,7 +1176,7 @@ clinical role, were the most important people in the building for access.""",
         ),
         tags=("homelessness", "trust", "health inequalities"),
         professions=("Social work", "Medicine", "Dentistry"),
-        competencies=("RR2=4", "VE4=4", "VE6=3"),
+        competencies=("RR2=4", "VE4=4", "VE6=3", "nmc-fn-2018:7.9=3"),
         events=("charity",),
         answers="charity-plan",
     ),
@@ -1197,7 +1277,7 @@ could not have covered alone, and the person agreed to go.""",
         ),
         tags=("outreach", "prevention", "health inequalities"),
         professions=("Pharmacy", "Medicine", "Paramedic science"),
-        competencies=("RR2=4", "VE1=4", "C1=4"),
+        competencies=("RR2=4", "VE1=4", "C1=4", "nmc-fn-2018:2.5=4"),
         events=("outreach",),
         answers="outreach-plan",
     ),
@@ -1219,8 +1299,151 @@ writing action plans with a *who* and *when*, not just a *what*.""",
 professionalism and trust*: being open about what I still need to learn.""",
         ),
         tags=("feedback", "writing"),
-        competencies=("VE9=4", "VE8"),
+        competencies=("VE9=4", "VE8", "nmc-fn-2018:1.17=4"),
         experiences=("tutor",),
+    ),
+    _EntrySpec(
+        "carer-group",
+        REFLECTION,
+        "patient-carer-session",
+        "Patient & Carer Group: years of appointments, one story",
+        date(2024, 11, 21),
+        REVIEWED,
+        (
+            """Two members of the Patient & Carer Group talked to a mixed group of us about
+living with a long-term condition: the number of people they had to explain it to, and
+the one appointment where everyone in the room had read the notes first.""",
+            """I had assumed the hard part of a long illness was the illness. They said it was
+repeating the story. A medical student asked what a good appointment looked like; the answer
+was about the team talking to each other before, not about any one profession.""",
+            """Before I ask a patient to tell me their history, check what the team already
+knows and say so. Ask what they would like us to share between us.""",
+        ),
+        tags=("patient voice", "long-term conditions"),
+        professions=("Patient or carer", "Medicine", "Pharmacy", "Physiotherapy"),
+        competencies=("VE7=2", "RR2", "nmc-fn-2018:1.14"),
+        events=("carer-group",),
+    ),
+    _EntrySpec(
+        "supervision-note",
+        NOTE,
+        "supervision-session",
+        "Supervision: when I did not speak up on a board round",
+        date(2025, 3, 26),
+        REVIEWED,
+        (
+            """I brought a board round where I noticed a mobility risk but said nothing because
+the consultant was mid-sentence and I was the most junior person there.""",
+            """My tutor asked what would have made it easier to speak. We found two things: a
+phrase to open with, and knowing that the physiotherapist would have backed me up.""",
+            """Use "Can I add one safety point?" next time, and tell the physiotherapist before
+the round when I have a concern in their area.""",
+        ),
+        tags=("supervision", "speaking up"),
+        competencies=("VE9", "nmc-fn-2018:1.17=2"),
+        experiences=("tutor",),
+    ),
+    _EntrySpec(
+        "leicester-cycle",
+        REFLECTION,
+        "leicester-model-placement",
+        "Health in the community: following the Leicester Model cycle",
+        date(2025, 6, 12),
+        READY,
+        (
+            """The person we met at home wanted to stay independent and to be able to get to
+the shops; the medical questions came second for them.""",
+            """The agencies each knew part of the picture: the practice, the pharmacy and a
+housing officer. Each was stretched, and none was talking to the others about the shops.""",
+            """A volunteer from a local community group knew the bus routes and the lunch club,
+which none of the services had mentioned.""",
+            """Our team of four put the views on one page. The social work student saw the
+housing angle first; the pharmacy student spotted that the medicines timings clashed with
+the lunch club; I saw the missing link between the practice nurse and the volunteers.""",
+            """We presented to the practice team with one suggestion each. The practice nurse
+asked for our one-page summary to use at their next team meeting.""",
+            """Knowledge: what a housing officer and a community volunteer can do. Skills:
+presenting a shared analysis, not four separate ones. Attitudes: the patient's priorities
+are the plan, not an extra.""",
+        ),
+        tags=("Leicester Model", "community", "patient priorities"),
+        professions=("Social work", "Pharmacy", "Medicine"),
+        competencies=("RR2", "VE1", "nmc-fn-2018:7.1=3"),
+        events=("leicester",),
+    ),
+    _EntrySpec(
+        "module",
+        NOTE,
+        "what-so-what-now-what",
+        "Online module: roles in the community team",
+        date(2025, 9, 16),
+        DRAFT,
+        (
+            """Before the district nursing placement I worked through the online module on
+community roles: short videos from an occupational therapist, a social worker and a
+community pharmacist.""",
+            """I had not known that occupational therapists assess the home for equipment on
+the same visit as a nursing review, or that the community pharmacist can do a structured
+medicines review.""",
+            """On placement, ask the team who else visits each person, and write it on the
+handover sheet.""",
+        ),
+        tags=("online learning", "community"),
+        competencies=("RR4=3", "nmc-fn-2018:5.4=3"),
+        events=("module",),
+    ),
+    _EntrySpec(
+        "qi",
+        REFLECTION,
+        "pdsa-cycle",
+        "PDSA: a three-line falls-risk note at handover",
+        date(2026, 3, 20),
+        READY,
+        (
+            """Make sure everyone visiting a person at risk of falls knows the current plan,
+by adding a three-line falls-risk note to the team's handover sheet.""",
+            """We counted, each day, how many falls-risk visits had the note filled in, and
+asked the visiting staff whether it changed what they did.""",
+            """A fixed three-line box: risk, what was agreed with the therapist, what to check.""",
+            """Test it for two weeks with four nurses and the community therapist. We predicted
+the box would be filled in for most visits by the second week.""",
+            """The box was filled in for about half the visits in week one and most in week
+two. Two nurses said it was too small for people with several risks.""",
+            """Close to our prediction. The therapist's view of what to check was the most
+useful line; the nurses read it first.""",
+            """Adapt: make the box larger and ask the therapist to fill in the 'what to check'
+line. Run a second cycle for two more weeks.""",
+            """The therapist brought the checks, the nurses the practical limits of a busy
+round. Next time I would ask the healthcare assistants too: they do many of the visits.""",
+        ),
+        tags=("quality improvement", "falls", "handover"),
+        professions=("Physiotherapy", "Occupational therapy"),
+        competencies=("TT=4", "RR1", "nmc-fn-2018:6.4=3"),
+        events=("qi-cycle",),
+        experiences=("qi-project",),
+    ),
+    _EntrySpec(
+        "paired-manager",
+        REFLECTION,
+        "paired-learning",
+        "Paired learning: a week beside the team leader",
+        date(2026, 3, 12),
+        DRAFT,
+        (
+            """During the improvement project I was paired with the team leader, who manages
+the nursing team's rota, budget and caseload. We agreed to learn each other's week.""",
+            """Her week is allocation, staffing gaps and meetings about waiting times. She
+carries every visit that does not happen, even the ones nobody else sees.""",
+            """Why the falls-risk note mattered to both of us: fewer repeat visits for her, a
+safer plan for the people we visit for me.""",
+            """I used to think of management as paperwork. I now see that a missed handover
+detail becomes a staffing problem by the afternoon, and that she needs nurses to say so.""",
+            """Tell the team leader about patterns, not only single problems, and bring a
+suggestion.""",
+        ),
+        tags=("paired learning", "leadership", "quality improvement"),
+        competencies=("RR4=4", "TT", "nmc-fn-2018:5.1=3"),
+        experiences=("qi-project",),
     ),
     _EntrySpec(
         "registration",
@@ -1263,7 +1486,7 @@ was better for it. **Asking is not the same as not knowing**: I wrote that in my
 I believe it more now.""",
         ),
         tags=("year review", "professional identity"),
-        competencies=("RR4=5", "VE5=5", "TT=4"),
+        competencies=("RR4=5", "VE5=5", "TT=4", "nmc-fn-2018:5.4=4"),
     ),
 )
 
@@ -1320,10 +1543,12 @@ def _unwrap(text: str) -> str:
 
 
 def _links(codes: tuple[str, ...]) -> tuple[CompetencyLink, ...]:
+    """Links from specs: "VE3=2" (IPEC 2023, self-rating 2) or "nmc-fn-2018:5.4"."""
     links: list[CompetencyLink] = []
     for spec in codes:
-        code, _, rating = spec.partition("=")
-        links.append(CompetencyLink(FRAMEWORK, code, int(rating) if rating else None))
+        target, _, rating = spec.partition("=")
+        framework, _, code = target.rpartition(":")
+        links.append(CompetencyLink(framework or FRAMEWORK, code, int(rating) if rating else None))
     return tuple(links)
 
 
@@ -1405,6 +1630,8 @@ def build_demo_portfolio(data_dir: Path, passphrase: str = DEMO_PASSPHRASE) -> P
                 place=spec.place,
                 professions_present=spec.professions,
                 notes=spec.notes,
+                hours=spec.hours,
+                confirmed_by=spec.confirmed_by,
             )
             events[spec.key] = event.id
         experiences: dict[str, ExperienceId] = {}
@@ -1417,6 +1644,8 @@ def build_demo_portfolio(data_dir: Path, passphrase: str = DEMO_PASSPHRASE) -> P
                 starts_on=xspec.starts_on,
                 ends_on=xspec.ends_on,
                 notes=xspec.notes,
+                hours=xspec.hours,
+                confirmed_by=xspec.confirmed_by,
             )
             experiences[xspec.key] = experience.id
         service.add_entries_bulk(demo_entries(events, experiences))

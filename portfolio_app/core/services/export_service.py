@@ -329,6 +329,8 @@ def prepare_export(
         template_names={t.id: t.name for t in load_templates()},
         app_version=__version__,
         staff_roles=roles,
+        template_credits={t.id: t.credit for t in load_templates() if t.credit},
+        attendance_experiences=printed_experiences,
     )
     findings = find_export_identifiers(
         ordered,

@@ -28,6 +28,9 @@ debian_packages=(
   # desktop integration checks: appstreamcli, desktop-file-validate, update-mime-database, gio,
   # xprop/xwininfo (the window's WM_CLASS); dpkg-deb comes with dpkg itself
   appstream desktop-file-utils shared-mime-info libglib2.0-bin x11-utils
+  # faketime moves the clock of a test subprocess (certificate expiry, a signer's clock
+  # ahead); openssl checks each signature's CMS independently of pyHanko
+  faketime openssl
 )
 
 install_debian_packages() {

@@ -82,6 +82,11 @@ def _revisions() -> list[str]:
     return sorted(found)
 
 
+def test_the_fixtures_are_left_untouched() -> None:
+    """No test opens a fixture in place (SQLite would grow -wal/-shm files beside it)."""
+    assert sorted(p.name for p in DATA.glob("*.db-*")) == []
+
+
 def test_there_is_a_fixture_for_every_schema_before_the_current_one() -> None:
     on_disk = sorted(p.stem.removeprefix("portfolio-schema-") for p in DATA.glob("*.db"))
     assert on_disk == sorted(FIXTURES)
@@ -98,10 +103,11 @@ def test_a_portfolio_of_each_schema_opens_after_an_automatic_backup(
 ) -> None:
     fixture = FIXTURES[revision]
     source = DATA / f"portfolio-schema-{revision}.db"
-    assert schema_version(source) == revision
     folder = tmp_path / "portfolio"
     folder.mkdir()
     shutil.copyfile(source, folder / DB_NAME)
+    # (only the copy is opened: SQLite would leave -wal/-shm files beside the fixture)
+    assert schema_version(folder / DB_NAME) == revision
     original_dump = _dump(source)
 
     with PortfolioService.open(folder, fixture.passphrase) as service:

@@ -351,9 +351,11 @@ class MarkdownRenderer:
 
     def _paragraphs(self, markup: str, style: Any, bullet: str | None = None) -> list[Any]:
         """``markup`` as one paragraph, or as consecutive chunks when it is long (see module)."""
-        if len(markup) <= PARAGRAPH_CHUNK_CHARS:
+        if len(markup) <= LONG_WORD_CHARS and markup.count("<br/>") < BREAKS_PER_PIECE:
             return [self._paragraph(markup, style, bullet)]
         chunks = split_markup(markup, PARAGRAPH_CHUNK_CHARS)
+        if len(chunks) == 1:
+            return [self._paragraph(markup, style, bullet)]
         out = []
         for index, chunk in enumerate(chunks):
             first, last = index == 0, index == len(chunks) - 1
@@ -753,28 +755,37 @@ class MarkdownRenderer:
         return f'<a href="{href}"><u>{label or escape(address)}</u></a>{suffix}'
 
 
-_MARKUP_TOKEN = re.compile(r"<[^>]*>|&[^;\s]*;|[^<&]+|[<&]")
+_MARKUP_TOKEN = re.compile(r"<[^>]*>|&[^;\s<&]*;|[^<&]+|[<&]")
+#: A run of text without spaces longer than this is cut anywhere (reportlab's own splitting of
+#: one long word grows with the square of its length: 20,000 characters took 2.4 s).
+LONG_WORD_CHARS = 1000
+#: Line breaks in one piece at most (reportlab lays out a paragraph with many slowly: 5,000
+#: lines of 30 characters took 15 s).
+BREAKS_PER_PIECE = 20
 
 
 def split_markup(markup: str, size: int) -> list[str]:
-    """reportlab paragraph markup cut into pieces of about ``size`` characters at spaces, each
-    piece closing the tags still open and the next one opening them again."""
+    """reportlab paragraph markup cut into pieces of about ``size`` characters at spaces (or
+    anywhere in a run of :data:`LONG_WORD_CHARS` without one), each piece closing the tags
+    still open and the next one opening them again."""
     pieces: list[str] = []
     current: list[str] = []
-    length = 0
+    length = 0  # characters in the current piece
+    since_space = 0  # characters since the last space
+    breaks = 0  # line breaks in the current piece
     open_tags: list[tuple[str, str]] = []  # (name, opening tag)
 
     def cut() -> None:
-        nonlocal length
+        nonlocal length, since_space, breaks
         closing = "".join(f"</{name}>" for name, _ in reversed(open_tags))
         pieces.append("".join(current) + closing)
         current.clear()
         current.extend(tag for _, tag in open_tags)
-        length = 0
+        length = since_space = breaks = 0
 
     for match in _MARKUP_TOKEN.finditer(markup):
         token = match.group()
-        if token.startswith("<") and token.endswith(">") and len(token) > 1:
+        if len(token) > 1 and token[0] == "<" and token[-1] == ">":
             name = token.strip("</>").split(" ", 1)[0]
             if token.startswith("</"):
                 for index in range(len(open_tags) - 1, -1, -1):
@@ -784,20 +795,39 @@ def split_markup(markup: str, size: int) -> list[str]:
             elif not token.endswith("/>"):
                 open_tags.append((name, token))
             current.append(token)
+            if name == "br":
+                breaks += 1
+                if breaks >= BREAKS_PER_PIECE:
+                    cut()
             continue
-        while length + len(token) > size and " " in token[: max(1, size - length)]:
-            space = token.rfind(" ", 0, max(1, size - length))
-            current.append(token[:space])
+        if token[0] == "&":  # an entity is one character on paper: never cut inside it
+            current.append(token)
+            length += 1
+            since_space += 1
+        else:
+            while token:
+                space = token.rfind(" ", 0, max(1, size - length + 1))
+                if length + len(token) > size and space >= 0:
+                    current.append(token[:space])
+                    cut()
+                    token = token[space + 1 :]
+                    continue
+                room = LONG_WORD_CHARS - since_space
+                head = token.split(" ", 1)[0] if " " in token else token
+                if len(head) > room:
+                    current.append(token[:room])
+                    cut()
+                    token = token[room:]
+                    continue
+                current.append(token)
+                length += len(token)
+                last_space = token.rfind(" ")
+                since_space = (
+                    len(token) - last_space - 1 if last_space >= 0 else since_space + len(token)
+                )
+                token = ""
+        if since_space >= LONG_WORD_CHARS:
             cut()
-            token = token[space + 1 :]
-        if length + len(token) > 2 * size and not token.startswith("&"):
-            # One very long word: cut it anywhere (reportlab would split it too).
-            while len(token) > size:
-                current.append(token[:size])
-                cut()
-                token = token[size:]
-        current.append(token)
-        length += len(token)
     pieces.append("".join(current))
     return [piece for piece in pieces if piece.strip()]
 

@@ -108,6 +108,16 @@ TOC_INDENT = 14.0
 PAGE_TOTAL_FORM = "portfolio-page-total"
 STUDENT_SLOT = "student"
 TUTOR_SLOT = "tutor"
+#: Staff box headings and what each countersignature means, by role value.
+_STAFF_BOX_TEXT = {
+    "tutor": ("Tutor", "Countersignature of the personal tutor."),
+    "second-marker": ("Second marker", "Countersignature of the second marker."),
+    "moderator": ("Moderator", "Countersignature of the moderator."),
+    "practice-assessor": (
+        "Practice assessor",
+        "Countersignature of the practice assessor (placement supervisor).",
+    ),
+}
 _STUB_LOOKAHEAD = 10
 _MAX_EVIDENCE_LISTED = 14
 _MAX_SUGGESTIONS = 8
@@ -139,6 +149,8 @@ class DocumentContent:
     generated_at: datetime
     template_names: dict[str, str] = field(default_factory=dict)
     app_version: str = ""
+    #: Staff roles with a countersignature box, in order (values of ``signing.roles.Role``).
+    staff_roles: tuple[str, ...] = ("tutor",)
     template_credits: dict[str, str] = field(default_factory=dict)
     attendance_experiences: tuple[Experience, ...] = ()
 
@@ -172,8 +184,13 @@ class LayoutResult:
     toc: tuple[tuple[TocLine, int], ...]
     toc_pages: tuple[int, ...]
     student_box: SignatureBox
-    tutor_box: SignatureBox
+    staff_boxes: dict[str, SignatureBox]
     seconds: float
+
+    @property
+    def tutor_box(self) -> SignatureBox | None:
+        """The tutor's box, when the export has one."""
+        return self.staff_boxes.get(TUTOR_SLOT)
 
 
 @dataclass
@@ -1269,16 +1286,22 @@ class _Builder:
                 s.meta,
             ),
             _SignatureSlot(STUDENT_SLOT, 104, self.state, student_note),
-            Spacer(1, 22),
-            self.t("Tutor", s.h3),
-            self.t(
-                "Countersignature of the personal tutor, with the decision (meets, partially "
-                "meets or does not meet the standard) and a comment. It is added digitally "
-                "with the Reflective Portfolio app and leaves the student's signature valid.",
-                s.meta,
-            ),
-            _SignatureSlot(TUTOR_SLOT, 150, self.state),
         ]
+        staff = [r for r in c.staff_roles if r in _STAFF_BOX_TEXT]
+        for role in staff:
+            title, words = _STAFF_BOX_TEXT[role]
+            block += [
+                Spacer(1, 14 if len(staff) > 1 else 22),
+                self.t(title, s.h3),
+                self.t(
+                    f"{words} Added digitally with the Reflective Portfolio app (decision: meets, "
+                    "partially meets or does not meet the standard, and a comment); it leaves "
+                    "the student's signature valid and only a certificate with this role counts "
+                    "here.",
+                    s.meta,
+                ),
+                _SignatureSlot(role, 150 if len(staff) == 1 else 112, self.state),
+            ]
         return [
             self.heading("Signatures", s.h1, "signatures", 0),
             KeepTogether(block),
@@ -1432,7 +1455,7 @@ def render_document(
         raise ExportLayoutError("The document is nested too deeply to lay out.") from exc
     except Exception as exc:  # reportlab's LayoutError and friends
         raise ExportLayoutError(f"The PDF could not be laid out: {exc}") from exc
-    missing = {STUDENT_SLOT, TUTOR_SLOT} - set(state.boxes)
+    missing = {STUDENT_SLOT, *content.staff_roles} - set(state.boxes)
     if missing:
         raise ExportLayoutError("internal error: the signature boxes were not placed")
     toc = tuple((line, state.heading_pages[line.key]) for line in lines)
@@ -1445,7 +1468,7 @@ def render_document(
         toc=toc,
         toc_pages=contents_page_numbers,
         student_box=state.boxes[STUDENT_SLOT],
-        tutor_box=state.boxes[TUTOR_SLOT],
+        staff_boxes={r: state.boxes[r] for r in content.staff_roles},
         seconds=time.perf_counter() - started,
     )
 

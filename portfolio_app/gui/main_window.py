@@ -32,7 +32,6 @@ from typing_extensions import override
 
 from portfolio_app.gui.actions import AppActions, plain_text
 from portfolio_app.gui.editor.entry_editor import EntryEditorWidget
-from portfolio_app.gui.icons import icon
 from portfolio_app.gui.screen_fit import free_area, initial_size
 from portfolio_app.gui.widgets.entry_list import COLUMN_PRIORITY, EntryListWidget
 from portfolio_app.gui.widgets.filter_sidebar import FilterSidebarWidget
@@ -84,7 +83,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self.setWindowTitle("Reflective Portfolio")
-        self.setWindowIcon(icon("new-reflection"))
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
         self.close_guard: Callable[[], None] | None = None
         self.app_actions = AppActions(self, undo_group)

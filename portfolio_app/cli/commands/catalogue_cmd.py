@@ -14,6 +14,11 @@ from portfolio_app.cli.commands._shared import (
     table,
 )
 from portfolio_app.cli.context import CliContext
+from portfolio_app.core.domain.activity_guides import (
+    ActivityGuide,
+    event_guide,
+    experience_guide,
+)
 from portfolio_app.core.domain.catalogue import (
     EventKind,
     ExperienceKind,
@@ -21,6 +26,7 @@ from portfolio_app.core.domain.catalogue import (
     parse_experience_kind,
 )
 from portfolio_app.core.domain.errors import ValidationError
+from portfolio_app.core.domain.events import format_hours
 
 if TYPE_CHECKING:
     from portfolio_app.core.services.portfolio_service import PortfolioService
@@ -61,6 +67,7 @@ def register(subparsers: Any) -> None:
     add.add_argument(
         "--not-attended", action="store_true", help="record it as booked but not attended"
     )
+    _add_attendance_options(add, "attended")
     add_json_option(add)
     add.set_defaults(handler=run_events_add)
     lister = add_verb(
@@ -72,6 +79,16 @@ def register(subparsers: Any) -> None:
     )
     add_json_option(lister)
     lister.set_defaults(handler=run_events_list)
+    kinds = add_verb(
+        event_verbs,
+        "kinds",
+        nested=True,
+        help="list the kinds of event, with prompts and the template each suggests",
+        description="List the kinds of IPL event: the value to give --kind, the name, the "
+        "reflective template an entry about it starts with, and what to notice.",
+    )
+    add_json_option(kinds)
+    kinds.set_defaults(handler=run_event_kinds)
     remover = add_verb(
         event_verbs,
         "delete",
@@ -110,6 +127,7 @@ def register(subparsers: Any) -> None:
     )
     xadd.add_argument("--to", dest="ends_on", type=iso_date, metavar="YYYY-MM-DD", help="last day")
     xadd.add_argument("--notes", default="", help="short notes")
+    _add_attendance_options(xadd, "on placement")
     add_json_option(xadd)
     xadd.set_defaults(handler=run_experiences_add)
     xlist = add_verb(
@@ -121,6 +139,16 @@ def register(subparsers: Any) -> None:
     )
     add_json_option(xlist)
     xlist.set_defaults(handler=run_experiences_list)
+    xkinds = add_verb(
+        experience_verbs,
+        "kinds",
+        nested=True,
+        help="list the kinds of experience, with prompts and the template each suggests",
+        description="List the kinds of experience: the value to give --kind, the name, the "
+        "reflective template an entry about it starts with, and what to notice.",
+    )
+    add_json_option(xkinds)
+    xkinds.set_defaults(handler=run_experience_kinds)
     xremover = add_verb(
         experience_verbs,
         "delete",
@@ -130,6 +158,74 @@ def register(subparsers: Any) -> None:
     )
     xremover.add_argument("id", metavar="ID", help="the experience's id (or a unique prefix)")
     xremover.set_defaults(handler=run_experiences_delete)
+
+
+def _add_attendance_options(parser: Any, what: str) -> None:
+    parser.add_argument(
+        "--hours",
+        type=_hours,
+        metavar="H",
+        help=f"hours {what} (decimals allowed, e.g. 7.5)",
+    )
+    parser.add_argument(
+        "--confirmed-by",
+        default="",
+        metavar="WHO",
+        help="who confirmed the hours (a role or name; kept encrypted)",
+    )
+
+
+def _hours(text: str) -> float:
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours")
+    return value
+
+
+def _print_guide(ctx: CliContext, guide: ActivityGuide) -> None:
+    """What to notice, and the template to write with (standard error: stdout is the id)."""
+    if not ctx.as_json:
+        ctx.warn(f"Suggested template: {guide.template_id}. {guide.text}")
+
+
+def _kinds_rows(kinds: Any, guide_of: Any) -> list[dict[str, str]]:
+    return [
+        {
+            "kind": kind.value,
+            "label": kind.label,
+            "template": guide_of(kind).template_id,
+            "prompts": guide_of(kind).text,
+            "about": guide_of(kind).about,
+        }
+        for kind in kinds
+    ]
+
+
+def run_event_kinds(ctx: CliContext) -> int:
+    """List the kinds of event with their guides."""
+    return _print_kinds(ctx, _kinds_rows(EventKind, event_guide))
+
+
+def run_experience_kinds(ctx: CliContext) -> int:
+    """List the kinds of experience with their guides."""
+    return _print_kinds(ctx, _kinds_rows(ExperienceKind, experience_guide))
+
+
+def _print_kinds(ctx: CliContext, rows: list[dict[str, str]]) -> int:
+    if ctx.as_json:
+        ctx.print_json(rows)
+        return exit_codes.OK
+    for line in table(
+        ("KIND", "NAME", "TEMPLATE"), ((r["kind"], r["label"], r["template"]) for r in rows)
+    ):
+        ctx.print(line)
+    return exit_codes.OK
 
 
 def run_events_add(ctx: CliContext) -> int:
@@ -149,11 +245,14 @@ def run_events_add(ctx: CliContext) -> int:
             professions_present=args.profession,
             notes=args.notes,
             attended=not args.not_attended,
+            hours=args.hours,
+            confirmed_by=args.confirmed_by,
         )
     if ctx.as_json:
         ctx.print_json(event_to_dict(event))
     else:
         ctx.print(event.id)
+        _print_guide(ctx, event_guide(event.kind))
     return exit_codes.OK
 
 
@@ -176,12 +275,13 @@ def run_events_list(ctx: CliContext) -> int:
             e.on.isoformat() if e.on else "",
             e.kind.label + ("" if e.attended else " (not attended)"),
             str(counts.get(e.id, 0)),
+            format_hours(e.hours),
             clip(e.title, 50),
             clip(", ".join(e.professions_present), 50),
         )
         for e in events
     ]
-    for line in table(("ID", "DATE", "KIND", "ENTRIES", "TITLE", "PROFESSIONS"), rows):
+    for line in table(("ID", "DATE", "KIND", "ENTRIES", "HOURS", "TITLE", "PROFESSIONS"), rows):
         ctx.print(line)
     return exit_codes.OK
 
@@ -205,11 +305,14 @@ def run_experiences_add(ctx: CliContext) -> int:
             starts_on=args.starts_on,
             ends_on=args.ends_on,
             notes=args.notes,
+            hours=args.hours,
+            confirmed_by=args.confirmed_by,
         )
     if ctx.as_json:
         ctx.print_json(experience_to_dict(experience))
     else:
         ctx.print(experience.id)
+        _print_guide(ctx, experience_guide(experience.kind))
     return exit_codes.OK
 
 
@@ -237,11 +340,14 @@ def run_experiences_list(ctx: CliContext) -> int:
             x.ends_on.isoformat() if x.ends_on else "",
             x.kind.label,
             str(counts.get(x.id, 0)),
+            format_hours(x.hours),
+            clip(x.confirmed_by, 30),
             clip(x.title, 50),
         )
         for x in experiences
     ]
-    for line in table(("ID", "FROM", "TO", "KIND", "ENTRIES", "TITLE"), rows):
+    header = ("ID", "FROM", "TO", "KIND", "ENTRIES", "HOURS", "CONFIRMED BY", "TITLE")
+    for line in table(header, rows):
         ctx.print(line)
     return exit_codes.OK
 

@@ -68,6 +68,18 @@ def register(subparsers: Any) -> None:
         help="do not sign (a draft for yourself; it cannot be countersigned)",
     )
     export.add_argument(
+        "--staff-roles",
+        metavar="R,R",
+        help="staff countersignature boxes to prepare, e.g. 'tutor,second-marker,moderator' "
+        "(default: the portfolio's setting, see 'portfolio identity settings'; else tutor)",
+    )
+    export.add_argument(
+        "--tsa",
+        metavar="URL",
+        help="add an RFC 3161 timestamp from this time-stamping authority (default: the "
+        "setting; none: nothing is fetched)",
+    )
+    export.add_argument(
         "--yes",
         action="store_true",
         help="export even if the identifier check found something (you have checked it)",
@@ -125,7 +137,15 @@ def run_export(ctx: CliContext) -> int:
     )
     out = Path(args.out).expanduser()
     with ctx.open_portfolio() as service:
-        job = prepare_export(service, selection, sign=not args.unsigned)
+        job = prepare_export(
+            service,
+            selection,
+            sign=not args.unsigned,
+            staff_roles=[r for r in args.staff_roles.split(",") if r.strip()]
+            if args.staff_roles
+            else None,
+            tsa_url=args.tsa,
+        )
     if job.findings:
         print_findings(ctx, job.findings, exported=args.yes)
         if not args.yes:

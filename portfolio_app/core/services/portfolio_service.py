@@ -579,8 +579,10 @@ class PortfolioService:
         professions_present: Sequence[str] = (),
         notes: str = "",
         attended: bool = True,
+        hours: float | None = None,
+        confirmed_by: str = "",
     ) -> Event:
-        """Record an IPL event."""
+        """Record an IPL event (with the hours attended and who confirmed them, if known)."""
         from datetime import date as date_type
 
         event = Event(
@@ -592,6 +594,8 @@ class PortfolioService:
             professions_present=normalise_tags(list(professions_present)),
             notes=notes,
             attended=attended,
+            hours=hours,
+            confirmed_by=confirmed_by.strip(),
         )
         event.validate()
         CatalogueRepository(self._require_store()).save_event(event, is_new=True)
@@ -652,8 +656,10 @@ class PortfolioService:
         starts_on: object = None,
         ends_on: object = None,
         notes: str = "",
+        hours: float | None = None,
+        confirmed_by: str = "",
     ) -> Experience:
-        """Record a placement or other experience."""
+        """Record a placement or other experience (with its hours and who confirmed them)."""
         from datetime import date as date_type
 
         experience = Experience(
@@ -665,6 +671,8 @@ class PortfolioService:
             starts_on=starts_on if isinstance(starts_on, date_type) else None,
             ends_on=ends_on if isinstance(ends_on, date_type) else None,
             notes=notes,
+            hours=hours,
+            confirmed_by=confirmed_by.strip(),
         )
         experience.validate()
         CatalogueRepository(self._require_store()).save_experience(experience, is_new=True)

@@ -39,6 +39,12 @@ class CatalogueRepository:
                 list(event.professions_present), table=EVENTS, row_id=rid, field="professions"
             ),
             "notes": c.encrypt_text(event.notes, table=EVENTS, row_id=rid, field="notes"),
+            "attendance": c.encrypt_json(
+                _attendance(event.hours, event.confirmed_by),
+                table=EVENTS,
+                row_id=rid,
+                field="attendance",
+            ),
         }
 
     def save_event(self, event: Event, *, is_new: bool) -> None:
@@ -71,6 +77,13 @@ class CatalogueRepository:
                 professions = c.decrypt_json(
                     row.professions, table=EVENTS, row_id=rid, field="professions"
                 )
+                hours, confirmed_by = _read_attendance(
+                    None
+                    if row.attendance is None
+                    else c.decrypt_json(
+                        row.attendance, table=EVENTS, row_id=rid, field="attendance"
+                    )
+                )
                 events.append(
                     Event(
                         id=EventId(rid),
@@ -83,6 +96,8 @@ class CatalogueRepository:
                         else (),
                         notes=c.decrypt_text(row.notes, table=EVENTS, row_id=rid, field="notes"),
                         attended=bool(row.attended),
+                        hours=hours,
+                        confirmed_by=confirmed_by,
                     )
                 )
             except DamagedRecordError as exc:
@@ -105,6 +120,12 @@ class CatalogueRepository:
             "setting": enc("setting", experience.setting),
             "supervisor": enc("supervisor", experience.supervisor),
             "notes": enc("notes", experience.notes),
+            "attendance": c.encrypt_json(
+                _attendance(experience.hours, experience.confirmed_by),
+                table=EXPERIENCES,
+                row_id=rid,
+                field="attendance",
+            ),
         }
 
     def save_experience(self, experience: Experience, *, is_new: bool) -> None:
@@ -138,6 +159,13 @@ class CatalogueRepository:
                 return c.decrypt_text(blob, table=EXPERIENCES, row_id=rid, field=field)
 
             try:
+                hours, confirmed_by = _read_attendance(
+                    None
+                    if row.attendance is None
+                    else c.decrypt_json(
+                        row.attendance, table=EXPERIENCES, row_id=rid, field="attendance"
+                    )
+                )
                 result.append(
                     Experience(
                         id=ExperienceId(rid),
@@ -148,8 +176,27 @@ class CatalogueRepository:
                         starts_on=row.starts_on,
                         ends_on=row.ends_on,
                         notes=dec("notes", row.notes),
+                        hours=hours,
+                        confirmed_by=confirmed_by,
                     )
                 )
             except DamagedRecordError as exc:
                 damaged.append(DamagedRecord(EXPERIENCES, rid, exc.user_message))
         return result, damaged
+
+
+def _attendance(hours: float | None, confirmed_by: str) -> dict[str, Any]:
+    """The attendance JSON: always written, so an empty one looks like a full one on disk."""
+    return {"hours": hours, "confirmed_by": confirmed_by}
+
+
+def _read_attendance(value: object) -> tuple[float | None, str]:
+    """Hours and confirmer from the decrypted JSON (None for rows from before revision 0004)."""
+    if not isinstance(value, dict):
+        return None, ""
+    hours = value.get("hours")
+    confirmed_by = value.get("confirmed_by")
+    number = (
+        float(hours) if isinstance(hours, int | float) and not isinstance(hours, bool) else None
+    )
+    return number, confirmed_by if isinstance(confirmed_by, str) else ""

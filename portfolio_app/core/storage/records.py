@@ -68,6 +68,8 @@ class EventRecord(Base):
     place: Mapped[bytes] = mapped_column(LargeBinary)
     professions: Mapped[bytes] = mapped_column(LargeBinary)
     notes: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Encrypted JSON {"hours", "confirmed_by"}; NULL in rows written before revision 0004.
+    attendance: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class ExperienceRecord(Base):
@@ -83,6 +85,8 @@ class ExperienceRecord(Base):
     setting: Mapped[bytes] = mapped_column(LargeBinary)
     supervisor: Mapped[bytes] = mapped_column(LargeBinary)
     notes: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Encrypted JSON {"hours", "confirmed_by"}; NULL in rows written before revision 0004.
+    attendance: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class EntryRecord(Base):

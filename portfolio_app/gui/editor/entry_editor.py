@@ -408,15 +408,23 @@ class EntryEditorWidget(QWidget):
             self.template_combo.clear()
             for template_id, name in choices.templates:
                 self.template_combo.addItem(name, template_id)
+                credit = template_credit(template_id)
+                if credit:  # each model names its source (Gibbs 1988, Johns after Carper...)
+                    self.template_combo.setItemData(
+                        self.template_combo.count() - 1, credit, Qt.ItemDataRole.ToolTipRole
+                    )
             position = self.template_combo.findData(entry.template_id)
             if position < 0:
                 self.template_combo.addItem(entry.template_id, entry.template_id)
                 position = self.template_combo.count() - 1
             self.template_combo.setCurrentIndex(position)
-            self.template_combo.setToolTip(
+            hint = (
                 "Choose a reflective model; its prompts appear as sections. Text you have "
                 "written moves to the matching sections of the new model."
             )
+            credit = template.credit if template is not None else ""
+            self.template_combo.setToolTip(f"{hint}\n\n{credit}" if credit else hint)
+            self.template_combo.setAccessibleDescription(f"{hint} {credit}".strip())
             self._set_status(entry.status)
             self._set_date_shown(entry.occurred_on.date() if entry.occurred_on else None)
             self._build_sections(entry, template)
@@ -823,3 +831,13 @@ def _pair(parent: QWidget, first: QWidget, second: QWidget) -> QWidget:
     row.addWidget(first)
     row.addWidget(second, 1)
     return holder
+
+
+def template_credit(template_id: str) -> str:
+    """The credit line of a bundled template ("" for unknown ids and the free template)."""
+    from portfolio_app.core.reflective_templates import TemplateNotFoundError, get_template
+
+    try:
+        return get_template(template_id).credit
+    except TemplateNotFoundError:
+        return ""

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from portfolio_app.core.domain.entries import Section
-from portfolio_app.core.domain.model_change import KEPT_PREFIX, SECTION_STAGES, change_model
+from portfolio_app.core.domain.model_change import (
+    KEPT_PREFIX,
+    SECTION_STAGES,
+    TEMPLATE_STAGES,
+    change_model,
+    stage_of,
+)
 from portfolio_app.core.reflective_templates import get_template, load_templates
 
 
@@ -81,13 +87,25 @@ def test_no_word_is_lost_between_any_two_bundled_models(source: str) -> None:
         assert len(keys) == len(set(keys))
 
 
-def test_every_bundled_section_key_has_a_stage() -> None:
+def test_every_bundled_section_is_placed_on_purpose() -> None:
+    """A new model's sections get a stage, or are listed as having no counterpart."""
     templates = load_templates()
     missing = {
-        s.key
+        (t.id, s.key)
         for t in templates
         if t.id not in {"free", "pre-event-plan"}
         for s in t.sections
-        if s.key not in SECTION_STAGES
+        if s.key not in SECTION_STAGES and (t.id, s.key) not in TEMPLATE_STAGES
     }
     assert not missing
+
+
+def test_a_shared_key_with_another_meaning_is_not_merged() -> None:
+    # NMC "change" (what changed in practice) is not PDSA "change" (the change idea to test).
+    old = _sections("nmc-four-questions", {"change": "I now ask early", "nature": "A ward round"})
+    result = change_model(old, get_template("nmc-four-questions"), get_template("pdsa-cycle"))
+    bodies = {s.key: s.body for s in result.sections}
+    assert bodies["change"] == ""
+    assert bodies["act"] == "I now ask early"
+    assert bodies["do"] == "A ward round"
+    assert stage_of("pdsa-cycle", "change") is None

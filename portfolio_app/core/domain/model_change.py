@@ -72,7 +72,40 @@ SECTION_STAGES: dict[str, str] = {
     "emotional-response": FEELINGS,
     "other-roles": ANALYSE,
     "take-away": LEARN,
+    # Leicester Model placement (the patient's, agencies' and community's views, then the team)
+    "patient": DESCRIBE,
+    "agencies": DESCRIBE,
+    "community": DESCRIBE,
+    "feedback": ACT,
+    # Paired learning
+    "pair": DESCRIBE,
+    "their-world": ANALYSE,
+    "shared-problem": EVALUATE,
+    "changed-view": LEARN,
+    "next": ACT,
+    # PDSA cycle
+    "do": DESCRIBE,
+    "study": ANALYSE,
+    "act": ACT,
+    "teamwork": LEARN,
 }
+#: Where a model uses a shared key for something else: (template id, key) -> stage, or None for
+#: a section with no counterpart in the other models (its text is kept under its own heading).
+TEMPLATE_STAGES: dict[tuple[str, str], str | None] = {
+    ("pdsa-cycle", "change"): None,  # the change idea to test, not a change in practice
+    ("pdsa-cycle", "aim"): None,
+    ("pdsa-cycle", "measure"): None,
+    ("pdsa-cycle", "plan"): None,
+}
+
+
+def stage_of(template_id: str, key: str) -> str | None:
+    """The stage of a section of a model (None: no counterpart elsewhere, or unknown)."""
+    if (template_id, key) in TEMPLATE_STAGES:
+        return TEMPLATE_STAGES[(template_id, key)]
+    return SECTION_STAGES.get(key)
+
+
 #: Key prefix of a section that keeps text the new model had no place for.
 KEPT_PREFIX = "kept-"
 
@@ -114,7 +147,7 @@ def change_model(
     for section in sections:
         if not section.body.strip():
             continue
-        target = _target(section.key, new)
+        target = _target(section.key, old.id if old is not None else "", new)
         if target is None:
             if section.key.startswith(KEPT_PREFIX):
                 kept.append(section)
@@ -142,13 +175,13 @@ def change_model(
     )
 
 
-def _target(key: str, new: ReflectiveTemplate) -> str | None:
-    if new.section(key) is not None:
+def _target(key: str, old_id: str, new: ReflectiveTemplate) -> str | None:
+    stage = stage_of(old_id, key)
+    if new.section(key) is not None and stage == stage_of(new.id, key):
         return key
-    stage = SECTION_STAGES.get(key)
     if stage is not None:
         for section in new.sections:
-            if SECTION_STAGES.get(section.key) == stage:
+            if stage_of(new.id, section.key) == stage:
                 return section.key
     if len(new.sections) == 1 and not key.startswith(KEPT_PREFIX):
         return new.sections[0].key

@@ -207,6 +207,9 @@ def typing_times(app: object, window: object, service: PortfolioService) -> list
         QTest.keyClick(edit, character if character != " " else Qt.Key.Key_Space)
         edit.viewport().repaint()
         times.append(time.perf_counter() - started)
+    typed = edit.toPlainText()
+    if not typed.endswith(TYPED_IN_EDITOR):
+        raise RuntimeError(f"the keystrokes did not reach the answer box: …{typed[-80:]!r}")
     return times
 
 

@@ -312,10 +312,15 @@ class CountersignDialog(BusyDialog):
         self._report = report
         self._checked_path = path
         student = next((s for s in report.signatures if s.certifying), None)
-        # Colour with the words and the ✓ / ✗ mark, never alone.
-        paint_status(
-            self.check_label, "error" if report.verdict.value not in COUNTERSIGNABLE else "success"
-        )
+        # Colour with the words and the ✓ / ✗ mark, never alone: green only when the student's
+        # signer is confirmed; a signature that is intact but unconfirmed comes with a warning.
+        if report.verdict.value not in COUNTERSIGNABLE:
+            state = "error"
+        elif report.verdict.value == "valid-trusted":
+            state = "success"
+        else:
+            state = "warning"
+        paint_status(self.check_label, state)
         if report.verdict.value not in COUNTERSIGNABLE:
             self.check_label.setText(
                 f"✗ <b>This file cannot be countersigned.</b> {_escape(report.reason)}<br>"

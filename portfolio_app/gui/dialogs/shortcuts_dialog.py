@@ -78,11 +78,11 @@ class ShortcutsDialog(QDialog):
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        # Keys wrap (undo has several), so the command names keep their room.
+        self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(
-            ShortcutTableModel.KEYS, QHeaderView.ResizeMode.ResizeToContents
-        )
+        header.setSectionResizeMode(ShortcutTableModel.KEYS, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(ShortcutTableModel.KEYS, self.fontMetrics().averageCharWidth() * 16)
         header.setSectionResizeMode(ShortcutTableModel.COMMAND, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(
             ShortcutTableModel.MENU, QHeaderView.ResizeMode.ResizeToContents
@@ -95,5 +95,6 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
         line = self.fontMetrics().height()
-        self.resize(line * 40, line * 34)
+        self.resize(line * 44, line * 34)
+        self.table.resizeRowsToContents()
         self.filter_edit.setFocus()

@@ -181,9 +181,10 @@ def _forge(pdf: bytes, signer: PortfolioService) -> bytes:
 
 def make_request(folder: Path, name: str, student_id: str) -> Path:
     """A certificate request from a new portfolio named ``name`` (closed afterwards)."""
-    service = _portfolio(folder / f"portfolio-{student_id}", name, student_id)
+    safe = "".join(c if c.isalnum() or c == "-" else "_" for c in student_id)
+    service = _portfolio(folder / f"portfolio-{safe}", name, student_id)
     try:
-        path = folder / f"{student_id}.csr"
+        path = folder / f"{safe}.csr"
         identity_service.make_certificate_request(service, path)
         return path
     finally:

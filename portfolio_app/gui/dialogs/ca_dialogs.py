@@ -142,9 +142,12 @@ class CreateCaDialog(_CaTaskDialog):
         )
         self.name_edit = QLineEdit(body)
         self.name_edit.setPlaceholderText("e.g. IPL 2025 course CA")
+        self.name_edit.setAccessibleName("CA name")
         self.institution_edit = QLineEdit(body)
         self.institution_edit.setPlaceholderText("e.g. University of Leicester")
+        self.institution_edit.setAccessibleName("Institution")
         self.folder_edit = QLineEdit(str(folder) if folder else "", body)
+        self.folder_edit.setAccessibleName("Folder for the CA")
         self.folder_browse = QPushButton("&Browse…", body)
         folder_row = QWidget(body)
         row = QHBoxLayout(folder_row)
@@ -159,6 +162,7 @@ class CreateCaDialog(_CaTaskDialog):
         for position, role in enumerate(ALL_ROLES):
             check = QCheckBox(role_label(role), roles_box)
             check.setChecked(True)
+            check.setAccessibleName(f"May issue {role_label(role).lower()} certificates")
             check.toggled.connect(self._update)
             self.role_checks[role] = check
             grid.addWidget(check, position // 3, position % 3)
@@ -597,6 +601,7 @@ class RevokeDialog(_CaTaskDialog):
             self.reason_combo.addItem(f"{words[:1].upper()}{words[1:]}", reason)
         self.reason_combo.setAccessibleName("Reason")
         self.since_check = QCheckBox("The key may have been misused since:", body)
+        self.since_check.setAccessibleName("The key may have been misused since a day")
         self.since_edit = QDateEdit(body)
         self.since_edit.setCalendarPopup(True)
         self.since_edit.setDisplayFormat("d MMM yyyy")
@@ -624,7 +629,7 @@ class RevokeDialog(_CaTaskDialog):
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(form)
         body_layout.addStretch(1)
-        self.revoke_button = QPushButton(icon("delete"), "&Revoke", self)
+        self.revoke_button = QPushButton(icon("delete"), "Re&voke", self)
         self.close_button = QPushButton("Cancel", self)
         self.close_button.setDefault(True)  # Enter must not revoke by accident
         buttons = QHBoxLayout()

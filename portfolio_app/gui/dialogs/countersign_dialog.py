@@ -136,6 +136,7 @@ class CountersignDialog(BusyDialog):
         self.confirm_check = QCheckBox(
             "I have checked these warnings and want to countersign anyway", self.warnings_box
         )
+        self.confirm_check.setAccessibleName("Countersign despite the warnings")
         self.warnings_layout.addWidget(self.confirm_check)
         self.warnings_box.hide()
         self._warning_labels: list[QLabel] = []
@@ -183,7 +184,7 @@ class CountersignDialog(BusyDialog):
         self.crl_edit.setAccessibleName("Revocation list to embed (CRL file)")
         self.crl_edit.setPlaceholderText("course.crl from the course CA")
         self.crl_edit.setClearButtonEnabled(True)
-        self.crl_browse = QPushButton("Cho&ose…", options)
+        self.crl_browse = QPushButton("C&hoose…", options)
         options_form = QFormLayout(options)
         options_form.addRow("&Timestamp from:", self.tsa_edit)
         options_form.addRow("&Revocation list:", _row(options, self.crl_edit, self.crl_browse))

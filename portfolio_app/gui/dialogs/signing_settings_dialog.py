@@ -60,6 +60,7 @@ class SigningSettingsDialog(QDialog):
         for position, role in enumerate(STAFF_ROLE_ORDER):
             check = QCheckBox(role_label(role), boxes)
             check.setChecked(role in current.staff_roles)
+            check.setAccessibleName(f"Prepare a {role_label(role).lower()} box")
             check.toggled.connect(self._update)
             self.role_checks[role] = check
             grid.addWidget(check, position // 2, position % 2)

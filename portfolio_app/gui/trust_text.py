@@ -154,6 +154,8 @@ def stage_text(report: VerificationReport) -> str:
     countersignature yet." (the words the CLI uses)."""
     if not report.signatures:
         return "No signatures."
+    if report.verdict.value == "broken-or-modified":
+        return "The file fails its checks: nothing in it is confirmed, not even who signed it."
     still_open = open_boxes(report)
     open_text = (
         " Still open: " + ", ".join(role_label(r).lower() for r in still_open) + "."
@@ -184,6 +186,9 @@ def summary_rows(report: VerificationReport) -> list[tuple[str, str]]:
         rows.append(("Entries", f"{summary.entries:,}"))
     if summary.staff_boxes:
         rows.append(("Staff boxes", ", ".join(role_label(r) for r in summary.staff_boxes)))
+    if report.verdict.value == "broken-or-modified":
+        # What a file that fails its checks says about itself is a claim, nothing more.
+        rows = [(f"{label} (claimed)", text) for label, text in rows]
     return rows
 
 

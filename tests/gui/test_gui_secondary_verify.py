@@ -325,3 +325,12 @@ def test_the_wording_is_the_same_without_a_window(course: Course) -> None:
         ("Tutor", False),
         ("Second marker", False),
     ]
+
+
+def test_a_file_that_fails_its_checks_claims_nothing(course: Course) -> None:
+    from portfolio_app.gui.trust_text import summary_rows
+
+    [(_path, report)] = verify_paths([course.tampered])
+    assert report.verdict.value == "broken-or-modified"
+    assert stage_text(report).startswith("The file fails its checks: nothing in it is confirmed")
+    assert ("Student (claimed)", "Zoë Ñúñez") in summary_rows(report)

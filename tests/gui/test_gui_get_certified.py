@@ -179,3 +179,22 @@ def test_the_menus_open_the_trust_windows(
     ]
     assert course and course[0].isVisible()
     course[0].close()
+
+
+def test_every_menu_path_the_readme_names_exists(open_app: AppController) -> None:
+    import re
+
+    def plain_text(text: str) -> str:
+        return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+    window = open_app.window
+    assert window is not None
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    named = re.findall(r"\*\*([A-Za-z]+) ▸ ([^*]+)\*\*", readme)
+    assert len(named) >= 5
+    menus = {
+        plain_text(title): [plain_text(a.text()).rstrip("…") for a in items if a is not None]
+        for title, items in window.app_actions.menus()
+    }
+    for menu, item in named:
+        assert any(text.startswith(item) for text in menus[menu]), (menu, item, menus[menu])

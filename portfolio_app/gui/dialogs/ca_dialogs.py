@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -43,6 +42,7 @@ from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.issued_certificate_model import REASON_WORDS, status_text
 from portfolio_app.gui.trust_text import role_label
 from portfolio_app.gui.widgets.busy_state import BusyDialog, make_busy_bar
+from portfolio_app.gui.widgets.form_helpers import add_label_rows, fit_to_screen, set_buddies
 from portfolio_app.gui.widgets.plain_text import add_close_keys, plain_label
 from portfolio_app.gui.widgets.verdict_banner import VerdictBanner, VerdictLook
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
@@ -82,7 +82,16 @@ def _message(error: BaseException) -> str:
 class _CaTaskDialog(BusyDialog):
     """A dialog with a status banner, a busy bar, and Esc/Ctrl+W (refused while busy)."""
 
-    def _finish_layout(self, body: QWidget, buttons: QHBoxLayout) -> None:
+    def _finish_layout(
+        self, body: QWidget, action: QPushButton, size: tuple[int, int], *, default: bool = True
+    ) -> None:
+        """Body (scrolling), busy bar, banner, then the action and Cancel; Esc/Ctrl+W."""
+        self.close_button = QPushButton("Cancel", self)
+        (action if default else self.close_button).setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(action)
+        buttons.addWidget(self.close_button)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -96,6 +105,7 @@ class _CaTaskDialog(BusyDialog):
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
         add_close_keys(self)
+        fit_to_screen(self, *size)
 
     @override
     def _start(self, work: Any, message: str) -> None:
@@ -193,31 +203,23 @@ class CreateCaDialog(_CaTaskDialog):
         form.addRow("&Passphrase:", self.passphrase_edit)
         form.addRow("&Again:", self.repeat_edit)
         form.addRow("", self.strength_label)
-        for field, target in (
-            (self.name_edit, self.name_edit),
-            (self.institution_edit, self.institution_edit),
-            (folder_row, self.folder_edit),
-            (self.passphrase_edit, self.passphrase_edit),
-            (self.repeat_edit, self.repeat_edit),
-        ):
-            label = form.labelForField(field)
-            if isinstance(label, QLabel):
-                label.setBuddy(target)
+        set_buddies(
+            form,
+            (
+                (self.name_edit, self.name_edit),
+                (self.institution_edit, self.institution_edit),
+                (folder_row, self.folder_edit),
+                (self.passphrase_edit, self.passphrase_edit),
+                (self.repeat_edit, self.repeat_edit),
+            ),
+        )
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(intro)
         body_layout.addLayout(form)
         body_layout.addStretch(1)
 
         self.create_button = QPushButton(icon("certificate"), "&Create the CA", self)
-        self.create_button.setDefault(True)
-        self.close_button = QPushButton("Cancel", self)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.create_button)
-        buttons.addWidget(self.close_button)
-        self._finish_layout(body, buttons)
-        line = self.fontMetrics().height()
-        self.resize(line * 36, line * 34)
+        self._finish_layout(body, self.create_button, (36, 34))
 
         for edit in (
             self.name_edit,
@@ -229,7 +231,6 @@ class CreateCaDialog(_CaTaskDialog):
             edit.textChanged.connect(self._update)
         self.folder_browse.clicked.connect(self._on_browse_clicked)
         self.create_button.clicked.connect(self.start)
-        self.close_button.clicked.connect(self.reject)
         self._update()
 
     def roles(self) -> list[str]:
@@ -354,7 +355,6 @@ class ReviewRequestDialog(_CaTaskDialog):
         who = QGroupBox("Who asks", body)
         grid = QGridLayout(who)
         grid.setColumnStretch(1, 1)
-        self.request_labels: dict[str, QLabel] = {}
         rows = [
             ("Name", self.request.name or "(none)"),
             ("ID", self.request.student_id or "(none)"),
@@ -364,19 +364,13 @@ class ReviewRequestDialog(_CaTaskDialog):
             ("Key", self.request.key),
             ("Request file", str(csr_path)),
         ]
-        for row, (caption, text) in enumerate(rows):
-            name = plain_label(f"{caption}:", who, wrap=False)
-            value = plain_label(text, who, accessible_name=caption, selectable=True)
-            name.setBuddy(value)
-            grid.addWidget(name, row, 0)
-            grid.addWidget(value, row, 1)
-            self.request_labels[caption] = value
+        self.request_labels = add_label_rows(grid, rows, who)
         check = plain_label(
             "Check these with the person (in person, or by a message you know is theirs) "
             "before you issue: the certificate says to every assessor that this is them.",
             who,
         )
-        grid.addWidget(check, len(rows), 0, 1, 2)
+        grid.addWidget(check, grid.rowCount(), 0, 1, 2)
 
         self.role_combo = QComboBox(body)
         for role in roles:
@@ -405,29 +399,21 @@ class ReviewRequestDialog(_CaTaskDialog):
         form.addRow(self.duplicate_banner)
         form.addRow("&Save certificate as:", output_row)
         form.addRow("CA &passphrase:", self.passphrase_edit)
-        for field, target in (
-            (self.role_combo, self.role_combo),
-            (self.years_spin, self.years_spin),
-            (output_row, self.output_edit),
-            (self.passphrase_edit, self.passphrase_edit),
-        ):
-            label = form.labelForField(field)
-            if isinstance(label, QLabel):
-                label.setBuddy(target)
+        set_buddies(
+            form,
+            (
+                (self.role_combo, self.role_combo),
+                (self.years_spin, self.years_spin),
+                (output_row, self.output_edit),
+                (self.passphrase_edit, self.passphrase_edit),
+            ),
+        )
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(form)
         body_layout.addStretch(1)
 
         self.issue_button = QPushButton(icon("certificate"), "&Issue certificate", self)
-        self.issue_button.setDefault(True)
-        self.close_button = QPushButton("Cancel", self)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.issue_button)
-        buttons.addWidget(self.close_button)
-        self._finish_layout(body, buttons)
-        line = self.fontMetrics().height()
-        self.resize(line * 38, line * 40)
+        self._finish_layout(body, self.issue_button, (38, 40))
 
         self.role_combo.currentIndexChanged.connect(self._on_role_changed)
         self.output_edit.textChanged.connect(self._update)
@@ -435,7 +421,6 @@ class ReviewRequestDialog(_CaTaskDialog):
         self.passphrase_edit.returnPressed.connect(self.start)
         self.output_browse.clicked.connect(self._on_browse_clicked)
         self.issue_button.clicked.connect(self.start)
-        self.close_button.clicked.connect(self.reject)
         self._on_role_changed()
 
     def role(self) -> str:
@@ -622,29 +607,18 @@ class RevokeDialog(_CaTaskDialog):
         form.addRow("&Reason:", self.reason_combo)
         form.addRow(since_row)
         form.addRow("CA &passphrase:", self.passphrase_edit)
-        for field in (self.reason_combo, self.passphrase_edit):
-            label = form.labelForField(field)
-            if isinstance(label, QLabel):
-                label.setBuddy(field)
+        set_buddies(form, ((f, f) for f in (self.reason_combo, self.passphrase_edit)))
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(form)
         body_layout.addStretch(1)
         self.revoke_button = QPushButton(icon("delete"), "Re&voke", self)
-        self.close_button = QPushButton("Cancel", self)
-        self.close_button.setDefault(True)  # Enter must not revoke by accident
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.revoke_button)
-        buttons.addWidget(self.close_button)
-        self._finish_layout(body, buttons)
-        line = self.fontMetrics().height()
-        self.resize(line * 36, line * 24)
+        # Enter must not revoke by accident: Cancel is the default button.
+        self._finish_layout(body, self.revoke_button, (36, 24), default=False)
 
         self.reason_combo.currentIndexChanged.connect(self._on_reason_changed)
         self.since_check.toggled.connect(self.since_edit.setEnabled)
         self.passphrase_edit.textChanged.connect(self._update)
         self.revoke_button.clicked.connect(self.start)
-        self.close_button.clicked.connect(self.reject)
         self._update()
 
     def set_reason(self, reason: str) -> None:
@@ -733,28 +707,16 @@ class CrlDialog(_CaTaskDialog):
         form.addRow(explain)
         form.addRow("&Save as:", self.output_edit)
         form.addRow("CA &passphrase:", self.passphrase_edit)
-        for field in (self.output_edit, self.passphrase_edit):
-            label = form.labelForField(field)
-            if isinstance(label, QLabel):
-                label.setBuddy(field)
+        set_buddies(form, ((f, f) for f in (self.output_edit, self.passphrase_edit)))
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(form)
         body_layout.addStretch(1)
         self.write_button = QPushButton(icon("save"), "&Write", self)
-        self.write_button.setDefault(True)
-        self.close_button = QPushButton("Cancel", self)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.write_button)
-        buttons.addWidget(self.close_button)
-        self._finish_layout(body, buttons)
-        line = self.fontMetrics().height()
-        self.resize(line * 34, line * 18)
+        self._finish_layout(body, self.write_button, (34, 18))
         self.passphrase_edit.textChanged.connect(self._update)
         self.output_edit.textChanged.connect(self._update)
         self.passphrase_edit.returnPressed.connect(self.start)
         self.write_button.clicked.connect(self.start)
-        self.close_button.clicked.connect(self.reject)
         self._update()
         self.passphrase_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -59,6 +59,7 @@ from portfolio_app.gui.icons import icon
 from portfolio_app.gui.trust_text import role_label, signer_text, stage_text
 from portfolio_app.gui.widgets.alive import while_alive
 from portfolio_app.gui.widgets.busy_state import BusyDialog, make_busy_bar
+from portfolio_app.gui.widgets.form_helpers import fit_to_screen, set_buddies
 from portfolio_app.gui.widgets.plain_text import add_close_keys, plain_label
 from portfolio_app.gui.widgets.verdict_banner import VerdictBanner, VerdictLook
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
@@ -187,9 +188,9 @@ class CountersignDialog(BusyDialog):
         self.crl_browse = QPushButton("C&hoose…", options)
         options_form = QFormLayout(options)
         options_form.addRow("&Timestamp from:", self.tsa_edit)
-        options_form.addRow("&Revocation list:", _row(options, self.crl_edit, self.crl_browse))
-        _buddy(options_form, self.tsa_edit, self.tsa_edit)
-        _buddy(options_form, self.crl_edit.parentWidget(), self.crl_edit)
+        crl_row = _row(options, self.crl_edit, self.crl_browse)
+        options_form.addRow("&Revocation list:", crl_row)
+        set_buddies(options_form, ((self.tsa_edit, self.tsa_edit), (crl_row, self.crl_edit)))
         options_form.addRow(
             plain_label(
                 "A timestamp proves when you signed (else your computer's clock is all there "
@@ -228,10 +229,15 @@ class CountersignDialog(BusyDialog):
         form.addRow("", self.feedback_count)
         form.addRow(options)
         form.addRow("Save the copy &as:", output_row)
-        _buddy(form, input_row, self.input_edit)
-        _buddy(form, output_row, self.output_edit)
-        _buddy(form, self.role_combo, self.role_combo)
-        _buddy(form, self.feedback_edit, self.feedback_edit)
+        set_buddies(
+            form,
+            (
+                (input_row, self.input_edit),
+                (output_row, self.output_edit),
+                (self.role_combo, self.role_combo),
+                (self.feedback_edit, self.feedback_edit),
+            ),
+        )
 
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(intro)
@@ -263,7 +269,7 @@ class CountersignDialog(BusyDialog):
         layout.addWidget(self.busy_bar)
         layout.addWidget(self.status_banner)
         layout.addLayout(buttons)
-        self._fit_size()
+        fit_to_screen(self, 50, 60)
         add_close_keys(self)
 
         with contextlib.suppress(PortfolioError):
@@ -285,16 +291,6 @@ class CountersignDialog(BusyDialog):
         self.open_folder_button.clicked.connect(self._on_open_folder_clicked)
         self.close_button.clicked.connect(self.reject)
         self._update()
-
-    def _fit_size(self) -> None:
-        line = self.fontMetrics().height()
-        width, height = line * 50, line * 60
-        screen = self.screen()
-        if screen.availableGeometry().isValid():
-            available = screen.availableGeometry()
-            width = min(width, int(available.width() * 0.95))
-            height = min(height, int(available.height() * 0.92))
-        self.resize(width, height)
 
     def _identity(self) -> Identity:
         """The signer's identity (made on first use), read here on the GUI thread."""
@@ -631,12 +627,6 @@ def _row(parent: QWidget, edit: QLineEdit, button: QPushButton) -> QWidget:
     layout.addWidget(button)
     row.setFocusProxy(edit)
     return row
-
-
-def _buddy(form: QFormLayout, field: QWidget | None, target: QWidget) -> None:
-    label = form.labelForField(field) if field is not None else None
-    if isinstance(label, QLabel):
-        label.setBuddy(target)
 
 
 def _sentence(text: str) -> str:

@@ -48,6 +48,7 @@ from portfolio_app.gui.item_models.issued_certificate_model import (
     IssuedCertificateModel,
 )
 from portfolio_app.gui.trust_text import role_label
+from portfolio_app.gui.widgets.form_helpers import fit_to_screen
 from portfolio_app.gui.widgets.plain_text import add_close_keys, plain_label
 from portfolio_app.gui.widgets.verdict_banner import VerdictBanner, VerdictLook
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
@@ -153,13 +154,7 @@ class CourseCertificatesWindow(QDialog):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.status_banner)
         layout.addLayout(buttons)
-        line = self.fontMetrics().height()
-        width, height = line * 70, line * 44
-        screen = self.screen()
-        if screen.availableGeometry().isValid():
-            width = min(width, int(screen.availableGeometry().width() * 0.95))
-            height = min(height, int(screen.availableGeometry().height() * 0.92))
-        self.resize(width, height)
+        fit_to_screen(self, 70, 44)
         add_close_keys(self)
 
         self.open_button.clicked.connect(self._on_open_clicked)

@@ -39,6 +39,7 @@ from portfolio_app.core.services import identity_service
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.trust_text import role_label
+from portfolio_app.gui.widgets.form_helpers import add_label_rows, clear_layout, fit_to_screen
 from portfolio_app.gui.widgets.plain_text import add_close_keys, plain_label
 from portfolio_app.gui.widgets.verdict_banner import VerdictBanner, VerdictLook
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
@@ -139,13 +140,7 @@ class GetCertifiedDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
-        line = self.fontMetrics().height()
-        width, height = line * 50, line * 56
-        screen = self.screen()
-        if screen.availableGeometry().isValid():
-            width = min(width, int(screen.availableGeometry().width() * 0.95))
-            height = min(height, int(screen.availableGeometry().height() * 0.92))
-        self.resize(width, height)
+        fit_to_screen(self, 50, 56)
         add_close_keys(self)
 
         self.request_button.clicked.connect(self._on_request_clicked)
@@ -159,12 +154,7 @@ class GetCertifiedDialog(QDialog):
     def refresh(self) -> None:
         """Show the identity as it is now."""
         self.identity_labels = {}
-        while self.identity_grid.count():
-            item = self.identity_grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.identity_grid)
         try:
             identity = identity_service.load_identity(self._service)
         except PortfolioError as exc:
@@ -203,20 +193,9 @@ class GetCertifiedDialog(QDialog):
             ("Valid", f"{_day(info.not_before)} to {_day(info.not_after)}"),
             ("Fingerprint (SHA-256)", _two_lines(info.fingerprint)),
         ]
-        for row, (label, text) in enumerate(rows):
-            name = plain_label(f"{label}:", self, wrap=False)
-            value = plain_label(
-                text,
-                self,
-                accessible_name=label,
-                selectable=True,
-                wrap=not label.startswith("Fingerprint"),
-                monospace=label.startswith("Fingerprint"),
-            )
-            name.setBuddy(value)
-            self.identity_grid.addWidget(name, row, 0)
-            self.identity_grid.addWidget(value, row, 1)
-            self.identity_labels[label] = value
+        self.identity_labels = add_label_rows(
+            self.identity_grid, rows, self, monospace={"Fingerprint (SHA-256)"}
+        )
 
     def identity_text(self) -> dict[str, str]:
         """The identity rows shown (label -> text)."""

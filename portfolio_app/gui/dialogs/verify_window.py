@@ -82,6 +82,7 @@ from portfolio_app.gui.trust_text import (
     when_text,
 )
 from portfolio_app.gui.widgets.alive import while_alive
+from portfolio_app.gui.widgets.form_helpers import add_label_rows, clear_layout, fit_to_screen
 from portfolio_app.gui.widgets.plain_text import add_close_keys, plain_label, plain_message
 from portfolio_app.gui.widgets.verdict_banner import (
     CHECKING_LOOK,
@@ -511,14 +512,9 @@ class VerifyWindow(QDialog):
         return page
 
     def _fit_size(self) -> None:
+        fit_to_screen(self, 72, 58)
         line = self.fontMetrics().height()
-        width, height = line * 72, line * 58
-        screen = self.screen()
-        if screen.availableGeometry().isValid():
-            available = screen.availableGeometry()
-            width = min(width, int(available.width() * 0.95))
-            height = min(height, int(available.height() * 0.92))
-        self.resize(width, height)
+        height = self.height()
         self.splitter.setSizes([line * 7, line * 8, max(line * 10, height - line * 19)])
 
     # ---- public -------------------------------------------------------------------------------
@@ -832,12 +828,7 @@ class VerifyWindow(QDialog):
 
     def _show_report(self, result: VerifyResult | None) -> None:
         self._clear_cards()
-        while self.summary_grid.count():
-            item = self.summary_grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.summary_grid)
         report = result.report if result is not None else None
         self.roles_model.set_report(report)
         for widget in (
@@ -864,14 +855,7 @@ class VerifyWindow(QDialog):
         stage = stage_text(report)
         missing = missing_text(report)
         self.stage_label.setText(f"{stage} {missing}".strip())
-        for row, (label, text) in enumerate(summary_rows(report)):
-            name = plain_label(f"{label}:", self.summary_widget, wrap=False)
-            value_label = plain_label(
-                text, self.summary_widget, accessible_name=label, selectable=True
-            )
-            name.setBuddy(value_label)
-            self.summary_grid.addWidget(name, row, 0)
-            self.summary_grid.addWidget(value_label, row, 1)
+        add_label_rows(self.summary_grid, summary_rows(report), self.summary_widget)
         self.roles_view.fit_height()
         self.details_heading.setVisible(bool(report.signatures))
         for sig in report.signatures:

@@ -107,10 +107,37 @@ class _CaTaskDialog(BusyDialog):
         add_close_keys(self)
         fit_to_screen(self, *size)
 
+    def _inputs(self) -> tuple[QWidget, ...]:
+        """What the person can change (disabled while the CA key is in use)."""
+        return ()
+
+    def _update(self, *_args: object) -> None:
+        """Enable the action button when the form is complete."""
+
+    def _succeeded(self, result: Any) -> None:
+        """Tell the window (each dialog emits its own signal)."""
+
     @override
     def _start(self, work: Any, message: str) -> None:
         super()._start(work, message)
         self.banner.show_look(WORKING_LOOK, message)
+
+    @override
+    def _set_busy(self, busy: bool) -> None:
+        super()._set_busy(busy)
+        for widget in (*self._inputs(), self.close_button):
+            widget.setEnabled(not busy)
+        self._update()
+
+    @override
+    def _on_task_succeeded(self, result: Any) -> None:
+        super()._on_task_succeeded(result)
+        for edit in self.findChildren(QLineEdit):
+            if edit.echoMode() == QLineEdit.EchoMode.Password:
+                edit.clear()  # the passphrase is not kept a moment longer than needed
+        self.result_info = result
+        self._succeeded(result)
+        self.accept()
 
     @override
     def _on_task_failed(self, error: BaseException) -> None:
@@ -142,7 +169,7 @@ class CreateCaDialog(_CaTaskDialog):
         super().__init__(parent)
         self.setWindowTitle("Create a course CA")
         self.setWindowIcon(icon("certificate"))
-        self.info: CourseCaInfo | None = None
+        self.result_info: CourseCaInfo | None = None
         body = QWidget(self)
         intro = plain_label(
             "A course CA issues every certificate for the course: students and staff, each "
@@ -253,6 +280,7 @@ class CreateCaDialog(_CaTaskDialog):
             return "The two passphrases differ."
         return ""
 
+    @override
     def _update(self, *_args: object) -> None:
         text = self.passphrase_edit.text()
         self.strength_label.setText(self._strength_text(text) if text else "")
@@ -278,30 +306,21 @@ class CreateCaDialog(_CaTaskDialog):
         self._start(work, "Creating the CA key and certificate…")
 
     @override
-    def _set_busy(self, busy: bool) -> None:
-        super()._set_busy(busy)
-        for widget in (
+    def _inputs(self) -> tuple[QWidget, ...]:
+        return (
             self.name_edit,
             self.institution_edit,
             self.folder_edit,
             self.folder_browse,
             self.passphrase_edit,
             self.repeat_edit,
-            self.close_button,
             *self.role_checks.values(),
-        ):
-            widget.setEnabled(not busy)
-        self._update()
+        )
 
     @override
-    def _on_task_succeeded(self, result: Any) -> None:
-        super()._on_task_succeeded(result)
-        self.passphrase_edit.clear()
-        self.repeat_edit.clear()
-        self.info = result
+    def _succeeded(self, result: Any) -> None:
         remember_folder("course-ca", str(result.ca_dir))
         self.created.emit(result)
-        self.accept()
 
     def _on_browse_clicked(self) -> None:
         start = self.folder_edit.text().strip() or remembered_folder("course-ca") or ""
@@ -471,6 +490,7 @@ class ReviewRequestDialog(_CaTaskDialog):
             self.duplicate_banner.hide()
         self._update()
 
+    @override
     def _update(self, *_args: object) -> None:
         self.issue_button.setEnabled(
             bool(self.output_edit.text().strip())
@@ -500,26 +520,18 @@ class ReviewRequestDialog(_CaTaskDialog):
         self._start(work, "Opening the CA key and issuing…")
 
     @override
-    def _set_busy(self, busy: bool) -> None:
-        super()._set_busy(busy)
-        for widget in (
+    def _inputs(self) -> tuple[QWidget, ...]:
+        return (
             self.role_combo,
             self.years_spin,
             self.output_edit,
             self.output_browse,
             self.passphrase_edit,
-            self.close_button,
-        ):
-            widget.setEnabled(not busy)
-        self._update()
+        )
 
     @override
-    def _on_task_succeeded(self, result: Any) -> None:
-        super()._on_task_succeeded(result)
-        self.passphrase_edit.clear()
-        self.result_info = result
+    def _succeeded(self, result: Any) -> None:
         self.issued.emit(result)
-        self.accept()
 
     @override
     def _on_task_failed(self, error: BaseException) -> None:
@@ -629,6 +641,7 @@ class RevokeDialog(_CaTaskDialog):
         # A lost or stolen key is the case where "since when" matters.
         self.since_check.setChecked(self.reason_combo.currentData() == "key-compromise")
 
+    @override
     def _update(self, *_args: object) -> None:
         self.revoke_button.setEnabled(bool(self.passphrase_edit.text()) and not self.is_busy)
 
@@ -654,25 +667,17 @@ class RevokeDialog(_CaTaskDialog):
         self._start(work, "Opening the CA key and revoking…")
 
     @override
-    def _set_busy(self, busy: bool) -> None:
-        super()._set_busy(busy)
-        for widget in (
-            self.reason_combo,
-            self.since_check,
-            self.passphrase_edit,
-            self.close_button,
-        ):
-            widget.setEnabled(not busy)
-        self.since_edit.setEnabled(not busy and self.since_check.isChecked())
-        self._update()
+    def _inputs(self) -> tuple[QWidget, ...]:
+        return (self.reason_combo, self.since_check, self.passphrase_edit)
 
     @override
-    def _on_task_succeeded(self, result: Any) -> None:
-        super()._on_task_succeeded(result)
-        self.passphrase_edit.clear()
-        self.result_info = result
+    def _set_busy(self, busy: bool) -> None:
+        super()._set_busy(busy)
+        self.since_edit.setEnabled(not busy and self.since_check.isChecked())
+
+    @override
+    def _succeeded(self, result: Any) -> None:
         self.revoked.emit(result)
-        self.accept()
 
 
 # ---- the revocation list ----------------------------------------------------------------
@@ -720,6 +725,7 @@ class CrlDialog(_CaTaskDialog):
         self._update()
         self.passphrase_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    @override
     def _update(self, *_args: object) -> None:
         self.write_button.setEnabled(
             bool(self.passphrase_edit.text())
@@ -741,16 +747,9 @@ class CrlDialog(_CaTaskDialog):
         self._start(work, "Opening the CA key and signing the list…")
 
     @override
-    def _set_busy(self, busy: bool) -> None:
-        super()._set_busy(busy)
-        for widget in (self.output_edit, self.passphrase_edit, self.close_button):
-            widget.setEnabled(not busy)
-        self._update()
+    def _inputs(self) -> tuple[QWidget, ...]:
+        return (self.output_edit, self.passphrase_edit)
 
     @override
-    def _on_task_succeeded(self, result: Any) -> None:
-        super()._on_task_succeeded(result)
-        self.passphrase_edit.clear()
-        self.result_info = result
+    def _succeeded(self, result: Any) -> None:
         self.written.emit(result)
-        self.accept()

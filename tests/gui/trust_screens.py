@@ -4,9 +4,11 @@
         .venv/bin/python tests/gui/trust_screens.py verify [--hostile] [--dark]
 
 Windows: ``certified`` (Get certified, self-signed student), ``certified-done`` (after import),
-``course`` (Course certificates with four issued, one revoked), ``countersign`` (a student
-certificate from another course CA: the warning), ``verify`` (the batch folder of three files:
-countersigned, student-only, tampered, with the course CA trusted), ``settings``.
+``course`` (Course certificates with four issued, one revoked), ``review`` (a request from a
+student who already has a certificate), ``countersign`` (a student certificate from another
+course CA: the warning), ``verify`` (the batch folder of three files: countersigned,
+student-only, tampered, with the course CA trusted; ``--select N``, ``--scroll``),
+``settings``. ``--hostile`` names everything in HTML, ``--dark`` uses the dark palette.
 Set ``QT_SCALE_FACTOR=1.5`` and ``--size 1366x768`` on the screenshot tool for the small
 laptop case.
 """
@@ -78,6 +80,10 @@ def main() -> int:
             course.ca_dir, CA_PASSPHRASE, last.serial, reason="key-compromise"
         )
         window = CourseCertificatesWindow(course.ca_dir)
+    elif which == "review":
+        from portfolio_app.gui.dialogs.ca_dialogs import ReviewRequestDialog
+
+        window = ReviewRequestDialog(course.ca_dir, course.student_csr)
     elif which == "countersign":
         from portfolio_app.gui.dialogs.countersign_dialog import CountersignDialog
 

@@ -469,10 +469,10 @@ class ReviewRequestDialog(_CaTaskDialog):
         if self.request.existing:
             lines = []
             for old in self.request.existing:
-                lines.append(
-                    f"Serial {old.serial}: {status_text(old)}, valid until "
-                    f"{old.not_after.day} {old.not_after:%b %Y}."
-                )
+                state = status_text(old)
+                if state == "Valid":
+                    state = f"valid until {old.not_after.day} {old.not_after:%b %Y}"
+                lines.append(f"Serial {old.serial}: {state}.")
             lines.append(
                 "Issue another only if it replaces the old one (a new laptop, a lost key), and "
                 "then revoke the old one."

@@ -279,6 +279,16 @@ def test_cancel_stops_after_the_current_file(qtbot: QtBot, course: Course, tmp_p
     assert window.results == []
     assert not window.cancel_button.isVisible()
 
+    # Clearing the list while a check runs leaves nothing busy behind.
+    window.set_required(["tutor"])  # any change checks again
+    assert window.is_busy
+    window.clear_paths()
+    assert not window.is_busy
+    assert not window.progress_bar.isVisible()
+    assert window.banner.headline_label.text() == "Nothing checked yet"
+    qtbot.wait(200)
+    assert window.banner.headline_label.text() == "Nothing checked yet"
+
 
 @pytest.mark.parametrize("keys", ["Esc", "Ctrl+W"])
 def test_the_window_closes_from_the_keyboard(qtbot: QtBot, keys: str) -> None:

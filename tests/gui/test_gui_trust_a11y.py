@@ -80,3 +80,18 @@ def test_inputs_are_named_and_mnemonics_unique(
             if tab_widget is not None:
                 tab_widget.setCurrentIndex(index)
             assert clashing_mnemonics(widget) == [], (name, index)
+
+
+@pytest.mark.parametrize("keys", ["Esc", "Ctrl+W"])
+@pytest.mark.parametrize("name", NAMES)
+def test_every_trust_window_closes_from_the_keyboard(
+    qtbot: QtBot, course: Course, tmp_path: Path, name: str, keys: str
+) -> None:
+    from trust_samples import press_close_keys
+
+    widget = _builders(course, tmp_path)[name]()
+    qtbot.addWidget(widget)
+    widget.show()
+    focus = widget.focusWidget() or widget
+    press_close_keys(qtbot, widget, focus, keys)
+    assert not widget.isVisible(), name

@@ -543,8 +543,9 @@ class VerifyWindow(QDialog):
     def clear_paths(self) -> None:
         """Forget every file and folder and the results."""
         self.cancel()
+        self._generation += 1  # whatever is still running reports to nobody
+        self._finish()
         self.paths_model.clear()
-        self._generation += 1
         self.results = []
         self.results_model.set_results([])
         self._show_nothing_yet()

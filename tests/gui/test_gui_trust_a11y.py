@@ -95,3 +95,26 @@ def test_every_trust_window_closes_from_the_keyboard(
     focus = widget.focusWidget() or widget
     press_close_keys(qtbot, widget, focus, keys)
     assert not widget.isVisible(), name
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_verdict_colours_keep_seven_to_one_contrast_in_both_schemes() -> None:
+    from portfolio_app.gui.widgets.verdict_banner import STATUS_COLOURS, VERDICT_LOOKS
+
+    for (kind, dark), (background, text) in STATUS_COLOURS.items():
+        light, deep = sorted((_luminance(background), _luminance(text)), reverse=True)
+        ratio = (light + 0.05) / (deep + 0.05)
+        assert ratio >= 7.0, (kind, dark, round(ratio, 2))
+    # Each verdict has words and an icon of its own shape, besides its colour.
+    assert len({look.headline for look in VERDICT_LOOKS.values()}) == len(VERDICT_LOOKS)
+    assert {look.icon for look in VERDICT_LOOKS.values()} >= {
+        "verdict-valid",
+        "verdict-broken",
+        "verdict-untrusted",
+        "verdict-missing",
+    }

@@ -111,6 +111,7 @@ class GetCertifiedDialog(QDialog):
         step1_layout.addWidget(plain_label(SEND_TEXT, step1))
         step1_layout.addWidget(self.request_button)
         step1_layout.addWidget(self.request_status)
+        self.request_status.hide()  # shown with the outcome
 
         # -- step 2
         step2 = QGroupBox("Step 2: import the certificate that comes back", body)
@@ -120,6 +121,7 @@ class GetCertifiedDialog(QDialog):
         step2_layout.addWidget(plain_label(IMPORT_TEXT, step2))
         step2_layout.addWidget(self.import_button)
         step2_layout.addWidget(self.import_status)
+        self.import_status.hide()
 
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(current)
@@ -209,12 +211,13 @@ class GetCertifiedDialog(QDialog):
             identity_service.make_certificate_request(self._service, path)
         except (PortfolioError, OSError) as exc:
             message = exc.user_message if isinstance(exc, PortfolioError) else str(exc)
-            self.request_status.setText(f"Not saved: {message}")
+            _say(self.request_status, f"Not saved: {message}")
             return False
         remember_folder("identity", str(path.parent))
-        self.request_status.setText(
+        _say(
+            self.request_status,
             f"Saved {path}. Send this file to your course; keep this portfolio as it is (the "
-            "certificate that comes back only fits this portfolio's key)."
+            "certificate that comes back only fits this portfolio's key).",
         )
         self.refresh()
         self.identity_changed.emit()
@@ -226,7 +229,7 @@ class GetCertifiedDialog(QDialog):
             data = identity_service.read_pem_file(path, "certificate")
             identity_service.import_certificate_chain(self._service, data)
         except PortfolioError as exc:
-            self.import_status.setText(f"Not imported: {exc.user_message}")
+            _say(self.import_status, f"Not imported: {exc.user_message}")
             return False
         remember_folder("identity", str(path.parent))
         identity = identity_service.load_identity(self._service)
@@ -234,9 +237,10 @@ class GetCertifiedDialog(QDialog):
         if info is not None:
             roles = _roles_text(info.role)
             kind = f" with a {roles.lower()} certificate" if roles else ""
-            self.import_status.setText(
+            _say(
+                self.import_status,
                 f"Imported. You now sign as {info.name or 'you'}{kind}, valid until "
-                f"{_day(info.not_after)}."
+                f"{_day(info.not_after)}.",
             )
         self.refresh()
         self.identity_changed.emit()
@@ -282,3 +286,9 @@ def _two_lines(fingerprint: str) -> str:
 def _roles_text(role: str | None) -> str:
     """``tutor, second-marker`` -> ``Tutor, Second marker``."""
     return ", ".join(role_label(r.strip()) for r in (role or "").split(",") if r.strip())
+
+
+def _say(label: QLabel, text: str) -> None:
+    """Show an outcome line (hidden while there is none, so it takes no room)."""
+    label.setText(text)
+    label.setVisible(bool(text))

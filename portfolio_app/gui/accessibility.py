@@ -66,3 +66,18 @@ def install_standard_control_names(app: QApplication) -> None:
     window_events(app).register(
         "standard-names", SHOW_ONLY, lambda window, _event: name_standard_controls(window)
     )
+
+
+def describe_controls(owner: object, descriptions: dict[str, str]) -> None:
+    """Set the accessible descriptions of ``owner``'s controls, by attribute name.
+
+    An attribute may hold one widget or a dict of widgets (a group of radio buttons or check
+    boxes made in a loop); all of them get the description. One call per dialog keeps the
+    descriptions together, away from the dialog's own logic.
+    """
+    for attribute, description in descriptions.items():
+        value = getattr(owner, attribute)
+        widgets = value.values() if isinstance(value, dict) else (value,)
+        for widget in widgets:
+            if isinstance(widget, QWidget) and not widget.accessibleDescription():
+                widget.setAccessibleDescription(description)

@@ -112,3 +112,23 @@ def test_after_an_automatic_lock_the_student_is_back_at_the_same_place(
     assert window.editor.sections[1].body() == "So it mattered because"
     assert "Back where you were" in window.statusBar().currentMessage()
     QApplication.processEvents()
+
+
+def test_typed_feedback_in_the_countersign_dialog_is_not_lost_to_esc(
+    qtbot: QtBot, service: PortfolioService
+) -> None:
+    from portfolio_app.gui.dialogs.countersign_dialog import CountersignDialog
+
+    dialog = CountersignDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.feedback_edit.setPlainText("Strong SBAR reflection.")
+    asked = answer_next_question("Keep editing")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert asked
+    assert dialog.isVisible()
+    assert dialog.feedback_edit.toPlainText() == "Strong SBAR reflection."
+    answer_next_question("Discard")
+    dialog.reject()
+    assert not dialog.isVisible()

@@ -179,7 +179,7 @@ def test_create_plan_reflect_tag_export_verify_with_the_keyboard_only(
     # everything in them is still done with keys. The file chooser is the platform's.
     monkeypatch.setattr(QDialog, "exec", lambda dialog: dialog.show())
     monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", lambda *_args, **_kw: (str(pdf), "PDF files (*.pdf)")
+        QFileDialog, "getOpenFileNames", lambda *_args, **_kw: ([str(pdf)], "PDF files (*.pdf)")
     )
     app = make_controller(tmp_path / "portfolio")  # type: ignore[operator]
     app.start()
@@ -259,12 +259,12 @@ def test_create_plan_reflect_tag_export_verify_with_the_keyboard_only(
     verify = next(w for w in QApplication.topLevelWidgets() if isinstance(w, VerifyWindow))
     qtbot.waitExposed(verify)
     _activate(qtbot, verify)
-    _alt(qtbot, Key.Key_C)  # Choose PDF… (the file chooser returns our file)
+    _alt(qtbot, Key.Key_P)  # Add PDFs… (the file chooser returns our file)
     qtbot.waitUntil(lambda: verify.report is not None, timeout=30_000)
     assert verify.report is not None
     assert verify.report.verdict.value == "valid-untrusted"  # intact; no CA added
     assert verify.report.signatures[0].signer_name == "Sam Okafor"
-    assert "Intact" in verify.verdict_label.text()
+    assert verify.banner.headline_label.text()
     _press(Key.Key_W, Mod.ControlModifier)
     assert not verify.isVisible()
     assert service.get_entry(reflection_id).kind is EntryKind.REFLECTION

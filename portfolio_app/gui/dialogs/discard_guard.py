@@ -7,11 +7,13 @@ student (Discard / Keep editing, Keep editing being the default) only when somet
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit, QWidget
 
 TextBox = QLineEdit | QPlainTextEdit | QTextEdit | QComboBox
+_LIVE: weakref.WeakSet[TypedTextGuard] = weakref.WeakSet()
 
 
 def _text(box: TextBox) -> str:
@@ -29,6 +31,7 @@ class TypedTextGuard:
         self._parent = parent
         self._boxes = list(boxes)
         self.reset()
+        _LIVE.add(self)
 
     def reset(self) -> None:
         """The current text becomes the one that needs no question (after a save)."""
@@ -56,3 +59,16 @@ class TypedTextGuard:
         box.setEscapeButton(keep)
         box.exec()
         return box.clickedButton() is discard
+
+
+def forget_typing_everywhere() -> None:
+    """Treat every open dialog's typing as nothing to ask about.
+
+    For the test suite, which closes its windows after each test without a student there to
+    answer; the app itself never calls it.
+    """
+    for guard in list(_LIVE):
+        try:
+            guard.reset()
+        except RuntimeError:  # its dialog is gone already (deleted on the C++ side)
+            _LIVE.discard(guard)

@@ -15,9 +15,10 @@ from typing import Any
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 
+from portfolio_app.core.signing.limits import MAX_JSON_BYTES
+
 PORTFOLIO_JSON_NAME = "portfolio.json"
 PORTFOLIO_JSON_MIME = "application/json"
-MAX_JSON_BYTES = 64 * 1024 * 1024
 _MAX_NAME_TREE_DEPTH = 8
 _MAX_NAME_TREE_ENTRIES = 10_000
 

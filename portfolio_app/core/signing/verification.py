@@ -11,9 +11,14 @@ What is trusted and why:
 * The signing time is the signer's own clock claim and is labelled so everywhere.
 
 Untrusted input never raises: an empty, truncated, encrypted, hostile or unsigned file is the
-``NOT_SIGNED_OR_UNREADABLE`` verdict with a reason. Work is bounded without a wall clock: a
-size cap, a cap on revisions and signatures, pyHanko's stream decode limits, and
-``RecursionError`` from deeply nested objects is caught like any other parse failure.
+``NOT_SIGNED_OR_UNREADABLE`` verdict with a reason. Work is bounded without a wall clock
+(``limits``): a scan of the raw bytes refuses files over the size, revision and
+cross-reference limits before pyHanko parses them; pyHanko's stream decoding runs under
+tightened limits; the form, page and annotation walks have budgets, and the form is walked
+(bounded) before pyHanko's own field enumeration and change analysis would walk it unbounded.
+A file over a limit is ``NOT_SIGNED_OR_UNREADABLE`` with ``limit`` set. ``RecursionError`` from
+deeply nested objects is caught like any other parse failure. The wall clock is the caller's
+business (``isolation`` runs this in a worker process with a time limit).
 """
 
 from __future__ import annotations
@@ -29,13 +34,22 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 
-from portfolio_app.core.signing.attachments import MAX_JSON_BYTES, find_portfolio_json
+from portfolio_app.core.signing.attachments import find_portfolio_json
 from portfolio_app.core.signing.form_inspection import (
     inspect_certified_revision,
     inspect_revision,
+    walk_fields,
 )
 from portfolio_app.core.signing.form_layout import FormLayout, FormLayoutError
 from portfolio_app.core.signing.identity import format_fingerprint
+from portfolio_app.core.signing.limits import (
+    MAX_JSON_BYTES,
+    MAX_REVISIONS,
+    MAX_SIGNATURES,
+    WorkLimitError,
+    decode_limits,
+    scan_structure,
+)
 from portfolio_app.core.signing.log_routing import route_pyhanko_logs
 from portfolio_app.core.signing.notes import (
     DECISION_LABELS,
@@ -45,11 +59,6 @@ from portfolio_app.core.signing.notes import (
 from portfolio_app.core.signing.roles import Role, asn1_policy_oids, ca_permits, roles_in
 from portfolio_app.core.signing.trust import TrustSettings, build_trust
 
-MAX_PDF_BYTES = 512 * 1024 * 1024
-MAX_REVISIONS = 256
-MAX_SIGNATURES = 32
-MAX_ANNOTATIONS_PER_PAGE = 5000
-MAX_FIELD_NODES = 20_000
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
@@ -203,6 +212,10 @@ class VerificationReport:
     stage: str = "none"
     missing_roles: tuple[str, ...] = ()
     trust_notes: tuple[str, ...] = ()
+    limit: str | None = None
+    """Set when the file was refused for the work it needs rather than for what it says:
+    ``size``, ``structure``, ``work``, ``decode``, ``memory``, ``time`` or ``worker`` (a check
+    that stopped unexpectedly); the verdict is then ``NOT_SIGNED_OR_UNREADABLE``."""
 
     @property
     def exit_code(self) -> int:
@@ -225,6 +238,7 @@ class VerificationReport:
             "warnings": list(self.warnings),
             "trust_notes": list(self.trust_notes),
             "has_portfolio_json": self.has_portfolio_json,
+            "limit": self.limit,
         }
 
     def describe(self) -> list[str]:
@@ -312,8 +326,13 @@ def _describe_signature(sig: SignatureCheck) -> list[str]:
     return lines
 
 
-def _unreadable(reason: str) -> VerificationReport:
-    return VerificationReport(Verdict.NOT_SIGNED_OR_UNREADABLE, reason)
+def _unreadable(reason: str, limit: str | None = None) -> VerificationReport:
+    return VerificationReport(Verdict.NOT_SIGNED_OR_UNREADABLE, reason, limit=limit)
+
+
+def limit_report(reason: str, limit: str) -> VerificationReport:
+    """The report for a file refused for the work it needs (exit 3)."""
+    return _unreadable(reason, limit)
 
 
 def _fingerprint(cert: asn1_x509.Certificate) -> str:
@@ -337,19 +356,25 @@ def _enum_value(value: Any) -> str | None:
     return str(name).lower().replace("_", "-")
 
 
-def _quick_rejection(data: bytes) -> str | None:
-    """Cheap checks before the parser sees the bytes."""
+def _quick_rejection(data: bytes) -> tuple[str, str | None] | None:
+    """Cheap checks before the parser sees the bytes: (reason, limit) or ``None``."""
     if not data:
-        return "The file is empty."
-    if len(data) > MAX_PDF_BYTES:
-        return "The file is larger than any portfolio this app makes."
+        return "The file is empty.", None
     if b"%PDF-" not in data[:1024]:
-        return "This is not a PDF file."
+        return "This is not a PDF file.", None
+    structure = scan_structure(data)
+    if structure:
+        return structure, "size" if structure.startswith("The file is ") else "structure"
     if b"%%EOF" not in data[-2048:]:
-        return "The PDF is truncated (no end-of-file marker)."
-    if data.count(b"startxref") > MAX_REVISIONS:
-        return "The PDF has an implausible number of revisions."
+        return "The PDF is truncated (no end-of-file marker).", None
     return None
+
+
+_TOO_MUCH = (
+    "The PDF is larger or more complex than any portfolio this app makes ({detail}), so it "
+    "was not checked further. A portfolio exported by the app stays far inside the limits "
+    "listed in 'portfolio verify --help'."
+)
 
 
 def verify_pdf(
@@ -385,15 +410,25 @@ def verify_pdf(
     now = now or dt.datetime.now(dt.UTC)
     rejection = _quick_rejection(data)
     if rejection:
-        return replace(_unreadable(rejection), trust_notes=trust.notes)
+        return replace(_unreadable(*rejection), trust_notes=trust.notes)
     try:
         report = _verify(data, trust, tuple(require), now)
+    except WorkLimitError as exc:
+        report = _unreadable(_TOO_MUCH.format(detail=exc), "work")
     except RecursionError:
         report = _unreadable("The PDF's structure is nested too deeply to check safely.")
     except MemoryError:
-        report = _unreadable("The PDF needs too much memory to check.")
+        report = _unreadable("The PDF needs more memory to check than is allowed.", "memory")
     except Exception as exc:
-        report = _unreadable(f"The PDF could not be read ({type(exc).__name__}: {_short(exc)}).")
+        if _is_decode_limit(exc):
+            report = _unreadable(
+                _TOO_MUCH.format(detail="a compressed stream inflates beyond the limit"),
+                "decode",
+            )
+        else:
+            report = _unreadable(
+                f"The PDF could not be read ({type(exc).__name__}: {_short(exc)})."
+            )
     return replace(report, trust_notes=trust.notes)
 
 
@@ -412,10 +447,22 @@ def _printable(text: str | None, *, keep_newlines: bool = False) -> str | None:
     )
 
 
+def _is_decode_limit(exc: BaseException) -> bool:
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+
+    return isinstance(exc, PdfDecodeLimitError)
+
+
+def _reraise_limits(exc: BaseException) -> None:
+    """Limits are the file's verdict, not a finding about one part of it: let them through."""
+    if isinstance(exc, WorkLimitError | MemoryError) or _is_decode_limit(exc):
+        raise exc
+
+
 def _open_reader(data: bytes) -> Any:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    return PdfFileReader(io.BytesIO(data), strict=True)
+    return PdfFileReader(io.BytesIO(data), strict=True, decode_limits=decode_limits())
 
 
 def _verify(
@@ -424,6 +471,8 @@ def _verify(
     reader = _open_reader(data)
     if reader.encrypted:
         return _unreadable("The PDF is encrypted; signed portfolios are never encrypted.")
+    # pyHanko's signature enumeration walks the whole form unbounded: walk it bounded first.
+    walk_fields(reader.root)
     sigs = sorted(reader.embedded_signatures, key=lambda s: s.signed_revision)
     if not sigs:
         return _unreadable("The PDF has no signatures.")
@@ -552,6 +601,7 @@ def _inspect_forms(reader: Any, sigs: list[Any], layout: FormLayout, problems: l
                 if problem not in problems:
                     problems.append(problem)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        _reraise_limits(exc)
         problems.append(f"the form fields could not be checked ({_short(exc)})")
 
 
@@ -799,6 +849,7 @@ def _check_signature(
     try:
         status = validate_pdf_signature(sig, context, ts_validation_context=ts_context)
     except Exception as exc:
+        _reraise_limits(exc)
         return SignatureCheck(
             **base,
             intact=False,
@@ -1122,7 +1173,8 @@ def _signed_json(reader: Any, certification: Any) -> bytes | None:
     try:
         root = reader.get_historical_resolver(certification.signed_revision).root
         data: bytes | None = find_portfolio_json(root)
-    except Exception:
+    except Exception as exc:
+        _reraise_limits(exc)
         return None
     return data
 

@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_hostile_verify.py [--scale 1.0] [--limit 600] [--only NAME]
         [--keep DIR] [--in-process] [--source DIR]
 
-Builds each file of ``tests/fuzz/hostile_pdfs.py`` (1-25 MB at ``--scale 1``), then times
+Builds each file of ``tests/fuzz/hostile_pdfs.py`` (1-33 MB at ``--scale 1``; with
+``--at-limits`` also files that stay just inside every limit of ``core.signing.limits``), then times
 ``portfolio verify FILE --json`` on it in a fresh process (the whole command, as an assessor
 would run it), killed after ``--limit`` seconds. ``--in-process`` times ``verify_pdf`` itself
 instead (no worker process, no time limit: how long the bounded work alone takes).
@@ -67,13 +68,17 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the files in this folder")
     parser.add_argument("--in-process", action="store_true")
     parser.add_argument("--source", type=Path, help="folder holding the portfolio_app to time")
+    parser.add_argument(
+        "--at-limits", action="store_true", help="also files built to stay just inside each limit"
+    )
     args = parser.parse_args()
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="hostile-"))
     folder.mkdir(parents=True, exist_ok=True)
     base = hostile_pdfs.honest_signed()
     worst = (0.0, "")
-    for case in hostile_pdfs.CASES:
+    cases = hostile_pdfs.CASES + (hostile_pdfs.AT_LIMITS if args.at_limits else ())
+    for case in cases:
         if args.only and case.name not in args.only:
             continue
         path = folder / f"{case.name}.pdf"

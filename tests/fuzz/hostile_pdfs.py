@@ -394,6 +394,80 @@ def flate_bomb_update(base: bytes, scale: float = 1.0) -> bytes:
     return append_update(base, objects)
 
 
+# ---- just inside every limit: the worst work a file can still cause -------------------------
+
+
+def _updates(data: bytes, count: int) -> bytes:
+    """``count`` allowed (unsigned) updates, each adding one new object."""
+    size = int(_trailer_value(data, b"Size"))
+    for r in range(count):
+        data = append_update(data, {size + r: b"<< /Junk %d >>" % r})
+    return data
+
+
+def pages_at_limit(scale: float = 1.0) -> bytes:
+    """4,990 pages with 4 link annotations each, then updates up to the revision limit."""
+    pages = max(3, int(4_990 * scale))
+    objects = _pages_objects(pages)
+    first = 10 + pages + 10
+    for i in range(pages):
+        refs = b" ".join(b"%d 0 R" % (first + 4 * i + k) for k in range(4))
+        objects[10 + i] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
+            b"/Annots [%s] >>" % refs
+        )
+        for k in range(4):
+            objects[first + 4 * i + k] = (
+                b"<< /Type /Annot /Subtype /Link /Rect [%d 10 %d 20] /Border [0 0 0] >>"
+                % (100 * k, 100 * k + 50)
+            )
+    return _updates(certify(raw_pdf(objects, 1)), max(1, int(27 * scale)))
+
+
+def fields_at_limit(scale: float = 1.0) -> bytes:
+    """190 fields (under the 200 limit), then updates up to the revision limit."""
+    count = max(2, int(190 * scale))
+    objects = _pages_objects(2)
+    first = 100
+    refs = b" ".join(b"%d 0 R" % (first + i) for i in range(count))
+    objects[1] = b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [%s] >> >>" % refs
+    objects[10] = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Annots [%s] >>"
+        % refs
+    )
+    for i in range(count):
+        objects[first + i] = (
+            b"<< /FT /Tx /T (f%d) /Type /Annot /Subtype /Widget /Rect [400 700 401 701] "
+            b"/P 10 0 R >>" % i
+        )
+    return _updates(certify(raw_pdf(objects, 1)), max(1, int(27 * scale)))
+
+
+def xref_at_limit(base: bytes, scale: float = 1.0) -> bytes:
+    """An update listing 95,000 objects that all exist (each a small dictionary)."""
+    count = max(10, int(95_000 * scale))
+    size = int(_trailer_value(base, b"Size"))
+    return append_update(base, {size + i: b"<< /N %d >>" % i for i in range(count)})
+
+
+def huge_object(scale: float = 1.0) -> bytes:
+    """A page carrying one direct array of millions of numbers (about 30 MB of syntax)."""
+    numbers = max(10, int(15_000_000 * scale))
+    objects = _pages_objects(2)
+    objects[11] = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Junk [%s] >>"
+        % (b"0 " * numbers)
+    )
+    return certify(raw_pdf(objects, 1))
+
+
+def json_at_limit(scale: float = 1.0) -> bytes:
+    """A portfolio.json just under the 32 MiB limit."""
+    entries = max(10, int(180_000 * scale))
+    extra = {"entries": [{"id": f"e{i}", "title": "x" * 150} for i in range(entries)]}
+    return certify(raw_pdf(_pages_objects(2), 1), embed_json=portfolio_json(extra))
+
+
 @dataclass(frozen=True)
 class HostileCase:
     """One hostile file: how to build it (from an honest signed file where it needs one)."""
@@ -417,4 +491,12 @@ CASES: tuple[HostileCase, ...] = (
     HostileCase("xref-stream-bomb", xref_stream_bomb, "xref streams inflating to 70 MB"),
     HostileCase("object-stream-bomb", object_stream_bomb, "object stream of 2M objects"),
     HostileCase("flate-bomb", flate_bomb_update, "stream inflating to 1 GiB"),
+)
+
+AT_LIMITS: tuple[HostileCase, ...] = (
+    HostileCase("pages-at-limit", lambda _b, s: pages_at_limit(s), "4,990 pages x 4 annots"),
+    HostileCase("fields-at-limit", lambda _b, s: fields_at_limit(s), "190 fields, 28 updates"),
+    HostileCase("xref-at-limit", xref_at_limit, "95,000 objects in one update"),
+    HostileCase("huge-object", lambda _b, s: huge_object(s), "one array of 15M numbers"),
+    HostileCase("json-at-limit", lambda _b, s: json_at_limit(s), "portfolio.json of ~31 MiB"),
 )

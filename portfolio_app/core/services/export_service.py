@@ -684,7 +684,11 @@ CSV_ROLES = ("tutor", "second-marker", "moderator", "practice-assessor")
 
 
 def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict[str, Any]]:
-    """One row per file for the assessor's CSV (and any spreadsheet)."""
+    """One row per file for the assessor's CSV (and any spreadsheet).
+
+    ``ROLE_decision`` holds only decisions that count (a trusted signer of that role);
+    ``ROLE_claimed_decision`` a decision in the box that does not count, and why.
+    """
     rows = []
     for path, report in results:
         summary = report.summary
@@ -704,9 +708,15 @@ def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict
             found = by_role.get(role, {})
             row[f"{role}_signer"] = found.get("signer_name") or ""
             row[f"{role}_decision"] = found.get("decision") or ""
+            claimed = found.get("claimed_decision")
+            row[f"{role}_claimed_decision"] = (
+                f"{claimed} (not counted: {found.get('claimed_decision_not_counted')})"
+                if claimed
+                else ""
+            )
             row[f"{role}_time"] = found.get("time") or ""
         row["signatures"] = "; ".join(
-            f"{s.index}:{s.box_role or 'other'}:{s.signer_name or '?'}:{s.decision or ''}:"
+            f"{s.index}:{s.box_role or 'other'}:{s.signer_name or '?'}:{_decision_cell(s)}:"
             f"{s.signing_time.isoformat() if s.signing_time else ''}"
             for s in report.signatures
         )
@@ -716,6 +726,15 @@ def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict
         row["reason"] = report.reason
         rows.append(row)
     return rows
+
+
+def _decision_cell(check: Any) -> str:
+    """A decision, or a claimed one marked as not counted (never passed off as a decision)."""
+    if check.decision:
+        return str(check.decision)
+    if check.claimed_decision:
+        return f"claimed {check.claimed_decision} (not counted)"
+    return ""
 
 
 def write_report_csv(results: Sequence[tuple[Path, VerificationReport]], out_path: Path) -> Path:

@@ -30,9 +30,10 @@ time limit (``isolation``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pyhanko.pdf_utils.decode_limits import DecodeLimits
@@ -59,6 +60,13 @@ MAX_JSON_BYTES = 32 * MiB
 """Decoded ``portfolio.json`` (2,000 entries make 7 MB)."""
 MAX_STREAM_BYTES = 48 * MiB
 """Decoded size of any one stream."""
+MAX_SYNTAX_BYTES = 4 * MiB
+"""PDF object syntax (everything but stream data) over all objects and revisions; pyHanko
+parses about a megabyte a second (2,000 entries make 1.4 MB)."""
+MAX_OBJECT_SYNTAX_BYTES = 256 * 1024
+"""Syntax of one object (2,000 entries: at most 18 KB)."""
+OBJECT_STREAM_BYTES = MiB
+"""Decoded size of one object stream (the app writes none)."""
 
 LIMITS_HELP = f"""\
 limits (a file over one is refused with exit 3, before the slow checks):
@@ -66,7 +74,9 @@ limits (a file over one is refused with exit 3, before the slow checks):
 {MAX_XREF_ENTRIES:,} cross-reference entries;
   {MAX_ANNOTATIONS:,} annotations ({MAX_ANNOTATIONS_PER_PAGE:,} on one page); {MAX_FIELDS} form \
 fields; {MAX_SIGNATURES} signatures;
-  portfolio.json {MAX_JSON_BYTES // MiB} MiB; any stream {MAX_STREAM_BYTES // MiB} MiB decoded.
+  portfolio.json {MAX_JSON_BYTES // MiB} MiB; any stream {MAX_STREAM_BYTES // MiB} MiB decoded; \
+{MAX_SYNTAX_BYTES // MiB} MiB of object syntax
+  ({MAX_OBJECT_SYNTAX_BYTES // 1024} KiB in one object).
   The largest export measured (2,000 entries, 1,919 pages) is 5.5 MB and well inside them.
 """
 
@@ -116,7 +126,7 @@ def decode_limits() -> DecodeLimits:
         per_purpose={
             **DEFAULT_PURPOSE_LIMITS,
             DecodePurpose.OBJECT_STREAM: StreamDecodeLimits(
-                max_ratio=100, ratio_floor=MiB, max_output_size=MiB
+                max_ratio=100, ratio_floor=MiB, max_output_size=OBJECT_STREAM_BYTES
             ),
             DecodePurpose.XREF_STREAM: StreamDecodeLimits(
                 max_ratio=None, max_output_size=MAX_XREF_ENTRIES * 16
@@ -279,3 +289,52 @@ def scan_structure(data: bytes) -> str | None:
                 "export measured has about 8,000."
             )
     return None
+
+
+_STREAM_START = re.compile(rb">>\s*stream(?:\r\n|\n)")
+
+
+def check_object_syntax(reader: Any, data: bytes) -> None:
+    """Raise :class:`WorkLimitError` when the objects hold more syntax than the limits allow.
+
+    Runs after pyHanko has read the cross-reference sections (bounded by the scan) and before
+    it parses any object. Each object's syntax is estimated from the byte offsets: from its
+    offset to the next object or section, less its stream data (the last ``>> stream`` before
+    an ``endstream`` starts the data). Each object stream counts as its full decode limit. A
+    file made to fool the estimate still meets the worker's time limit. This reads pyHanko's
+    cross-reference bookkeeping, which is internal API: if it changes, the check is skipped
+    (the hostile-file tests then fail and say so).
+    """
+    try:
+        xrefs = reader.xrefs
+        revisions = range(xrefs.total_revisions)
+        sections = [xrefs.get_xref_data(r) for r in revisions]
+        offsets = {int(off) for s in sections for _gen, off in s.standard_xrefs.values()}
+        bounds = {int(xrefs.get_xref_container_info(r).start_location) for r in revisions}
+        object_streams = {n for s in sections for n in s.obj_streams_used}
+    except (AttributeError, TypeError, ValueError):
+        return
+    total = len(object_streams) * OBJECT_STREAM_BYTES
+    points = sorted(offsets | bounds | {len(data)})
+    following = dict(itertools.pairwise(points))
+    for offset in offsets:
+        end = following.get(offset, len(data))
+        size = end - offset
+        if size > 1024:
+            data_end = data.rfind(b"endstream", offset, end)
+            if data_end >= 0:
+                last = None
+                for last in _STREAM_START.finditer(data, offset, data_end):  # noqa: B007
+                    pass
+                if last is not None:
+                    size = last.start() - offset
+        if size > MAX_OBJECT_SYNTAX_BYTES:
+            raise WorkLimitError(
+                f"one of its objects is {mib(size)} of PDF syntax (limit "
+                f"{MAX_OBJECT_SYNTAX_BYTES // 1024} KiB)"
+            )
+        total += size
+        if total > MAX_SYNTAX_BYTES:
+            raise WorkLimitError(
+                f"its objects hold more than {MAX_SYNTAX_BYTES // MiB} MiB of PDF syntax"
+            )

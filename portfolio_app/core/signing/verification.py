@@ -47,6 +47,7 @@ from portfolio_app.core.signing.limits import (
     MAX_REVISIONS,
     MAX_SIGNATURES,
     WorkLimitError,
+    check_object_syntax,
     decode_limits,
     scan_structure,
 )
@@ -100,8 +101,10 @@ class SignatureCheck:
 
     ``signer_id`` is the certificate's serialNumber: the student id for a student, a staff
     number for staff. ``decision`` and ``comment`` are set only for a staff signature in a
-    staff box whose certificate carries that box's role; a decision found anywhere else is in
-    ``claimed_decision`` and is a problem.
+    staff box, with no problems, by a signer trusted for that box whose certificate carries the
+    box's role: only then is it a decision. Any other decision found is in
+    ``claimed_decision``, and ``claimed_decision_note`` says why it does not count (a decision
+    outside a staff box is also a problem; one by a signer nobody confirmed is not).
     """
 
     index: int
@@ -130,6 +133,7 @@ class SignatureCheck:
     claimed_decision: str | None = None
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    claimed_decision_note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -169,6 +173,7 @@ class SignatureCheck:
             "decision": self.decision,
             "comment": self.comment,
             "claimed_decision": self.claimed_decision,
+            "claimed_decision_not_counted": self.claimed_decision_note,
             "ok": self.ok,
             "problems": list(self.problems),
             "notes": list(self.notes),
@@ -317,6 +322,9 @@ def _describe_signature(sig: SignatureCheck) -> list[str]:
         lines.append("  Trusted: no")
     if sig.decision:
         lines.append(f"  Decision: {sig.decision} ({DECISION_LABELS[sig.decision]})")
+    elif sig.claimed_decision:
+        why = sig.claimed_decision_note or "the signature fails its checks"
+        lines.append(f"  Claimed decision (not counted: {why}): {sig.claimed_decision}")
     if sig.comment:
         first, *rest = sig.comment.split("\n")
         lines.append(f"  Comment: {first}")
@@ -462,7 +470,9 @@ def _reraise_limits(exc: BaseException) -> None:
 def _open_reader(data: bytes) -> Any:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    return PdfFileReader(io.BytesIO(data), strict=True, decode_limits=decode_limits())
+    reader = PdfFileReader(io.BytesIO(data), strict=True, decode_limits=decode_limits())
+    check_object_syntax(reader, data)
+    return reader
 
 
 def _verify(
@@ -912,6 +922,17 @@ def _check_signature(
             f"it carries a decision ({decision!r}) although it is not a staff countersignature "
             "in a staff box; the app never writes one there, so it was put there by hand"
         )
+    note = None
+    if accepted and expected is not None:
+        why = []
+        if not trusted:
+            why.append(f"signer not confirmed as a {expected.label}")
+        if expected not in cert_roles:
+            why.append(f"its certificate carries no {expected.label} role")
+        note = "; ".join(why) or None
+        accepted = note is None
+    elif decision is not None:
+        note = "the signature fails its checks"
     return SignatureCheck(
         **base,
         intact=bool(status.intact),
@@ -924,6 +945,7 @@ def _check_signature(
         decision=decision if accepted else None,
         comment=_printable(comment, keep_newlines=True) if accepted else None,
         claimed_decision=None if accepted else decision,
+        claimed_decision_note=None if accepted or decision is None else note,
         problems=tuple(problems),
         notes=tuple(notes),
     )
@@ -1064,6 +1086,11 @@ def _cross_checks(
                 check,
                 problems=(*check.problems, *extra),
                 claimed_decision=check.claimed_decision or check.decision,
+                claimed_decision_note=(
+                    check.claimed_decision_note
+                    if check.claimed_decision
+                    else ("the signature fails its checks" if check.decision else None)
+                ),
                 decision=None,
                 comment=None,
             )
@@ -1133,6 +1160,8 @@ def _summary(
             "signer_name": c.signer_name,
             "signer_id": c.signer_id,
             "decision": c.decision,
+            "claimed_decision": c.claimed_decision,
+            "claimed_decision_not_counted": c.claimed_decision_note,
             "comment": c.comment,
             "time": c.signing_time.isoformat() if c.signing_time else None,
             "time_source": c.time_source,

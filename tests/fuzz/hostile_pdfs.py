@@ -114,14 +114,18 @@ def append_update(
 
 @contextlib.contextmanager
 def _no_self_check() -> Iterator[None]:
-    """The app re-verifies what it signs; an attacker's tools do not (and that check would
-    spend the very time these files are built to waste)."""
-    original = pdf_signing._check_result
+    """The app re-verifies what it signs and refuses exports over the limits; an attacker's
+    tools do neither (and that check would spend the very time these files are built to
+    waste)."""
+    names = ("_check_result", "MAX_PAGES", "MAX_PDF_BYTES", "MAX_JSON_BYTES")
+    saved = {name: getattr(pdf_signing, name) for name in names}
     pdf_signing._check_result = lambda *_a, **_k: None
+    pdf_signing.MAX_PAGES = pdf_signing.MAX_PDF_BYTES = pdf_signing.MAX_JSON_BYTES = 10**12
     try:
         yield
     finally:
-        pdf_signing._check_result = original
+        for name, value in saved.items():
+            setattr(pdf_signing, name, value)
 
 
 _IDENTITY: list[Identity] = []

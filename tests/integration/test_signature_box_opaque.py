@@ -53,9 +53,9 @@ def _dark_pixels(pdf: bytes, spot: tuple[float, float], work: Path) -> int:
     path.write_bytes(pdf)
     x, y = spot
     top = int(PAGE_HEIGHT - y - 14)
+    crop = ["-x", str(int(x)), "-y", str(top), "-W", "80", "-H", "14"]
     subprocess.run(
-        ["pdftoppm", "-r", "72", "-gray", "-singlefile", "-x", str(int(x)), "-y", str(top)]
-        + ["-W", "80", "-H", "14", str(path), str(work / "crop")],
+        ["pdftoppm", "-r", "72", "-gray", "-singlefile", *crop, str(path), str(work / "crop")],
         check=True,
         timeout=60,
     )

@@ -9,7 +9,9 @@ that was allowed, and whether the signer is trusted; then one verdict.
 
 Exit status, the worst over all files in the order 1 > 3 > 2 > 4 > 0: a broken or forged file
 outranks an unreadable one, which outranks an untrusted one, which outranks one missing a
-required countersignature, so a batch is only 0 when every file is valid and trusted.
+required countersignature, so a batch is only 0 when every file is valid and trusted. Each file
+is checked in a worker process under a time limit (``core.signing.isolation``), so a hostile
+file is exit 3 and the rest of a folder is still checked.
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ exit codes (the worst over all files, in the order 1 > 3 > 2 > 4 > 0):
      revoked before the signature (--crl); a decision outside a staff box
      (also when a --trust/--crl file or --fingerprint is malformed: nothing was checked)
   2  intact, but a signer is not trusted for its box (give --trust, --trust-staff or
-     --fingerprint; a pinned certificate or fingerprint vouches for the student's box only)
-  3  not a signed portfolio, or unreadable
+     --fingerprint; a pinned certificate or fingerprint vouches for the student's box only);
+     a decision by such a signer is shown as a claim that does not count
+  3  not a signed portfolio, or unreadable; or over one of the limits below, or still being
+     checked after --time-limit (the file is refused, not judged)
   4  intact and trusted, but a role given with --require has not countersigned
   (argparse usage errors also exit 2, after printing the usage)
 

@@ -53,7 +53,7 @@ from portfolio_app.core.signing.identity import (
     load_private_key,
     subject_summary,
 )
-from portfolio_app.core.signing.limits import MAX_PAGES, MAX_PDF_BYTES, MiB, mib
+from portfolio_app.core.signing.limits import MAX_JSON_BYTES, MAX_PAGES, MAX_PDF_BYTES, MiB, mib
 from portfolio_app.core.signing.log_routing import route_pyhanko_logs
 from portfolio_app.core.signing.notes import (
     COMMENT_KEY,
@@ -192,7 +192,14 @@ def _with_form(embed_json: bytes | None, layout: FormLayout, identity: Identity)
             raise SigningError("The portfolio data to embed is not a JSON object.")
         document = parsed
     document["form"] = layout.to_json()
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    encoded = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    if len(encoded) > MAX_JSON_BYTES:
+        raise SigningError(
+            f"The portfolio's data is {mib(len(encoded))}; portfolio.json is limited to "
+            f"{MAX_JSON_BYTES // MiB} MiB so that every assessor can check it (export a date "
+            "range or fewer entries)."
+        )
+    return encoded
 
 
 def _sign(

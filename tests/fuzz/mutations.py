@@ -68,9 +68,7 @@ def genuine_signatures(seeds: Sequence[bytes]) -> dict[bytes, tuple[str, str | N
     return genuine
 
 
-def oracle(
-    mutant: Mutant, report: Any, genuine: dict[bytes, tuple[str, str | None]]
-) -> str | None:
+def oracle(mutant: Mutant, report: Any, genuine: dict[bytes, tuple[str, str | None]]) -> str | None:
     """What is wrong with ``report`` for ``mutant`` (``None``: nothing)."""
     if report.exit_code not in VALID_CODES:
         return None
@@ -115,7 +113,9 @@ def flip_anywhere(rng: random.Random, data: bytes, _other: bytes) -> Mutant:
 
 
 def flip_near_structure(rng: random.Random, data: bytes, _other: bytes) -> Mutant:
-    pos = min(len(data) - 1, max(0, rng.choice(_positions_near_keywords(data)) + rng.randint(-8, 24)))
+    pos = min(
+        len(data) - 1, max(0, rng.choice(_positions_near_keywords(data)) + rng.randint(-8, 24))
+    )
     out = bytearray(data)
     out[pos] ^= 1 << rng.randrange(8)
     return Mutant(f"flip-structure@{pos}", bytes(out))
@@ -158,7 +158,10 @@ def delete_chunk(rng: random.Random, data: bytes, _other: bytes) -> Mutant:
 def duplicate_chunk(rng: random.Random, data: bytes, _other: bytes) -> Mutant:
     pos = rng.randrange(len(data))
     length = rng.randint(1, 256)
-    return Mutant(f"duplicate@{pos}+{length}", data[: pos + length] + data[pos : pos + length] + data[pos + length :])
+    return Mutant(
+        f"duplicate@{pos}+{length}",
+        data[: pos + length] + data[pos : pos + length] + data[pos + length :],
+    )
 
 
 def splice_same_length(rng: random.Random, data: bytes, other: bytes) -> Mutant:
@@ -166,7 +169,10 @@ def splice_same_length(rng: random.Random, data: bytes, other: bytes) -> Mutant:
     length = rng.randint(1, 512)
     pos = rng.randrange(max(1, len(data) - length))
     src = rng.randrange(max(1, len(other) - length))
-    return Mutant(f"splice@{pos}<-{src}+{length}", data[:pos] + other[src : src + length] + data[pos + length :])
+    return Mutant(
+        f"splice@{pos}<-{src}+{length}",
+        data[:pos] + other[src : src + length] + data[pos + length :],
+    )
 
 
 def append_revisions(rng: random.Random, data: bytes, other: bytes) -> Mutant:
@@ -213,23 +219,30 @@ def _write(writer: IncrementalPdfFileWriter) -> bytes:
 
 def _refs(writer: IncrementalPdfFileWriter) -> dict[str, list[generic.Reference]]:
     """Some objects by kind: pages, annotations, content streams, fields."""
-    found: dict[str, list[generic.Reference]] = {"page": [], "annot": [], "content": [], "field": []}
+    found: dict[str, list[generic.Reference]] = {
+        "page": [],
+        "annot": [],
+        "content": [],
+        "field": [],
+    }
     for page_ref in _page_refs(writer.root.raw_get("/Pages"), 0):
         found["page"].append(page_ref)
         page = page_ref.get_object()
         contents = page.raw_get("/Contents") if "/Contents" in page else None
         if isinstance(contents, generic.IndirectObject):
             found["content"].append(contents.reference)
-        annots = page["/Annots"] if "/Annots" in page else None
+        annots = page["/Annots"] if "/Annots" in page else None  # noqa: SIM401 (get() won't deref)
         if isinstance(annots, generic.ArrayObject):
             found["annot"].extend(
-                a.reference for a in (annots.raw_get(i) for i in range(len(annots)))
+                a.reference
+                for a in (annots.raw_get(i) for i in range(len(annots)))
                 if isinstance(a, generic.IndirectObject)
             )
     if "/AcroForm" in writer.root:
         fields = writer.root["/AcroForm"]["/Fields"]
         found["field"].extend(
-            f.reference for f in (fields.raw_get(i) for i in range(len(fields)))
+            f.reference
+            for f in (fields.raw_get(i) for i in range(len(fields)))
             if isinstance(f, generic.IndirectObject)
         )
     return found

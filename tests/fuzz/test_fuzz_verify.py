@@ -37,7 +37,7 @@ HANG_SECONDS = 20
 _OUR_ERRORS = (WorkLimitError,)
 
 
-class Hang(Exception):
+class HangError(Exception):
     """A case ran past the alarm."""
 
 
@@ -83,7 +83,7 @@ def _run(
     if sys.platform != "win32":
 
         def on_alarm(_signum: int, _frame: Any) -> None:
-            raise Hang()
+            raise HangError()
 
         previous = signal.signal(signal.SIGALRM, on_alarm)
     try:
@@ -94,7 +94,7 @@ def _run(
             try:
                 _alarm(HANG_SECONDS)
                 report = verification.verify_pdf(mutant.data, trust=trust)
-            except Hang:
+            except HangError:
                 failures.append(f"{mutant.name}: still running after {HANG_SECONDS} s")
                 continue
             except Exception as exc:

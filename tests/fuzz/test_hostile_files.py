@@ -53,7 +53,9 @@ def test_a_file_over_a_limit_is_refused_with_exit_3(name: str, honest: bytes) ->
     assert report.verdict is Verdict.NOT_SIGNED_OR_UNREADABLE, report.describe()
     assert report.exit_code == 3
     assert report.limit == limit, report.reason
-    assert "portfolio" in report.reason and ("limit" in report.reason or "more than" in report.reason)
+    assert "portfolio" in report.reason and (
+        "limit" in report.reason or "more than" in report.reason
+    )
 
 
 def test_an_object_too_large_to_parse_quickly_is_refused(honest: bytes) -> None:

@@ -7,11 +7,10 @@ second marker. Built once per session (a few seconds) in a temporary folder.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from mutations import Seeds
 
 from portfolio_app.core.domain.entries import EntryKind, Section
 from portfolio_app.core.domain.profile import Profile
@@ -22,17 +21,8 @@ from portfolio_app.core.signing.identity import make_csr
 from portfolio_app.core.signing.roles import Role
 from portfolio_app.core.vault import kdf
 
-LONG = os.environ.get("PORTFOLIO_FUZZ_LONG") == "1"
 PASSPHRASE = "a long fuzzing passphrase for the seeds"
 CHEAP = kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)
-
-
-@dataclass(frozen=True)
-class Seeds:
-    """The seed files (name -> bytes) and the CA certificate that makes them trusted."""
-
-    files: dict[str, bytes]
-    ca_pem: bytes
 
 
 def _person(

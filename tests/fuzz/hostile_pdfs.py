@@ -410,22 +410,22 @@ def _updates(data: bytes, count: int) -> bytes:
 
 
 def pages_at_limit(scale: float = 1.0) -> bytes:
-    """4,990 pages with 4 link annotations each, then updates up to the revision limit."""
+    """4,990 pages with 2 link annotations each, then updates up to the revision limit."""
     pages = max(3, int(4_990 * scale))
     objects = _pages_objects(pages)
     first = 10 + pages + 10
     for i in range(pages):
-        refs = b" ".join(b"%d 0 R" % (first + 4 * i + k) for k in range(4))
+        refs = b" ".join(b"%d 0 R" % (first + 2 * i + k) for k in range(2))
         objects[10 + i] = (
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
             b"/Annots [%s] >>" % refs
         )
-        for k in range(4):
-            objects[first + 4 * i + k] = (
+        for k in range(2):
+            objects[first + 2 * i + k] = (
                 b"<< /Type /Annot /Subtype /Link /Rect [%d 10 %d 20] /Border [0 0 0] >>"
                 % (100 * k, 100 * k + 50)
             )
-    return _updates(certify(raw_pdf(objects, 1)), max(1, int(27 * scale)))
+    return _updates(certify(raw_pdf(objects, 1)), max(1, int(13 * scale)))
 
 
 def fields_at_limit(scale: float = 1.0) -> bytes:
@@ -444,7 +444,7 @@ def fields_at_limit(scale: float = 1.0) -> bytes:
             b"<< /FT /Tx /T (f%d) /Type /Annot /Subtype /Widget /Rect [400 700 401 701] "
             b"/P 10 0 R >>" % i
         )
-    return _updates(certify(raw_pdf(objects, 1)), max(1, int(27 * scale)))
+    return _updates(certify(raw_pdf(objects, 1)), max(1, int(13 * scale)))
 
 
 def xref_at_limit(base: bytes, scale: float = 1.0) -> bytes:
@@ -458,16 +458,31 @@ def huge_object(scale: float = 1.0) -> bytes:
     """A page carrying one direct array of millions of numbers (about 30 MB of syntax)."""
     numbers = max(10, int(15_000_000 * scale))
     objects = _pages_objects(2)
-    objects[11] = (
+    objects[10] = (
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Junk [%s] >>"
         % (b"0 " * numbers)
     )
     return certify(raw_pdf(objects, 1))
 
 
+def syntax_at_limit(scale: float = 1.0) -> bytes:
+    """Pages each carrying a direct array just under the per-object syntax limit, up to the
+    total syntax limit: the most parsing a file can ask for inside the limits."""
+    pages = max(3, int(16 * scale))
+    objects = _pages_objects(pages)
+    for i in range(pages):
+        if i == 1:
+            continue  # the box page: signing rewrites it
+        objects[10 + i] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Junk [%s] >>"
+            % (b"0 " * 120_000)
+        )
+    return certify(raw_pdf(objects, 1))
+
+
 def json_at_limit(scale: float = 1.0) -> bytes:
     """A portfolio.json just under the 32 MiB limit."""
-    entries = max(10, int(180_000 * scale))
+    entries = max(10, int(150_000 * scale))
     extra = {"entries": [{"id": f"e{i}", "title": "x" * 150} for i in range(entries)]}
     return certify(raw_pdf(_pages_objects(2), 1), embed_json=portfolio_json(extra))
 
@@ -498,9 +513,10 @@ CASES: tuple[HostileCase, ...] = (
 )
 
 AT_LIMITS: tuple[HostileCase, ...] = (
-    HostileCase("pages-at-limit", lambda _b, s: pages_at_limit(s), "4,990 pages x 4 annots"),
-    HostileCase("fields-at-limit", lambda _b, s: fields_at_limit(s), "190 fields, 28 updates"),
+    HostileCase("pages-at-limit", lambda _b, s: pages_at_limit(s), "4,990 pages x 2 annots"),
+    HostileCase("fields-at-limit", lambda _b, s: fields_at_limit(s), "190 fields, 14 updates"),
     HostileCase("xref-at-limit", xref_at_limit, "95,000 objects in one update"),
     HostileCase("huge-object", lambda _b, s: huge_object(s), "one array of 15M numbers"),
+    HostileCase("syntax-at-limit", lambda _b, s: syntax_at_limit(s), "15 x 240 KB of syntax"),
     HostileCase("json-at-limit", lambda _b, s: json_at_limit(s), "portfolio.json of ~31 MiB"),
 )

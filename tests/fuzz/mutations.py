@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -34,6 +35,16 @@ STRUCTURAL = (
     b"/Count", b"/Perms", b"/DocMDP", b"/Fields", b"/AcroForm", b"/Type", b"/Length", b"%%EOF",
 )  # fmt: skip
 VALID_CODES = {0, 2, 4}
+LONG = os.environ.get("PORTFOLIO_FUZZ_LONG") == "1"
+"""The long form (also used by the database fuzzing): thousands of cases instead of hundreds."""
+
+
+@dataclass(frozen=True)
+class Seeds:
+    """The seed files (name -> bytes) and the CA certificate that makes them trusted."""
+
+    files: dict[str, bytes]
+    ca_pem: bytes
 
 
 @dataclass(frozen=True)

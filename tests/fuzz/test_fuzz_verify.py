@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LONG, Seeds
-from mutations import Mutant, genuine_signatures, mutants, oracle
+from mutations import LONG, Mutant, Seeds, genuine_signatures, mutants, oracle
 
 from portfolio_app.core.services.export_service import TrustInputs, verify_paths
 from portfolio_app.core.signing import verification

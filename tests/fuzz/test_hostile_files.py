@@ -110,7 +110,7 @@ def test_the_cli_refuses_a_hostile_file_with_exit_3_and_goes_on(
     )
     assert result.returncode == 3, result.stdout + result.stderr
     assert "larger or more complex than any portfolio this app makes" in result.stdout
-    assert "more than 20,000 annotations" in result.stdout
+    assert "more than 10,000 annotations" in result.stdout
     assert "2 files: 1 with exit 2, 1 with exit 3" in result.stdout
     bad = subprocess.run(
         [str(SCRIPT), "verify", str(tmp_path), "--time-limit", "0"],

@@ -42,13 +42,14 @@ MiB = 1024 * 1024
 
 MAX_PDF_BYTES = 32 * MiB
 """Largest file checked (the largest export measured, 2,000 entries, is 5.5 MB)."""
-MAX_REVISIONS = 32
-"""Cross-reference sections (the export makes 2; each countersignature adds 1 or 2)."""
+MAX_REVISIONS = 16
+"""Cross-reference sections (the export makes 2; each countersignature adds 1 or 2). Every
+object lookup walks the sections, so this multiplies the cost of everything else."""
 MAX_XREF_ENTRIES = 100_000
 """Cross-reference entries over all revisions (2,000 entries make about 8,000)."""
 MAX_PAGES = 5_000
 """Pages (2,000 entries make 1,919)."""
-MAX_ANNOTATIONS = 20_000
+MAX_ANNOTATIONS = 10_000
 """Annotations over all pages of the student's signed revision (2,000 entries: ~2,100)."""
 MAX_ANNOTATIONS_PER_PAGE = 1_000
 """Annotations on one page (a contents page of 2,000 entries has about 50 links)."""

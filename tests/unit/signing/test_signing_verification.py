@@ -493,7 +493,8 @@ def test_to_dict_is_json_and_describe_labels_the_clock(
     assert as_json["signatures"][0]["claimed_signing_time_signers_clock"]
     text = "\n".join(report.describe())
     assert "signer's own clock" in text
-    assert "Claimed decision (not counted: signer not confirmed as a tutor): partially-meets" in text
+    claim = "Claimed decision (not counted: signer not confirmed as a tutor): partially-meets"
+    assert claim in text
     assert text.startswith("VALID BUT SIGNER NOT CONFIRMED")
 
 

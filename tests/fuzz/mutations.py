@@ -379,7 +379,11 @@ def mutants(
             continue
         if rng.random() < 0.15:  # stack a second byte mutation now and then (it may undo a
             # structural change, e.g. by truncating it away: then only the general oracle holds)
-            second = rng.choice(BYTE_MUTATORS)(rng, mutant.data, other)
-            mutant = Mutant(f"{mutant.name}+{second.name}", second.data)
+            try:
+                second = rng.choice(BYTE_MUTATORS)(rng, mutant.data, other)
+            except (IndexError, ValueError):  # e.g. nothing left to truncate at
+                second = None
+            if second is not None:
+                mutant = Mutant(f"{mutant.name}+{second.name}", second.data)
         out.append(Mutant(f"{name}:{mutant.name}", mutant.data, mutant.must_fail))
     return out

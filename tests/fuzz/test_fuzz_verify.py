@@ -14,6 +14,7 @@ verification and never hit its time limit or lose a worker.
 from __future__ import annotations
 
 import collections
+import os
 import signal
 import sys
 import time
@@ -161,9 +162,10 @@ def test_worker_path_agrees_and_never_times_out(seeds: Seeds, tmp_path: Path) ->
 @pytest.mark.fuzz_long
 @pytest.mark.skipif(not LONG, reason="long form: set PORTFOLIO_FUZZ_LONG=1")
 def test_long_form_thousands_of_mutants(seeds: Seeds, our_bugs: list[str]) -> None:
-    batch = mutants(seeds.files, LONG_COUNT, seed=int(time.time()) % 100_000)
+    seed = int(os.environ.get("PORTFOLIO_FUZZ_SEED", int(time.time()) % 100_000))
+    batch = mutants(seeds.files, LONG_COUNT, seed=seed)
     failures, stats = _run(batch, seeds, our_bugs)
-    print(f"\nlong form: {len(batch)} mutants")
+    print(f"\nlong form: {len(batch)} mutants (PORTFOLIO_FUZZ_SEED={seed} repeats this run)")
     print(f"  by mutation: {stats['kinds']}")
     print(f"  verdicts: {stats['verdicts']}")
     print(f"  median verify: {stats['median']:.3f} s")

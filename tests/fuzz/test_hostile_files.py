@@ -238,3 +238,16 @@ def test_poppler_agrees_the_honest_seed_is_signed(tmp_path: Path, honest: bytes)
     path.write_bytes(honest)
     out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60)
     assert "Signature is Valid" in out.stdout
+
+
+def test_a_cancel_from_the_progress_callback_stops_the_run(tmp_path: Path, honest: bytes) -> None:
+    """The GUI cancels by raising from ``progress``: that must end the run, not restart it."""
+
+    class CancelledError(Exception):
+        pass
+
+    def progress(_done: int, _total: int, _path: str) -> None:
+        raise CancelledError()
+
+    with pytest.raises(CancelledError):
+        verify_paths(_folder(tmp_path, honest, ["a", "b", "c"]), progress=progress)

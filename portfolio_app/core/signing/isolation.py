@@ -200,6 +200,18 @@ def _crash_report(how: str) -> VerificationReport:
     )
 
 
+class _NoWorkersError(Exception):
+    """No worker process could be started here (a sandbox, a frozen build without
+    ``freeze_support``)."""
+
+
+def _start_worker(context: Any, source: TrustSource, memory_bytes: int | None) -> _Worker:
+    try:
+        return _Worker(context, source, memory_bytes)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise _NoWorkersError(type(exc).__name__) from exc
+
+
 def _default_workers(files: int) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS, files))
 
@@ -220,10 +232,10 @@ def verify_files(
         return _in_process(paths, trust, require, progress, note=None)
     try:
         return _isolated(paths, trust, require, limits, progress)
-    except (OSError, ValueError, RuntimeError) as exc:  # no processes here (sandbox, frozen)
+    except _NoWorkersError as exc:
         note = (
             "This file was checked without a separate process (none could be started: "
-            f"{type(exc).__name__}), so no time limit applied."
+            f"{exc}), so no time limit applied."
         )
         return _in_process(paths, trust, require, progress, note=note)
 
@@ -256,7 +268,10 @@ def _isolated(
 ) -> list[VerificationReport]:
     source = trust.source
     assert source is not None
-    context = _context()
+    try:
+        context = _context()
+    except (OSError, ValueError) as exc:
+        raise _NoWorkersError(type(exc).__name__) from exc
     pending = deque(range(len(paths)))
     results: list[VerificationReport | None] = [None] * len(paths)
     count = limits.workers or _default_workers(len(paths))
@@ -273,11 +288,11 @@ def _isolated(
     def replace_worker(worker: _Worker) -> None:
         workers.remove(worker)
         if pending:
-            workers.append(_Worker(context, source, limits.memory_bytes))
+            workers.append(_start_worker(context, source, limits.memory_bytes))
 
     try:
         for _ in range(min(count, len(paths))):
-            workers.append(_Worker(context, source, limits.memory_bytes))
+            workers.append(_start_worker(context, source, limits.memory_bytes))
         while done < len(paths):
             for worker in workers:
                 if worker.ready and worker.job is None and pending:
@@ -295,7 +310,8 @@ def _isolated(
                     if worker.job is not None:
                         finish(worker.job, _crash_report(worker.ended()))
                     elif not worker.ready:
-                        raise RuntimeError(f"a worker did not start ({worker.ended()})") from None
+                        how = worker.ended()
+                        raise _NoWorkersError(f"a worker did not start ({how})") from None
                     worker.conn.close()
                     replace_worker(worker)
                     continue
@@ -315,9 +331,9 @@ def _isolated(
                     replace_worker(worker)
                 elif not worker.ready and now - worker.since > _START_SECONDS:
                     worker.kill()
-                    raise RuntimeError("a worker did not start in time")
+                    raise _NoWorkersError("a worker did not start in time")
             if not workers and done < len(paths):
-                workers.append(_Worker(context, source, limits.memory_bytes))
+                workers.append(_start_worker(context, source, limits.memory_bytes))
     finally:
         for worker in workers:
             worker.close()

@@ -84,27 +84,24 @@ def read_and_verify(
 
 
 def _limit_memory(extra_bytes: int | None) -> None:
-    """Cap this process's address space at its current size plus ``extra_bytes`` (POSIX)."""
-    if extra_bytes is None:
-        return
-    try:
+    """Cap this process's address space at its current size plus ``extra_bytes`` (POSIX;
+    Windows has no ``resource`` module, and there the time limit alone applies)."""
+    if extra_bytes is not None and sys.platform != "win32":
         import resource
-    except ImportError:  # Windows
-        return
-    current = 0
-    try:
-        statm = Path("/proc/self/statm").read_text(encoding="ascii")
-        current = int(statm.split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        current = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    limit = current + extra_bytes
-    try:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ValueError, OSError):  # macOS may refuse; the time limit still holds
-        pass
+
+        try:
+            statm = Path("/proc/self/statm").read_text(encoding="ascii")
+            current = int(statm.split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):  # not Linux: the peak so far, a lower bound
+            current = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        limit = current + extra_bytes
+        try:
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard != resource.RLIM_INFINITY:
+                limit = min(limit, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        except (ValueError, OSError):  # macOS may refuse; the time limit still holds
+            pass
 
 
 def _worker_main(conn: Connection, source: TrustSource, memory_bytes: int | None) -> None:

@@ -51,7 +51,15 @@ from portfolio_app.core.domain.ids import (
 )
 from portfolio_app.core.domain.passphrase_policy import check_new_passphrase
 from portfolio_app.core.domain.profile import Profile
-from portfolio_app.core.domain.records import AttachmentInfo, DamagedRecord, Revision
+from portfolio_app.core.domain.records import noun_for
+from portfolio_app.core.domain.records import (
+    AttachmentInfo,
+    DamagedRecord,
+    IntegrityFinding,
+    Revision,
+    StructureChange,
+)
+from portfolio_app.core.storage import integrity
 from portfolio_app.core.storage.attachment_repository import AttachmentRepository
 from portfolio_app.core.storage.catalogue_repository import CatalogueRepository
 from portfolio_app.core.storage.database import (
@@ -123,6 +131,10 @@ class PortfolioService:
         self._experiences: dict[ExperienceId, Experience] = {}
         self._imported_frameworks: dict[str, Framework] = {}
         self.damaged: list[DamagedRecord] = []
+        #: Changes made to the file outside the app, found at unlock; the signed export
+        #: refuses to run until the student has seen them (acknowledge_integrity_findings).
+        self.integrity_findings: list[IntegrityFinding] = []
+        self._changes: list[StructureChange] = []
         self._profile: Profile | None = None
 
     # ---- life cycle ----------------------------------------------------------------------
@@ -159,6 +171,8 @@ class PortfolioService:
                 make_recovery_slot(data_key, recovery_key, vault_id),
             ]
             store = Store(engine, FieldCipher(data_key))
+            with store.write() as conn:
+                store.manifest.rebuild(conn, {}, {})
             VaultRepository(store).write_key_slots(slots)
             VaultRepository(store).write_profile(profile)
         except BaseException:
@@ -205,6 +219,7 @@ class PortfolioService:
             for i in range(len(data_key)):
                 data_key[i] = 0
             service = cls(data_dir, store, lock, vault_id_of(slots["passphrase"]))
+            service._seal_if_older(slots, progress)
             if progress:
                 progress(2, 3, "Decrypting your entries")
             service._load()
@@ -215,25 +230,52 @@ class PortfolioService:
             raise
         return service
 
+    def _seal_if_older(self, slots: dict[str, KeySlot], progress: Progress | None) -> None:
+        """First unlock after the integrity migration's schema step: seal every record.
+
+        One transaction (after the automatic backup the schema step took): killed halfway,
+        the portfolio stays as it was and the next unlock starts again.
+        """
+        store = self._require_store()
+        with store.read() as conn:
+            if not integrity.needs_sealing(conn):
+                return
+
+        def report(done: int, total: int) -> None:
+            if progress:
+                progress(1, 3, f"Sealing your portfolio against tampering ({done} of {total})")
+
+        with store.write() as conn:
+            integrity.migrate_to_sealed(
+                conn, store.cipher, store.manifest, _slot_digests(slots), report
+            )
+
     def _load(self) -> None:
         store = self._require_store()
         self.damaged = []
+        self._changes = []
         try:
             self._profile = VaultRepository(store).read_profile()
         except DamagedRecordError as exc:
             self._profile = Profile(name="(profile damaged)")
             self.damaged.append(DamagedRecord("profile", "1", exc.user_message))
-        entries, bad = EntryRepository(store).load_all()
-        self.damaged.extend(bad)
+        loaded = EntryRepository(store).load_all()
+        entries: list[Entry] = loaded.records
+        self.damaged.extend(loaded.damaged)
+        self._changes.extend(loaded.changes)
         self._entries = {e.id: e for e in entries}
         self._sorted = None
         self._texts = {e.id: e.searchable_text() for e in entries}
-        events, bad = CatalogueRepository(store).load_events()
-        self.damaged.extend(bad)
-        self._events = {e.id: e for e in events}
-        experiences, bad = CatalogueRepository(store).load_experiences()
-        self.damaged.extend(bad)
-        self._experiences = {e.id: e for e in experiences}
+        loaded = CatalogueRepository(store).load_events()
+        self.damaged.extend(loaded.damaged)
+        self._changes.extend(loaded.changes)
+        self._events = {e.id: e for e in loaded.records}
+        loaded = CatalogueRepository(store).load_experiences()
+        self.damaged.extend(loaded.damaged)
+        self._changes.extend(loaded.changes)
+        self._experiences = {e.id: e for e in loaded.records}
+        self._label_damaged()
+        self._verify_manifest()
         packs, bad = VaultRepository(store).load_framework_packs()
         self.damaged.extend(bad)
         self._imported_frameworks = {}
@@ -262,6 +304,9 @@ class PortfolioService:
         self._experiences.clear()
         self._imported_frameworks.clear()
         self._profile = None
+        self.integrity_findings = []
+        self._changes = []
+        self.damaged = []
         self._lock.release()
 
     @property
@@ -435,7 +480,12 @@ class PortfolioService:
     def delete_entry(self, entry_id: str) -> Entry:
         """Delete an entry and return it (so the GUI can offer undo via :meth:`restore_entry`)."""
         entry = self.get_entry(entry_id)
-        EntryRepository(self._require_store()).delete(entry.id)
+        relinked = [
+            other.replace(plan_id=None)
+            for other in self._entries.values()
+            if other.plan_id == entry.id
+        ]
+        EntryRepository(self._require_store()).delete(entry.id, relinked=relinked)
         self._entries.pop(entry.id, None)
         self._texts.pop(entry.id, None)
         self._sorted = None
@@ -610,7 +660,12 @@ class PortfolioService:
     def delete_event(self, event_id: str) -> Event:
         """Delete an event; its entries stay, without the link."""
         event = self.get_event(event_id)
-        CatalogueRepository(self._require_store()).delete_event(event.id)
+        relinked = [
+            entry.replace(event_ids=tuple(e for e in entry.event_ids if e != event.id))
+            for entry in self._entries.values()
+            if event.id in entry.event_ids
+        ]
+        CatalogueRepository(self._require_store()).delete_event(event.id, relinked=relinked)
         del self._events[event.id]
         for entry in list(self._entries.values()):
             if event.id in entry.event_ids:
@@ -683,7 +738,16 @@ class PortfolioService:
     def delete_experience(self, experience_id: str) -> Experience:
         """Delete an experience; its entries stay, without the link."""
         experience = self.get_experience(experience_id)
-        CatalogueRepository(self._require_store()).delete_experience(experience.id)
+        relinked = [
+            entry.replace(
+                experience_ids=tuple(x for x in entry.experience_ids if x != experience.id)
+            )
+            for entry in self._entries.values()
+            if experience.id in entry.experience_ids
+        ]
+        CatalogueRepository(self._require_store()).delete_experience(
+            experience.id, relinked=relinked
+        )
         del self._experiences[experience.id]
         for entry in list(self._entries.values()):
             if experience.id in entry.experience_ids:
@@ -781,6 +845,183 @@ class PortfolioService:
         """Store the closing overall reflection."""
         self.set_secret_setting("final_reflection", text.encode("utf-8"))
 
+    # ---- integrity: what changed outside the app ---------------------------------------------
+
+    def _label(self, table: str, row_id: str) -> str:
+        """What a record was, in words, as far as the app can tell."""
+        store = self._require_store()
+        if table == "entries":
+            entry = self._entries.get(EntryId(row_id))
+            title = entry.title if entry else EntryRepository(store).newest_readable_title(row_id)
+            return f"entry '{title}' ({row_id[:8]})" if title else f"entry {row_id[:8]}"
+        if table == "events" and EventId(row_id) in self._events:
+            return f"event '{self._events[EventId(row_id)].title}' ({row_id[:8]})"
+        if table == "experiences" and ExperienceId(row_id) in self._experiences:
+            return f"experience '{self._experiences[ExperienceId(row_id)].title}' ({row_id[:8]})"
+        if table == "revisions":
+            owner = EntryRepository(store).revision_owner(row_id)
+            if owner:
+                return f"a saved version ({row_id[:8]}) of {self._label('entries', owner)}"
+        if table == "settings":
+            return {
+                "final_reflection": "the final reflection",
+                "identity": "the signing identity",
+            }.get(row_id, f"the setting '{row_id}'")
+        if table == "profile":
+            return "your profile"
+        return f"{noun_for(table)} {row_id[:8]}"
+
+    def _label_damaged(self) -> None:
+        labelled = []
+        repo = EntryRepository(self._require_store())
+        for record in self.damaged:
+            if record.table == "entries" and not record.label:
+                title = repo.newest_readable_title(record.row_id)
+                plain = repo.plain_description(record.row_id)
+                label = f"'{title}', from its history; {plain}" if title else plain
+                record = DamagedRecord(record.table, record.row_id, record.reason, label)
+            labelled.append(record)
+        self.damaged = labelled
+
+    def _verify_manifest(self) -> None:
+        """Compare the file with the sealed manifest and name every difference."""
+        store = self._require_store()
+        slots = _slot_digests(read_key_slots(store.engine))
+        with store.read() as conn:
+            files = integrity.scan_file(conn)
+            discrepancies = store.manifest.verify(conn, files, slots)
+        by_record: dict[tuple[str, str], list[StructureChange]] = {}
+        for change in self._changes:
+            by_record.setdefault((change.table, change.row_id), []).append(change)
+        findings: list[IntegrityFinding] = []
+        named: set[tuple[str, str]] = set()
+        for item in discrepancies:
+            key = (item.table, item.row_id)
+            if item.kind == "changed" and item.table == "revisions":
+                findings.append(self._revision_finding(item.row_id, files))
+            elif item.kind == "changed" and item.table == "attachments":
+                findings.append(self._attachment_finding(item.row_id))
+            elif item.kind == "changed" and key in by_record:
+                findings.append(_change_finding(self._label(*key), by_record[key]))
+            elif item.row_id in ("*", "head"):
+                findings.append(IntegrityFinding(item.table, item.row_id, item.kind, item.detail))
+            else:
+                findings.append(
+                    IntegrityFinding(
+                        item.table,
+                        item.row_id,
+                        item.kind,
+                        f"{self._label(*key)}: {item.detail}",
+                    )
+                )
+            named.add(key)
+        for key, changes in by_record.items():
+            if key not in named:
+                findings.append(_change_finding(self._label(*key), changes))
+        self.integrity_findings = findings
+
+    def _revision_finding(
+        self, revision_id: str, files: dict[str, dict[str, integrity.FileRecord]]
+    ) -> IntegrityFinding:
+        repo = EntryRepository(self._require_store())
+        owner = repo.revision_owner(revision_id)
+        record = files["revisions"].get(revision_id)
+        now_under = str(record.structure.get("entry_id")) if record else ""
+        if owner and now_under and owner != now_under:
+            return IntegrityFinding(
+                "revisions",
+                revision_id,
+                "moved",
+                f"a saved version ({revision_id[:8]}) of {self._label('entries', owner)} was "
+                f"moved to {self._label('entries', now_under)} outside the app",
+            )
+        return IntegrityFinding(
+            "revisions",
+            revision_id,
+            "changed",
+            f"{self._label('revisions', revision_id)}: its save time was edited outside the app",
+        )
+
+    def _attachment_finding(self, attachment_id: str) -> IntegrityFinding:
+        loaded = AttachmentRepository(self._require_store()).load()
+        for info in loaded.records:
+            if info.id == attachment_id:
+                moved = [c for c in loaded.changes if c.row_id == attachment_id]
+                detail = "; ".join(
+                    f"{c.column} was {_shown(c.saved)} when saved, the file says {_shown(c.found)}"
+                    for c in moved
+                )
+                return IntegrityFinding(
+                    "attachments",
+                    attachment_id,
+                    "moved" if any(c.column == "entry_id" for c in moved) else "changed",
+                    f"attachment '{info.filename}' ({attachment_id[:8]}) of "
+                    f"{self._label('entries', info.entry_id)}: {detail or 'edited outside the app'}",
+                )
+        return IntegrityFinding(
+            "attachments", attachment_id, "changed", f"attachment {attachment_id[:8]} was edited"
+        )
+
+    def acknowledge_integrity_findings(self) -> int:
+        """The student has seen the findings: keep the portfolio as it now is.
+
+        Plain columns that disagree with their seal get the sealed (saved) values back; a
+        saved version or attachment moved to another entry goes back to its own entry (or is
+        removed when that entry is gone); the manifest is then re-based on the records the file
+        holds, so deletions and rollbacks the student accepts stop being reported. Returns how
+        many findings were acknowledged. The CLI (``check --accept``) and the GUI both use it.
+        """
+        store = self._require_store()
+        count = len(self.integrity_findings)
+        entry_ids = {c.row_id for c in self._changes if c.table == "entries"}
+        event_ids = {c.row_id for c in self._changes if c.table == "events"}
+        experience_ids = {c.row_id for c in self._changes if c.table == "experiences"}
+        attachments = AttachmentRepository(store).load()
+        revisions = EntryRepository(store).check_all_revisions()
+        with store.write() as conn:
+            EntryRepository(store).update_in(
+                conn, [self._entries[EntryId(i)] for i in entry_ids if EntryId(i) in self._entries]
+            )
+            catalogue = CatalogueRepository(store)
+            for event_id in event_ids:
+                if EventId(event_id) in self._events:
+                    catalogue.save_event_in(conn, self._events[EventId(event_id)])
+            for experience_id in experience_ids:
+                if ExperienceId(experience_id) in self._experiences:
+                    catalogue.save_experience_in(
+                        conn, self._experiences[ExperienceId(experience_id)]
+                    )
+            for table, items in (("revisions", revisions), ("attachments", attachments)):
+                for change in items.changes:
+                    if change.column != "entry_id":
+                        continue
+                    owner = str(change.saved)
+                    if EntryId(owner) in self._entries:
+                        conn.exec_driver_sql(
+                            f"UPDATE {table} SET entry_id = ? WHERE id = ?",  # noqa: S608
+                            (owner, change.row_id),
+                        )
+                    else:
+                        conn.exec_driver_sql(
+                            f"DELETE FROM {table} WHERE id = ?",  # noqa: S608
+                            (change.row_id,),
+                        )
+            slots = _slot_digests(read_key_slots(store.engine))
+            store.manifest.rebuild(conn, integrity.scan_file(conn), slots, counter=_counter(conn))
+        self.integrity_findings = []
+        self._changes = []
+        return count
+
+    def damaged_for_export(self) -> list[DamagedRecord]:
+        """Damaged records an export would otherwise silently leave out."""
+        relevant = {"entries", "events", "experiences", "profile", "frameworks"}
+        found = [d for d in self.damaged if d.table in relevant]
+        try:
+            self.final_reflection  # noqa: B018 (decrypting is the check)
+        except DamagedRecordError as exc:
+            found.append(DamagedRecord("settings", "final_reflection", exc.user_message))
+        return found
+
     # ---- health ------------------------------------------------------------------------------
 
     def integrity_check(self) -> list[str]:
@@ -819,6 +1060,65 @@ def _unlock(
     if passphrase is None:
         raise ValidationError("a passphrase is needed to unlock the portfolio")
     return unlock_passphrase_slot(slots["passphrase"], passphrase)
+
+
+def _slot_digests(slots: dict[str, KeySlot]) -> dict[str, str]:
+    return {kind: integrity.slot_digest(s.header, s.wrapped_key) for kind, s in slots.items()}
+
+
+def _counter(conn: object) -> int:
+    from sqlalchemy import Connection
+
+    assert isinstance(conn, Connection)
+    row = conn.exec_driver_sql("SELECT counter FROM manifest_head WHERE id = 1").first()
+    return row[0] if row is not None and isinstance(row[0], int) else 0
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v if not isinstance(v, list) else ":".join(map(str, v))) for v in value) or "none"
+    return f"'{value}'"
+
+
+_COLUMN_WORDS = {
+    "status": "status",
+    "kind": "kind",
+    "created": "creation time",
+    "updated": "last saved time",
+    "occurred_on": "date",
+    "on_date": "date",
+    "starts_on": "start date",
+    "ends_on": "end date",
+    "attended": "attendance",
+    "plan_id": "plan it answers",
+    "event_ids": "linked events",
+    "experience_ids": "linked experiences",
+    "competencies": "competency claims and self-ratings",
+    "template_id": "template",
+    "entry_id": "entry it belongs to",
+    "saved": "save time",
+    "added": "time added",
+    "size": "size",
+}
+
+
+def _change_finding(label: str, changes: list[StructureChange]) -> IntegrityFinding:
+    parts = [
+        f"{_COLUMN_WORDS.get(c.column, c.column)}: saved as {_shown(c.saved)}, "
+        f"the file now says {_shown(c.found)}"
+        for c in changes
+    ]
+    first = changes[0]
+    return IntegrityFinding(
+        first.table,
+        first.row_id,
+        "changed",
+        f"{label} was edited outside the app: {'; '.join(parts)} (the saved values are shown)",
+    )
 
 
 def dumps(value: object) -> str:

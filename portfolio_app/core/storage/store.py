@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from portfolio_app.core.domain.errors import CorruptDatabaseError, StorageFullError
+from portfolio_app.core.storage.integrity import Manifest
 from portfolio_app.core.vault.field_cipher import FieldCipher
 
 
@@ -25,12 +26,24 @@ class Store:
 
     engine: Engine
     cipher: FieldCipher
+    manifest: Manifest = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.manifest = Manifest(self.cipher)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
-        """One transaction for one user action; errors become PortfolioErrors."""
+        """One transaction for one user action; errors become PortfolioErrors.
+
+        The manifest's head is updated just before the commit, in the same transaction.
+        """
         with translated_errors(), self.engine.begin() as connection:
-            yield connection
+            self.manifest.begin()
+            try:
+                yield connection
+                self.manifest.flush(connection)
+            finally:
+                self.manifest.discard()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:

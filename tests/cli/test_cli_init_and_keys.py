@@ -121,7 +121,7 @@ def test_passwd_with_the_new_passphrase_in_the_environment(
     monkeypatch.setenv("PORTFOLIO_NEW_PASSPHRASE", "from the environment")
     result = portfolio("passwd", "--json")
     assert result.code == 0, result.err
-    assert result.json() == {"changed": True, "recovery_key_unchanged": True}
+    assert result.json() == {"changed": True, "rotated": False, "recovery_key_unchanged": True}
     PortfolioService.open(cli_dir, "from the environment").close()
 
 

@@ -33,6 +33,7 @@ from portfolio_app.core.domain.entries import CompetencyLink, Entry, EntryKind, 
 from portfolio_app.core.domain.entry_filter import EntryFilter, entry_date
 from portfolio_app.core.domain.errors import NotFoundError, ValidationError
 from portfolio_app.core.domain.ids import EntryId, EventId, ExperienceId
+from portfolio_app.core.domain.records import DamagedRecord
 
 if TYPE_CHECKING:
     from portfolio_app.core.services.portfolio_service import PortfolioService
@@ -401,18 +402,39 @@ def run_add(ctx: CliContext) -> int:
 # ---- list, search, show -------------------------------------------------------------------
 
 
-def _print_entries(ctx: CliContext, entries: list[Entry], limit: int | None, empty: str) -> None:
+def _print_entries(
+    ctx: CliContext,
+    entries: list[Entry],
+    limit: int | None,
+    empty: str,
+    damaged: Sequence[DamagedRecord] = (),
+) -> None:
+    """The entries, then every entry that cannot be decrypted (never silently dropped)."""
     total = len(entries)
     shown = entries[:limit] if limit else entries
     if ctx.as_json:
-        ctx.print_json([entry_summary(e) for e in shown])
+        ctx.print_json(
+            [entry_summary(e) for e in shown]
+            + [
+                {"id": d.row_id, "damaged": True, "what": d.label, "reason": d.reason}
+                for d in damaged
+            ]
+        )
         return
-    if not shown:
+    if not shown and not damaged:
         ctx.warn(empty)
         return
-    print_entry_table(ctx, shown)
+    if shown:
+        print_entry_table(ctx, shown)
     if len(shown) < total:
         ctx.warn(f"({len(shown)} of {total} entries shown; raise --limit to see more)")
+    if damaged:
+        ctx.warn(
+            f"{len(damaged)} entr{'y' if len(damaged) == 1 else 'ies'} cannot be read "
+            "(damaged or changed outside the app; see 'portfolio check'):"
+        )
+        for record in damaged:
+            ctx.warn(f"  DAMAGED {record.describe()}")
 
 
 def run_list(ctx: CliContext) -> int:
@@ -426,12 +448,13 @@ def run_list(ctx: CliContext) -> int:
     with ctx.open_portfolio() as service:
         entries = service.filter(flt)
         count = service.entry_count()
+        damaged = service.damaged_entries()
     empty = (
         "No entries yet: write one with 'portfolio add --title TITLE'."
         if count == 0
         else "No entries match."
     )
-    _print_entries(ctx, entries, args.limit, empty)
+    _print_entries(ctx, entries, args.limit, empty, damaged)
     return exit_codes.OK
 
 
@@ -440,7 +463,8 @@ def run_search(ctx: CliContext) -> int:
     query = " ".join(ctx.args.query)
     with ctx.open_portfolio() as service:
         entries = service.search(query)
-    _print_entries(ctx, entries, ctx.args.limit, f"No entries match '{query}'.")
+        damaged = service.damaged_entries()
+    _print_entries(ctx, entries, ctx.args.limit, f"No entries match '{query}'.", damaged)
     return exit_codes.OK
 
 

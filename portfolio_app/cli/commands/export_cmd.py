@@ -68,6 +68,12 @@ def register(subparsers: Any) -> None:
         help="do not sign (a draft for yourself; it cannot be countersigned)",
     )
     export.add_argument(
+        "--leave-out-damaged",
+        action="store_true",
+        help="export even though some records cannot be decrypted; the PDF's cover lists "
+        "what was left out (without this the export stops and names them)",
+    )
+    export.add_argument(
         "--yes",
         action="store_true",
         help="export even if the identifier check found something (you have checked it)",
@@ -125,7 +131,15 @@ def run_export(ctx: CliContext) -> int:
     )
     out = Path(args.out).expanduser()
     with ctx.open_portfolio() as service:
-        job = prepare_export(service, selection, sign=not args.unsigned)
+        job = prepare_export(
+            service,
+            selection,
+            sign=not args.unsigned,
+            leave_out_damaged=args.leave_out_damaged,
+        )
+        left_out = job.content.left_out
+    for what in left_out:
+        ctx.warn(f"note: left out because it cannot be read: {what}")
     if job.findings:
         print_findings(ctx, job.findings, exported=args.yes)
         if not args.yes:

@@ -134,6 +134,8 @@ class DocumentContent:
     generated_at: datetime
     template_names: dict[str, str] = field(default_factory=dict)
     app_version: str = ""
+    #: Records that could not be decrypted and that the student chose to leave out.
+    left_out: tuple[str, ...] = ()
 
     @property
     def entries(self) -> list[Entry]:
@@ -684,6 +686,7 @@ class _Builder:
             ("Period covered", period_text),
             ("Entries", f"{len(c.entries)} ({counts})"),
             ("Selection", c.selection_text),
+            ("Left out (could not be read)", "; ".join(c.left_out)),
             ("Exported", f"{c.generated_at:%d %B %Y, %H:%M} (this computer's clock)"),
         ]
         rows = [

@@ -273,12 +273,30 @@ def prepare_export(
     *,
     sign: bool = True,
     now: datetime | None = None,
+    leave_out_damaged: bool = False,
+    enforce_integrity: bool = True,
 ) -> ExportJob:
     """Copy what the export needs out of the open portfolio (see the module docstring).
 
     With ``sign`` the portfolio's identity is made now if it has none (it is stored in the
     vault, so this must run on the thread that owns ``service``).
+
+    Refuses (:class:`IntegrityFindingsPendingError`) while the portfolio holds changes made
+    outside the app that the student has not acknowledged, and
+    (:class:`DamagedRecordsError`) while records cannot be decrypted, unless
+    ``leave_out_damaged``: then the PDF's cover lists what was left out.
     """
+    from portfolio_app.core.export.errors import (
+        DamagedRecordsError,
+        IntegrityFindingsPendingError,
+    )
+
+    if enforce_integrity and service.integrity_findings:
+        raise IntegrityFindingsPendingError([f.message for f in service.integrity_findings])
+    damaged = service.damaged_for_export()
+    if damaged and enforce_integrity and not leave_out_damaged:
+        raise DamagedRecordsError([d.describe() for d in damaged])
+    left_out = tuple(d.describe() for d in damaged)
     from portfolio_app.core.export.document import DocumentContent
     from portfolio_app.core.reflective_templates import load_templates
     from portfolio_app.core.services import identity_service
@@ -312,6 +330,7 @@ def prepare_export(
         generated_at=generated_at,
         template_names={t.id: t.name for t in load_templates()},
         app_version=__version__,
+        left_out=left_out,
     )
     findings = find_export_identifiers(
         ordered,
@@ -320,8 +339,11 @@ def prepare_export(
         events=attendance,
         experiences=printed_experiences,
     )
+    snapshot = service.snapshot_json()
+    if left_out:
+        snapshot["left_out_unreadable"] = list(left_out)
     portfolio_json = build_portfolio_json(
-        service.snapshot_json(),
+        snapshot,
         plan=plan,
         selection=selection,
         generated_at=generated_at,
@@ -339,7 +361,7 @@ def check_identifiers(
     service: PortfolioService, selection: ExportSelection | None = None
 ) -> list[ExportFinding]:
     """The identifier findings an export of ``selection`` would raise (no identity is made)."""
-    return list(prepare_export(service, selection, sign=False).findings)
+    return list(prepare_export(service, selection, sign=False, enforce_integrity=False).findings)
 
 
 def export_portfolio(
@@ -351,13 +373,14 @@ def export_portfolio(
     acknowledge_findings: bool = False,
     progress: Progress | None = None,
     is_cancelled: IsCancelled | None = None,
+    leave_out_damaged: bool = False,
 ) -> ExportResult:
     """Prepare and run an export in one call (see :func:`prepare_export`, :meth:`ExportJob.run`).
 
     Raises :class:`IdentifierFindingsError` with the findings when there are any and
     ``acknowledge_findings`` is false; :class:`ExportCancelled` when cancelled.
     """
-    job = prepare_export(service, selection, sign=sign)
+    job = prepare_export(service, selection, sign=sign, leave_out_damaged=leave_out_damaged)
     if job.findings and not acknowledge_findings:
         raise IdentifierFindingsError(job.findings)
     return job.run(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import mimetypes
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -71,7 +71,11 @@ from portfolio_app.core.storage.database import (
 from portfolio_app.core.storage.entry_repository import EntryRepository, RevisionAction
 from portfolio_app.core.storage.lock_file import PortfolioLock
 from portfolio_app.core.storage.store import Store, sqlite_integrity_problems
-from portfolio_app.core.storage.vault_repository import VaultRepository, read_key_slots
+from portfolio_app.core.storage.vault_repository import (
+    VaultRepository,
+    read_key_slots,
+    write_slot_rows,
+)
 from portfolio_app.core.vault import kdf
 from portfolio_app.core.vault.field_cipher import FieldCipher
 from portfolio_app.core.vault.kdf import KdfParams
@@ -109,6 +113,28 @@ class EntryDraft:
     professions: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     competencies: tuple[CompetencyLink, ...] = ()
+
+
+@dataclass
+class CheckReport:
+    """What :meth:`PortfolioService.full_check` found."""
+
+    sqlite_problems: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    damaged: list[DamagedRecord] = field(default_factory=list)
+    findings: list[IntegrityFinding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not (self.sqlite_problems or self.damaged or self.findings)
+
+    def problems(self) -> list[str]:
+        """One line per problem."""
+        lines = [f"SQLite: {p}" for p in self.sqlite_problems]
+        lines.extend(f"damaged: {d.describe()}" for d in self.damaged)
+        lines.extend(f"changed outside the app: {f.message}" for f in self.findings)
+        return lines
 
 
 def portfolio_exists(data_dir: Path) -> bool:
@@ -259,7 +285,9 @@ class PortfolioService:
         except DamagedRecordError as exc:
             self._profile = Profile(name="(profile damaged)")
             self.damaged.append(DamagedRecord("profile", "1", exc.user_message))
-        loaded = EntryRepository(store).load_all()
+        with store.read() as conn:
+            files = integrity.scan_file(conn)
+        loaded = EntryRepository(store).load_all(files["entries"])
         entries: list[Entry] = loaded.records
         self.damaged.extend(loaded.damaged)
         self._changes.extend(loaded.changes)
@@ -275,7 +303,7 @@ class PortfolioService:
         self._changes.extend(loaded.changes)
         self._experiences = {e.id: e for e in loaded.records}
         self._label_damaged()
-        self._verify_manifest()
+        self._verify_manifest(files)
         packs, bad = VaultRepository(store).load_framework_packs()
         self.damaged.extend(bad)
         self._imported_frameworks = {}
@@ -349,6 +377,69 @@ class PortfolioService:
         data_key = self._data_key_copy()
         slot = make_passphrase_slot(data_key, new_passphrase, kdf_params, self.vault_id)
         VaultRepository(store).write_key_slots([slot])
+
+    def rotate_keys(
+        self,
+        passphrase: str,
+        *,
+        current_passphrase: str | None = None,
+        kdf_params: KdfParams | None = None,
+        progress: Progress | None = None,
+    ) -> str:
+        """Re-encrypt everything under a new random data key; returns the new recovery key.
+
+        For when the old passphrase (or a copy of the file with it) may be known to someone:
+        a passphrase change alone re-wraps the same data key, so the old passphrase plus an old
+        copy of the key slots would still open everything written afterwards. Entries,
+        saved versions, events, experiences, attachments, settings (final reflection, signing
+        identity), the profile and the manifest are re-encrypted, and new key slots (this
+        ``passphrase``, a new recovery key) are written, in ONE SQLite transaction: killed at
+        any point, the portfolio opens either as before (old passphrase) or as after.
+
+        ``passphrase`` is the new passphrase, or the current one (renewing the recovery key
+        with rotation); with ``current_passphrase`` nothing happens unless it is right.
+        """
+        if current_passphrase is not None and not self.check_passphrase(current_passphrase):
+            raise WrongPassphraseError("the current passphrase is not right, so nothing was changed")
+        if passphrase != current_passphrase:
+            check_new_passphrase(passphrase)
+        if self.integrity_findings:
+            raise ValidationError(
+                "the portfolio was changed outside the app; deal with those changes first "
+                "('portfolio check'), then rotate the keys"
+            )
+        store = self._require_store()
+        kdf_params = kdf_params or kdf.default_params()
+        report = progress or (lambda _d, _t, _m: None)
+        report(0, 100, "Making the new key")
+        new_key = new_data_key()
+        recovery = new_recovery_key()
+        slots = [
+            make_passphrase_slot(new_key, passphrase, kdf_params, self.vault_id),
+            make_recovery_slot(new_key, recovery, self.vault_id),
+        ]
+        new_cipher = FieldCipher(new_key)
+        for i in range(len(new_key)):
+            new_key[i] = 0
+        new_store = Store(store.engine, new_cipher)
+
+        def step(done: int, total: int) -> None:
+            report(5 + int(90 * done / max(total, 1)), 100, f"Re-encrypting records ({done} of {total})")
+
+        try:
+            with store.write() as conn:
+                counter = _counter(conn)
+                integrity.reencrypt_all(conn, store.cipher, new_cipher, step)
+                write_slot_rows(conn, slots)
+                digests = {s.kind: integrity.slot_digest(s.header, s.wrapped_key) for s in slots}
+                integrity.rekey_manifest(conn, new_store.manifest, digests, counter)
+        except BaseException:
+            new_cipher.forget_key()
+            raise
+        store.cipher.forget_key()
+        self._store = new_store
+        report(100, 100, "Done")
+        return recovery
 
     def check_passphrase(self, passphrase: str) -> bool:
         """Whether ``passphrase`` unlocks this portfolio (takes one key derivation)."""
@@ -883,12 +974,12 @@ class PortfolioService:
             labelled.append(record)
         self.damaged = labelled
 
-    def _verify_manifest(self) -> None:
+    def _verify_manifest(self, files: dict[str, dict[str, integrity.FileRecord]] | None = None) -> None:
         """Compare the file with the sealed manifest and name every difference."""
         store = self._require_store()
         slots = _slot_digests(read_key_slots(store.engine))
         with store.read() as conn:
-            files = integrity.scan_file(conn)
+            files = files if files is not None else integrity.scan_file(conn)
             discrepancies = store.manifest.verify(conn, files, slots)
         by_record: dict[tuple[str, str], list[StructureChange]] = {}
         for change in self._changes:
@@ -1024,11 +1115,70 @@ class PortfolioService:
 
     # ---- health ------------------------------------------------------------------------------
 
+    def full_check(self) -> CheckReport:
+        """Check everything: SQLite's integrity, key slots, every record of every type
+        (decrypted and its binding checked) and the manifest. Slow on purpose
+        (``portfolio check``): it decrypts every revision, attachment and setting."""
+        store = self._require_store()
+        report = CheckReport(sqlite_problems=sqlite_integrity_problems(store.engine))
+        for kind, slot in read_key_slots(store.engine).items():
+            try:
+                slot.header_fields()
+                report.counts["key slots"] = report.counts.get("key slots", 0) + 1
+            except PortfolioError as exc:
+                report.damaged.append(DamagedRecord("key_slots", kind, exc.user_message))
+        report.counts["profile"] = 0 if any(d.table == "profile" for d in self.damaged) else 1
+        report.counts["entries"] = len(self._entries)
+        report.counts["events"] = len(self._events)
+        report.counts["experiences"] = len(self._experiences)
+        report.counts["framework packs"] = len(self._imported_frameworks)
+        report.damaged.extend(self.damaged)
+        revisions = EntryRepository(store).check_all_revisions()
+        report.counts["saved versions"] = len(revisions.records)
+        report.damaged.extend(revisions.damaged)
+        attachments = AttachmentRepository(store).load()
+        report.damaged.extend(attachments.damaged)
+        readable = 0
+        for info in attachments.records:
+            try:
+                AttachmentRepository(store).read(info.id)
+                readable += 1
+            except DamagedRecordError as exc:
+                report.damaged.append(
+                    DamagedRecord("attachments", info.id, exc.user_message, f"'{info.filename}'")
+                )
+        report.counts["attachments"] = readable
+        vault = VaultRepository(store)
+        settings = 0
+        for key in vault.setting_keys():
+            try:
+                value = vault.get_setting(key)
+                if key == "identity" and value is not None:
+                    json.loads(value)
+                settings += 1
+            except (DamagedRecordError, ValueError) as exc:
+                reason = exc.user_message if isinstance(exc, PortfolioError) else "unreadable"
+                report.damaged.append(DamagedRecord("settings", key, reason, self._label("settings", key)))
+        report.counts["settings"] = settings
+        self._verify_manifest()
+        report.findings = list(self.integrity_findings)
+        report.counts["manifest"] = 0 if any(f.table == "manifest" for f in report.findings) else 1
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for record in report.damaged:
+            if (record.table, record.row_id) not in seen:
+                seen.add((record.table, record.row_id))
+                unique.append(record)
+        report.damaged = unique
+        return report
+
     def integrity_check(self) -> list[str]:
-        """SQLite's own integrity check plus a decryption pass; empty when all is well."""
-        problems = sqlite_integrity_problems(self._require_store().engine)
-        problems.extend(f"{d.table} {d.row_id}: {d.reason}" for d in self.damaged)
-        return problems
+        """Every problem :meth:`full_check` finds, one line each; empty when all is well."""
+        return self.full_check().problems()
+
+    def damaged_entries(self) -> list[DamagedRecord]:
+        """Entries that cannot be decrypted (listed as damaged by list, search and check)."""
+        return [d for d in self.damaged if d.table == "entries"]
 
     def snapshot_json(self) -> dict[str, object]:
         """Everything readable, as plain data (the base of portfolio.json and archives)."""

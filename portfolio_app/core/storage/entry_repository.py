@@ -91,20 +91,23 @@ class EntryRepository:
 
     # ---- reading -------------------------------------------------------------------------
 
-    def load_all(self) -> Loaded:
+    def load_all(self, files: Mapping[str, integrity.FileRecord] | None = None) -> Loaded:
         """Every entry that decrypts, a notice for each that does not, and structure changes.
 
         Raw driver rows rather than ORM objects: this runs on unlock over 10,000 entries, and
-        a hostile value in a plain column must not stop the others from loading.
+        a hostile value in a plain column must not stop the others from loading. ``files``
+        (from ``integrity.scan_file``) saves reading the links and structure a second time.
         """
+        names = [c.strip() for c in _ENTRY_COLUMNS.split(",")]
         with self._store.read() as conn:
-            rows = conn.exec_driver_sql(f"SELECT {_ENTRY_COLUMNS} FROM entries").all()  # noqa: S608
-            links = integrity.read_links(conn)
+            rows = integrity.raw_rows(conn, f"SELECT {_ENTRY_COLUMNS} FROM entries")  # noqa: S608
+            links = integrity.read_links(conn) if files is None else {}
         loaded = Loaded()
         for row in rows:
-            values = dict(zip([c.strip() for c in _ENTRY_COLUMNS.split(",")], row, strict=True))
+            values = dict(zip(names, row, strict=True))
             rid = str(values["id"])
-            values.update(links.get(rid, {}))
+            if files is None:
+                values.update(links.get(rid, {}))
             try:
                 entry, sealed = self._decode(values)
             except DamagedRecordError as exc:
@@ -113,9 +116,13 @@ class EntryRepository:
             except (ValueError, KeyError, TypeError) as exc:
                 loaded.damaged.append(DamagedRecord(TABLE, rid, f"unreadable entry ({exc})"))
                 continue
-            found = integrity.structure(TABLE, values)
-            for column, saved_value, found_value in integrity.differences(sealed, found):
-                loaded.changes.append(StructureChange(TABLE, rid, column, saved_value, found_value))
+            record = files.get(rid) if files is not None else None
+            found = record.structure if record is not None else integrity.structure(TABLE, values)
+            if record is None or not integrity.same_structure(sealed, found):
+                for column, saved_value, found_value in integrity.differences(sealed, found):
+                    loaded.changes.append(
+                        StructureChange(TABLE, rid, column, saved_value, found_value)
+                    )
             loaded.records.append(entry)
         return loaded
 

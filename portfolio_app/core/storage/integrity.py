@@ -137,22 +137,44 @@ def structure(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _link_order(item: object) -> tuple[str, ...]:
+    if isinstance(item, list | tuple):
+        return tuple(str(part) for part in item)
+    return (str(item),)
+
+
 def _comparable(struct: Mapping[str, Any]) -> dict[str, Any]:
     result = dict(struct)
     for key in LINK_KEYS:
-        if key in result and isinstance(result[key], list):
-            result[key] = sorted(result[key], key=lambda v: json.dumps(v))
+        value = result.get(key)
+        if isinstance(value, list) and len(value) > 1:
+            result[key] = sorted(value, key=_link_order)
     return result
 
 
+#: One encoder object (the C fast path): the digest of every record is computed at unlock.
+#: Keys are not sorted: structures are always built by structure(), in SPEC order.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
+
+
 def canonical(value: object) -> bytes:
-    """Deterministic JSON bytes."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()
+    """Deterministic JSON bytes (structures hold only JSON-native values)."""
+    return _ENCODER.encode(value).encode()
 
 
 def digest(struct: Mapping[str, Any]) -> str:
-    """A short digest of a record's structure (links compared as sets)."""
-    return hashlib.sha256(canonical(_comparable(struct))).hexdigest()[:32]
+    """A short digest of a record's structure (links compared as sets).
+
+    ``repr`` of the (key, value) pairs: structures hold only str, int, bool, None and lists
+    of them, whose repr is stable, and it is several times cheaper than a JSON encoder (this
+    runs for every record at unlock).
+    """
+    return hashlib.sha256(repr(list(_comparable(struct).items())).encode()).hexdigest()[:32]
+
+
+def same_structure(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two structures agree (links compared as sets)."""
+    return _comparable(a) == _comparable(b)
 
 
 def differences(sealed: Mapping[str, Any], found: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
@@ -162,6 +184,17 @@ def differences(sealed: Mapping[str, Any], found: Mapping[str, Any]) -> list[tup
 
 
 # ---- reading what is in the file ------------------------------------------------------------
+
+
+def raw_rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows as plain tuples from the DB-API cursor: no type processing (a hostile value in a
+    plain column stays a value to compare, not an exception) and no per-row overhead (this
+    reads every record at unlock)."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return list(cursor.execute(sql, params).fetchall())
+    finally:
+        cursor.close()
 
 
 @dataclass(frozen=True)
@@ -178,14 +211,14 @@ def read_links(conn: Connection) -> dict[str, dict[str, list[Any]]]:
     links: dict[str, dict[str, list[Any]]] = defaultdict(
         lambda: {"event_ids": [], "experience_ids": [], "competencies": []}
     )
-    for entry_id, event_id in conn.exec_driver_sql("SELECT entry_id, event_id FROM entry_events"):
+    for entry_id, event_id in raw_rows(conn, "SELECT entry_id, event_id FROM entry_events"):
         links[str(entry_id)]["event_ids"].append(event_id)
-    for entry_id, experience_id in conn.exec_driver_sql(
-        "SELECT entry_id, experience_id FROM entry_experiences"
+    for entry_id, experience_id in raw_rows(
+        conn, "SELECT entry_id, experience_id FROM entry_experiences"
     ):
         links[str(entry_id)]["experience_ids"].append(experience_id)
-    for entry_id, fw, code, rating in conn.exec_driver_sql(
-        "SELECT entry_id, framework_id, code, self_rating FROM entry_competencies"
+    for entry_id, fw, code, rating in raw_rows(
+        conn, "SELECT entry_id, framework_id, code, self_rating FROM entry_competencies"
     ):
         links[str(entry_id)]["competencies"].append((fw, code, rating))
     return links
@@ -198,7 +231,7 @@ def scan_file(conn: Connection) -> dict[str, dict[str, FileRecord]]:
     for table, spec in SPEC.items():
         columns = [id_column(table), "version", *(c for c, _k in spec)]
         rows: dict[str, FileRecord] = {}
-        for raw in conn.exec_driver_sql(f"SELECT {', '.join(columns)} FROM {table}"):  # noqa: S608
+        for raw in raw_rows(conn, f"SELECT {', '.join(columns)} FROM {table}"):  # noqa: S608
             values = dict(zip(columns, raw, strict=True))
             rid = str(values[id_column(table)])
             if table == "entries":
@@ -409,8 +442,8 @@ class Manifest:
                 )
             ]
         listed: dict[str, dict[str, tuple[object, str]]] = defaultdict(dict)
-        for tbl, rid, version, dig in conn.exec_driver_sql(
-            "SELECT tbl, id, version, digest FROM record_manifest"
+        for tbl, rid, version, dig in raw_rows(
+            conn, "SELECT tbl, id, version, digest FROM record_manifest"
         ):
             listed[str(tbl)][str(rid)] = (version, str(dig))
         found: list[Discrepancy] = []
@@ -420,6 +453,8 @@ class Manifest:
             count, sealed_xor = head.aggregate(table)
             list_xor = _xor(self.term(table, rid, v, d) for rid, (v, d) in in_list.items())
             list_ok = list_xor == sealed_xor and len(in_list) == count
+            if list_ok and _same(in_file, in_list):
+                continue
             file_xor = _xor(self.term(table, rid, r.version, r.digest) for rid, r in in_file.items())
             if file_xor == sealed_xor and len(in_file) == count:
                 if not list_ok:  # only the record list was edited; the records are as saved
@@ -452,6 +487,16 @@ class Manifest:
                     )
                 )
         return found
+
+
+def _same(in_file: Mapping[str, FileRecord], in_list: Mapping[str, tuple[object, str]]) -> bool:
+    if len(in_file) != len(in_list):
+        return False
+    for rid, record in in_file.items():
+        listed = in_list.get(rid)
+        if listed is None or listed[0] != record.version or listed[1] != record.digest:
+            return False
+    return True
 
 
 def _xor(values: Iterable[int]) -> int:
@@ -631,3 +676,77 @@ def migrate_to_sealed(
     if progress:
         progress(total, total)
     return sealed_count
+
+
+def reencrypt_all(
+    conn: Connection,
+    old: FieldCipher,
+    new: FieldCipher,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Re-encrypt every field of every record from ``old`` to ``new`` (passphrase rotation).
+
+    Runs in the caller's transaction, one record at a time (an attachment may be 50 MB). A
+    record that does not decrypt cannot be re-encrypted and is left as it is (it stays
+    reported as damaged). Returns how many records were re-encrypted.
+    """
+    total = sum(
+        int(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one())  # noqa: S608
+        for t in ENCRYPTED
+    )
+    done = rewritten = 0
+    for table, fields in ENCRYPTED.items():
+        names = (*fields, "meta") if table in WITH_META else fields
+        id_col = id_column(table)
+        ids = [r[0] for r in conn.exec_driver_sql(f"SELECT {id_col} FROM {table}")]  # noqa: S608
+        for raw_id in ids:
+            done += 1
+            row = conn.exec_driver_sql(
+                f"SELECT version, {', '.join(names)} FROM {table} WHERE {id_col} = ?",  # noqa: S608
+                (raw_id,),
+            ).first()
+            if row is None:
+                continue
+            version, blobs = row[0], row[1:]
+            rid = str(raw_id)
+            try:
+                if not isinstance(version, int):
+                    raise DamagedRecordError("save counter damaged")
+                updates = [
+                    new.encrypt(
+                        old.decrypt(bytes(blob), table=table, row_id=rid, field=name, version=version),
+                        table=table,
+                        row_id=rid,
+                        field=name,
+                        version=version,
+                    )
+                    for name, blob in zip(names, blobs, strict=True)
+                ]
+            except (DamagedRecordError, TypeError):
+                continue
+            assignments = ", ".join(f"{name} = ?" for name in names)
+            conn.exec_driver_sql(
+                f"UPDATE {table} SET {assignments} WHERE {id_col} = ?",  # noqa: S608
+                (*updates, raw_id),
+            )
+            rewritten += 1
+            if progress and done % 100 == 0:
+                progress(done, total)
+    if progress:
+        progress(total, total)
+    return rewritten
+
+
+def rekey_manifest(conn: Connection, new: Manifest, slots: Mapping[str, str], counter: int) -> None:
+    """Recompute the sealed head under a new key from the manifest's own (verified) list."""
+    tables: dict[str, dict[str, Any]] = {t: {"count": 0, "xor": "0"} for t in TABLES}
+    xors: dict[str, int] = defaultdict(int)
+    for tbl, rid, version, dig in conn.exec_driver_sql(
+        "SELECT tbl, id, version, digest FROM record_manifest"
+    ):
+        xors[str(tbl)] ^= new.term(str(tbl), str(rid), version, str(dig))
+        tables.setdefault(str(tbl), {"count": 0, "xor": "0"})
+        tables[str(tbl)]["count"] += 1
+    for tbl, value in xors.items():
+        tables[tbl]["xor"] = format(value, "x")
+    new.write_head(conn, Head(counter, tables, dict(slots)))

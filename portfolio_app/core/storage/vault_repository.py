@@ -42,6 +42,24 @@ def read_key_slots(engine: Engine) -> dict[str, KeySlot]:
     return slots
 
 
+def write_slot_rows(conn: Connection, slots: list[KeySlot]) -> None:
+    """Replace key-slot rows inside the caller's transaction (the manifest is the caller's)."""
+    table = table_of(KeySlotRecord)
+    for slot in slots:
+        conn.execute(delete(table).where(table.c.kind == slot.kind))
+        conn.execute(
+            insert(table),
+            [
+                {
+                    "kind": slot.kind,
+                    "header": slot.header,
+                    "checksum": slot.checksum,
+                    "wrapped_key": slot.wrapped_key,
+                }
+            ],
+        )
+
+
 class VaultRepository:
     """Reads and writes the vault's own records (each counted in the keyed manifest)."""
 
@@ -57,20 +75,8 @@ class VaultRepository:
             self._write_slots(connection, slots)
 
     def _write_slots(self, conn: Connection, slots: list[KeySlot]) -> None:
-        table = table_of(KeySlotRecord)
+        write_slot_rows(conn, slots)
         for slot in slots:
-            conn.execute(delete(table).where(table.c.kind == slot.kind))
-            conn.execute(
-                insert(table),
-                [
-                    {
-                        "kind": slot.kind,
-                        "header": slot.header,
-                        "checksum": slot.checksum,
-                        "wrapped_key": slot.wrapped_key,
-                    }
-                ],
-            )
             self._store.manifest.set_slot(slot.kind, slot_digest(slot.header, slot.wrapped_key))
 
     def _put_blob(self, conn: Connection, table: str, rid: str, field: str, plain: bytes, extra: dict[str, object] | None = None) -> None:

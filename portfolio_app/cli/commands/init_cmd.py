@@ -100,7 +100,7 @@ def register(subparsers: Any) -> None:
 
 def run_init(ctx: CliContext) -> int:
     """Create the portfolio and show the recovery key once."""
-    from portfolio_app.core.domain.passphrase_policy import estimate
+    from portfolio_app.core.passphrase_strength import estimate
     from portfolio_app.core.services.portfolio_service import PortfolioService, portfolio_exists
 
     args = ctx.args

@@ -193,7 +193,7 @@ def certificate_pem(identity: Identity, *, with_chain: bool = False) -> bytes:
 def export_certificate(service: PortfolioService, path: Path, *, with_chain: bool = False) -> Path:
     """Write the identity's certificate (public, no key) to ``path``, creating the identity."""
     identity = get_or_create_identity(service)
-    write_atomically(path, certificate_pem(identity, with_chain=with_chain), mode=0o644)
+    write_atomically(path, certificate_pem(identity, with_chain=with_chain), mode=0o600)
     return path
 
 
@@ -202,7 +202,7 @@ def make_certificate_request(service: PortfolioService, path: Path) -> Path:
     from portfolio_app.core.signing.identity import make_csr
 
     identity = get_or_create_identity(service)
-    write_atomically(path, make_csr(identity), mode=0o644)
+    write_atomically(path, make_csr(identity), mode=0o600)
     return path
 
 
@@ -286,7 +286,7 @@ def init_course_ca(ca_dir: Path, *, name: str, institution: str, passphrase: str
     ca = create_ca(name, institution)
     ca_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_atomically(ca_dir / CA_KEY_FILE, serialize_ca(ca, passphrase.encode("utf-8")), mode=0o600)
-    write_atomically(ca_dir / CA_CERT_FILE, ca.certificate_pem, mode=0o644)
+    write_atomically(ca_dir / CA_CERT_FILE, ca.certificate_pem, mode=0o600)
     return _ca_info(ca_dir, ca.certificate_pem)
 
 
@@ -322,7 +322,7 @@ def issue_student_certificate(
     issued_dir.mkdir(exist_ok=True, mode=0o700)
     fingerprint = fingerprint_sha256(cert_pem)
     write_atomically(
-        issued_dir / f"{fingerprint.replace(':', '')[:16].lower()}.pem", cert_pem, mode=0o644
+        issued_dir / f"{fingerprint.replace(':', '')[:16].lower()}.pem", cert_pem, mode=0o600
     )
     info = describe_identity(Identity(private_key_pem=b"", certificate_pem=cert_pem))
     return cert_pem + ca.certificate_pem, info

@@ -49,7 +49,7 @@ from portfolio_app.core.domain.ids import (
     ExperienceId,
     new_id,
 )
-from portfolio_app.core.domain.passphrase_policy import check_new_passphrase
+from portfolio_app.core.passphrase_strength import check_new_passphrase
 from portfolio_app.core.domain.profile import Profile
 from portfolio_app.core.domain.records import noun_for
 from portfolio_app.core.domain.records import (
@@ -69,6 +69,7 @@ from portfolio_app.core.storage.database import (
     upgrade_schema,
 )
 from portfolio_app.core.storage.entry_repository import EntryRepository, RevisionAction
+from portfolio_app.core.storage.file_modes import private_dir, private_file, tighten_folder
 from portfolio_app.core.storage.lock_file import PortfolioLock
 from portfolio_app.core.storage.store import Store, sqlite_integrity_problems
 from portfolio_app.core.storage.vault_repository import (
@@ -178,7 +179,7 @@ class PortfolioService:
         check_new_passphrase(passphrase)
         profile.validate()
         kdf_params = kdf_params or kdf.default_params()
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(data_dir)
         db_path = data_dir / DB_NAME
         if db_path.exists():
             raise PortfolioExistsError(
@@ -187,6 +188,7 @@ class PortfolioService:
         lock = PortfolioLock(data_dir)
         lock.acquire()
         try:
+            private_file(db_path)  # 0600 before SQLite opens it: -wal and -shm inherit it
             engine = make_engine(db_path)
             upgrade_schema(engine, db_path, backup_dir=data_dir / "backups")
             data_key = new_data_key()
@@ -233,6 +235,7 @@ class PortfolioService:
         lock = PortfolioLock(data_dir)
         lock.acquire()
         try:
+            tighten_folder(data_dir)
             engine = make_engine(db_path)
             if progress:
                 progress(0, 3, "Checking the portfolio file")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from portfolio_app.core.domain.errors import PortfolioError
-from portfolio_app.core.domain.passphrase_policy import MIN_LENGTH, estimate
+from portfolio_app.core.passphrase_strength import MIN_LENGTH, estimate
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.gui.background import CancelledFn, ProgressFn
 from portfolio_app.gui.dialogs.recovery_key_dialog import RecoveryKeyDialog

@@ -11,6 +11,7 @@ from portfolio_app.cli import exit_codes
 from portfolio_app.cli.commands._shared import (
     DEFAULT_FRAMEWORK,
     add_json_option,
+    add_text_option,
     add_verb,
     clip,
     competency_label,
@@ -23,6 +24,7 @@ from portfolio_app.cli.commands._shared import (
     print_entry_table,
     privacy_findings,
     read_text_input,
+    resolve_text_options,
     sections_for,
     short,
     table,
@@ -162,7 +164,7 @@ def _register_add(subparsers: Any) -> None:
         "body into its sections. Prints the new entry's id. A privacy check warns (on stderr) "
         "about text that could identify a patient; it never blocks the save.",
     )
-    add.add_argument("--title", required=True, help="the entry's title")
+    add_text_option(add, "title", help="the entry's title", required=True)
     add.add_argument(
         "--body-file", metavar="FILE", help="read the Markdown body from FILE ('-': stdin)"
     )
@@ -240,7 +242,7 @@ def _register_edit(subparsers: Any) -> None:
         + _NO_EDITOR,
     )
     edit.add_argument("id", metavar="ID", help="the entry's id (or a unique prefix)")
-    edit.add_argument("--title", help="a new title")
+    add_text_option(edit, "title", help="a new title")
     edit.add_argument(
         "--body-file",
         metavar="FILE",
@@ -309,6 +311,8 @@ def _register_edit(subparsers: Any) -> None:
 def _read_body(ctx: CliContext, source: str | None) -> str:
     if source is not None:
         return read_text_input(ctx, source, "body")
+    if getattr(ctx.args, "title_file", None) == "-":
+        return ""  # standard input held the title
     if ctx.stdin.isatty():
         ctx.warn("Type the entry in Markdown; end with Ctrl-D (Ctrl-Z then Enter on Windows).")
     return read_text_input(ctx, "-", "body")
@@ -361,6 +365,7 @@ def run_add(ctx: CliContext) -> int:
             f"note: the {template.name} template is meant for "
             f"{' or '.join(template.entry_kinds)} entries, not a {kind.value}"
         )
+    resolve_text_options(ctx, "title")
     if not args.title.strip():
         raise ValidationError("an entry needs a title")
     body = _read_body(ctx, args.body_file)
@@ -641,6 +646,7 @@ def _remove_values(current: Sequence[str], remove: Sequence[str], what: str) -> 
 def run_edit(ctx: CliContext) -> int:
     """Change an entry in place."""
     args = ctx.args
+    resolve_text_options(ctx, "title")
     changes_asked = any(
         [
             args.title is not None,

@@ -8,6 +8,7 @@ happened and that nothing was changed (each write is one transaction, rolled bac
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -57,8 +58,8 @@ def translated_errors() -> Iterator[None]:
     """Map SQLite failures to messages a user can act on."""
     try:
         yield
-    except OperationalError as exc:
-        text = str(exc.orig).lower()
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        text = str(getattr(exc, "orig", exc)).lower()
         if "disk is full" in text or "disk i/o" in text:
             raise StorageFullError(
                 "the disk is full or failing, so the change was not saved (nothing was lost); "
@@ -68,10 +69,13 @@ def translated_errors() -> Iterator[None]:
             raise StorageFullError(
                 "the portfolio folder is read-only, so the change was not saved"
             ) from exc
-        raise CorruptDatabaseError(f"the portfolio database could not be used: {exc.orig}") from exc
-    except DatabaseError as exc:
         raise CorruptDatabaseError(
-            f"the portfolio database is damaged ({exc.orig}); restore it from a backup"
+            f"the portfolio database could not be used: {getattr(exc, 'orig', exc)}"
+        ) from exc
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        raise CorruptDatabaseError(
+            f"the portfolio database is damaged ({getattr(exc, 'orig', exc)}); restore it from "
+            "a backup"
         ) from exc
 
 

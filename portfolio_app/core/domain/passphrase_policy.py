@@ -61,18 +61,18 @@ def seconds_to_guess(guesses: float) -> float:
 
 
 def describe_duration(seconds: float) -> str:
-    """'under a second', '3 hours', '40 years', 'thousands of years'."""
+    """'less than a second', 'about 3 hours', 'about 40 years', 'thousands of years'."""
     if seconds < 1:
-        return "under a second"
+        return "less than a second"
     for unit, size in (("year", YEAR), ("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
             count = seconds / size
             if unit == "year" and count >= 10_000:
                 return "thousands of years"
             whole = int(count)
-            return f"{whole} {unit}{'s' if whole != 1 else ''}"
+            return f"about {whole} {unit}{'s' if whole != 1 else ''}"
     whole = int(seconds)
-    return f"{whole} second{'s' if whole != 1 else ''}"
+    return f"about {whole} second{'s' if whole != 1 else ''}"
 
 
 def rough_guesses(passphrase: str) -> float:
@@ -120,7 +120,7 @@ def estimate(passphrase: str, guesses: float | None = None, warning: str = "") -
             0 if seconds < 86400 else 1,
             "too easy to guess",
             f"Too easy to guess: someone with a copy of the portfolio file could find it in "
-            f"about {when}.{reason} Add more words; four random words work well.",
+            f"{when}.{reason} Add more words; four random words work well.",
             acceptable=False,
             seconds_to_guess=seconds,
         )
@@ -128,12 +128,11 @@ def estimate(passphrase: str, guesses: float | None = None, warning: str = "") -
         return Strength(
             2,
             "fair",
-            f"Fair: about {when} to guess offline. A few more words would make it much "
-            "stronger.",
+            f"Fair: {when} to guess offline. A few more words would make it much stronger.",
             seconds_to_guess=seconds,
         )
     if seconds < GOOD_SECONDS:
-        return Strength(3, "good", f"Good: about {when} to guess offline.", seconds_to_guess=seconds)
+        return Strength(3, "good", f"Good: {when} to guess offline.", seconds_to_guess=seconds)
     return Strength(4, "strong", f"Strong: {when} to guess offline.", seconds_to_guess=seconds)
 
 
@@ -149,7 +148,7 @@ def check_new_passphrase(passphrase: str, guesses: float | None = None, warning:
         )
     raise ValidationError(
         "that passphrase is too easy to guess: someone who copied the portfolio file could "
-        f"find it in about {describe_duration(strength.seconds_to_guess)}"
+        f"find it in {describe_duration(strength.seconds_to_guess)}"
         + (f" ({warning.rstrip('.')})" if warning else "")
         + ". Use a longer one; four random words are easy to remember and hard to guess"
     )

@@ -171,17 +171,12 @@ class PortfolioController(QObject):
             self.entry_list.table.selectRow(0)
         profile = self.service.profile
         self.window.setWindowTitle(f"{profile.name} — Reflective Portfolio")
-        if self.service.damaged:
-            count = len(self.service.damaged)
-            QMessageBox.warning(
-                self.window,
-                "Some records could not be read",
-                f"{count} record(s) failed their integrity check and are not shown; "
-                "everything else loaded. Restore a backup if you need them.\n\n"
-                + "\n".join(
-                    f"• {d.table} {d.row_id}: {d.reason}" for d in self.service.damaged[:8]
-                ),
-            )
+        if self.service.damaged or self.service.integrity_findings:
+            from portfolio_app.gui.dialogs.integrity_dialog import IntegrityDialog
+
+            IntegrityDialog(self.service, self.window).exec()
+            if not self.service.integrity_findings:
+                self._reload_entries()
 
     def refresh_facets(self) -> None:
         """Recount the sidebar (debounced after changes)."""

@@ -2,7 +2,10 @@
 
 Changing the passphrase re-wraps the data key under a new Argon2id-derived key (about a third
 of a second on a laptop), so it runs through :func:`gui.background.run_in_background` while
-the dialog shows that it is busy; no entry is re-encrypted. A new recovery key is fast (HKDF)
+the dialog shows that it is busy; no entry is re-encrypted. When the student says the old
+passphrase may be known, "Re-encrypt everything under a new key" is ticked for them: then
+every record is re-encrypted under a new data key (with progress), and a new recovery key is
+shown once. A new recovery key is fast (HKDF)
 and is shown once, with Copy, Save and Print, in :class:`RecoveryKeyDialog`.
 """
 
@@ -29,7 +32,7 @@ from typing_extensions import override
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.passphrase_strength import MIN_LENGTH, estimate
 from portfolio_app.core.services.portfolio_service import PortfolioService
-from portfolio_app.gui.background import CancelledFn, ProgressFn
+from portfolio_app.gui.background import CancelledFn, ProgressFn, run_in_background
 from portfolio_app.gui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.widgets.busy_state import BusyDialog, make_busy_bar, make_status_label
@@ -86,6 +89,19 @@ class ChangePassphraseDialog(BusyDialog):
         self.hint_label.setAccessibleName("Passphrase hint")
         self.match_label = QLabel(self)
         self.match_label.setAccessibleName("Do the passphrases match")
+        self.known_check = QCheckBox(
+            "Someone else may &know (or have seen) my old passphrase", self
+        )
+        self.known_check.setAccessibleName("Someone else may know my old passphrase")
+        self.rotate_check = QCheckBox(
+            "Re-&encrypt everything under a new key (a new recovery key is shown)", self
+        )
+        self.rotate_check.setAccessibleName("Re-encrypt everything under a new key")
+        self.rotate_check.setToolTip(
+            "A passphrase change alone keeps the same data key: someone who knew the old "
+            "passphrase and has a copy of the file or a backup could still read what you "
+            "write next. Re-encrypting takes longer and makes a new recovery key."
+        )
 
         form = QFormLayout()
         form.addRow("C&urrent passphrase:", self.current_edit)
@@ -95,6 +111,8 @@ class ChangePassphraseDialog(BusyDialog):
         form.addRow("Strength:", self.strength_bar)
         form.addRow("", self.hint_label)
         form.addRow("", self.match_label)
+        form.addRow("", self.known_check)
+        form.addRow("", self.rotate_check)
 
         self.busy_bar = make_busy_bar(self)
         self.status_label = make_status_label(self)
@@ -119,15 +137,20 @@ class ChangePassphraseDialog(BusyDialog):
         self.new_edit.textChanged.connect(self._update)
         self.repeat_edit.textChanged.connect(self._update)
         self.show_check.toggled.connect(self._on_show_check_toggled)
+        self.known_check.toggled.connect(self._on_known_toggled)
         self._update()
+
+    def _on_known_toggled(self, known: bool) -> None:
+        # Default on when the old passphrase may be known; the student can still untick it.
+        self.rotate_check.setChecked(known)
 
     def _update(self) -> None:
         new, repeat = self.new_edit.text(), self.repeat_edit.text()
         strength = estimate(new)
         self.strength_bar.setValue(strength.score)
         self.strength_bar.setFormat(strength.label.capitalize())
-        # "Good." / "Strong." would only repeat the bar's word; weaker ones say what to do.
-        self.hint_label.setText(strength.hint if strength.score < 3 else "")
+        # Weaker ones say what to do and how long guessing would take; "Good"/"Strong" too.
+        self.hint_label.setText(strength.hint if new else "")
         if not repeat:
             self.match_label.setText("Type the new passphrase again to confirm it.")
         elif new == repeat:
@@ -137,6 +160,7 @@ class ChangePassphraseDialog(BusyDialog):
         self.change_button.setEnabled(
             bool(self.current_edit.text())
             and len(new) >= MIN_LENGTH
+            and strength.acceptable
             and new == repeat
             and not self.is_busy
         )
@@ -155,11 +179,30 @@ class ChangePassphraseDialog(BusyDialog):
         new = self.new_edit.text()
         current = self.current_edit.text()
         service = self._service
+        if self.rotate_check.isChecked():
+
+            def rotate(progress: ProgressFn, _is_cancelled: CancelledFn) -> str:
+                return service.rotate_keys(new, current_passphrase=current, progress=progress)
+
+            self._set_busy(True)
+            self.status_label.setText("Re-encrypting your portfolio under a new key…")
+            self._task = run_in_background(
+                rotate,
+                on_success=self._on_task_succeeded,
+                on_error=self._on_task_failed,
+                on_progress=self._on_progress,
+            )
+            return
 
         def work(_progress: ProgressFn, _is_cancelled: CancelledFn) -> None:
             service.change_passphrase(new, current_passphrase=current)
 
         self._start(work, "Protecting your portfolio with the new passphrase…")
+
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        self.busy_bar.setRange(0, total)
+        self.busy_bar.setValue(done)
+        self.status_label.setText(message)
 
     @override
     def _set_busy(self, busy: bool) -> None:
@@ -169,6 +212,8 @@ class ChangePassphraseDialog(BusyDialog):
             self.new_edit,
             self.repeat_edit,
             self.show_check,
+            self.known_check,
+            self.rotate_check,
             self.cancel_button,
         ):
             widget.setEnabled(not busy)
@@ -181,6 +226,8 @@ class ChangePassphraseDialog(BusyDialog):
         self.new_edit.clear()
         self.repeat_edit.clear()
         self.status_label.setText("Passphrase changed. Use the new one the next time you unlock.")
+        if isinstance(result, str):  # re-encrypted: the new recovery key, shown once
+            RecoveryKeyDialog(result, self._service.profile.name, self).exec()
         self.passphrase_changed.emit()
         super().accept()
 

@@ -125,6 +125,8 @@ class FieldCipher:
         A field that fails but decrypts under an *older* save counter raises
         :class:`RolledBackFieldError`, so the message can say what happened.
         """
+        if not isinstance(blob, bytes | bytearray | memoryview):  # NULL or text in the column
+            raise DamagedRecordError(f"{table} record {row_id}: field '{field}' is missing")
         blob = bytes(blob)
         if len(blob) < 1 + NONCE_LENGTH + 16 or blob[:1] not in (_PREFIX, _LEGACY_PREFIX):
             raise DamagedRecordError(f"{table} record {row_id}: field '{field}' is damaged")

@@ -29,8 +29,10 @@ def _time(params: kdf.KdfParams, runs: int) -> float:
 def main() -> int:
     default = kdf.DEFAULT_PARAMS
     guess = _time(default, 5)
-    print(f"one guess, default {default.to_dict()}: {guess * 1000:.0f} ms "
-          f"({1 / guess:.1f} guesses/s per core)")
+    print(
+        f"one guess, default {default.to_dict()}: {guess * 1000:.0f} ms "
+        f"({1 / guess:.1f} guesses/s per core)"
+    )
     worst = [
         kdf.KdfParams(kdf.MAX_MEMORY_KIB, kdf.MAX_WORK // kdf.MAX_MEMORY_KIB, kdf.MAX_LANES),
         kdf.KdfParams(kdf.MAX_WORK // kdf.MAX_ITERATIONS, kdf.MAX_ITERATIONS, kdf.MAX_LANES),

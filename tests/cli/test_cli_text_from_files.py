@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 Run = Callable[..., Any]
@@ -35,13 +34,29 @@ def test_events_and_experiences_take_their_text_from_files(portfolio: Run, tmp_p
     notes = tmp_path / "notes.txt"
     notes.write_text("Notes kept out of argv\n", encoding="utf-8")
     event = portfolio(
-        "events", "add", "--kind", "supervision", "--title-file", "-",
-        "--notes-file", str(notes), "--json", stdin="Group supervision",
+        "events",
+        "add",
+        "--kind",
+        "supervision",
+        "--title-file",
+        "-",
+        "--notes-file",
+        str(notes),
+        "--json",
+        stdin="Group supervision",
     ).json()
     assert event["title"] == "Group supervision" and event["notes"] == "Notes kept out of argv"
     experience = portfolio(
-        "experiences", "add", "--kind", "community-placement", "--title-file", "-",
-        "--supervisor-file", str(notes), "--json", stdin="Community placement",
+        "experiences",
+        "add",
+        "--kind",
+        "community-placement",
+        "--title-file",
+        "-",
+        "--supervisor-file",
+        str(notes),
+        "--json",
+        stdin="Community placement",
     ).json()
     assert experience["title"] == "Community placement"
     assert experience["supervisor"] == "Notes kept out of argv"

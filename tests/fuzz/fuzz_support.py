@@ -95,5 +95,3 @@ def content_of(service: PortfolioService) -> dict[str, object]:
         (r.id, r.entry.title) for e in service.entries() for r in service.revisions(e.id)
     )
     return snapshot
-
-

@@ -195,7 +195,7 @@ def test_a_full_disk_during_backup_and_export_keeps_the_previous_files(tiny_disk
         old_backup, old_pdf = backup.read_bytes(), pdf.read_bytes()
         service.add_entry(_big("makes both files bigger"))
         filler = _fill(tiny_disk)
-        with pytest.raises(PortfolioError, match="No space left|disk is full"):
+        with pytest.raises(PortfolioError, match=r"No space left|disk is full"):
             create_backup(service, backup)
         with pytest.raises(StorageFullError, match="disk is full"):
             export_portfolio(service, pdf, sign=False, acknowledge_findings=True)

@@ -16,7 +16,6 @@ from portfolio_app.core.services.backup_service import create_backup, restore_ba
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.core.storage.database import DB_NAME
 
-
 PAGE = 4096
 RUN = settings(
     max_examples=scale(25, 1500),
@@ -52,10 +51,10 @@ def mutations(draw: st.DrawFn, size: int) -> list[tuple[str, int, bytes | int]]:
 
 def _apply(data: bytes, edits: list[tuple[str, int, bytes | int]]) -> bytes:
     buffer = bytearray(data)
-    for kind, at, value in edits:
+    for kind, position, value in edits:
         if not buffer:
             break
-        at %= len(buffer)
+        at = position % len(buffer)
         if kind == "flip" and isinstance(value, int):
             buffer[at] ^= value
         elif kind == "overwrite" and isinstance(value, bytes):

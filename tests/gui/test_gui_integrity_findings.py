@@ -1,4 +1,4 @@
-"""The window that says what changed outside the app, in plain text, and lets the student keep it."""
+"""The window saying what changed outside the app, in plain text; the student may keep it."""
 
 from __future__ import annotations
 

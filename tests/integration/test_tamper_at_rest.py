@@ -99,9 +99,7 @@ def test_changed_date_is_named(folder: dict[str, str]) -> None:
         (folder["first"],),
     )
     with _open(folder) as service:
-        assert "date: saved as empty, the file now says '2020-01-01T12:00:00'" in _messages(
-            service
-        )
+        assert "date: saved as empty, the file now says '2020-01-01T12:00:00'" in _messages(service)
 
 
 def test_changed_competency_claim_and_self_rating_are_named(folder: dict[str, str]) -> None:
@@ -145,7 +143,9 @@ def test_a_revision_moved_to_another_entry_is_named(folder: dict[str, str]) -> N
 def test_an_older_ciphertext_copied_back_over_one_field_is_named(folder: dict[str, str]) -> None:
     # Keep the file as it is now, save once more, then copy the older title ciphertext back.
     db = _db(folder)
-    (old_title,) = db.execute("SELECT title FROM entries WHERE id = ?", (folder["first"],)).fetchone()
+    (old_title,) = db.execute(
+        "SELECT title FROM entries WHERE id = ?", (folder["first"],)
+    ).fetchone()
     db.close()
     with _open(folder) as service:
         entry = service.get_entry(folder["first"])
@@ -272,7 +272,13 @@ def test_a_damaged_entry_stops_the_export_unless_left_out(folder: dict[str, str]
 def test_rotation_re_encrypts_everything_under_a_new_key(folder: dict[str, str]) -> None:
     before = (Path(folder["dir"]) / DB_NAME).read_bytes()
     db = _db(folder)
-    old_blobs = {r[0] for r in db.execute("SELECT title FROM entries UNION SELECT snapshot FROM revisions UNION SELECT value FROM settings UNION SELECT data FROM profile")}
+    old_blobs = {
+        r[0]
+        for r in db.execute(
+            "SELECT title FROM entries UNION SELECT snapshot FROM revisions "
+            "UNION SELECT value FROM settings UNION SELECT data FROM profile"
+        )
+    }
     db.close()
     with _open(folder) as service:
         service.set_final_reflection("closing words")
@@ -286,7 +292,13 @@ def test_rotation_re_encrypts_everything_under_a_new_key(folder: dict[str, str])
         assert service.get_entry(folder["first"]).title == "Handover reflection v3"
     assert before != (Path(folder["dir"]) / DB_NAME).read_bytes()
     db = _db(folder)
-    new_blobs = {r[0] for r in db.execute("SELECT title FROM entries UNION SELECT snapshot FROM revisions UNION SELECT data FROM profile")}
+    new_blobs = {
+        r[0]
+        for r in db.execute(
+            "SELECT title FROM entries UNION SELECT snapshot FROM revisions "
+            "UNION SELECT data FROM profile"
+        )
+    }
     db.close()
     assert not (old_blobs & new_blobs)
     with pytest.raises(WrongPassphraseError):

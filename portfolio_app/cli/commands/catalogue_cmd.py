@@ -51,7 +51,9 @@ def register(subparsers: Any) -> None:
     add.add_argument("--kind", required=True, metavar="KIND", help=f"one of: {_EVENT_KINDS}")
     add_text_option(add, "title", help="what the event was", required=True)
     add.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="when it took place")
-    add_text_option(add, "place", help="where (a room or setting, not a patient's home)", default="")
+    add_text_option(
+        add, "place", help="where (a room or setting, not a patient's home)", default=""
+    )
     add.add_argument(
         "--profession",
         action="append",

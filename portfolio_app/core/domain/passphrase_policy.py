@@ -91,7 +91,7 @@ def rough_guesses(passphrase: str) -> float:
         bits -= 20
     if len(set(passphrase)) <= 3:
         bits = min(bits, 10)
-    return 2.0 ** max(bits, 0)
+    return float(2.0 ** max(bits, 0.0))
 
 
 def estimate(passphrase: str, guesses: float | None = None, warning: str = "") -> Strength:

@@ -49,16 +49,16 @@ from portfolio_app.core.domain.ids import (
     ExperienceId,
     new_id,
 )
-from portfolio_app.core.passphrase_strength import check_new_passphrase
 from portfolio_app.core.domain.profile import Profile
-from portfolio_app.core.domain.records import noun_for
 from portfolio_app.core.domain.records import (
     AttachmentInfo,
     DamagedRecord,
     IntegrityFinding,
     Revision,
     StructureChange,
+    noun_for,
 )
+from portfolio_app.core.passphrase_strength import check_new_passphrase
 from portfolio_app.core.storage import integrity
 from portfolio_app.core.storage.attachment_repository import AttachmentRepository
 from portfolio_app.core.storage.catalogue_repository import CatalogueRepository
@@ -403,7 +403,9 @@ class PortfolioService:
         with rotation); with ``current_passphrase`` nothing happens unless it is right.
         """
         if current_passphrase is not None and not self.check_passphrase(current_passphrase):
-            raise WrongPassphraseError("the current passphrase is not right, so nothing was changed")
+            raise WrongPassphraseError(
+                "the current passphrase is not right, so nothing was changed"
+            )
         if passphrase != current_passphrase:
             check_new_passphrase(passphrase)
         if self.integrity_findings:
@@ -427,14 +429,20 @@ class PortfolioService:
         new_store = Store(store.engine, new_cipher)
 
         def step(done: int, total: int) -> None:
-            report(5 + int(90 * done / max(total, 1)), 100, f"Re-encrypting records ({done} of {total})")
+            report(
+                5 + int(90 * done / max(total, 1)),
+                100,
+                f"Re-encrypting records ({done} of {total})",
+            )
 
         try:
             with store.write() as conn:
                 counter = _counter(conn)
                 integrity.reencrypt_all(conn, store.cipher, new_cipher, step)
                 write_slot_rows(conn, slots)
-                digests = {s.kind: integrity.slot_digest(s.header, s.wrapped_key) for s in slots}
+                digests: dict[str, str] = {
+                    s.kind: integrity.slot_digest(s.header, s.wrapped_key) for s in slots
+                }
                 integrity.rekey_manifest(conn, new_store.manifest, digests, counter)
         except BaseException:
             new_cipher.forget_key()
@@ -973,11 +981,14 @@ class PortfolioService:
                 title = repo.newest_readable_title(record.row_id)
                 plain = repo.plain_description(record.row_id)
                 label = f"'{title}', from its history; {plain}" if title else plain
-                record = DamagedRecord(record.table, record.row_id, record.reason, label)
-            labelled.append(record)
+                labelled.append(DamagedRecord(record.table, record.row_id, record.reason, label))
+            else:
+                labelled.append(record)
         self.damaged = labelled
 
-    def _verify_manifest(self, files: dict[str, dict[str, integrity.FileRecord]] | None = None) -> None:
+    def _verify_manifest(
+        self, files: dict[str, dict[str, integrity.FileRecord]] | None = None
+    ) -> None:
         """Compare the file with the sealed manifest and name every difference."""
         store = self._require_store()
         slots = _slot_digests(read_key_slots(store.engine))
@@ -1050,7 +1061,8 @@ class PortfolioService:
                     attachment_id,
                     "moved" if any(c.column == "entry_id" for c in moved) else "changed",
                     f"attachment '{info.filename}' ({attachment_id[:8]}) of "
-                    f"{self._label('entries', info.entry_id)}: {detail or 'edited outside the app'}",
+                    f"{self._label('entries', info.entry_id)}: "
+                    f"{detail or 'edited outside the app'}",
                 )
         return IntegrityFinding(
             "attachments", attachment_id, "changed", f"attachment {attachment_id[:8]} was edited"
@@ -1092,12 +1104,12 @@ class PortfolioService:
                     owner = str(change.saved)
                     if EntryId(owner) in self._entries:
                         conn.exec_driver_sql(
-                            f"UPDATE {table} SET entry_id = ? WHERE id = ?",  # noqa: S608
+                            f"UPDATE {table} SET entry_id = ? WHERE id = ?",
                             (owner, change.row_id),
                         )
                     else:
                         conn.exec_driver_sql(
-                            f"DELETE FROM {table} WHERE id = ?",  # noqa: S608
+                            f"DELETE FROM {table} WHERE id = ?",
                             (change.row_id,),
                         )
             slots = _slot_digests(read_key_slots(store.engine))
@@ -1161,7 +1173,9 @@ class PortfolioService:
                 settings += 1
             except (DamagedRecordError, ValueError) as exc:
                 reason = exc.user_message if isinstance(exc, PortfolioError) else "unreadable"
-                report.damaged.append(DamagedRecord("settings", key, reason, self._label("settings", key)))
+                report.damaged.append(
+                    DamagedRecord("settings", key, reason, self._label("settings", key))
+                )
         report.counts["settings"] = settings
         self._verify_manifest()
         report.findings = list(self.integrity_findings)
@@ -1233,7 +1247,10 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(str(v if not isinstance(v, list) else ":".join(map(str, v))) for v in value) or "none"
+        return (
+            ", ".join(str(v if not isinstance(v, list) else ":".join(map(str, v))) for v in value)
+            or "none"
+        )
     return f"'{value}'"
 
 

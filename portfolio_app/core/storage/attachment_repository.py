@@ -51,7 +51,9 @@ class AttachmentRepository:
                         "id": aid,
                         "version": 1,
                         **plain,
-                        "meta": c.encrypt_json(struct, table=TABLE, row_id=aid, field="meta", version=1),
+                        "meta": c.encrypt_json(
+                            struct, table=TABLE, row_id=aid, field="meta", version=1
+                        ),
                         "filename": enc("filename", filename.encode("utf-8")),
                         "media_type": enc("media_type", media_type.encode("utf-8")),
                         "data": enc("data", data),
@@ -64,7 +66,7 @@ class AttachmentRepository:
     def _rows(self, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         with self._store.read() as conn:
             rows = conn.exec_driver_sql(
-                f"SELECT {', '.join(_COLUMNS)} FROM attachments {where}", params  # noqa: S608
+                f"SELECT {', '.join(_COLUMNS)} FROM attachments {where}", params
             ).all()
         return [dict(zip(_COLUMNS, r, strict=True)) for r in rows]
 
@@ -79,8 +81,12 @@ class AttachmentRepository:
         info = AttachmentInfo(
             AttachmentId(rid),
             EntryId(str(sealed["entry_id"])),
-            c.decrypt_text(row["filename"], table=TABLE, row_id=rid, field="filename", version=version),
-            c.decrypt_text(row["media_type"], table=TABLE, row_id=rid, field="media_type", version=version),
+            c.decrypt_text(
+                row["filename"], table=TABLE, row_id=rid, field="filename", version=version
+            ),
+            c.decrypt_text(
+                row["media_type"], table=TABLE, row_id=rid, field="media_type", version=version
+            ),
             int(sealed["size"]),
             datetime.fromisoformat(str(sealed["added"])).replace(tzinfo=UTC),
         )

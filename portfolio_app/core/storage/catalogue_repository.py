@@ -25,8 +25,32 @@ from portfolio_app.core.storage.store import Store, to_db
 
 EVENTS = "events"
 EXPERIENCES = "experiences"
-_EVENT_COLUMNS = ("id", "version", "meta", "title", "place", "professions", "notes", "kind", "on_date", "attended", "created")
-_EXPERIENCE_COLUMNS = ("id", "version", "meta", "title", "setting", "supervisor", "notes", "kind", "starts_on", "ends_on", "created")
+_EVENT_COLUMNS = (
+    "id",
+    "version",
+    "meta",
+    "title",
+    "place",
+    "professions",
+    "notes",
+    "kind",
+    "on_date",
+    "attended",
+    "created",
+)
+_EXPERIENCE_COLUMNS = (
+    "id",
+    "version",
+    "meta",
+    "title",
+    "setting",
+    "supervisor",
+    "notes",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "created",
+)
 
 
 def _day(value: object) -> date | None:
@@ -62,19 +86,25 @@ class CatalogueRepository:
             plain["created"] = to_db(datetime.now(UTC))
         else:
             existing = conn.exec_driver_sql(
-                f"SELECT meta, version FROM {table_name} WHERE id = ?", (rid,)  # noqa: S608
+                f"SELECT meta, version FROM {table_name} WHERE id = ?", (rid,)
             ).first()
             if existing is None:
                 raise ValidationError(f"there is no {table_name[:-1]} with id '{rid}' in the file")
             plain["created"] = self._sealed_created(table_name, rid, existing)
         struct = integrity.structure(table_name, plain)
         values: dict[str, Any] = {"id": rid, "version": version, **plain}
-        values["meta"] = c.encrypt_json(struct, table=table_name, row_id=rid, field="meta", version=version)
+        values["meta"] = c.encrypt_json(
+            struct, table=table_name, row_id=rid, field="meta", version=version
+        )
         for name, value in texts.items():
             if isinstance(value, str):
-                values[name] = c.encrypt_text(value, table=table_name, row_id=rid, field=name, version=version)
+                values[name] = c.encrypt_text(
+                    value, table=table_name, row_id=rid, field=name, version=version
+                )
             else:
-                values[name] = c.encrypt_json(value, table=table_name, row_id=rid, field=name, version=version)
+                values[name] = c.encrypt_json(
+                    value, table=table_name, row_id=rid, field=name, version=version
+                )
         model = table_of(EventRecord if table_name == EVENTS else ExperienceRecord)
         if is_new:
             conn.execute(insert(model), [values])
@@ -159,7 +189,7 @@ class CatalogueRepository:
     ) -> Loaded:
         c = self._store.cipher
         with self._store.read() as conn:
-            rows = conn.exec_driver_sql(f"SELECT {', '.join(columns)} FROM {table_name}").all()  # noqa: S608
+            rows = conn.exec_driver_sql(f"SELECT {', '.join(columns)} FROM {table_name}").all()
         loaded = Loaded()
         for raw in rows:
             row = dict(zip(columns, raw, strict=True))
@@ -169,17 +199,25 @@ class CatalogueRepository:
                 if not isinstance(version, int) or not isinstance(row["meta"], bytes):
                     raise DamagedRecordError(f"{table_name} record {rid}: its seal is missing")
 
-                def dec(name: str, rid: str = rid, version: int = version, row: dict[str, Any] = row) -> object:
-                    return c.decrypt_json(row[name], table=table_name, row_id=rid, field=name, version=version)
+                def dec(
+                    name: str, rid: str = rid, version: int = version, row: dict[str, Any] = row
+                ) -> object:
+                    return c.decrypt_json(
+                        row[name], table=table_name, row_id=rid, field=name, version=version
+                    )
 
                 sealed = dec("meta")
                 if not isinstance(sealed, dict):
                     raise DamagedRecordError(f"{table_name} record {rid} is unreadable")
 
-                def text(name: str, rid: str = rid, version: int = version, row: dict[str, Any] = row) -> object:
+                def text(
+                    name: str, rid: str = rid, version: int = version, row: dict[str, Any] = row
+                ) -> object:
                     if name == "professions":
                         return dec(name)
-                    return c.decrypt_text(row[name], table=table_name, row_id=rid, field=name, version=version)
+                    return c.decrypt_text(
+                        row[name], table=table_name, row_id=rid, field=name, version=version
+                    )
 
                 record = build(rid, sealed, text)
             except DamagedRecordError as exc:
@@ -190,7 +228,9 @@ class CatalogueRepository:
                 continue
             found = integrity.structure(table_name, row)
             for column, saved_value, found_value in integrity.differences(sealed, found):
-                loaded.changes.append(StructureChange(table_name, rid, column, saved_value, found_value))
+                loaded.changes.append(
+                    StructureChange(table_name, rid, column, saved_value, found_value)
+                )
             loaded.records.append(record)
         return loaded
 

@@ -100,7 +100,7 @@ class EntryRepository:
         """
         names = [c.strip() for c in _ENTRY_COLUMNS.split(",")]
         with self._store.read() as conn:
-            rows = integrity.raw_rows(conn, f"SELECT {_ENTRY_COLUMNS} FROM entries")  # noqa: S608
+            rows = integrity.raw_rows(conn, f"SELECT {_ENTRY_COLUMNS} FROM entries")
             links = integrity.read_links(conn) if files is None else {}
         loaded = Loaded()
         for row in rows:
@@ -136,7 +136,9 @@ class EntryRepository:
             raise DamagedRecordError(f"entry {rid}: its sealed structure is missing")
 
         def dec(name: str) -> object:
-            return cipher.decrypt_json(row[name], table=TABLE, row_id=rid, field=name, version=version)
+            return cipher.decrypt_json(
+                row[name], table=TABLE, row_id=rid, field=name, version=version
+            )
 
         sealed = dec("meta")
         sections_raw, tags, professions = dec("sections"), dec("tags"), dec("professions")
@@ -144,7 +146,9 @@ class EntryRepository:
             raise DamagedRecordError(f"entry {rid} is unreadable")
         if not isinstance(tags, list) or not isinstance(professions, list):
             raise DamagedRecordError(f"entry {rid} is unreadable")
-        title = cipher.decrypt_text(row["title"], table=TABLE, row_id=rid, field="title", version=version)
+        title = cipher.decrypt_text(
+            row["title"], table=TABLE, row_id=rid, field="title", version=version
+        )
         entry = Entry(
             id=EntryId(rid),
             kind=EntryKind(sealed["kind"]),
@@ -161,7 +165,8 @@ class EntryRepository:
             professions=tuple(str(p) for p in professions),
             tags=tuple(str(t) for t in tags),
             competencies=tuple(
-                CompetencyLink(str(fw), str(code), rating) for fw, code, rating in sealed["competencies"]
+                CompetencyLink(str(fw), str(code), rating)
+                for fw, code, rating in sealed["competencies"]
             ),
         )
         return entry, sealed
@@ -186,7 +191,9 @@ class EntryRepository:
             "occurred_on": to_db(entry.occurred_on) if entry.occurred_on else None,
             "plan_id": entry.plan_id,
             "meta": enc("meta", entry_structure(entry)),
-            "title": cipher.encrypt_text(entry.title, table=TABLE, row_id=rid, field="title", version=version),
+            "title": cipher.encrypt_text(
+                entry.title, table=TABLE, row_id=rid, field="title", version=version
+            ),
             "sections": enc("sections", [[s.key, s.heading, s.body] for s in entry.sections]),
             "tags": enc("tags", list(entry.tags)),
             "professions": enc("professions", list(entry.professions)),
@@ -244,7 +251,7 @@ class EntryRepository:
         with self._store.write() as conn:
             for child in ("revisions", "attachments"):
                 for (child_id,) in conn.exec_driver_sql(
-                    f"SELECT id FROM {child} WHERE entry_id = ?", (entry_id,)  # noqa: S608
+                    f"SELECT id FROM {child} WHERE entry_id = ?", (entry_id,)
                 ).all():
                     manifest.remove(conn, child, str(child_id))
             conn.execute(delete(table).where(table.c.id == entry_id))
@@ -255,7 +262,11 @@ class EntryRepository:
 
     def _snapshot(self, revision_id: str, entry: Entry, version: int) -> bytes:
         return self._store.cipher.encrypt_json(
-            entry_to_dict(entry), table=REVISIONS, row_id=revision_id, field="snapshot", version=version
+            entry_to_dict(entry),
+            table=REVISIONS,
+            row_id=revision_id,
+            field="snapshot",
+            version=version,
         )
 
     def _insert_revision(self, conn: Connection, entry: Entry) -> None:
@@ -335,7 +346,7 @@ class EntryRepository:
         columns = ("id", "version", "entry_id", "saved", "snapshot")
         with self._store.read() as conn:
             rows = conn.exec_driver_sql(
-                f"SELECT {', '.join(columns)} FROM revisions {where}", params  # noqa: S608
+                f"SELECT {', '.join(columns)} FROM revisions {where}", params
             ).all()
         return [dict(zip(columns, r, strict=True)) for r in rows]
 

@@ -120,13 +120,17 @@ def norm(kind: str, value: object) -> object:
             return bool(value)
         return _unreadable(value)
     if kind == "int":
-        return value if isinstance(value, int) and not isinstance(value, bool) else _unreadable(value)
+        return (
+            value if isinstance(value, int) and not isinstance(value, bool) else _unreadable(value)
+        )
     return value if isinstance(value, str) else _unreadable(value)
 
 
 def structure(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """The plain structure of a record (links of an entry in the order given)."""
-    result: dict[str, Any] = {column: norm(kind, values.get(column)) for column, kind in SPEC[table]}
+    result: dict[str, Any] = {
+        column: norm(kind, values.get(column)) for column, kind in SPEC[table]
+    }
     if table == "entries":
         result["event_ids"] = [norm("str", x) for x in values.get("event_ids", ())]
         result["experience_ids"] = [norm("str", x) for x in values.get("experience_ids", ())]
@@ -180,7 +184,9 @@ def same_structure(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 def differences(sealed: Mapping[str, Any], found: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
     """(column, value as saved, value in the file) for every plain column that differs."""
     a, b = _comparable(sealed), _comparable(found)
-    return [(key, a.get(key), b.get(key)) for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)]
+    return [
+        (key, a.get(key), b.get(key)) for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)
+    ]
 
 
 # ---- reading what is in the file ------------------------------------------------------------
@@ -231,7 +237,7 @@ def scan_file(conn: Connection) -> dict[str, dict[str, FileRecord]]:
     for table, spec in SPEC.items():
         columns = [id_column(table), "version", *(c for c, _k in spec)]
         rows: dict[str, FileRecord] = {}
-        for raw in raw_rows(conn, f"SELECT {', '.join(columns)} FROM {table}"):  # noqa: S608
+        for raw in raw_rows(conn, f"SELECT {', '.join(columns)} FROM {table}"):
             values = dict(zip(columns, raw, strict=True))
             rid = str(values[id_column(table)])
             if table == "entries":
@@ -305,7 +311,9 @@ class Manifest:
             raise RuntimeError("manifest changes must happen inside Store.write()")
         return self._pending
 
-    def put(self, conn: Connection, table: str, row_id: str, version: int, struct_digest: str) -> None:
+    def put(
+        self, conn: Connection, table: str, row_id: str, version: int, struct_digest: str
+    ) -> None:
         """Record that ``row_id`` of ``table`` is now at ``version`` with this structure."""
         pending = self._require_pending()
         old = conn.exec_driver_sql(
@@ -361,7 +369,12 @@ class Manifest:
         """Seal and store a head with the next counter."""
         head.counter += 1
         sealed = self._cipher.encrypt_json(
-            {"format": HEAD_FORMAT, "counter": head.counter, "tables": head.tables, "slots": head.slots},
+            {
+                "format": HEAD_FORMAT,
+                "counter": head.counter,
+                "tables": head.tables,
+                "slots": head.slots,
+            },
             table=HEAD_TABLE,
             row_id="1",
             field="head",
@@ -395,7 +408,14 @@ class Manifest:
         slots = data.get("slots") if isinstance(data.get("slots"), dict) else {}
         return Head(counter, dict(tables or {}), {str(k): str(v) for k, v in (slots or {}).items()})
 
-    def rebuild(self, conn: Connection, files: Mapping[str, Mapping[str, FileRecord]], slots: Mapping[str, str], *, counter: int = 0) -> None:
+    def rebuild(
+        self,
+        conn: Connection,
+        files: Mapping[str, Mapping[str, FileRecord]],
+        slots: Mapping[str, str],
+        *,
+        counter: int = 0,
+    ) -> None:
         """Make the manifest say exactly what the file holds now (creation, migration, acceptance).
 
         Changes collected earlier in the same transaction are already part of what it holds,
@@ -455,10 +475,20 @@ class Manifest:
             list_ok = list_xor == sealed_xor and len(in_list) == count
             if list_ok and _same(in_file, in_list):
                 continue
-            file_xor = _xor(self.term(table, rid, r.version, r.digest) for rid, r in in_file.items())
+            file_xor = _xor(
+                self.term(table, rid, r.version, r.digest) for rid, r in in_file.items()
+            )
             if file_xor == sealed_xor and len(in_file) == count:
                 if not list_ok:  # only the record list was edited; the records are as saved
-                    found.append(Discrepancy(table, "*", "list", f"the list of {table} in the manifest was edited outside the app (the {table} themselves are as saved)"))
+                    found.append(
+                        Discrepancy(
+                            table,
+                            "*",
+                            "list",
+                            f"the list of {table} in the manifest was edited outside the app "
+                            f"(the {table} themselves are as saved)",
+                        )
+                    )
                 continue
             named = _name_differences(table, in_file, in_list) if list_ok else []
             if named:
@@ -531,7 +561,11 @@ def _name_differences(
         if record is None:
             found.append(Discrepancy(table, rid, "deleted", "deleted outside the app"))
         elif record.version != version:
-            if isinstance(record.version, int) and isinstance(version, int) and record.version < version:
+            if (
+                isinstance(record.version, int)
+                and isinstance(version, int)
+                and record.version < version
+            ):
                 found.append(
                     Discrepancy(
                         table,
@@ -543,10 +577,17 @@ def _name_differences(
                 )
             else:
                 found.append(
-                    Discrepancy(table, rid, "ahead", f"its save counter was edited ({record.version!r}, expected {version})")
+                    Discrepancy(
+                        table,
+                        rid,
+                        "ahead",
+                        f"its save counter was edited ({record.version!r}, expected {version})",
+                    )
                 )
         elif record.digest != dig:
-            found.append(Discrepancy(table, rid, "changed", "its plain columns were edited outside the app"))
+            found.append(
+                Discrepancy(table, rid, "changed", "its plain columns were edited outside the app")
+            )
     for rid in in_file:
         if rid not in in_list:
             found.append(
@@ -564,7 +605,7 @@ def _name_differences(
 def next_version(conn: Connection, table: str, row_id: str) -> int:
     """The save counter a record gets now: one more than the file or the manifest says."""
     row = conn.exec_driver_sql(
-        f"SELECT version FROM {table} WHERE {id_column(table)} = ?",  # noqa: S608
+        f"SELECT version FROM {table} WHERE {id_column(table)} = ?",
         (row_id,),
     ).first()
     listed = conn.exec_driver_sql(
@@ -600,7 +641,7 @@ def has_sealed_records(conn: Connection) -> bool:
     for table, columns in ENCRYPTED.items():
         column = columns[0]
         row = conn.exec_driver_sql(
-            f"SELECT 1 FROM {table} WHERE substr({column}, 1, 1) = x'02' LIMIT 1"  # noqa: S608
+            f"SELECT 1 FROM {table} WHERE substr({column}, 1, 1) = x'02' LIMIT 1"
         ).first()
         if row is not None:
             return True
@@ -629,8 +670,7 @@ def migrate_to_sealed(
     """
     links = read_links(conn)
     total = sum(
-        int(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one())  # noqa: S608
-        for t in ENCRYPTED
+        int(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()) for t in ENCRYPTED
     )
     done = sealed_count = 0
     cipher.accept_legacy = True
@@ -639,20 +679,24 @@ def migrate_to_sealed(
             id_col = id_column(table)
             plain_columns = [c for c, _k in SPEC[table]]
             columns = [id_col, *fields, *plain_columns]
-            rows = conn.exec_driver_sql(f"SELECT {', '.join(columns)} FROM {table}").all()  # noqa: S608
+            rows = conn.exec_driver_sql(f"SELECT {', '.join(columns)} FROM {table}").all()
             for raw in rows:
                 done += 1
                 values = dict(zip(columns, raw, strict=True))
                 rid = str(values[id_col])
                 try:
                     plain = {
-                        name: cipher.decrypt(bytes(values[name]), table=table, row_id=rid, field=name)
+                        name: cipher.decrypt(
+                            bytes(values[name]), table=table, row_id=rid, field=name
+                        )
                         for name in fields
                     }
                 except (DamagedRecordError, TypeError):
                     continue
-                updates = {
-                    name: cipher.encrypt(plain[name], table=table, row_id=rid, field=name, version=1)
+                updates: dict[str, bytes | int] = {
+                    name: cipher.encrypt(
+                        plain[name], table=table, row_id=rid, field=name, version=1
+                    )
                     for name in fields
                 }
                 updates["version"] = 1
@@ -664,7 +708,7 @@ def migrate_to_sealed(
                     )
                 assignments = ", ".join(f"{name} = ?" for name in updates)
                 conn.exec_driver_sql(
-                    f"UPDATE {table} SET {assignments} WHERE {id_col} = ?",  # noqa: S608
+                    f"UPDATE {table} SET {assignments} WHERE {id_col} = ?",
                     (*updates.values(), values[id_col]),
                 )
                 sealed_count += 1
@@ -691,18 +735,17 @@ def reencrypt_all(
     reported as damaged). Returns how many records were re-encrypted.
     """
     total = sum(
-        int(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one())  # noqa: S608
-        for t in ENCRYPTED
+        int(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()) for t in ENCRYPTED
     )
     done = rewritten = 0
     for table, fields in ENCRYPTED.items():
         names = (*fields, "meta") if table in WITH_META else fields
         id_col = id_column(table)
-        ids = [r[0] for r in conn.exec_driver_sql(f"SELECT {id_col} FROM {table}")]  # noqa: S608
+        ids = [r[0] for r in conn.exec_driver_sql(f"SELECT {id_col} FROM {table}")]
         for raw_id in ids:
             done += 1
             row = conn.exec_driver_sql(
-                f"SELECT version, {', '.join(names)} FROM {table} WHERE {id_col} = ?",  # noqa: S608
+                f"SELECT version, {', '.join(names)} FROM {table} WHERE {id_col} = ?",
                 (raw_id,),
             ).first()
             if row is None:
@@ -714,7 +757,9 @@ def reencrypt_all(
                     raise DamagedRecordError("save counter damaged")
                 updates = [
                     new.encrypt(
-                        old.decrypt(bytes(blob), table=table, row_id=rid, field=name, version=version),
+                        old.decrypt(
+                            bytes(blob), table=table, row_id=rid, field=name, version=version
+                        ),
                         table=table,
                         row_id=rid,
                         field=name,
@@ -726,7 +771,7 @@ def reencrypt_all(
                 continue
             assignments = ", ".join(f"{name} = ?" for name in names)
             conn.exec_driver_sql(
-                f"UPDATE {table} SET {assignments} WHERE {id_col} = ?",  # noqa: S608
+                f"UPDATE {table} SET {assignments} WHERE {id_col} = ?",
                 (*updates, raw_id),
             )
             rewritten += 1

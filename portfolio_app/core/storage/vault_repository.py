@@ -12,7 +12,13 @@ from portfolio_app.core.domain.errors import DamagedRecordError, VaultHeaderErro
 from portfolio_app.core.domain.profile import Profile
 from portfolio_app.core.domain.records import DamagedRecord
 from portfolio_app.core.domain.serialisation import profile_from_dict, profile_to_dict
-from portfolio_app.core.storage.integrity import digest, id_column, next_version, slot_digest, structure
+from portfolio_app.core.storage.integrity import (
+    digest,
+    id_column,
+    next_version,
+    slot_digest,
+    structure,
+)
 from portfolio_app.core.storage.records import KeySlotRecord, table_of
 from portfolio_app.core.storage.store import Store, to_db, translated_errors
 from portfolio_app.core.vault.key_slots import KeySlot
@@ -79,30 +85,50 @@ class VaultRepository:
         for slot in slots:
             self._store.manifest.set_slot(slot.kind, slot_digest(slot.header, slot.wrapped_key))
 
-    def _put_blob(self, conn: Connection, table: str, rid: str, field: str, plain: bytes, extra: dict[str, object] | None = None) -> None:
-        """Write one single-blob record (profile, setting, framework pack) with a new save counter."""
+    def _put_blob(
+        self,
+        conn: Connection,
+        table: str,
+        rid: str,
+        field: str,
+        plain: bytes,
+        *,
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        """Write a single-blob record (profile, setting, framework pack) with a new save count."""
         version = next_version(conn, table, rid)
-        blob = self._store.cipher.encrypt(plain, table=table, row_id=rid, field=field, version=version)
+        blob = self._store.cipher.encrypt(
+            plain, table=table, row_id=rid, field=field, version=version
+        )
         id_col = id_column(table)
-        values: dict[str, object] = {id_col: int(rid) if table == "profile" else rid, "version": version, field: blob, **(extra or {})}
-        conn.exec_driver_sql(f"DELETE FROM {table} WHERE {id_col} = ?", (values[id_col],))  # noqa: S608
+        values: dict[str, object] = {
+            id_col: int(rid) if table == "profile" else rid,
+            "version": version,
+            field: blob,
+            **(extra or {}),
+        }
+        conn.exec_driver_sql(f"DELETE FROM {table} WHERE {id_col} = ?", (values[id_col],))
         names = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(values.values()))  # noqa: S608
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(values.values())
+        )
         self._store.manifest.put(conn, table, rid, version, digest(structure(table, values)))
 
     def _get_blob(self, table: str, rid: str, field: str) -> bytes | None:
         id_col = id_column(table)
         with self._store.read() as conn:
             row = conn.exec_driver_sql(
-                f"SELECT {field}, version FROM {table} WHERE {id_col} = ?",  # noqa: S608
+                f"SELECT {field}, version FROM {table} WHERE {id_col} = ?",
                 (int(rid) if table == "profile" else rid,),
             ).first()
         if row is None:
             return None
         if not isinstance(row[1], int) or not isinstance(row[0], bytes):
             raise DamagedRecordError(f"{table} record {rid} is damaged")
-        return self._store.cipher.decrypt(row[0], table=table, row_id=rid, field=field, version=row[1])
+        return self._store.cipher.decrypt(
+            row[0], table=table, row_id=rid, field=field, version=row[1]
+        )
 
     def write_profile(self, profile: Profile) -> None:
         """Store the profile (one encrypted JSON blob)."""
@@ -127,7 +153,12 @@ class VaultRepository:
         """Store an imported framework pack (replacing one with the same id)."""
         with self._store.write() as conn:
             self._put_blob(
-                conn, "frameworks", framework_id, "pack", pack, {"imported": to_db(datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S.%f")}
+                conn,
+                "frameworks",
+                framework_id,
+                "pack",
+                pack,
+                extra={"imported": to_db(datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S.%f")},
             )
 
     def delete_framework_pack(self, framework_id: str) -> None:

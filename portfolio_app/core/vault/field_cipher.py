@@ -163,7 +163,7 @@ class FieldCipher:
                 "(it was changed or moved outside the app)"
             ) from exc
 
-    def _older_version(
+    def _older_version(  # noqa: PLR0917 (a private helper of decrypt, called once)
         self, nonce: bytes, sealed: bytes, table: str, row_id: str, field: str, version: int
     ) -> int | None:
         if len(sealed) > _ROLLBACK_PROBE_MAX_BYTES:

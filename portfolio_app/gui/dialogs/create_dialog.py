@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from portfolio_app.core.domain.catalogue import PROFESSIONS
-from portfolio_app.core.passphrase_strength import MIN_LENGTH, estimate
 from portfolio_app.core.domain.profile import Profile
+from portfolio_app.core.passphrase_strength import MIN_LENGTH, estimate
 from portfolio_app.gui.dialogs.unlock_dialog import strength_text
 from portfolio_app.gui.icons import icon
 

@@ -85,4 +85,3 @@ class IntegrityDialog(QDialog):
             self.status.setText(f"Not done: {exc.user_message}")
             return
         self.accept()
-

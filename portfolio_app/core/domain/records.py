@@ -49,7 +49,8 @@ class DamagedRecord:
         what = f"{_NOUNS.get(self.table, self.table)} {self.row_id[:8]}"
         if self.label:
             what += f" ({self.label})"
-        return f"{what}: {self.reason}"
+        reason = self.reason.removeprefix(f"{self.table} record {self.row_id}: ")
+        return f"{what}: {reason}"
 
 
 @dataclass(frozen=True)

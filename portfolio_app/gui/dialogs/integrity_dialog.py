@@ -53,6 +53,10 @@ class IntegrityDialog(QDialog):
         intro.setText("\n\n".join(parts))
         self.list = QListWidget(self)
         self.list.setAccessibleName("What changed and what cannot be read")
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(4)
         for finding in findings:
             self.list.addItem(f"Changed: {finding.message}")
         for record in damaged:
@@ -75,7 +79,7 @@ class IntegrityDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.resize(self.fontMetrics().height() * 42, self.fontMetrics().height() * 24)
+        self.resize(self.fontMetrics().height() * 48, self.fontMetrics().height() * 30)
 
     def keep(self) -> None:
         """Acknowledge the findings (the export may run again) and close."""

@@ -63,12 +63,9 @@ class ChangePassphraseDialog(BusyDialog):
         self.setWindowTitle("Change passphrase")
         self.setWindowIcon(icon("passphrase"))
 
-        intro = QLabel(
-            "Choose a new passphrase for this portfolio. Four or more random words are easy "
-            "to remember and hard to guess. Your recovery key keeps working.",
-            self,
-        )
+        intro = QLabel(self)
         intro.setWordWrap(True)
+        self.intro = intro
         self.current_edit = QLineEdit(self)
         self.current_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.current_edit.setAccessibleName("Current passphrase")
@@ -138,7 +135,21 @@ class ChangePassphraseDialog(BusyDialog):
         self.repeat_edit.textChanged.connect(self._update)
         self.show_check.toggled.connect(self._on_show_check_toggled)
         self.known_check.toggled.connect(self._on_known_toggled)
+        self.rotate_check.toggled.connect(self._on_rotate_toggled)
+        self._on_rotate_toggled(False)
         self._update()
+
+    def _on_rotate_toggled(self, rotate: bool) -> None:
+        self.intro.setText(
+            "Choose a new passphrase for this portfolio. Four or more random words are easy "
+            "to remember and hard to guess. "
+            + (
+                "Everything will be re-encrypted under a new key, and a new recovery key "
+                "shown once (the old one stops working)."
+                if rotate
+                else "Your recovery key keeps working."
+            )
+        )
 
     def _on_known_toggled(self, known: bool) -> None:
         # Default on when the old passphrase may be known; the student can still untick it.

@@ -368,3 +368,20 @@ def test_a_save_changes_a_constant_number_of_manifest_rows(folder: dict[str, str
         db.close()
     # The entry's row and one revision row changed or appeared; nothing else was rewritten.
     assert len(after - before) == 2
+
+
+def test_the_schema_migration_keeps_every_link_revision_and_attachment(tmp_path: Path) -> None:
+    """Rebuilding tables with foreign keys on would cascade-delete links (it did, once)."""
+    data_dir = tmp_path / "old"
+    data_dir.mkdir()
+    shutil.copy(DATA / "portfolio-schema-0001.db", data_dir / DB_NAME)
+    tables = ("entry_events", "entry_competencies", "revisions", "entries", "events")
+    original = sqlite3.connect(DATA / "portfolio-schema-0001.db")
+    before = {t: original.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    original.close()
+    assert before["entry_events"] and before["revisions"]
+    PortfolioService.open(data_dir, "schema one passphrase").close()
+    db = sqlite3.connect(data_dir / DB_NAME)
+    after = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    db.close()
+    assert after == before

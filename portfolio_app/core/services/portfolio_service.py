@@ -279,7 +279,12 @@ class PortfolioService:
                 conn, store.cipher, store.manifest, _slot_digests(slots), report
             )
 
-    def _load(self) -> None:
+    def _load(self, *, everything: bool = False) -> None:
+        """Decrypt what the app shows and compare the file with the manifest.
+
+        Entries the manifest vouches for are built from their plain columns; suspect ones (and
+        all of them with ``everything``, for ``portfolio check``) from their sealed structure.
+        """
         store = self._require_store()
         self.damaged = []
         self._changes = []
@@ -288,9 +293,12 @@ class PortfolioService:
         except DamagedRecordError as exc:
             self._profile = Profile(name="(profile damaged)")
             self.damaged.append(DamagedRecord("profile", "1", exc.user_message))
+        slots = _slot_digests(read_key_slots(store.engine))
         with store.read() as conn:
             files = integrity.scan_file(conn)
-        loaded = EntryRepository(store).load_all(files["entries"])
+            discrepancies = store.manifest.verify(conn, files, slots)
+        suspects = None if everything else _suspects(discrepancies, "entries")
+        loaded = EntryRepository(store).load_all(files["entries"], suspects)
         entries: list[Entry] = loaded.records
         self.damaged.extend(loaded.damaged)
         self._changes.extend(loaded.changes)
@@ -306,7 +314,7 @@ class PortfolioService:
         self._changes.extend(loaded.changes)
         self._experiences = {e.id: e for e in loaded.records}
         self._label_damaged()
-        self._verify_manifest(files)
+        self._name_findings(discrepancies, files)
         packs, bad = VaultRepository(store).load_framework_packs()
         self.damaged.extend(bad)
         self._imported_frameworks = {}
@@ -986,15 +994,12 @@ class PortfolioService:
                 labelled.append(record)
         self.damaged = labelled
 
-    def _verify_manifest(
-        self, files: dict[str, dict[str, integrity.FileRecord]] | None = None
+    def _name_findings(
+        self,
+        discrepancies: list[integrity.Discrepancy],
+        files: dict[str, dict[str, integrity.FileRecord]],
     ) -> None:
-        """Compare the file with the sealed manifest and name every difference."""
-        store = self._require_store()
-        slots = _slot_digests(read_key_slots(store.engine))
-        with store.read() as conn:
-            files = files if files is not None else integrity.scan_file(conn)
-            discrepancies = store.manifest.verify(conn, files, slots)
+        """Turn the manifest's discrepancies and the structure changes into sentences."""
         by_record: dict[tuple[str, str], list[StructureChange]] = {}
         for change in self._changes:
             by_record.setdefault((change.table, change.row_id), []).append(change)
@@ -1136,6 +1141,7 @@ class PortfolioService:
         (``portfolio check``): it decrypts every revision, attachment and setting."""
         store = self._require_store()
         report = CheckReport(sqlite_problems=sqlite_integrity_problems(store.engine))
+        self._load(everything=True)
         for kind, slot in read_key_slots(store.engine).items():
             try:
                 slot.header_fields()
@@ -1177,7 +1183,6 @@ class PortfolioService:
                     DamagedRecord("settings", key, reason, self._label("settings", key))
                 )
         report.counts["settings"] = settings
-        self._verify_manifest()
         report.findings = list(self.integrity_findings)
         report.counts["manifest"] = 0 if any(f.table == "manifest" for f in report.findings) else 1
         seen: set[tuple[str, str]] = set()
@@ -1227,6 +1232,17 @@ def _unlock(
     if passphrase is None:
         raise ValidationError("a passphrase is needed to unlock the portfolio")
     return unlock_passphrase_slot(slots["passphrase"], passphrase)
+
+
+def _suspects(discrepancies: list[integrity.Discrepancy], table: str) -> set[str] | None:
+    """Records of ``table`` the manifest cannot vouch for (None: all of them)."""
+    suspects: set[str] = set()
+    for item in discrepancies:
+        if item.table == "manifest" or (item.table == table and item.kind == "unknown"):
+            return None
+        if item.table == table and item.row_id != "*":
+            suspects.add(item.row_id)
+    return suspects
 
 
 def _slot_digests(slots: dict[str, KeySlot]) -> dict[str, str]:

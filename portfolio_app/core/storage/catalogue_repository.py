@@ -110,7 +110,9 @@ class CatalogueRepository:
             conn.execute(insert(model), [values])
         else:
             conn.execute(update(model).where(model.c.id == rid).values(values))
-        self._store.manifest.put(conn, table_name, rid, version, integrity.digest(struct))
+        self._store.manifest.put(
+            conn, table_name, rid, version, integrity.record_digest(conn, table_name, rid)
+        )
 
     def _sealed_created(self, table_name: str, rid: str, existing: Any) -> datetime:
         """Keep the creation time as it was sealed (not what the plain column says now)."""

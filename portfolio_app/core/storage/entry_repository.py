@@ -7,7 +7,7 @@ entry from the sealed structure and reports any plain column that disagrees with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -91,34 +91,47 @@ class EntryRepository:
 
     # ---- reading -------------------------------------------------------------------------
 
-    def load_all(self, files: Mapping[str, integrity.FileRecord] | None = None) -> Loaded:
+    def load_all(
+        self,
+        files: Mapping[str, integrity.FileRecord] | None = None,
+        suspects: Container[str] | None = None,
+    ) -> Loaded:
         """Every entry that decrypts, a notice for each that does not, and structure changes.
 
-        Raw driver rows rather than ORM objects: this runs on unlock over 10,000 entries, and
-        a hostile value in a plain column must not stop the others from loading. ``files``
-        (from ``integrity.scan_file``) saves reading the links and structure a second time.
+        ``files`` is ``integrity.scan_file``'s view of the entries and ``suspects`` the ids
+        whose plain columns the manifest could not vouch for. An entry the manifest vouches for
+        is built from its plain columns (they are exactly as saved); a suspect one is built
+        from its sealed structure, and every column that differs is reported. Without
+        ``files`` every entry is treated as suspect (``portfolio check``). Raw driver rows: a
+        hostile value in a plain column must not stop the others from loading.
         """
         names = [c.strip() for c in _ENTRY_COLUMNS.split(",")]
         with self._store.read() as conn:
             rows = integrity.raw_rows(conn, f"SELECT {_ENTRY_COLUMNS} FROM entries")
-            links = integrity.read_links(conn) if files is None else {}
+            if files is None:
+                files = integrity.scan_file(conn, ("entries",))["entries"]
+                suspects = None
         loaded = Loaded()
         for row in rows:
             values = dict(zip(names, row, strict=True))
             rid = str(values["id"])
-            if files is None:
-                values.update(links.get(rid, {}))
+            record = files.get(rid)
+            trusted = record is not None and suspects is not None and rid not in suspects
             try:
-                entry, sealed = self._decode(values)
+                found = (
+                    record.structure
+                    if record is not None
+                    else integrity.structure(TABLE, values)
+                )
+                sealed = found if trusted else self._sealed(values)
+                entry = self._decode(values, sealed)
             except DamagedRecordError as exc:
                 loaded.damaged.append(DamagedRecord(TABLE, rid, exc.user_message))
                 continue
             except (ValueError, KeyError, TypeError) as exc:
                 loaded.damaged.append(DamagedRecord(TABLE, rid, f"unreadable entry ({exc})"))
                 continue
-            record = files.get(rid) if files is not None else None
-            found = record.structure if record is not None else integrity.structure(TABLE, values)
-            if record is None or not integrity.same_structure(sealed, found):
+            if not trusted and not integrity.same_structure(sealed, found):
                 for column, saved_value, found_value in integrity.differences(sealed, found):
                     loaded.changes.append(
                         StructureChange(TABLE, rid, column, saved_value, found_value)
@@ -126,50 +139,61 @@ class EntryRepository:
             loaded.records.append(entry)
         return loaded
 
-    def _decode(self, row: Mapping[str, Any]) -> tuple[Entry, dict[str, Any]]:
+    def _sealed(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The structure sealed when the entry was saved (its ``meta`` field)."""
+        rid, version = str(row["id"]), row["version"]
+        if not isinstance(version, int):
+            raise DamagedRecordError(f"entry {rid}: its save counter is damaged")
+        if not isinstance(row["meta"], bytes):
+            raise DamagedRecordError(f"entry {rid}: its sealed structure is missing")
+        sealed = self._store.cipher.decrypt_json(
+            row["meta"], table=TABLE, row_id=rid, field="meta", version=version
+        )
+        if not isinstance(sealed, dict):
+            raise DamagedRecordError(f"entry {rid} is unreadable")
+        return sealed
+
+    def _decode(self, row: Mapping[str, Any], struct: Mapping[str, Any]) -> Entry:
+        """An entry from its encrypted fields and a structure (sealed, or vouched for)."""
         cipher = self._store.cipher
         rid = str(row["id"])
         version = row["version"]
         if not isinstance(version, int):
             raise DamagedRecordError(f"entry {rid}: its save counter is damaged")
-        if not isinstance(row["meta"], bytes):
-            raise DamagedRecordError(f"entry {rid}: its sealed structure is missing")
 
         def dec(name: str) -> object:
             return cipher.decrypt_json(
                 row[name], table=TABLE, row_id=rid, field=name, version=version
             )
 
-        sealed = dec("meta")
         sections_raw, tags, professions = dec("sections"), dec("tags"), dec("professions")
-        if not isinstance(sealed, dict) or not isinstance(sections_raw, list):
+        if not isinstance(sections_raw, list):
             raise DamagedRecordError(f"entry {rid} is unreadable")
         if not isinstance(tags, list) or not isinstance(professions, list):
             raise DamagedRecordError(f"entry {rid} is unreadable")
         title = cipher.decrypt_text(
             row["title"], table=TABLE, row_id=rid, field="title", version=version
         )
-        entry = Entry(
+        return Entry(
             id=EntryId(rid),
-            kind=EntryKind(sealed["kind"]),
+            kind=EntryKind(struct["kind"]),
             title=title,
             sections=tuple(Section(heading=h, body=b, key=k) for k, h, b in sections_raw),
-            status=EntryStatus(sealed["status"]),
-            template_id=str(sealed["template_id"]),
-            created=_when(sealed["created"]),
-            updated=_when(sealed["updated"]),
-            occurred_on=_when(sealed["occurred_on"]) if sealed["occurred_on"] else None,
-            plan_id=EntryId(sealed["plan_id"]) if sealed["plan_id"] else None,
-            event_ids=tuple(EventId(str(x)) for x in sealed["event_ids"]),
-            experience_ids=tuple(ExperienceId(str(x)) for x in sealed["experience_ids"]),
+            status=EntryStatus(struct["status"]),
+            template_id=str(struct["template_id"]),
+            created=_when(struct["created"]),
+            updated=_when(struct["updated"]),
+            occurred_on=_when(struct["occurred_on"]) if struct["occurred_on"] else None,
+            plan_id=EntryId(struct["plan_id"]) if struct["plan_id"] else None,
+            event_ids=tuple(EventId(str(x)) for x in struct["event_ids"]),
+            experience_ids=tuple(ExperienceId(str(x)) for x in struct["experience_ids"]),
             professions=tuple(str(p) for p in professions),
             tags=tuple(str(t) for t in tags),
             competencies=tuple(
                 CompetencyLink(str(fw), str(code), rating)
-                for fw, code, rating in sealed["competencies"]
+                for fw, code, rating in struct["competencies"]
             ),
         )
-        return entry, sealed
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -211,7 +235,7 @@ class EntryRepository:
                 raise ValidationError(f"there is no entry with id '{entry.id}' in the file")
         _replace_links(conn, entry)
         self._store.manifest.put(
-            conn, TABLE, entry.id, version, integrity.digest(entry_structure(entry))
+            conn, TABLE, entry.id, version, integrity.record_digest(conn, TABLE, entry.id)
         )
 
     def update_in(self, conn: Connection, entries: list[Entry]) -> None:
@@ -236,7 +260,9 @@ class EntryRepository:
             conn.execute(insert(table), [self._encode(e, 1) for e in entries])
             for entry in entries:
                 _insert_links(conn, entry)
-                manifest.put(conn, TABLE, entry.id, 1, integrity.digest(entry_structure(entry)))
+            written = integrity.scan_file(conn, ("entries",))["entries"]
+            for entry in entries:
+                manifest.put(conn, TABLE, entry.id, 1, written[entry.id].digest)
             for entry in entries:
                 self._insert_revision(conn, entry)
 
@@ -283,9 +309,7 @@ class EntryRepository:
                 }
             ],
         )
-        self._store.manifest.put(
-            conn, REVISIONS, rid, 1, integrity.digest(revision_structure(entry.id, entry.updated))
-        )
+        self._store.manifest.put(conn, REVISIONS, rid, 1, integrity.record_digest(conn, REVISIONS, rid))
 
     def _update_revision(self, conn: Connection, revision_id: str, entry: Entry) -> None:
         table = table_of(RevisionRecord)
@@ -300,11 +324,7 @@ class EntryRepository:
             )
         )
         self._store.manifest.put(
-            conn,
-            REVISIONS,
-            revision_id,
-            version,
-            integrity.digest(revision_structure(entry.id, entry.updated)),
+            conn, REVISIONS, revision_id, version, integrity.record_digest(conn, REVISIONS, revision_id)
         )
 
     def latest_revision(self, entry_id: EntryId) -> tuple[RevisionId, datetime] | None:

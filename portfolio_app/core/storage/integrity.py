@@ -97,12 +97,13 @@ def norm(kind: str, value: object) -> object:
         return None
     if kind == "dt":
         if isinstance(value, datetime):
-            return value.replace(tzinfo=None).isoformat()
+            return (value if value.tzinfo is None else value.replace(tzinfo=None)).isoformat()
         if isinstance(value, str):
             try:
-                return datetime.fromisoformat(value).replace(tzinfo=None).isoformat()
+                parsed = datetime.fromisoformat(value)
             except ValueError:
                 return _unreadable(value)
+            return (parsed if parsed.tzinfo is None else parsed.replace(tzinfo=None)).isoformat()
         return _unreadable(value)
     if kind == "date":
         if isinstance(value, date) and not isinstance(value, datetime):
@@ -152,7 +153,10 @@ def _comparable(struct: Mapping[str, Any]) -> dict[str, Any]:
     for key in LINK_KEYS:
         value = result.get(key)
         if isinstance(value, list) and len(value) > 1:
-            result[key] = sorted(value, key=_link_order)
+            try:  # the common case, without a key function (this runs for every record)
+                result[key] = sorted(value)
+            except TypeError:  # mixed types from a hostile file
+                result[key] = sorted(value, key=_link_order)
     return result
 
 
@@ -166,19 +170,28 @@ def canonical(value: object) -> bytes:
     return _ENCODER.encode(value).encode()
 
 
-def digest(struct: Mapping[str, Any]) -> str:
-    """A short digest of a record's structure (links compared as sets).
+def raw_digest(table: str, values: Mapping[str, Any]) -> str:
+    """A short digest of a record's plain columns exactly as SQLite stores them.
 
-    ``repr`` of the (key, value) pairs: structures hold only str, int, bool, None and lists
-    of them, whose repr is stable, and it is several times cheaper than a JSON encoder (this
-    runs for every record at unlock).
+    Over the raw values (str, int, float, bytes, None: their ``repr`` is stable), in SPEC
+    order, and for an entry its link rows in the order they were written (``rowid``), so a
+    reordering is a change too. No parsing: this runs for every record at unlock. The writers
+    read a record back after writing it (``record_digest``), so the digest is of what is on
+    disk, whatever the driver made of the values.
     """
-    return hashlib.sha256(repr(list(_comparable(struct).items())).encode()).hexdigest()[:32]
+    plain = tuple(values.get(column) for column, _kind in SPEC[table])
+    links = tuple(tuple(values.get(key, ())) for key in LINK_KEYS) if table == "entries" else None
+    return _digest_of(plain, links)
+
+
+def _digest_of(plain: tuple[Any, ...], links: tuple[Any, ...] | None) -> str:
+    text = repr(plain) if links is None else repr((plain, links))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def same_structure(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Whether two structures agree (links compared as sets)."""
-    return _comparable(a) == _comparable(b)
+    """Whether two structures agree (links compared as sets; equal order is the fast path)."""
+    return a == b or _comparable(a) == _comparable(b)
 
 
 def differences(sealed: Mapping[str, Any], found: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
@@ -207,9 +220,24 @@ def raw_rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[t
 class FileRecord:
     """What the file says about one record, read without decrypting anything."""
 
+    table: str
     version: object
     digest: str
-    structure: dict[str, Any]
+    plain: tuple[Any, ...]  # the plain columns in SPEC order, as SQLite returned them
+    links: dict[str, list[Any]] | None = None
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The plain columns (and an entry's links) by name."""
+        values = dict(zip((c for c, _k in SPEC[self.table]), self.plain, strict=True))
+        if self.links:
+            values.update(self.links)
+        return values
+
+    @property
+    def structure(self) -> dict[str, Any]:
+        """The plain columns in the sealed form."""
+        return structure(self.table, self.raw)
 
 
 def read_links(conn: Connection) -> dict[str, dict[str, list[Any]]]:
@@ -217,35 +245,87 @@ def read_links(conn: Connection) -> dict[str, dict[str, list[Any]]]:
     links: dict[str, dict[str, list[Any]]] = defaultdict(
         lambda: {"event_ids": [], "experience_ids": [], "competencies": []}
     )
-    for entry_id, event_id in raw_rows(conn, "SELECT entry_id, event_id FROM entry_events"):
+    for entry_id, event_id in raw_rows(
+        conn, "SELECT entry_id, event_id FROM entry_events ORDER BY rowid"
+    ):
         links[str(entry_id)]["event_ids"].append(event_id)
     for entry_id, experience_id in raw_rows(
-        conn, "SELECT entry_id, experience_id FROM entry_experiences"
+        conn, "SELECT entry_id, experience_id FROM entry_experiences ORDER BY rowid"
     ):
         links[str(entry_id)]["experience_ids"].append(experience_id)
     for entry_id, fw, code, rating in raw_rows(
-        conn, "SELECT entry_id, framework_id, code, self_rating FROM entry_competencies"
+        conn,
+        "SELECT entry_id, framework_id, code, self_rating FROM entry_competencies ORDER BY rowid",
     ):
         links[str(entry_id)]["competencies"].append((fw, code, rating))
     return links
 
 
-def scan_file(conn: Connection) -> dict[str, dict[str, FileRecord]]:
-    """Every record's id, save counter and structure digest, straight from the file."""
-    links = read_links(conn)
+def scan_file(
+    conn: Connection, tables: Iterable[str] = TABLES, where_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, FileRecord]]:
+    """Every record's id, save counter and raw-column digest, straight from the file
+    (``where_ids``: only those records, for a writer reading its own rows back)."""
+    wanted = set(tables)
+    links = read_links(conn) if "entries" in wanted else {}
+    ids = list(where_ids) if where_ids is not None else None
     result: dict[str, dict[str, FileRecord]] = {}
-    for table, spec in SPEC.items():
+    for table in wanted:
+        spec = SPEC[table]
         columns = [id_column(table), "version", *(c for c, _k in spec)]
+        sql = f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608
+        params: tuple[Any, ...] = ()
+        if ids is not None:
+            sql += f" WHERE {id_column(table)} IN ({', '.join('?' for _ in ids)})"
+            params = tuple(ids)
         rows: dict[str, FileRecord] = {}
-        for raw in raw_rows(conn, f"SELECT {', '.join(columns)} FROM {table}"):
-            values = dict(zip(columns, raw, strict=True))
-            rid = str(values[id_column(table)])
+        no_links: dict[str, list[Any]] = {}
+        for raw in raw_rows(conn, sql, params):
+            rid, version, plain = str(raw[0]), raw[1], tuple(raw[2:])
             if table == "entries":
-                values.update(links.get(rid, {}))
-            struct = structure(table, values)
-            rows[rid] = FileRecord(values["version"], digest(struct), struct)
+                own = links.get(rid, no_links)
+                link_tuple = tuple(tuple(own.get(key, ())) for key in LINK_KEYS)
+                rows[rid] = FileRecord(
+                    table, version, _digest_of(plain, link_tuple), plain, own or None
+                )
+            else:
+                rows[rid] = FileRecord(table, version, _digest_of(plain, None), plain)
         result[table] = rows
     return result
+
+
+def record_digest(conn: Connection, table: str, row_id: str) -> str:
+    """The digest of one record as it is now on disk (writers call it after writing)."""
+    id_value: object = int(row_id) if table == "profile" else row_id
+    columns = [c for c, _k in SPEC[table]]
+    select = ", ".join(columns) if columns else "1"
+    row = raw_rows(
+        conn,
+        f"SELECT {select} FROM {table} WHERE {id_column(table)} = ?",  # noqa: S608
+        (id_value,),
+    )
+    if not row:
+        raise DamagedRecordError(f"{table} record {row_id} vanished while it was written")
+    values: dict[str, Any] = dict(zip(columns, row[0], strict=False))
+    if table == "entries":
+        for key, sql in (
+            ("event_ids", "SELECT event_id FROM entry_events WHERE entry_id = ? ORDER BY rowid"),
+            (
+                "experience_ids",
+                "SELECT experience_id FROM entry_experiences WHERE entry_id = ? ORDER BY rowid",
+            ),
+        ):
+            values[key] = [r[0] for r in raw_rows(conn, sql, (row_id,))]
+        values["competencies"] = [
+            tuple(r)
+            for r in raw_rows(
+                conn,
+                "SELECT framework_id, code, self_rating FROM entry_competencies "
+                "WHERE entry_id = ? ORDER BY rowid",
+                (row_id,),
+            )
+        ]
+    return raw_digest(table, values)
 
 
 # ---- the manifest ---------------------------------------------------------------------------

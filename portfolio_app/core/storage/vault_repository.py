@@ -13,11 +13,10 @@ from portfolio_app.core.domain.profile import Profile
 from portfolio_app.core.domain.records import DamagedRecord
 from portfolio_app.core.domain.serialisation import profile_from_dict, profile_to_dict
 from portfolio_app.core.storage.integrity import (
-    digest,
     id_column,
     next_version,
+    record_digest,
     slot_digest,
-    structure,
 )
 from portfolio_app.core.storage.records import KeySlotRecord, table_of
 from portfolio_app.core.storage.store import Store, to_db, translated_errors
@@ -113,7 +112,7 @@ class VaultRepository:
         conn.exec_driver_sql(
             f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(values.values())
         )
-        self._store.manifest.put(conn, table, rid, version, digest(structure(table, values)))
+        self._store.manifest.put(conn, table, rid, version, record_digest(conn, table, rid))
 
     def _get_blob(self, table: str, rid: str, field: str) -> bytes | None:
         id_col = id_column(table)

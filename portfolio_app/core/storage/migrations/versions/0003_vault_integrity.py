@@ -22,10 +22,14 @@ _WITH_META = ("events", "experiences", "entries", "attachments")
 
 
 def upgrade() -> None:
+    # The save counter goes right after the id: SQLite reads a row's columns in order, so a
+    # counter placed after a large ciphertext (an entry's sections, an attachment's bytes)
+    # would make the manifest check at every unlock read all of them through overflow pages.
     for table in _VERSIONED:
-        with op.batch_alter_table(table) as batch:
+        with op.batch_alter_table(table, recreate="always") as batch:
             batch.add_column(
-                sa.Column("version", sa.Integer, nullable=False, server_default="0")
+                sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+                insert_after="key" if table == "settings" else "id",
             )
             if table in _WITH_META:
                 batch.add_column(sa.Column("meta", sa.LargeBinary, nullable=True))

@@ -108,7 +108,8 @@ class CatalogueRepository:
         model = table_of(EventRecord if table_name == EVENTS else ExperienceRecord)
         if is_new:
             conn.execute(insert(model), [values])
-        else:
+        else:  # never SET the primary key (SQLite would check every child table for it)
+            del values["id"]
             conn.execute(update(model).where(model.c.id == rid).values(values))
         self._store.manifest.put(
             conn, table_name, rid, version, integrity.record_digest(conn, table_name, rid)

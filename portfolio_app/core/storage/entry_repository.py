@@ -230,6 +230,9 @@ class EntryRepository:
         if is_new:
             conn.execute(insert(table), [values])
         else:
+            # Never SET the primary key: SQLite would then check every child table for the
+            # old id (entries.plan_id has no index: a scan of all entries per save).
+            del values["id"]
             done = conn.execute(update(table).where(table.c.id == entry.id).values(values))
             if done.rowcount != 1:
                 raise ValidationError(f"there is no entry with id '{entry.id}' in the file")

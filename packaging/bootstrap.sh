@@ -19,6 +19,9 @@ debian_packages=(
   xvfb xauth poppler-utils
   # certutil, to show in tests that a reader trusting the course CA trusts the signatures
   libnss3-tools
+  # faketime moves the clock of a test subprocess (certificate expiry, a signer's clock
+  # ahead); openssl checks each signature's CMS independently of pyHanko
+  faketime openssl
 )
 
 install_debian_packages() {

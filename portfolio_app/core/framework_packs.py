@@ -11,9 +11,15 @@ A pack is a JSON document in the shape of a Mahara SmartEvidence ``.matrix`` fil
 
 plus our own optional keys at the top level, next to ``"framework"``: ``id``, ``short_name``,
 ``publisher``, ``year``, ``version``, ``source_url``, ``licence_note``, ``attribution``,
-``codes_official``, ``unofficial_codes``, ``text_kind``, ``notes`` and ``pack_format``. Mahara
-reads only ``framework``, so our packs stay importable there, and plain Mahara files import
-here: the id is a slug of the name and the codes are the ``shortname`` values.
+``codes_official``, ``unofficial_codes``, ``text_kind``, ``notes``, ``pack_format`` and the
+completeness keys ``statement_total`` (how many statements the publisher's framework has),
+``statement_noun`` ("sub-competencies"), ``partial_note`` and ``listed_statements`` (a check:
+how many statements the pack itself lists). Standards and elements may carry ``source`` (where
+the fact comes from) and standards ``element_total`` (the publisher's number of sub-statements
+under it; 0 when the standard is itself a statement; null when unknown). Mahara reads only
+``framework`` and ignores keys it does not know, so our packs stay importable there, and plain
+Mahara files import here: the id is a slug of the name, the codes are the ``shortname`` values,
+and the pack is taken to be complete.
 
 Both Mahara layouts are read: elements nested in each standard (``standardelement``), and the
 newer flat list (``framework.standardelements`` with ``standardid``, ``elementid`` and
@@ -240,6 +246,20 @@ def parse_framework_pack(data: bytes, *, source_name: str, builtin: bool = False
         if code not in all_codes:
             raise top.fail(f"lists '{_shorten(code)}' in unofficial_codes, but no item has it")
     notes = _string_list(top, "notes", MAX_TEXT_LENGTH, MAX_NOTES)
+    listed = sum(len(s.elements) for s in standards) + sum(1 for s in standards if s.is_statement)
+    declared_listed = _int_or_none(top, "listed_statements")
+    if declared_listed is not None and declared_listed != listed:
+        raise top.fail(
+            f"says it lists {declared_listed} statements, but it lists {listed} "
+            "(elements, and standards without sub-statements)"
+        )
+    statement_total = _int_or_none(top, "statement_total")
+    if "statement_total" not in document:
+        statement_total = listed  # a plain Mahara pack: what it lists is the framework
+    if statement_total is not None and statement_total < listed:
+        raise top.fail(
+            f"has statement_total {statement_total}, fewer than the {listed} statements it lists"
+        )
 
     try:
         return Framework(
@@ -263,6 +283,11 @@ def parse_framework_pack(data: bytes, *, source_name: str, builtin: bool = False
             unofficial_codes=tuple(unofficial),
             text_kind=text_kind,
             notes=tuple(notes),
+            statement_total=statement_total,
+            statement_noun=top.text("statement_noun", required=False, limit=60) or "statements",
+            partial_note=top.text(
+                "partial_note", required=False, limit=MAX_TEXT_LENGTH, multiline=True
+            ),
         )
     except ValueError as error:  # the domain's own invariants; the checks above should catch all
         raise _fail(source, str(error)) from None
@@ -305,7 +330,7 @@ def _read_standards(source: str, framework_data: Mapping[str, Any]) -> tuple[Sta
 
     seen_codes: dict[str, str] = {}
     standard_ids: dict[str, int] = {}
-    headers: list[tuple[str, str, str, list[Any]]] = []
+    headers: list[tuple[str, str, str, list[Any], _Reader]] = []
     for number, raw in enumerate(raw_standards, start=1):
         if not isinstance(raw, dict):
             raise _fail(source, f"standard {number} is not a JSON object")
@@ -329,7 +354,7 @@ def _read_standards(source: str, framework_data: Mapping[str, Any]) -> tuple[Sta
             nested = []
         if not isinstance(nested, list):
             raise reader.fail("has a standardelement that is not a list")
-        headers.append((code, name, description, list(nested)))
+        headers.append((code, name, description, list(nested), reader))
 
     # The newer flat layout: attach each element to the standard with its standardid.
     flat_by_standard: list[list[Any]] = [[] for _ in headers]
@@ -346,10 +371,27 @@ def _read_standards(source: str, framework_data: Mapping[str, Any]) -> tuple[Sta
         flat_by_standard[standard_ids[str(wanted)]].append(raw)
 
     standards: list[Standard] = []
-    for number, (code, name, description, nested) in enumerate(headers, start=1):
+    for number, (code, name, description, nested, reader) in enumerate(headers, start=1):
         where = _standard_label(number, name)
         elements = _read_elements(source, where, nested + flat_by_standard[number - 1], seen_codes)
-        standards.append(Standard(code, name, description, elements))
+        if "element_total" in reader.data:
+            element_total = _int_or_none(reader, "element_total")
+            if element_total is not None and not 0 <= element_total <= MAX_ELEMENTS:
+                raise reader.fail(f"has an element_total of {element_total}")
+            if element_total is not None and len(elements) > max(element_total, 0):
+                raise reader.fail(f"lists {len(elements)} elements but says it has {element_total}")
+        else:
+            element_total = len(elements)  # a plain Mahara standard: complete as listed
+        standards.append(
+            Standard(
+                code,
+                name,
+                description,
+                elements,
+                element_total=element_total,
+                source=reader.text("source", required=False, limit=MAX_TEXT_LENGTH),
+            )
+        )
     return tuple(standards)
 
 
@@ -386,7 +428,15 @@ def _read_elements(
             element_ids[str(element_id)] = code
         if parent is None:
             last_top_level = code
-        elements.append(Element(code, name, description, parent))
+        elements.append(
+            Element(
+                code,
+                name,
+                description,
+                parent,
+                source=reader.text("source", required=False, limit=MAX_TEXT_LENGTH),
+            )
+        )
     return tuple(elements)
 
 
@@ -445,6 +495,10 @@ def framework_to_matrix_json(framework: Framework) -> bytes:
         "unofficial_codes": list(framework.unofficial_codes),
         "text_kind": framework.text_kind,
         "notes": list(framework.notes),
+        "statement_total": framework.statement_total,
+        "statement_noun": framework.statement_noun,
+        "partial_note": framework.partial_note,
+        "listed_statements": framework.listed_statements,
         "framework": {
             "name": framework.name,
             "description": framework.description,
@@ -455,6 +509,8 @@ def framework_to_matrix_json(framework: Framework) -> bytes:
                     "name": standard.name,
                     "description": standard.description,
                     "priority": number,
+                    "element_total": standard.element_total,
+                    "source": standard.source,
                     "standardelement": [
                         {
                             "shortname": element.code,
@@ -462,6 +518,7 @@ def framework_to_matrix_json(framework: Framework) -> bytes:
                             "description": element.description,
                             "priority": position,
                             "parent": element.parent if element.parent is not None else False,
+                            "source": element.source,
                         }
                         for position, element in enumerate(standard.elements, start=1)
                     ],

@@ -4,6 +4,8 @@ Each template is one JSON file named after its id::
 
     {"id": "gibbs", "name": "...", "citation": "...", "description": "...",
      "entry_kinds": ["reflection"], "reminder": "",
+     "model": "Gibbs' reflective cycle", "credit": "Gibbs G (1988) ...",
+     "source_note": "where the model and its stages were confirmed",
      "sections": [{"key": "description", "heading": "Description", "prompts": ["..."]}]}
 
 Templates are validated when they are loaded (types, lengths, unique ids and section keys,
@@ -46,6 +48,11 @@ DISPLAY_ORDER: tuple[str, ...] = (
     "nmc-four-questions",
     "schwartz-round",
     "sbar-debrief",
+    "pdsa-cycle",
+    "leicester-model-placement",
+    "patient-carer-session",
+    "paired-learning",
+    "supervision-session",
 )
 
 
@@ -116,6 +123,9 @@ def parse_template(data: bytes, *, source_name: str) -> ReflectiveTemplate:
             entry_kinds=text_list(document, "entry_kinds", "", 3),
             sections=tuple(sections),
             reminder=text(document, "reminder", "", required=False),
+            model=text(document, "model", "", required=False),
+            credit=text(document, "credit", "", required=False),
+            source_note=text(document, "source_note", "", required=False),
         )
     except ValueError as error:  # ReflectiveTemplate checks its own rules
         raise fail(str(error).partition(": ")[2] or str(error)) from None

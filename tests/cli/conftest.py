@@ -75,12 +75,18 @@ def portfolio(cli: Run) -> Run:
     """A portfolio made with ``portfolio init``; returns the same runner."""
     result = cli(
         "init",
-        "--name", "Zoë Ñúñez",
-        "--student-id", "STU-0042",
-        "--profession", "Nursing (Adult)",
-        "--programme", "BSc Adult Nursing",
-        "--institution", "University of Leicester",
-        "--tutor", "Personal tutor",
+        "--name",
+        "Zoë Ñúñez",
+        "--student-id",
+        "STU-0042",
+        "--profession",
+        "Nursing (Adult)",
+        "--programme",
+        "BSc Adult Nursing",
+        "--institution",
+        "University of Leicester",
+        "--tutor",
+        "Personal tutor",
     )
     assert result.code == 0, result.err
     return cli

@@ -88,33 +88,85 @@ def test_canaries_typed_through_the_cli_never_reach_the_disk(
 ) -> None:
     c = CANARIES
     init = cli(
-        "init", "--name", c["name"], "--student-id", c["student_id"], "--profession",
-        c["profession"], "--programme", c["programme"], "--institution", c["institution"],
-        "--tutor", c["tutor"], "--intake", c["intake"],
+        "init",
+        "--name",
+        c["name"],
+        "--student-id",
+        c["student_id"],
+        "--profession",
+        c["profession"],
+        "--programme",
+        c["programme"],
+        "--institution",
+        c["institution"],
+        "--tutor",
+        c["tutor"],
+        "--intake",
+        c["intake"],
     )
     assert init.code == 0, init.err
     event = cli(
-        "events", "add", "--kind", "ipl-workshop", "--title", c["event_title"], "--place",
-        c["event_place"], "--notes", c["event_notes"], "--profession", c["event_profession"],
-        "--date", "2025-01-01",
+        "events",
+        "add",
+        "--kind",
+        "ipl-workshop",
+        "--title",
+        c["event_title"],
+        "--place",
+        c["event_place"],
+        "--notes",
+        c["event_notes"],
+        "--profession",
+        c["event_profession"],
+        "--date",
+        "2025-01-01",
     ).out.strip()
     experience = cli(
-        "experiences", "add", "--kind", "hospital-placement", "--title", c["exp_title"],
-        "--setting", c["exp_setting"], "--supervisor", c["exp_supervisor"], "--notes",
+        "experiences",
+        "add",
+        "--kind",
+        "hospital-placement",
+        "--title",
+        c["exp_title"],
+        "--setting",
+        c["exp_setting"],
+        "--supervisor",
+        c["exp_supervisor"],
+        "--notes",
         c["exp_notes"],
     ).out.strip()
     assert event and experience
     body = f"## What?\n{c['body']}\n## So what?\n{c['section']}\n"
     entry = cli(
-        "add", "--title", c["title"], "--template", "what-so-what-now-what", "--tag", c["tag"],
-        "--profession", c["entry_profession"], "--event", event, "--experience", experience,
-        "--competency", "VE3=4", stdin=body,
+        "add",
+        "--title",
+        c["title"],
+        "--template",
+        "what-so-what-now-what",
+        "--tag",
+        c["tag"],
+        "--profession",
+        c["entry_profession"],
+        "--event",
+        event,
+        "--experience",
+        experience,
+        "--competency",
+        "VE3=4",
+        stdin=body,
     )
     assert entry.code == 0, entry.err
     entry_id = entry.out.strip()
     edited = cli(
-        "edit", entry_id, "--title", c["edited_title"], "--add-tag", c["added_tag"],
-        "--body-file", "-", stdin=f"## What?\n{c['edited_body']}\n",
+        "edit",
+        entry_id,
+        "--title",
+        c["edited_title"],
+        "--add-tag",
+        c["added_tag"],
+        "--body-file",
+        "-",
+        stdin=f"## What?\n{c['edited_body']}\n",
     )
     assert edited.code == 0, edited.err
     # While the portfolio is closed between commands, the WAL may still hold pages.
@@ -134,8 +186,7 @@ def test_canaries_typed_through_the_cli_never_reach_the_disk(
     # Everything is still there, readable with the new passphrase.
     with PortfolioService.open(cli_dir, c["new_passphrase"]) as service:
         profile = service.profile
-        assert (profile.name, profile.tutor, profile.intake) == (c["name"], c["tutor"],
-                                                                c["intake"])
+        assert (profile.name, profile.tutor, profile.intake) == (c["name"], c["tutor"], c["intake"])
         [saved] = service.entries()
         assert saved.title == c["edited_title"]
         assert saved.tags == (c["tag"], c["added_tag"])

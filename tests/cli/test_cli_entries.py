@@ -81,7 +81,12 @@ def test_add_with_a_template_splits_the_body_at_its_headings(
     assert result.code == 0, result.err
     [entry] = _entries(cli_dir)
     assert [s.key for s in entry.sections] == [
-        "description", "feelings", "evaluation", "analysis", "conclusion", "action-plan"
+        "description",
+        "feelings",
+        "evaluation",
+        "analysis",
+        "conclusion",
+        "action-plan",
     ]
     assert [s.heading for s in entry.sections][-1] == "Action plan"
     sections = {s.key: s.body for s in entry.sections}
@@ -110,12 +115,38 @@ def test_add_with_every_link(portfolio: Run, cli_dir: Path, add_entry: Add) -> N
     ).out.strip()
     plan = add_entry("The plan", "Plan text", "--kind", "plan")
     result = portfolio(
-        "add", "--title", "Linked", "--kind", "reflection",
-        "--tag", "SBAR", "--tag", "#handover", "--tag", "sbar",
-        "--event", event[:8], "--experience", experience,
-        "--competency", "VE3", "--competency", "rr4=4", "--competency", "ipec-2016:VE",
-        "--profession", "Medicine", "--profession", "Pharmacy",
-        "--date", "2025-03-12", "--answers", plan[:6], "--status", "ready", "--json",
+        "add",
+        "--title",
+        "Linked",
+        "--kind",
+        "reflection",
+        "--tag",
+        "SBAR",
+        "--tag",
+        "#handover",
+        "--tag",
+        "sbar",
+        "--event",
+        event[:8],
+        "--experience",
+        experience,
+        "--competency",
+        "VE3",
+        "--competency",
+        "rr4=4",
+        "--competency",
+        "ipec-2016:VE",
+        "--profession",
+        "Medicine",
+        "--profession",
+        "Pharmacy",
+        "--date",
+        "2025-03-12",
+        "--answers",
+        plan[:6],
+        "--status",
+        "ready",
+        "--json",
         stdin="Body",
     )
     assert result.code == 0, result.err
@@ -178,8 +209,9 @@ def test_add_with_bad_input_stores_nothing(
 
 
 def test_add_with_a_code_given_twice_keeps_one_link_with_the_last_rating(portfolio: Run) -> None:
-    result = portfolio("add", "--title", "x", "--competency", "VE1", "--competency", "ve1=3",
-                       "--json")
+    result = portfolio(
+        "add", "--title", "x", "--competency", "VE1", "--competency", "ve1=3", "--json"
+    )
     assert result.json()["competencies"] == [
         {"framework": "ipec-2023", "code": "VE1", "self_rating": 3}
     ]
@@ -209,7 +241,9 @@ def test_add_with_a_bad_date_is_a_usage_error(portfolio: Run, cli_dir: Path) -> 
 
 def test_add_warns_gently_about_identifiers_but_saves(portfolio: Run, cli_dir: Path) -> None:
     result = portfolio(
-        "add", "--title", "Visit to Mrs O'Neill",
+        "add",
+        "--title",
+        "Visit to Mrs O'Neill",
         stdin="Her NHS number is 943 476 5919 and she was seen on 12/03/2025.\n",
     )
     assert result.code == 0
@@ -238,14 +272,42 @@ def test_add_needs_a_portfolio(cli: Run) -> None:
 
 @pytest.fixture
 def three(portfolio: Run, add_entry: Add) -> dict[str, str]:
-    plan = add_entry("Plan for the workshop", "Intended learning", "--kind", "plan",
-                     "--date", "2024-10-10", "--tag", "workshop")
-    reflection = add_entry(
-        "Workshop reflection", "Roles were clearer.", "--answers", plan, "--date", "2024-10-16",
-        "--tag", "workshop", "--tag", "roles", "--competency", "RR4=3", "--status", "ready",
+    plan = add_entry(
+        "Plan for the workshop",
+        "Intended learning",
+        "--kind",
+        "plan",
+        "--date",
+        "2024-10-10",
+        "--tag",
+        "workshop",
     )
-    note = add_entry("Board round note", "Seven professions.", "--kind", "note",
-                     "--date", "2024-11-12", "--tag", "roles")
+    reflection = add_entry(
+        "Workshop reflection",
+        "Roles were clearer.",
+        "--answers",
+        plan,
+        "--date",
+        "2024-10-16",
+        "--tag",
+        "workshop",
+        "--tag",
+        "roles",
+        "--competency",
+        "RR4=3",
+        "--status",
+        "ready",
+    )
+    note = add_entry(
+        "Board round note",
+        "Seven professions.",
+        "--kind",
+        "note",
+        "--date",
+        "2024-11-12",
+        "--tag",
+        "roles",
+    )
     return {"plan": plan, "reflection": reflection, "note": note}
 
 
@@ -255,7 +317,9 @@ def test_list_table_newest_first(portfolio: Run, three: dict[str, str]) -> None:
     lines = result.out.splitlines()
     assert lines[0].split() == ["ID", "DATE", "KIND", "STATUS", "TITLE", "TAGS"]
     assert [line.split()[0] for line in lines[1:]] == [
-        three["note"][:8], three["reflection"][:8], three["plan"][:8]
+        three["note"][:8],
+        three["reflection"][:8],
+        three["plan"][:8],
     ]
     assert lines[2].split()[1:4] == ["2024-10-16", "reflection", "ready"]
     assert lines[2].endswith("workshop, roles")
@@ -288,8 +352,20 @@ def test_list_limit_says_how_many_were_left_out(portfolio: Run, three: dict[str,
 def test_list_json_shape(portfolio: Run, three: dict[str, str]) -> None:
     [reflection] = portfolio("list", "--json", "--status", "ready").json()
     assert set(reflection) == {
-        "id", "date", "kind", "status", "title", "template", "tags", "professions",
-        "event_ids", "experience_ids", "plan_id", "competencies", "word_count", "created",
+        "id",
+        "date",
+        "kind",
+        "status",
+        "title",
+        "template",
+        "tags",
+        "professions",
+        "event_ids",
+        "experience_ids",
+        "plan_id",
+        "competencies",
+        "word_count",
+        "created",
         "updated",
     }
     assert reflection["date"] == "2024-10-16"
@@ -334,8 +410,9 @@ def test_show_json(portfolio: Run, three: dict[str, str]) -> None:
     portfolio("edit", three["reflection"], "--event", event)
     data = portfolio("show", three["reflection"], "--json").json()
     assert data["id"] == three["reflection"]
-    assert data["sections"] == [{"key": "reflection", "heading": "Reflection",
-                                 "body": "Roles were clearer."}]
+    assert data["sections"] == [
+        {"key": "reflection", "heading": "Reflection", "body": "Roles were clearer."}
+    ]
     assert data["competencies"][0]["label"].startswith("RR4: ")
     assert data["plan"] == {"id": three["plan"], "title": "Plan for the workshop"}
     assert data["answered_by"] == []
@@ -375,10 +452,25 @@ def test_search(portfolio: Run, three: dict[str, str]) -> None:
 def test_edit_changes_fields_in_place(portfolio: Run, three: dict[str, str], cli_dir: Path) -> None:
     event = _event(portfolio)
     result = portfolio(
-        "edit", three["note"][:8], "--title", "Board round, revisited",
-        "--add-tag", "teamwork", "--remove-tag", "ROLES",
-        "--add-competency", "TT=2", "--add-profession", "Pharmacy",
-        "--event", event, "--date", "2024-11-13", "--status", "ready", "--json",
+        "edit",
+        three["note"][:8],
+        "--title",
+        "Board round, revisited",
+        "--add-tag",
+        "teamwork",
+        "--remove-tag",
+        "ROLES",
+        "--add-competency",
+        "TT=2",
+        "--add-profession",
+        "Pharmacy",
+        "--event",
+        event,
+        "--date",
+        "2024-11-13",
+        "--status",
+        "ready",
+        "--json",
     )
     assert result.code == 0, result.err
     data = result.json()
@@ -390,8 +482,15 @@ def test_edit_changes_fields_in_place(portfolio: Run, three: dict[str, str], cli
     assert data["status"] == "ready"
     assert data["occurred_on"].startswith("2024-11-13")
     again = portfolio(
-        "edit", three["note"], "--add-competency", "TT=4", "--remove-event", event[:6],
-        "--remove-profession", "pharmacy", "--json",
+        "edit",
+        three["note"],
+        "--add-competency",
+        "TT=4",
+        "--remove-event",
+        event[:6],
+        "--remove-profession",
+        "pharmacy",
+        "--json",
     ).json()
     assert again["competencies"] == [{"framework": "ipec-2023", "code": "TT", "self_rating": 4}]
     assert again["event_ids"] == []
@@ -403,7 +502,11 @@ def test_edit_changes_fields_in_place(portfolio: Run, three: dict[str, str], cli
 def test_edit_body_from_stdin_with_the_template(portfolio: Run, add_entry: Add) -> None:
     entry = add_entry("Quick", "old", "--template", "quick-capture", "--kind", "note")
     result = portfolio(
-        "edit", entry, "--body-file", "-", "--json",
+        "edit",
+        entry,
+        "--body-file",
+        "-",
+        "--json",
         stdin="## What?\nA board round.\n## Now what?\nAsk the OT.\n",
     )
     assert result.code == 0, result.err

@@ -36,9 +36,13 @@ def test_frameworks_list_without_a_portfolio_shows_the_built_in_packs(cli: Run) 
     result = cli("frameworks", "list")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0].split() == ["ID", "YEAR", "SOURCE", "CODES", "NAME"]
-    ids = [line.split()[0] for line in lines[1:]]
-    assert "ipec-2023" in ids and "cihc-2024" in ids and "nmc-code-2018" in ids
+    assert lines[0].split() == ["ID", "YEAR", "SOURCE", "CODES", "LISTED", "NAME"]
+    rows = {line.split()[0]: line for line in lines[1:] if line.strip()}
+    assert {"ipec-2023", "cihc-2024", "nmc-code-2018", "nmc-fn-2018", "gphc-2021"} <= set(rows)
+    # A partial pack says so next to its count.
+    assert "15 of 33, partial" in rows["ipec-2023"]
+    assert "all 6" in rows["cihc-2010"]
+    assert "16 of 16, less detail" in rows["gmc-ofg-2018"]
 
 
 def test_frameworks_list_json(cli: Run) -> None:
@@ -46,15 +50,27 @@ def test_frameworks_list_json(cli: Run) -> None:
     ipec = next(f for f in data if f["id"] == "ipec-2023")
     assert ipec["builtin"] is True
     assert ipec["year"] == 2023
-    assert ipec["linkable_codes"] == 20
-    assert {"name", "short_name", "publisher", "standards", "elements", "source_url",
-            "licence_note", "attribution", "version"} <= set(ipec)
+    assert ipec["linkable_codes"] == 19  # 4 competencies, 15 confirmed sub-competencies
+    assert ipec["complete"] is False and ipec["statements_in_framework"] == 33
+    assert ipec["completeness"].startswith("IPEC 2023: 15 of its 33 sub-competencies")
+    assert {
+        "name",
+        "short_name",
+        "publisher",
+        "standards",
+        "elements",
+        "source_url",
+        "licence_note",
+        "attribution",
+        "version",
+    } <= set(ipec)
 
 
 def test_frameworks_codes(cli: Run) -> None:
     result = cli("frameworks", "list", "--codes", "ipec-2023")
     assert result.code == 0
     assert "VE3: Protect people's dignity" in result.out
+    assert "15 of its 33 sub-competencies are listed" in result.out
     assert "\n  RR4: " in result.out  # elements are indented under their standard
     assert "\nTT: Teams and Teamwork" in result.out
     codes = cli("frameworks", "list", "--codes", "IPEC-2023", "--json").json()
@@ -96,6 +112,55 @@ def test_frameworks_import_then_list_and_link(
     assert "WT2: Asks for help" in shown.out
 
 
+COURSE_CSV = Path(__file__).resolve().parents[1] / "data" / "course" / "example-strand-outcomes.csv"
+
+
+def test_course_outcomes_import_from_csv_and_one_entry_maps_to_several_frameworks(
+    portfolio: Run,
+) -> None:
+    result = portfolio(
+        "frameworks",
+        "import",
+        str(COURSE_CSV),
+        "--id",
+        "leicester",
+        "--name",
+        "IPE strand learning outcomes",
+        "--short-name",
+        "Leicester IPE",
+    )
+    assert result.code == 0, result.err
+    assert "(leicester): 3 standards, 5 elements" in result.out
+    added = portfolio(
+        "add",
+        "--title",
+        "Team task",
+        "--competency",
+        "leicester:S1.2=3",
+        "--competency",
+        "ipec-2023:VE5",
+        "--competency",
+        "nmc-fn-2018:5.4",
+        "--json",
+    )
+    assert added.code == 0, added.err
+    assert added.json()["competencies"] == [
+        {"framework": "leicester", "code": "S1.2", "self_rating": 3},
+        {"framework": "ipec-2023", "code": "VE5", "self_rating": None},
+        {"framework": "nmc-fn-2018", "code": "5.4", "self_rating": None},
+    ]
+    shown = portfolio("show", added.json()["id"]).out
+    assert "S1.2: Work in a mixed team on a shared task" in shown
+    for framework in ("leicester", "ipec-2023", "nmc-fn-2018"):
+        report = portfolio("coverage", "--framework", framework, "--json").json()
+        assert report["evidenced"] == 1, framework
+    # A CSV without the id and name it needs is refused before anything is stored.
+    refused = portfolio("frameworks", "import", str(COURSE_CSV))
+    assert refused.code != 0 and "needs --id" in refused.err
+    bad_id = portfolio("frameworks", "import", str(COURSE_CSV), "--id", "My Course", "--name", "x")
+    assert bad_id.code != 0 and "short name" in bad_id.err
+
+
 def test_frameworks_import_json(portfolio: Run, tmp_path: Path) -> None:
     pack = tmp_path / "p.json"
     pack.write_text(json.dumps(PACK), encoding="utf-8")
@@ -109,9 +174,23 @@ def test_frameworks_import_json(portfolio: Run, tmp_path: Path) -> None:
     [
         (b"{not json", "is not valid"),
         (b'{"framework": {"name": "No standards"}}', "framework has no standards"),
-        (json.dumps({"framework": {"name": "Dup", "standards": [
-            {"shortname": "A", "name": "A", "standardelement": [
-                {"shortname": "A", "name": "again"}]}]}}).encode(), "'A'"),
+        (
+            json.dumps(
+                {
+                    "framework": {
+                        "name": "Dup",
+                        "standards": [
+                            {
+                                "shortname": "A",
+                                "name": "A",
+                                "standardelement": [{"shortname": "A", "name": "again"}],
+                            }
+                        ],
+                    }
+                }
+            ).encode(),
+            "'A'",
+        ),
         (b"[1, 2]", "is not a JSON object"),
     ],
 )
@@ -201,9 +280,7 @@ def test_check_of_a_file_that_is_not_a_portfolio(portfolio: Run, cli_dir: Path) 
     assert result.error_line.startswith("portfolio: ")
 
 
-def test_check_with_the_wrong_passphrase(
-    portfolio: Run, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_check_with_the_wrong_passphrase(portfolio: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORTFOLIO_PASSPHRASE", "wrong wrong wrong")
     result = portfolio("check")
     assert result.code == exit_codes.CANNOT_UNLOCK
@@ -216,9 +293,7 @@ def test_check_needs_a_portfolio(cli: Run) -> None:
 def test_check_reports_an_edited_vault_header(portfolio: Run, cli_dir: Path) -> None:
     conn = sqlite3.connect(cli_dir / "portfolio.db")
     try:
-        (header,) = conn.execute(
-            "SELECT header FROM key_slots WHERE kind='passphrase'"
-        ).fetchone()
+        (header,) = conn.execute("SELECT header FROM key_slots WHERE kind='passphrase'").fetchone()
         edited = bytes(header).replace(b'"t":1', b'"t":2')
         assert edited != header
         conn.execute("UPDATE key_slots SET header=? WHERE kind='passphrase'", (edited,))

@@ -32,19 +32,49 @@ OPENING_VERBS: list[tuple[str, ...]] = [
 ]
 
 HELP_VERBS: list[tuple[str, ...]] = [
-    ("init",), ("passwd",), ("recovery-key",), ("add",), ("list",), ("show",), ("search",),
-    ("edit",), ("delete",), ("history",), ("restore-revision",), ("events", "add"),
-    ("events", "list"), ("experiences", "add"), ("experiences", "list"),
-    ("frameworks", "list"), ("frameworks", "import"), ("check",), ("demo",),
+    ("init",),
+    ("passwd",),
+    ("recovery-key",),
+    ("add",),
+    ("list",),
+    ("show",),
+    ("search",),
+    ("edit",),
+    ("delete",),
+    ("history",),
+    ("restore-revision",),
+    ("events", "add"),
+    ("events", "list"),
+    ("experiences", "add"),
+    ("experiences", "list"),
+    ("frameworks", "list"),
+    ("frameworks", "import"),
+    ("check",),
+    ("demo",),
 ]
 
 
 def test_main_help_lists_the_verbs_and_exit_codes(cli: Run) -> None:
     result = cli("--help")
     assert result.code == 0
-    for verb in ("init", "add", "list", "show", "search", "edit", "delete", "history",
-                 "restore-revision", "events", "experiences", "frameworks", "passwd",
-                 "recovery-key", "check", "demo"):
+    for verb in (
+        "init",
+        "add",
+        "list",
+        "show",
+        "search",
+        "edit",
+        "delete",
+        "history",
+        "restore-revision",
+        "events",
+        "experiences",
+        "frameworks",
+        "passwd",
+        "recovery-key",
+        "check",
+        "demo",
+    ):
         assert f"\n    {verb}" in result.out, verb
     assert "exit codes" in result.out
 

@@ -15,8 +15,23 @@ from portfolio_app.core.services.portfolio_service import PortfolioService, port
 PASSPHRASE = "correct horse battery staple"
 Run = Callable[..., Any]  # the ``cli`` fixture of tests/cli/conftest.py
 RECOVERY = re.compile(r"\b[A-Z2-7]{4}(?:-[A-Z2-7]{4}){7}\b")
-INIT = ("init", "--name", "Zoë Ñúñez", "--student-id", "S1", "--profession", "Nursing",
-        "--programme", "BSc", "--institution", "Uni", "--tutor", "T", "--intake", "2024")
+INIT = (
+    "init",
+    "--name",
+    "Zoë Ñúñez",
+    "--student-id",
+    "S1",
+    "--profession",
+    "Nursing",
+    "--programme",
+    "BSc",
+    "--institution",
+    "Uni",
+    "--tutor",
+    "T",
+    "--intake",
+    "2024",
+)
 
 
 def test_init_creates_the_portfolio_and_shows_the_recovery_key_once(
@@ -35,7 +50,10 @@ def test_init_creates_the_portfolio_and_shows_the_recovery_key_once(
         profile = service.profile
     assert (profile.name, profile.student_id, profile.profession) == ("Zoë Ñúñez", "S1", "Nursing")
     assert (profile.programme, profile.institution, profile.tutor, profile.intake) == (
-        "BSc", "Uni", "T", "2024"
+        "BSc",
+        "Uni",
+        "T",
+        "2024",
     )
     # The recovery key shown really unlocks it.
     with PortfolioService.open(cli_dir, recovery_key=keys[0]) as service:
@@ -114,9 +132,7 @@ def test_init_warns_about_a_fair_passphrase(cli: Run, monkeypatch: pytest.Monkey
     assert "note: the passphrase is fair" in result.err
 
 
-def test_passwd_with_a_new_passphrase_file(
-    portfolio: Run, cli_dir: Path, tmp_path: Path
-) -> None:
+def test_passwd_with_a_new_passphrase_file(portfolio: Run, cli_dir: Path, tmp_path: Path) -> None:
     new = tmp_path / "new.txt"
     new.write_text("a brand new passphrase\nsecond line ignored\n", encoding="utf-8")
     result = portfolio("passwd", "--new-passphrase-file", str(new))
@@ -220,9 +236,7 @@ def test_passwd_without_a_portfolio(cli: Run) -> None:
     assert "portfolio init" in result.error_line
 
 
-def test_recovery_key_renew_replaces_the_old_key(
-    cli: Run, cli_dir: Path
-) -> None:
+def test_recovery_key_renew_replaces_the_old_key(cli: Run, cli_dir: Path) -> None:
     old = _init_with_key(cli)
     result = cli("recovery-key", "--renew")
     assert result.code == 0, result.err

@@ -45,16 +45,29 @@ def test_init_add_list_show_search_in_subprocesses(tmp_path: Path) -> None:
     # The key slot really uses the production Argon2id cost, not the tests' cheap one.
     conn = sqlite3.connect(data_dir / "portfolio.db")
     try:
-        (header,) = conn.execute(
-            "SELECT header FROM key_slots WHERE kind='passphrase'"
-        ).fetchone()
+        (header,) = conn.execute("SELECT header FROM key_slots WHERE kind='passphrase'").fetchone()
     finally:
         conn.close()
     assert json.loads(header)["params"] == DEFAULT_PARAMS.to_dict()
 
     body = "## What?\nA *board round* with seven professions.\n## Now what?\nLearn the shorthand.\n"
-    add = _run(["add", "--title", "Board round: ten minutes", "--template", "quick-capture",
-                "--kind", "note", "--tag", "communication", "--competency", "TT=3"], env, body)
+    add = _run(
+        [
+            "add",
+            "--title",
+            "Board round: ten minutes",
+            "--template",
+            "quick-capture",
+            "--kind",
+            "note",
+            "--tag",
+            "communication",
+            "--competency",
+            "TT=3",
+        ],
+        env,
+        body,
+    )
     assert add.returncode == 0, add.stderr
     entry_id = add.stdout.strip()
     assert len(entry_id) == 32

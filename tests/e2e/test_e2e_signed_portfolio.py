@@ -120,7 +120,7 @@ def test_student_tutor_assessor_round_trip(tmp_path: Path) -> None:
     ca_cert = ca_dir / "ca-cert.pem"
     csr, cert = tmp_path / "student.csr", tmp_path / "student-cert.pem"
     _ok(_run(["identity", "csr", *s, str(csr)], student))
-    _ok(_run(["ca", "issue", str(csr), "--ca-dir", str(ca_dir), "--out", str(cert)], base))
+    _ok(_run(["ca", "issue", str(csr), "--ca-dir", str(ca_dir), "--out", str(cert), "--yes"], base))
     _ok(_run(["identity", "import-chain", *s, str(cert)], student))
 
     second = tmp_path / "second.pdf"
@@ -131,7 +131,8 @@ def test_student_tutor_assessor_round_trip(tmp_path: Path) -> None:
     _ok(_run(["init", *t, "--name", "Dr Tomás Tutor", "--student-id", "STAFF-1"], tutor))
     tcsr, tcert = tmp_path / "tutor.csr", tmp_path / "tutor-cert.pem"
     _ok(_run(["identity", "csr", *t, str(tcsr)], tutor))
-    _ok(_run(["ca", "issue", str(tcsr), "--ca-dir", str(ca_dir), "--out", str(tcert)], base))
+    issue_tutor = ["ca", "issue", str(tcsr), "--ca-dir", str(ca_dir), "--out", str(tcert)]
+    _ok(_run([*issue_tutor, "--role", "tutor", "--yes"], base))
     _ok(_run(["identity", "import-chain", *t, str(tcert)], tutor))
     final = tmp_path / "countersigned.pdf"
     _ok(
@@ -153,11 +154,9 @@ def test_student_tutor_assessor_round_trip(tmp_path: Path) -> None:
     verified = _run(["verify", str(final), "--trust", str(ca_cert), "--json"], base)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     report = json.loads(verified.stdout)["files"][0]
-    assert [s["role"] for s in report["signatures"]] == [
-        "student-certification",
-        "tutor-approval",
-    ]
+    assert [s["role"] for s in report["signatures"]] == ["student", "tutor"]
     assert report["signatures"][1]["decision"] == "meets"
+    assert report["countersigned_by"][0]["signer_name"] == "Dr Tomás Tutor"
     assert _run(["verify", str(final)], base).returncode == 2
     pdfsig = subprocess.run(["pdfsig", str(final)], capture_output=True, text=True, check=False)
     assert pdfsig.stdout.count("Signature is Valid.") == 2

@@ -221,3 +221,49 @@ def test_table_models_pass_the_model_tester(
     horizontal = Qt.Orientation.Horizontal
     assert events.headerData(EventTableModel.PROFESSIONS, horizontal) == "Professions present"
     assert experiences.headerData(ExperienceTableModel.SUPERVISOR, horizontal) == "Supervisor"
+
+
+def test_forms_show_the_kind_guide_and_save_hours_and_who_confirmed_them(
+    qtbot: QtBot, service: PortfolioService
+) -> None:
+    editor = EventEditorDialog(service)
+    qtbot.addWidget(editor)
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("quality-improvement"))
+    assert "Suggested template: pdsa-cycle." in editor.guide_label.text()
+    assert "Model for Improvement" in editor.guide_label.toolTip()
+    assert editor.hours_spin.text() == "Not recorded"  # nothing recorded yet
+    editor.title_edit.setText("PDSA cycle on handover")
+    editor.hours_spin.setValue(2.5)
+    editor.confirmed_edit.setText("Project lead")
+    editor.accept()
+    assert editor.saved_event is not None
+    saved = service.get_event(editor.saved_event.id)
+    assert (saved.kind, saved.hours, saved.confirmed_by) == (
+        EventKind.QUALITY_IMPROVEMENT,
+        2.5,
+        "Project lead",
+    )
+    # Editing keeps the hours; setting them back to zero clears them.
+    again = EventEditorDialog(service, saved)
+    qtbot.addWidget(again)
+    assert again.hours_spin.value() == 2.5 and again.confirmed_edit.text() == "Project lead"
+    again.hours_spin.setValue(0)
+    again.accept()
+    assert service.get_event(saved.id).hours is None
+
+    placement = ExperienceEditorDialog(service)
+    qtbot.addWidget(placement)
+    placement.kind_combo.setCurrentIndex(
+        placement.kind_combo.findData(ExperienceKind.LEICESTER_MODEL_PLACEMENT.value)
+    )
+    assert "Leicester Model cycle" in placement.guide_label.text()
+    placement.title_edit.setText("Health in the community")
+    placement.hours_spin.setValue(37.5)
+    placement.confirmed_edit.setText("Practice assessor")
+    placement.accept()
+    assert placement.saved_experience is not None
+    assert service.get_experience(placement.saved_experience.id).hours == 37.5
+    model = ExperienceTableModel()
+    model.set_rows(service.experiences())
+    assert model.index(0, ExperienceTableModel.HOURS).data() == "37.5 h"
+    assert model.index(0, ExperienceTableModel.CONFIRMED_BY).data() == "Practice assessor"

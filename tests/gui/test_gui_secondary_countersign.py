@@ -8,11 +8,26 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from portfolio_app.core.services import identity_service
 from portfolio_app.core.services.export_service import verify_file
 from portfolio_app.core.services.portfolio_service import PortfolioService
-from portfolio_app.core.signing.identity import create_identity
+from portfolio_app.core.signing.course_ca import create_ca, issue_certificate
+from portfolio_app.core.signing.identity import create_identity, import_certificate_chain, make_csr
 from portfolio_app.core.signing.pdf_signing import sign_portfolio
+from portfolio_app.core.signing.roles import Role
 from portfolio_app.gui.dialogs.countersign_dialog import CountersignDialog, countersigned_name
+
+COURSE_CA = create_ca("GUI test course CA", "Uni")
+
+
+@pytest.fixture
+def tutor_service(service: PortfolioService) -> PortfolioService:
+    """The test portfolio holding a tutor certificate from the course CA."""
+    identity = identity_service.get_or_create_identity(service)
+    cert = issue_certificate(COURSE_CA, make_csr(identity), role=Role.TUTOR)
+    identity_service.import_certificate_chain(service, cert + COURSE_CA.certificate_pem)
+    return service
+
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -26,7 +41,12 @@ def _signed_pdf() -> bytes:
         pdf.drawString(72, 720, f"Page {number} hello")
         pdf.showPage()
     pdf.save()
-    student = create_identity("Zoë Ñúñez", "STU-2025-0042")
+    student = create_identity("Pat Pupil", "STU-2025-0099")
+    student = import_certificate_chain(
+        student,
+        issue_certificate(COURSE_CA, make_csr(student), role=Role.STUDENT)
+        + COURSE_CA.certificate_pem,
+    )
     return sign_portfolio(
         buf.getvalue(),
         student,
@@ -57,8 +77,9 @@ def _checked(qtbot: QtBot, dialog: CountersignDialog, path: Path) -> None:
 
 
 def test_countersigning_a_signed_portfolio_writes_a_new_verified_copy(
-    qtbot: QtBot, service: PortfolioService, signed: Path, tmp_path: Path
+    qtbot: QtBot, tutor_service: PortfolioService, signed: Path, tmp_path: Path
 ) -> None:
+    service = tutor_service
     dialog = _dialog(qtbot, service)
     _checked(qtbot, dialog, signed)
     assert "signature is intact" in dialog.check_label.text()
@@ -74,8 +95,9 @@ def test_countersigning_a_signed_portfolio_writes_a_new_verified_copy(
     assert blocker.args == [str(out)]
     assert "Countersigned." in dialog.status_label.text()
     assert "You sign as" in dialog.signer_label.text()
-    report = verify_file(out)
-    assert report.verdict.value == "valid-untrusted"
+    assert "not from your course CA" not in dialog.check_label.text()
+    report = verify_file(out, trust_pems=[COURSE_CA.certificate_pem])
+    assert report.verdict.value == "valid-trusted", report.describe()
     tutor = report.signatures[-1]
     assert tutor.decision == "partially-meets"
     assert tutor.comment == "Strong SBAR reflection.\nLink the next plan."

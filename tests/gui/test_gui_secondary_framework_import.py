@@ -119,3 +119,34 @@ def test_an_unreadable_file_is_explained(
     _capture_next_message(messages)
     assert import_framework_pack(service, _parent(qtbot)) is False
     assert "could not be read" in messages[0][1]
+
+
+COURSE_CSV = Path(__file__).resolve().parents[1] / "data" / "course" / "example-strand-outcomes.csv"
+
+
+def test_a_course_outcomes_csv_asks_for_an_id_and_name_then_imports(
+    qtbot: QtBot, service: PortfolioService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portfolio_app.gui.dialogs.framework_import import CourseOutcomesDialog
+
+    _choose(monkeypatch, COURSE_CSV)
+    messages: list[tuple[str, str, str]] = []
+
+    def fill_in() -> None:
+        widget = QApplication.activeModalWidget()
+        if not isinstance(widget, CourseOutcomesDialog):
+            QTimer.singleShot(10, fill_in)
+            return
+        ok = widget.buttons.buttons()[0]
+        assert not ok.isEnabled()  # both the id and the name are needed
+        widget.id_edit.setText("leicester")
+        widget.name_edit.setText("IPE strand learning outcomes")
+        widget.accept()
+        _capture_next_message(messages)
+
+    QTimer.singleShot(0, fill_in)
+    assert import_framework_pack(service, _parent(qtbot)) is True
+    [(title, text, _detail)] = messages
+    assert title == "Framework pack imported" and "IPE strand learning outcomes" in text
+    course = service.get_framework("leicester")
+    assert course.label("S1.2") == "S1.2: Work in a mixed team on a shared task"

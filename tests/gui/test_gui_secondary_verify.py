@@ -13,8 +13,16 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from portfolio_app.core.signing.identity import Identity, create_identity, fingerprint_sha256
+from portfolio_app.core.signing.course_ca import create_ca, issue_certificate
+from portfolio_app.core.signing.identity import (
+    Identity,
+    create_identity,
+    fingerprint_sha256,
+    import_certificate_chain,
+    make_csr,
+)
 from portfolio_app.core.signing.pdf_signing import countersign, sign_portfolio
+from portfolio_app.core.signing.roles import Role
 from portfolio_app.gui.dialogs.verify_window import VerifyWindow
 from portfolio_app.gui.item_models.trust_anchor_list_model import (
     TrustAnchor,
@@ -50,7 +58,12 @@ def _pdf() -> bytes:
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Samples]:
     folder = tmp_path_factory.mktemp("pdfs")
     student = create_identity("Zoë Ñúñez", "STU-2025-0042", institution="University of Leicester")
+    course_ca = create_ca("GUI verify course CA", "Uni")
     tutor = create_identity("Dr Tomás Tutor", "STAFF-7")
+    tutor = import_certificate_chain(
+        tutor,
+        issue_certificate(course_ca, make_csr(tutor), role=Role.TUTOR) + course_ca.certificate_pem,
+    )
     unsigned = _pdf()
     signed = sign_portfolio(
         unsigned,
@@ -67,6 +80,7 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Samples]:
     )
     (folder / "student.pem").write_bytes(student.certificate_pem)
     (folder / "tutor.pem").write_bytes(tutor.certificate_pem)
+    (folder / "course-ca.pem").write_bytes(course_ca.certificate_pem)
     (folder / "not-a-cert.pem").write_text("hello")
     yield Samples(folder, student, tutor)
 
@@ -128,16 +142,17 @@ def test_countersigned_pdf_shows_two_cards_with_the_decision(
     qtbot: QtBot, samples: Samples
 ) -> None:
     window = _window(qtbot)
-    fingerprint = fingerprint_sha256(samples.tutor.certificate_pem)
+    fingerprint = fingerprint_sha256(samples.student.certificate_pem)
     assert window.add_fingerprint(fingerprint.replace(":", "").lower())
-    window.add_certificate_file(samples.path("student.pem"))
+    window.add_certificate_file(samples.path("course-ca.pem"))
     assert _verify(qtbot, window, samples.path("countersigned.pdf")) == "valid-trusted"
     assert len(window.signature_cards()) == 2
     student, tutor = _card_text(window, 0), _card_text(window, 1)
     assert "Allowed by the student's certification" in student["Changed after signing"]
     assert tutor["Signed by"] == "Dr Tomás Tutor"
-    assert tutor["Tutor's feedback"] == "Thoughtful and honest."
-    assert "Tutor's decision" in tutor
+    assert tutor["Feedback"] == "Thoughtful and honest."
+    assert "Decision" in tutor
+    assert tutor["Box"] == "tutor"
     window.copy_button.click()
     assert "VALID AND TRUSTED" in QGuiApplication.clipboard().text()
 

@@ -97,3 +97,24 @@ def test_export_fix_request_opens_the_entry(
     dialog.fix_requested.emit(plan_id)  # type: ignore[attr-defined]
     assert window.editor.entry_id == plan_id
     dialog.close()
+
+
+def test_next_steps_plan_request_starts_a_plan_linked_to_that_competency(
+    open_app: AppController, qtbot: QtBot, no_modal_loops: list[str]
+) -> None:
+    window = open_app.window
+    assert window is not None
+    portfolio = open_app.portfolio
+    assert portfolio is not None
+    window.app_actions.get("coverage").trigger()
+    coverage = portfolio._open_windows.get("coverage")
+    assert coverage is not None
+    before = {e.id for e in portfolio.service.entries()}
+    coverage.plan_requested.emit("nmc-fn-2018", "5.4")
+    new = [e for e in portfolio.service.entries() if e.id not in before]
+    assert len(new) == 1
+    [plan] = new
+    assert plan.kind.value == "plan"
+    assert [(c.framework_id, c.code) for c in plan.competencies] == [("nmc-fn-2018", "5.4")]
+    assert window.editor.entry_id == plan.id
+    coverage.close()

@@ -91,15 +91,16 @@ def test_export_stops_on_findings_and_goes_ahead_with_yes(student: Run, tmp_path
     out = tmp_path / "p.pdf"
     stopped = student("export", str(out), "--json")
     assert stopped.code == 1 and not out.exists()
-    assert "privacy check: 2 possible patient identifiers" in stopped.err
+    # The title "Bed 4" is a bed number too (issue 11), besides the name and the age.
+    assert "privacy check: 3 possible patient identifiers" in stopped.err
     assert "Nothing was written" in stopped.err
     kinds = sorted(f["kind"] for f in stopped.json()["findings"])
-    assert kinds == ["age", "titled_name"] and stopped.json()["exported"] is False
+    assert kinds == ["age", "bed", "titled_name"] and stopped.json()["exported"] is False
     done = student("export", str(out), "--yes", "--json")
     assert done.code == 0, done.err
     data = done.json()
     assert data["exported"] and data["signed"] and data["entries"] == 4
-    assert len(data["findings"]) == 2 and out.exists()
+    assert len(data["findings"]) == 3 and out.exists()
     assert "exported anyway" in done.err
 
 
@@ -164,12 +165,15 @@ def test_ca_verbs_read_the_passphrase_like_the_portfolio_does(
     assert student("identity", "csr", str(csr)).code == 0
     monkeypatch.setenv("PORTFOLIO_CA_PASSPHRASE", "not the passphrase")
     wrong = student(
-        "ca", "issue", str(csr), "--ca-dir", str(ca_dir), "--out", str(tmp_path / "x.pem")
+        "ca", "issue", str(csr), "--ca-dir", str(ca_dir), "--out", str(tmp_path / "x.pem"), "--yes"
     )
     assert wrong.code == 1 and "passphrase is wrong" in _one_error_line(wrong)
     monkeypatch.setenv("PORTFOLIO_CA_PASSPHRASE", CA_PASSPHRASE)
     issued = tmp_path / "s-cert.pem"
-    done = student("ca", "issue", str(csr), "--ca-dir", str(ca_dir), "--out", str(issued))
+    unconfirmed = student("ca", "issue", str(csr), "--ca-dir", str(ca_dir), "--out", str(issued))
+    assert unconfirmed.code == 1 and "nothing was issued" in _one_error_line(unconfirmed)
+    assert "Name:        Zoë Ñúñez" in unconfirmed.out and not issued.exists()
+    done = student("ca", "issue", str(csr), "--ca-dir", str(ca_dir), "--out", str(issued), "--yes")
     assert done.code == 0 and "Issued a certificate for Zoë Ñúñez (id STU-9)" in done.out
     assert issued.read_bytes().count(b"BEGIN CERTIFICATE") == 2
     imported = student("identity", "import-chain", str(issued), "--json")
@@ -225,21 +229,18 @@ def test_countersign_refuses_unsigned_and_in_place(student: Run, tmp_path: Path)
         "countersign", str(signed), str(tmp_path / "c.pdf"), "--decision", "meets", "--comment", " "
     )
     assert empty.code == 1 and "comment is empty" in _one_error_line(empty)
-    done = student(
+    own = student(
         "countersign",
         str(signed),
         str(tmp_path / "c.pdf"),
         "--decision",
-        "does-not-meet",
+        "meets",
         "--comment-file",
         "-",
-        "--json",
-        stdin="Needs more reflection.\n",
+        stdin="I approve of myself.\n",
     )
-    assert done.code == 0, done.err
-    data = done.json()
-    assert data["decision"] == "does-not-meet"
-    assert [s["decision"] for s in data["verification"]["signatures"]] == [None, "does-not-meet"]
+    assert own.code == 1 and "countersigned by its author" in _one_error_line(own)
+    assert not (tmp_path / "c.pdf").exists()
 
 
 def test_worst_exit_code_order() -> None:
@@ -247,3 +248,5 @@ def test_worst_exit_code_order() -> None:
     assert worst_exit_code([2, 3]) == 3
     assert worst_exit_code([3, 1, 2]) == 1
     assert worst_exit_code([0, 0]) == 0
+    assert worst_exit_code([0, 4]) == 4
+    assert worst_exit_code([4, 2]) == 2

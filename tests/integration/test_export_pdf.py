@@ -255,9 +255,28 @@ def test_contents_page_numbers_are_where_the_headings_are(
 
 
 def test_coverage_names_gaps_in_words(pages: list[str]) -> None:
-    coverage = next(page for page in pages if "Competency coverage" in page and "Evidence" in page)
+    first = next(n for n, page in enumerate(pages) if "Each framework is shown" in page)
+    last = next(n for n, page in enumerate(pages) if "Summary of activity" in page and n > first)
+    coverage = "\n".join(pages[first:last])
     assert "No evidence yet" in coverage
-    assert "RR4" in coverage and "of" in coverage
+    assert "RR4" in coverage and "listed competencies evidenced" in coverage
+    # The pack is partial and the page says so next to the count.
+    assert "15 of its 33 sub-competencies are listed in this pack" in " ".join(coverage.split())
+    assert "Suggestions for the next plan" in coverage
+
+
+def test_attendance_shows_hours_and_who_confirmed_them_and_models_are_credited(
+    pages: list[str],
+) -> None:
+    text = " ".join(" ".join(pages).split())
+    attendance = " ".join(next(p for p in reversed(pages) if "Attendance record" in p).split())
+    assert "3.5 h; confirmed by Workshop lead" in attendance
+    assert "Hours attended in all: 3.5 h." in attendance
+    assert "Placements and other experiences" in attendance
+    assert "112.5 h" in attendance and "Practice assessor" in attendance
+    # Each template used is credited to its model and source.
+    assert "Reflective models used" in text
+    assert "What? So what? Now what?" in text and "Borton T (1970)" in text
 
 
 def test_signature_boxes_are_on_the_signatures_page(exported: Exported, pages: list[str]) -> None:

@@ -214,7 +214,7 @@ def test_csr_issue_and_import_chain(service: PortfolioService, tmp_path: Path) -
     )
     assert (ca_dir / identity_service.CA_CERT_FILE).is_file()
     key_pem = (ca_dir / identity_service.CA_KEY_FILE).read_bytes()
-    assert b"ENCRYPTED PRIVATE KEY" in key_pem
+    assert b"BEGIN REFLECTIVE PORTFOLIO CA KEY" in key_pem and b"PRIVATE KEY--" not in key_pem
     with pytest.raises(PortfolioExistsError):
         identity_service.init_course_ca(
             ca_dir, name="Again", institution="Uni", passphrase=CA_PASSPHRASE
@@ -227,6 +227,7 @@ def test_csr_issue_and_import_chain(service: PortfolioService, tmp_path: Path) -
     )
     assert info.name == "Zoë Ñúñez" and not info.self_signed
     assert len(list((ca_dir / identity_service.CA_ISSUED_DIR).iterdir())) == 1
+    assert [c.role for c in identity_service.list_issued(ca_dir)] == ["student"]
     before = identity_service.load_identity(service)
     updated = identity_service.import_certificate_chain(service, bundle)
     assert before is not None and updated.private_key_pem == before.private_key_pem

@@ -55,6 +55,8 @@ def fill_portfolio(service: PortfolioService, count: int = 24) -> Built:
         on=start,
         place="Teaching rooms",
         professions_present=("Nursing", "Pharmacy", "Medicine"),
+        hours=3.5,
+        confirmed_by="Workshop lead",
     )
     simulation = service.add_event(
         EventKind.SBAR_SIMULATION,
@@ -70,6 +72,8 @@ def fill_portfolio(service: PortfolioService, count: int = 24) -> Built:
         supervisor="Practice supervisor",
         starts_on=start + timedelta(days=30),
         ends_on=start + timedelta(days=120),
+        hours=112.5,
+        confirmed_by="Practice assessor",
     )
     titles: list[str] = []
     plan = service.add_entry(
@@ -135,12 +139,19 @@ def fill_portfolio(service: PortfolioService, count: int = 24) -> Built:
     return Built(titles=tuple(titles), plan_title=plan.title, answer_title=answer.title)
 
 
-def certify_with_ca(service: PortfolioService, ca_dir: Path, work: Path, name: str) -> None:
-    """Give the portfolio a certificate issued by the course CA (CSR -> issue -> import)."""
+def certify_with_ca(
+    service: PortfolioService, ca_dir: Path, work: Path, name: str, role: str | None = None
+) -> None:
+    """Give the portfolio a certificate issued by the course CA (CSR -> issue -> import); the
+    role is ``name`` when that is a staff role's name, else student."""
     csr = work / f"{name}.csr"
     identity_service.make_certificate_request(service, csr)
+    staff = {"tutor", "second-marker", "moderator", "practice-assessor"}
     bundle, _info = identity_service.issue_student_certificate(
-        ca_dir, CA_PASSPHRASE, csr.read_bytes()
+        ca_dir,
+        CA_PASSPHRASE,
+        csr.read_bytes(),
+        role=role or (name if name in staff else "student"),
     )
     identity_service.import_certificate_chain(service, bundle)
 

@@ -29,6 +29,8 @@ CANARIES = {
     "exp_title": "CanaryExperience Drabblecourt",
     "exp_setting": "CanarySetting Klopstockery",
     "exp_supervisor": "CanarySupervisor Mepplethorpe",
+    "event_confirmer": "CanaryConfirmer Wobbleshank",
+    "exp_confirmer": "CanaryAssessor Fandangle",
     "final": "CanaryFinal Reflection Zibberwocky",
     "attachment_name": "canary-attachment-name.txt",
     "attachment_body": "CanaryAttachmentBody Plinglesworth",
@@ -73,12 +75,16 @@ def test_canaries_never_reach_the_disk(tmp_path: Path) -> None:
         place=CANARIES["event_place"],
         professions_present=[CANARIES["event_profession"]],
         notes=CANARIES["event_notes"],
+        hours=3.5,
+        confirmed_by=CANARIES["event_confirmer"],
     )
     experience = service.add_experience(
         ExperienceKind.COMMUNITY_PLACEMENT,
         CANARIES["exp_title"],
         setting=CANARIES["exp_setting"],
         supervisor=CANARIES["exp_supervisor"],
+        hours=37.5,
+        confirmed_by=CANARIES["exp_confirmer"],
     )
     entry = service.add_entry(
         EntryDraft(

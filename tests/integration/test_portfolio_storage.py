@@ -340,3 +340,48 @@ def test_change_passphrase_checks_the_current_one(
     service.change_passphrase("a new passphrase here", current_passphrase=PASSPHRASE)
     service.close()
     PortfolioService.open(data_dir, "a new passphrase here").close()
+
+
+def test_attendance_hours_and_confirmer_survive_reopen_and_old_rows_have_none(
+    tmp_path: Path,
+) -> None:
+    """Hours and who confirmed them (revision 0004) round-trip; rows without them read as None."""
+    import sqlite3
+
+    from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
+    from portfolio_app.core.domain.errors import ValidationError
+
+    data_dir = tmp_path / "hours"
+    service, _key = PortfolioService.create(data_dir, PASSPHRASE, Profile(name="Student"))
+    event = service.add_event(
+        EventKind.PATIENT_CARER_GROUP, "Session", hours=2.5, confirmed_by="Session lead"
+    )
+    placement = service.add_experience(
+        ExperienceKind.LEICESTER_MODEL_PLACEMENT,
+        "Leicester Model placement",
+        hours=37.5,
+        confirmed_by="Practice assessor",
+    )
+    legacy = service.add_event(EventKind.IPL_WORKSHOP, "Before hours were recorded")
+    with pytest.raises(ValidationError, match="between 0 and 120"):
+        service.add_event(EventKind.IPL_WORKSHOP, "Too long", hours=130)
+    with pytest.raises(ValidationError, match="must be a number"):
+        service.add_experience(ExperienceKind.OTHER, "Nonsense", hours=float("nan"))
+    assert (legacy.hours, legacy.confirmed_by) == (None, "")
+    service.close()
+    # Rows from before revision 0004 hold no attendance: the integrity migration (0005) writes
+    # an empty one for them (tests/integration/test_tamper_at_rest.py opens such a file), so
+    # in a sealed portfolio a NULL attendance is a field removed outside the app: damaged.
+    with sqlite3.connect(data_dir / "portfolio.db") as conn:
+        conn.execute("UPDATE events SET attendance = NULL WHERE id = ?", (legacy.id,))
+    again = PortfolioService.open(data_dir, PASSPHRASE)
+    try:
+        got = again.get_event(event.id)
+        assert (got.hours, got.confirmed_by) == (2.5, "Session lead")
+        exp = again.get_experience(placement.id)
+        assert (exp.hours, exp.confirmed_by) == (37.5, "Practice assessor")
+        assert [(d.row_id, d.reason) for d in again.damaged] == [
+            (legacy.id, f"events record {legacy.id}: field 'attendance' is missing")
+        ]
+    finally:
+        again.close()

@@ -14,9 +14,16 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from portfolio_app.core.signing.identity import Identity, create_identity
+from portfolio_app.core.signing.course_ca import CourseAuthority, create_ca, issue_certificate
+from portfolio_app.core.signing.identity import (
+    Identity,
+    create_identity,
+    import_certificate_chain,
+    make_csr,
+)
 from portfolio_app.core.signing.pdf_signing import countersign, sign_portfolio
 from portfolio_app.core.signing.pdfsig import PdfsigSignature, parse_pdfsig_output, run_pdfsig
+from portfolio_app.core.signing.roles import Role
 from portfolio_app.core.signing.verification import Verdict, verify_pdf
 
 pytestmark = pytest.mark.skipif(
@@ -48,18 +55,29 @@ def _sign(identity: Identity) -> bytes:
         reason="I am the author of this portfolio",
         visible_box=(1, 40, 40, 330, 130),
         countersign_box=(1, 40, 150, 330, 300),
-        embed_json=b'{"profile": {"student_id": "STU-1"}}',
     )
 
 
 @pytest.fixture(scope="module")
-def student() -> Identity:
-    return create_identity(STUDENT_NAME, "STU-1", institution="Uni")
+def course_ca() -> CourseAuthority:
+    return create_ca("IPL course CA", "Uni")
+
+
+def _issued(ca: CourseAuthority, identity: Identity, role: Role) -> Identity:
+    bundle = issue_certificate(ca, make_csr(identity), role=role) + ca.certificate_pem
+    return import_certificate_chain(identity, bundle)
 
 
 @pytest.fixture(scope="module")
-def tutor() -> Identity:
-    return create_identity("Dr Tomás Tutor", "STAFF-7")
+def student(course_ca: CourseAuthority) -> Identity:
+    return _issued(
+        course_ca, create_identity(STUDENT_NAME, "STU-1", institution="Uni"), Role.STUDENT
+    )
+
+
+@pytest.fixture(scope="module")
+def tutor(course_ca: CourseAuthority) -> Identity:
+    return _issued(course_ca, create_identity("Dr Tomás Tutor", "STAFF-7"), Role.TUTOR)
 
 
 def _pdfsig(path: Path) -> dict[str, PdfsigSignature]:
@@ -126,7 +144,7 @@ def test_page_swap_after_signing_passes_pdfsig_but_not_our_verifier(
 
 
 def test_countersigned_portfolio_valid_in_pdfsig_and_decision_readable(
-    student: Identity, tutor: Identity, tmp_path: Path
+    student: Identity, tutor: Identity, course_ca: CourseAuthority, tmp_path: Path
 ) -> None:
     path = tmp_path / "countersigned.pdf"
     path.write_bytes(
@@ -143,9 +161,7 @@ def test_countersigned_portfolio_valid_in_pdfsig_and_decision_readable(
     assert not sigs["StudentSignature"].total_document_signed
     assert sigs["TutorSignature"].signature_valid
     assert sigs["TutorSignature"].total_document_signed  # the last signature covers everything
-    report = verify_pdf(
-        path.read_bytes(), trust_certs_pem=[student.certificate_pem, tutor.certificate_pem]
-    )
+    report = verify_pdf(path.read_bytes(), trust_certs_pem=[course_ca.certificate_pem])
     assert report.verdict is Verdict.VALID_TRUSTED, report.describe()
     text = _pdftotext(path)
     assert "Decision: does-not-meet" in text

@@ -324,6 +324,8 @@ def test_an_older_portfolio_is_sealed_at_first_unlock_then_protected(tmp_path: P
     with PortfolioService.open(data_dir, "schema one passphrase") as service:
         assert service.integrity_findings == [] and service.damaged == []
         assert service.full_check().ok
+        # Rows from before hours were recorded (revision 0004) read as none.
+        assert all((e.hours, e.confirmed_by) == (None, "") for e in service.events())
     assert list((data_dir / "backups").glob("portfolio-*-before-schema-*.db"))
     db = sqlite3.connect(data_dir / DB_NAME)
     assert {r[0][:1] for r in db.execute("SELECT title FROM entries")} == {b"\x02"}

@@ -75,5 +75,8 @@ def test_wheel_contains_and_loads_every_resource(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert '"frameworks": 6' in result.stdout
-    assert '"templates": 11' in result.stdout
+    # As many packs and templates load from the wheel as the checkout holds.
+    packs = len(list((REPO / "resources" / "frameworks").glob("*.json")))
+    templates = len(list((REPO / "resources" / "templates").glob("*.json")))
+    assert f'"frameworks": {packs}' in result.stdout
+    assert f'"templates": {templates}' in result.stdout

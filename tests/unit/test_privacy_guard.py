@@ -59,6 +59,21 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("postcode", "lives near LE1 7RH with", "LE1 7RH"),
     ("postcode", "moved to SW1A 1AA last", "SW1A 1AA"),
     ("postcode", "from M1 1AE originally", "M1 1AE"),
+    # Issue 11: lower-case postcodes, trust-coded hospital numbers, names with ages, beds.
+    ("postcode", "her flat at le1 7rh was", "le1 7rh"),
+    ("postcode", "near dn55 1pt and", "dn55 1pt"),
+    ("hospital_number", "band read RX1 234567 so", "RX1 234567"),
+    ("hospital_number", "MRN: RX1-2345678 on the notes", "RX1-2345678"),
+    ("name_age", "Mrs Smith, 82, was admitted", "Mrs Smith, 82"),
+    ("name_age", "Handover: John Smith, 82, lives alone", "John Smith, 82"),
+    ("name_age", "Saw Margaret O'Neill (79) in clinic", "Margaret O'Neill (79)"),
+    ("name_age", "Mr S, 82 y/o.", "Mr S, 82"),
+    ("name_age", "Zoë Ñúñez-Wróbel, 21, attended", "Zoë Ñúñez-Wróbel, 21"),
+    ("bed", "the man in bed 4 asked", "bed 4"),
+    ("bed", "moved to Bay B overnight", "Bay B"),
+    ("bed", "Bed 12 was empty", "Bed 12"),
+    ("bed", "isolated in side room 3 because", "side room 3"),
+    ("bed", "cubicle no. 5 again", "cubicle no. 5"),
     ("place", "on Ward 7 that week", "Ward 7"),
     ("place", "transferred to ward 23B", "ward 23B"),
     ("place", "on Kinmos Ward we", "Kinmos Ward"),
@@ -111,7 +126,26 @@ NEGATIVES: list[str] = [
     "She is an MS nurse specialist.",
     "The Code has four themes.",
     "Population 12345 is a small town.",
+    # Near misses for the issue 11 patterns: no name, a time, a count, a heading.
+    "In March, 20 students came to the workshop.",
+    "On Monday, 12 of us met the Patient & Carer Group.",
+    "Strand 1, 2 and 3 each have outcomes; Year 2, 20 credits.",
+    "The Stroke Unit, 12 beds, had one side room free.",
+    "I stayed in bed 2 hours longer than planned.",
+    "The bay was busy and the beds were full.",
+    "Figure 2, 3 and Table 1, 4 in the handbook.",
+    "Platform 5, 12 statements, covers leadership.",
+    "She said the bed was too low for her.",
+    "Our team (6) presented to the ward team.",
 ]
+
+
+def test_a_name_without_an_age_stays_a_name_and_an_age_over_120_is_not_one() -> None:
+    found = find_identifiers("The rota changed; Mr Jones, the charge nurse, agreed.")
+    assert [(f.kind, f.excerpt) for f in found] == [("titled_name", "Mr Jones")]
+    assert [f.kind for f in find_identifiers("Mrs Smith, 320, was the count")] == ["titled_name"]
+    summary = summarise(find_identifiers("Mrs Smith, 82, in bed 4 at LE1 7RH"))
+    assert "1 name with an age" in summary and "1 bed or bay number" in summary
 
 
 @pytest.mark.parametrize(("kind", "text", "excerpt"), POSITIVES, ids=[p[2] for p in POSITIVES])

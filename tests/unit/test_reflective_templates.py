@@ -56,6 +56,18 @@ EXPECTED_SECTIONS: dict[str, tuple[str, ...]] = {
         "readback",
         "handover-learning",
     ),
+    "pdsa-cycle": ("aim", "measure", "change", "plan", "do", "study", "act", "teamwork"),
+    "leicester-model-placement": (
+        "patient",
+        "agencies",
+        "community",
+        "analysis",
+        "feedback",
+        "learning",
+    ),
+    "patient-carer-session": ("what", "so-what", "now-what"),
+    "paired-learning": ("pair", "their-world", "shared-problem", "changed-view", "next"),
+    "supervision-session": ("what", "so-what", "now-what"),
 }
 
 
@@ -94,6 +106,23 @@ def test_plan_kind_gets_the_pre_event_plan_but_not_post_event_models() -> None:
     assert "pre-event-plan" not in [t.id for t in templates_for("reflection")]
     assert "gibbs" in [t.id for t in templates_for("reflection")]
     assert "quick-capture" in [t.id for t in templates_for("note")]
+
+
+def test_every_template_credits_its_model_and_says_where_that_was_confirmed() -> None:
+    for template in load_templates():
+        if template.id == "free":
+            continue
+        assert template.model, template.id
+        assert len(template.credit) > 40, template.id
+        assert len(template.source_note) > 20, template.id
+    johns = get_template("johns")
+    assert "Carper" in johns.credit and "builds on" in johns.credit
+    assert "Advances in Nursing Science" in johns.credit
+    pdsa = get_template("pdsa-cycle")
+    assert [s.heading for s in pdsa.sections][3:7] == ["Plan", "Do", "Study", "Act"]
+    assert "Langley" in pdsa.credit and "Model for Improvement" in pdsa.credit
+    for own in ("pre-event-plan", "schwartz-round", "patient-carer-session", "paired-learning"):
+        assert "our own" in get_template(own).credit.lower(), own
 
 
 def test_schwartz_template_reminds_about_confidentiality() -> None:

@@ -137,16 +137,17 @@ def add_text_option(
     Text given on the command line shows in the process list (to every user of the machine)
     and in shell history; the file forms keep it out of both.
     """
+    flag = name.replace("_", "-")
     group = parser.add_mutually_exclusive_group(required=required)
     group.add_argument(
-        f"--{name}",
+        f"--{flag}",
         default=default,
-        help=f"{help} (visible in the process list and shell history: prefer --{name}-file)",
+        help=f"{help} (visible in the process list and shell history: prefer --{flag}-file)",
     )
     group.add_argument(
-        f"--{name}-file",
+        f"--{flag}-file",
         metavar="FILE",
-        help=f"read the {name} from FILE ('-': standard input)",
+        help=f"read the {name.replace('_', ' ')} from FILE ('-': standard input)",
     )
 
 
@@ -159,7 +160,7 @@ def resolve_text_options(ctx: CliContext, *names: str) -> None:
     if len(from_stdin) > 1:
         raise ValidationError(
             "only one text can come from standard input ('-'); give the others as files "
-            f"({', '.join('--' + n + '-file' for n in from_stdin)})"
+            f"({', '.join('--' + n.replace('_', '-') + '-file' for n in from_stdin)})"
         )
     for name in names:
         source = getattr(args, f"{name}_file", None)

@@ -16,6 +16,11 @@ from portfolio_app.cli.commands._shared import (
     table,
 )
 from portfolio_app.cli.context import CliContext
+from portfolio_app.core.domain.activity_guides import (
+    ActivityGuide,
+    event_guide,
+    experience_guide,
+)
 from portfolio_app.core.domain.catalogue import (
     EventKind,
     ExperienceKind,
@@ -23,6 +28,7 @@ from portfolio_app.core.domain.catalogue import (
     parse_experience_kind,
 )
 from portfolio_app.core.domain.errors import ValidationError
+from portfolio_app.core.domain.events import format_hours
 
 if TYPE_CHECKING:
     from portfolio_app.core.services.portfolio_service import PortfolioService
@@ -65,6 +71,7 @@ def register(subparsers: Any) -> None:
     add.add_argument(
         "--not-attended", action="store_true", help="record it as booked but not attended"
     )
+    _add_attendance_options(add, "attended")
     add_json_option(add)
     add.set_defaults(handler=run_events_add)
     lister = add_verb(
@@ -76,6 +83,16 @@ def register(subparsers: Any) -> None:
     )
     add_json_option(lister)
     lister.set_defaults(handler=run_events_list)
+    kinds = add_verb(
+        event_verbs,
+        "kinds",
+        nested=True,
+        help="list the kinds of event, with prompts and the template each suggests",
+        description="List the kinds of IPL event: the value to give --kind, the name, the "
+        "reflective template an entry about it starts with, and what to notice.",
+    )
+    add_json_option(kinds)
+    kinds.set_defaults(handler=run_event_kinds)
     remover = add_verb(
         event_verbs,
         "delete",
@@ -114,6 +131,7 @@ def register(subparsers: Any) -> None:
     )
     xadd.add_argument("--to", dest="ends_on", type=iso_date, metavar="YYYY-MM-DD", help="last day")
     add_text_option(xadd, "notes", help="short notes", default="")
+    _add_attendance_options(xadd, "on placement")
     add_json_option(xadd)
     xadd.set_defaults(handler=run_experiences_add)
     xlist = add_verb(
@@ -125,6 +143,16 @@ def register(subparsers: Any) -> None:
     )
     add_json_option(xlist)
     xlist.set_defaults(handler=run_experiences_list)
+    xkinds = add_verb(
+        experience_verbs,
+        "kinds",
+        nested=True,
+        help="list the kinds of experience, with prompts and the template each suggests",
+        description="List the kinds of experience: the value to give --kind, the name, the "
+        "reflective template an entry about it starts with, and what to notice.",
+    )
+    add_json_option(xkinds)
+    xkinds.set_defaults(handler=run_experience_kinds)
     xremover = add_verb(
         experience_verbs,
         "delete",
@@ -136,12 +164,80 @@ def register(subparsers: Any) -> None:
     xremover.set_defaults(handler=run_experiences_delete)
 
 
+def _add_attendance_options(parser: Any, what: str) -> None:
+    parser.add_argument(
+        "--hours",
+        type=_hours,
+        metavar="H",
+        help=f"hours {what} (decimals allowed, e.g. 7.5)",
+    )
+    add_text_option(
+        parser,
+        "confirmed_by",
+        help="who confirmed the hours (a role or name; kept encrypted)",
+        default="",
+    )
+
+
+def _hours(text: str) -> float:
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours")
+    return value
+
+
+def _print_guide(ctx: CliContext, guide: ActivityGuide) -> None:
+    """What to notice, and the template to write with (standard error: stdout is the id)."""
+    if not ctx.as_json:
+        ctx.warn(f"Suggested template: {guide.template_id}. {guide.text}")
+
+
+def _kinds_rows(kinds: Any, guide_of: Any) -> list[dict[str, str]]:
+    return [
+        {
+            "kind": kind.value,
+            "label": kind.label,
+            "template": guide_of(kind).template_id,
+            "prompts": guide_of(kind).text,
+            "about": guide_of(kind).about,
+        }
+        for kind in kinds
+    ]
+
+
+def run_event_kinds(ctx: CliContext) -> int:
+    """List the kinds of event with their guides."""
+    return _print_kinds(ctx, _kinds_rows(EventKind, event_guide))
+
+
+def run_experience_kinds(ctx: CliContext) -> int:
+    """List the kinds of experience with their guides."""
+    return _print_kinds(ctx, _kinds_rows(ExperienceKind, experience_guide))
+
+
+def _print_kinds(ctx: CliContext, rows: list[dict[str, str]]) -> int:
+    if ctx.as_json:
+        ctx.print_json(rows)
+        return exit_codes.OK
+    for line in table(
+        ("KIND", "NAME", "TEMPLATE"), ((r["kind"], r["label"], r["template"]) for r in rows)
+    ):
+        ctx.print(line)
+    return exit_codes.OK
+
+
 def run_events_add(ctx: CliContext) -> int:
     """Record an event."""
     from portfolio_app.core.domain.serialisation import event_to_dict
 
     args = ctx.args
-    resolve_text_options(ctx, "title", "place", "notes")
+    resolve_text_options(ctx, "title", "place", "notes", "confirmed_by")
     kind = parse_event_kind(args.kind)
     if not args.title.strip():
         raise ValidationError("an event needs a title")
@@ -154,11 +250,14 @@ def run_events_add(ctx: CliContext) -> int:
             professions_present=args.profession,
             notes=args.notes,
             attended=not args.not_attended,
+            hours=args.hours,
+            confirmed_by=args.confirmed_by,
         )
     if ctx.as_json:
         ctx.print_json(event_to_dict(event))
     else:
         ctx.print(event.id)
+        _print_guide(ctx, event_guide(event.kind))
     return exit_codes.OK
 
 
@@ -181,12 +280,13 @@ def run_events_list(ctx: CliContext) -> int:
             e.on.isoformat() if e.on else "",
             e.kind.label + ("" if e.attended else " (not attended)"),
             str(counts.get(e.id, 0)),
+            format_hours(e.hours),
             clip(e.title, 50),
             clip(", ".join(e.professions_present), 50),
         )
         for e in events
     ]
-    for line in table(("ID", "DATE", "KIND", "ENTRIES", "TITLE", "PROFESSIONS"), rows):
+    for line in table(("ID", "DATE", "KIND", "ENTRIES", "HOURS", "TITLE", "PROFESSIONS"), rows):
         ctx.print(line)
     return exit_codes.OK
 
@@ -196,7 +296,7 @@ def run_experiences_add(ctx: CliContext) -> int:
     from portfolio_app.core.domain.serialisation import experience_to_dict
 
     args = ctx.args
-    resolve_text_options(ctx, "title", "setting", "supervisor", "notes")
+    resolve_text_options(ctx, "title", "setting", "supervisor", "notes", "confirmed_by")
     kind = parse_experience_kind(args.kind)
     if not args.title.strip():
         raise ValidationError("an experience needs a title")
@@ -211,11 +311,14 @@ def run_experiences_add(ctx: CliContext) -> int:
             starts_on=args.starts_on,
             ends_on=args.ends_on,
             notes=args.notes,
+            hours=args.hours,
+            confirmed_by=args.confirmed_by,
         )
     if ctx.as_json:
         ctx.print_json(experience_to_dict(experience))
     else:
         ctx.print(experience.id)
+        _print_guide(ctx, experience_guide(experience.kind))
     return exit_codes.OK
 
 
@@ -243,11 +346,14 @@ def run_experiences_list(ctx: CliContext) -> int:
             x.ends_on.isoformat() if x.ends_on else "",
             x.kind.label,
             str(counts.get(x.id, 0)),
+            format_hours(x.hours),
+            clip(x.confirmed_by, 30),
             clip(x.title, 50),
         )
         for x in experiences
     ]
-    for line in table(("ID", "FROM", "TO", "KIND", "ENTRIES", "TITLE"), rows):
+    header = ("ID", "FROM", "TO", "KIND", "ENTRIES", "HOURS", "CONFIRMED BY", "TITLE")
+    for line in table(header, rows):
         ctx.print(line)
     return exit_codes.OK
 

@@ -1,14 +1,15 @@
-"""``portfolio countersign IN.pdf OUT.pdf``: the tutor's approval signature with a decision.
+"""``portfolio countersign IN.pdf OUT.pdf``: a staff approval signature with a decision.
 
-The tutor runs it against their own portfolio (``--data-dir``), where their signing identity
-lives. The signature is added as an incremental update into the empty tutor box the student's
-export reserved, so the student's certification stays valid; a portfolio whose student
-signature is missing or broken is refused. The output must be a new file, so the student's
-original is never overwritten.
+The tutor (or second marker, moderator, practice assessor) runs it against their own
+portfolio (``--data-dir``), where their signing identity lives; its certificate's role picks
+the box. The signature is added as an incremental update into the empty box the student's
+export reserved, so the student's certification stays valid; a portfolio that fails
+verification is refused. The output must be a new file, so the original is never overwritten.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from portfolio_app.cli.context import CliContext
 from portfolio_app.core.domain.errors import ValidationError
 
 DECISION_CHOICES = ("meets", "partially-meets", "does-not-meet")
+STAFF_ROLE_CHOICES = ("tutor", "second-marker", "moderator", "practice-assessor")
 
 
 def register(subparsers: Any) -> None:
@@ -24,11 +26,14 @@ def register(subparsers: Any) -> None:
     verb = add_verb(
         subparsers,
         "countersign",
-        help="countersign a student's signed portfolio (tutors)",
-        description="Add your (the tutor's) signature to a student's signed portfolio, with "
-        "your decision and a comment, as an incremental update: the student's signature stays "
-        "valid. Uses the signing identity of the portfolio in --data-dir (made on first use; "
-        "see 'portfolio identity'). Refuses a portfolio whose student signature is broken.",
+        help="countersign a student's signed portfolio (tutors and other staff)",
+        description="Add your signature, with your decision and a comment, to the staff box "
+        "of your role in a student's signed portfolio, as an incremental update: the student's "
+        "signature stays valid, and your signature locks every field except the other staff "
+        "boxes still to sign. Uses the signing identity of the portfolio in --data-dir, which "
+        "needs a staff certificate from the course CA (its role picks the box; --role chooses "
+        "when it has several). Refuses a portfolio that fails verification; warns (and asks, "
+        "unless --yes) when the student's certificate is not from your course CA.",
     )
     verb.add_argument("input", metavar="IN.pdf", help="the student's signed portfolio")
     verb.add_argument("output", metavar="OUT.pdf", help="where to write the countersigned copy")
@@ -38,13 +43,55 @@ def register(subparsers: Any) -> None:
     comment.add_argument(
         "--comment-file", metavar="FILE", help="read the comment from FILE ('-' for stdin)"
     )
+    verb.add_argument(
+        "--role",
+        choices=STAFF_ROLE_CHOICES,
+        help="which staff box to sign (default: the first unsigned box of your certificate's role)",
+    )
+    verb.add_argument(
+        "--trust",
+        action="append",
+        default=[],
+        metavar="CA.pem",
+        help="another CA to trust for the checks (your own course CA is always used)",
+    )
+    verb.add_argument(
+        "--trust-staff",
+        action="append",
+        default=[],
+        metavar="STAFF-CA.pem",
+        help="a separate staff CA to trust for the checks",
+    )
+    verb.add_argument("--tsa", metavar="URL", help="add an RFC 3161 timestamp from this authority")
+    verb.add_argument(
+        "--crl",
+        action="append",
+        default=[],
+        metavar="FILE.crl",
+        help="embed this revocation list (from your course CA) with your signature",
+    )
+    verb.add_argument("--yes", action="store_true", help="countersign despite warnings")
     add_json_option(verb)
     verb.set_defaults(handler=run_countersign)
 
 
+def _confirm(ctx: CliContext, question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    ctx.err.write(f"{question} [y/N] ")
+    ctx.err.flush()
+    return sys.stdin.readline().strip().lower() in {"y", "yes"}
+
+
 def run_countersign(ctx: CliContext) -> int:
-    """Countersign and report."""
-    from portfolio_app.core.services.export_service import countersign_file, verify_file
+    """Check, warn, countersign and report."""
+    from portfolio_app.core.services.export_service import (
+        TrustInputs,
+        countersign_file,
+        plan_countersign,
+        verify_file,
+    )
+    from portfolio_app.core.services.identity_service import read_pem_file
 
     args = ctx.args
     text = (
@@ -56,22 +103,51 @@ def run_countersign(ctx: CliContext) -> int:
         raise ValidationError("the comment is empty; say what the decision is based on")
     source = Path(args.input).expanduser()
     target = Path(args.output).expanduser()
+    if source.resolve() == target.resolve():
+        raise ValidationError("write the countersigned copy to a new file, not over the input")
+    extra = TrustInputs.from_paths(
+        trust=[Path(p).expanduser() for p in args.trust],
+        staff=[Path(p).expanduser() for p in args.trust_staff],
+    )
+    crls = [read_pem_file(Path(p).expanduser(), "revocation list") for p in args.crl]
     with ctx.open_portfolio() as service:
+        plan = plan_countersign(service, source, role=args.role, trust=extra)
+        for warning in plan.warnings:
+            ctx.warn(f"warning: {warning}")
+        if plan.warnings and not args.yes and not _confirm(ctx, "Countersign anyway?"):
+            raise ValidationError(
+                "nothing was signed; check the warnings above, then answer 'y' at the prompt "
+                "or pass --yes"
+            )
         result = countersign_file(
-            service, source, target, decision=args.decision, comment=text.strip()
+            service,
+            source,
+            target,
+            decision=args.decision,
+            comment=text.strip(),
+            role=plan.role,
+            trust=extra,
+            tsa_url=args.tsa,
+            crls=crls,
         )
-    report = verify_file(target)
+    report = verify_file(target, trust=plan.trust)
     if ctx.as_json:
         ctx.print_json(
             {
                 "countersigned": str(target),
+                "role": plan.role,
+                "box": plan.box,
                 "decision": args.decision,
                 "fingerprint_sha256": result.fingerprint,
+                "warnings": list(plan.warnings),
                 "verification": report.to_dict(),
             }
         )
         return 0
-    ctx.print(f"Countersigned {source} -> {target} (decision: {args.decision})")
+    ctx.print(
+        f"Countersigned {source} -> {target} as {plan.role} (box {plan.box}, decision: "
+        f"{args.decision})"
+    )
     ctx.print(f"Your certificate SHA-256 fingerprint: {result.fingerprint}")
-    ctx.print(f"Check: {report.describe()[0]}")
+    ctx.print(f"Check (with your course CA): {report.describe()[0]}")
     return 0

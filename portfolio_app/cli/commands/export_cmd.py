@@ -74,6 +74,18 @@ def register(subparsers: Any) -> None:
         "what was left out (without this the export stops and names them)",
     )
     export.add_argument(
+        "--staff-roles",
+        metavar="R,R",
+        help="staff countersignature boxes to prepare, e.g. 'tutor,second-marker,moderator' "
+        "(default: the portfolio's setting, see 'portfolio identity settings'; else tutor)",
+    )
+    export.add_argument(
+        "--tsa",
+        metavar="URL",
+        help="add an RFC 3161 timestamp from this time-stamping authority (default: the "
+        "setting; none: nothing is fetched)",
+    )
+    export.add_argument(
         "--yes",
         action="store_true",
         help="export even if the identifier check found something (you have checked it)",
@@ -135,6 +147,10 @@ def run_export(ctx: CliContext) -> int:
             service,
             selection,
             sign=not args.unsigned,
+            staff_roles=[r for r in args.staff_roles.split(",") if r.strip()]
+            if args.staff_roles
+            else None,
+            tsa_url=args.tsa,
             leave_out_damaged=args.leave_out_damaged,
         )
         left_out = job.content.left_out

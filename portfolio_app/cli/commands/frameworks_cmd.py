@@ -42,12 +42,22 @@ def register(subparsers: Any) -> None:
         verbs,
         "import",
         nested=True,
-        help="import a framework pack (Mahara .matrix JSON)",
-        description="Check a framework pack (JSON in the Mahara SmartEvidence .matrix shape) "
-        "and store it, encrypted, in the portfolio. A pack with a problem is refused with a "
-        "message that names the problem; nothing is stored.",
+        help="import a framework pack (Mahara .matrix JSON) or your course's outcomes (CSV)",
+        description="Check a framework pack (JSON in the Mahara SmartEvidence .matrix shape), "
+        "or a course's own learning outcomes saved from a spreadsheet as CSV (columns code, "
+        "group, statement and optionally level; give --id and --name), and store it, "
+        "encrypted, in the portfolio. A file with a problem is refused with a message that "
+        "names the problem and the row; nothing is stored.",
     )
-    importer.add_argument("file", metavar="FILE", help="the .matrix or .json file")
+    importer.add_argument("file", metavar="FILE", help="the .matrix, .json or .csv file")
+    importer.add_argument(
+        "--id",
+        dest="framework_id",
+        metavar="ID",
+        help="for CSV: a short id to type in --competency ID:CODE (e.g. leicester)",
+    )
+    importer.add_argument("--name", help="for CSV: the name of the course's outcomes list")
+    importer.add_argument("--short-name", default="", help="for CSV: a short display name")
     add_json_option(importer)
     importer.set_defaults(handler=run_import)
 
@@ -64,6 +74,10 @@ def _summary(framework: Framework) -> dict[str, Any]:
         "standards": len(framework.standards),
         "elements": framework.element_count,
         "linkable_codes": len(framework.linkable()),
+        "complete": not framework.is_partial,
+        "statements_listed": framework.listed_statements,
+        "statements_in_framework": framework.statement_total,
+        "completeness": framework.completeness_text(),
         "source_url": framework.source_url,
         "licence_note": framework.licence_note,
         "attribution": framework.attribution,
@@ -96,6 +110,7 @@ def run_list(ctx: CliContext) -> int:
             )
             return exit_codes.OK
         ctx.print(f"{framework.name} ({framework.id})")
+        ctx.print(framework.completeness_text())
         if framework.attribution:
             ctx.print(clip(framework.attribution, 200))
         for code, label, standard in codes:
@@ -112,13 +127,31 @@ def run_list(ctx: CliContext) -> int:
             str(f.year or ""),
             "built-in" if f.builtin else "imported",
             str(len(f.linkable())),
-            clip(f.name, 70),
+            _listed(f),
+            clip(f.name, 60),
         )
         for f in frameworks
     ]
-    for line in table(("ID", "YEAR", "SOURCE", "CODES", "NAME"), rows):
+    for line in table(("ID", "YEAR", "SOURCE", "CODES", "LISTED", "NAME"), rows):
         ctx.print(line)
+    if any(f.is_partial for f in frameworks):
+        ctx.print("")
+        ctx.print(
+            "LISTED: statements this pack lists of the framework's total ('partial' when it "
+            "lists less, '?' when the total is not known, 'less detail' when it lists headings "
+            "only). See 'frameworks list --codes ID'."
+        )
     return exit_codes.OK
+
+
+def _listed(framework: Framework) -> str:
+    listed = framework.listed_statements
+    if not framework.is_partial:
+        return f"all {listed}"
+    total = framework.statement_total
+    if total is not None and listed >= total:
+        return f"{listed} of {total}, less detail"
+    return f"{listed} of {total if total is not None else '?'}, partial"
 
 
 def _without_code(label: str, code: str) -> str:
@@ -139,8 +172,24 @@ def run_import(ctx: CliContext) -> int:
         raise ValidationError(
             f"cannot read the framework pack {source}: {exc.strerror or exc}"
         ) from exc
-    from portfolio_app.core.framework_packs import parse_framework_pack
+    from portfolio_app.core.framework_packs import framework_to_matrix_json, parse_framework_pack
 
+    args = ctx.args
+    if path.suffix.lower() in (".csv", ".tsv", ".txt") or args.framework_id or args.name:
+        from portfolio_app.core.course_outcomes import parse_course_outcomes_csv
+
+        if not args.framework_id or not args.name:
+            raise ValidationError(
+                "a course outcomes file needs --id (short, e.g. leicester) and --name"
+            )
+        course = parse_course_outcomes_csv(
+            data,
+            framework_id=args.framework_id,
+            name=args.name,
+            short_name=args.short_name,
+            source_name=path.name,
+        )
+        data = framework_to_matrix_json(course)
     # Check the pack before asking for the passphrase: a broken file needs no unlocking.
     parse_framework_pack(data, source_name=path.name)
     with ctx.open_portfolio() as service:
@@ -153,4 +202,6 @@ def run_import(ctx: CliContext) -> int:
         f"{framework.element_count} elements. Link entries with "
         f"'--competency {framework.id}:CODE'."
     )
+    if framework.is_partial:
+        ctx.print(framework.completeness_text())
     return exit_codes.OK

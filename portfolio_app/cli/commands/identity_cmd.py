@@ -82,6 +82,23 @@ def register(subparsers: Any) -> None:
     add_json_option(chain)
     chain.set_defaults(handler=run_import_chain)
 
+    settings = add_verb(
+        actions,
+        "settings",
+        nested=True,
+        help="staff boxes and time-stamping authority for exports",
+        description="Show or change which staff countersignature boxes your exports prepare "
+        "(the course tells you: tutor by default; e.g. tutor,second-marker,moderator) and the "
+        "RFC 3161 time-stamping authority to ask, if your institution runs one (none by "
+        "default: nothing is fetched).",
+    )
+    settings.add_argument("--staff-roles", metavar="R,R", help="e.g. tutor,second-marker")
+    tsa = settings.add_mutually_exclusive_group()
+    tsa.add_argument("--tsa", metavar="URL", help="time-stamping authority address")
+    tsa.add_argument("--no-tsa", action="store_true", help="stop asking for timestamps")
+    add_json_option(settings)
+    settings.set_defaults(handler=run_settings)
+
 
 def _ensure(ctx: CliContext, service: PortfolioService) -> IdentityInfo:
     from portfolio_app.core.services import identity_service
@@ -97,7 +114,8 @@ def _ensure(ctx: CliContext, service: PortfolioService) -> IdentityInfo:
 
 def _print_info(ctx: CliContext, info: IdentityInfo) -> None:
     ctx.print(f"Name:         {info.name or ''}")
-    ctx.print(f"Student id:   {info.student_id or ''}")
+    ctx.print(f"Id:           {info.student_id or ''}")
+    ctx.print(f"Role:         {info.role or 'none (self-signed, or issued before roles)'}")
     ctx.print(f"Fingerprint:  SHA-256 {info.fingerprint}")
     issuer = "self-signed" if info.self_signed else info.issuer
     ctx.print(f"Issuer:       {issuer}")
@@ -162,4 +180,29 @@ def run_import_chain(ctx: CliContext) -> int:
     else:
         ctx.print("Imported the certificate; exports are now signed with it.")
         _print_info(ctx, info)
+    return 0
+
+
+def run_settings(ctx: CliContext) -> int:
+    """Show or change the signing settings."""
+    from portfolio_app.core.services import identity_service
+
+    args = ctx.args
+    with ctx.open_portfolio() as service:
+        if args.staff_roles is not None or args.tsa or args.no_tsa:
+            roles = (
+                [r for r in args.staff_roles.split(",") if r.strip()]
+                if args.staff_roles is not None
+                else None
+            )
+            current = identity_service.set_signing_settings(
+                service, staff_roles=roles, tsa_url=args.tsa, clear_tsa=args.no_tsa
+            )
+        else:
+            current = identity_service.signing_settings(service)
+    if ctx.as_json:
+        ctx.print_json(current.to_dict())
+        return 0
+    ctx.print(f"Staff boxes:   {', '.join(current.staff_roles)}")
+    ctx.print(f"Timestamps:    {current.tsa_url or 'none (the signer’s own clock)'}")
     return 0

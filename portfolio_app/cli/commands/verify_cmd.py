@@ -7,9 +7,9 @@ signature, the signer, the certificate fingerprint, the signing time *as the sig
 clock claims it*, whether the signed bytes are intact, what changed after signing and whether
 that was allowed, and whether the signer is trusted; then one verdict.
 
-Exit status, the worst over all files in the order 1 > 3 > 2 > 0: a broken file outranks an
-unreadable one, which outranks an untrusted one, so a batch is only 0 when every file is
-valid and trusted.
+Exit status, the worst over all files in the order 1 > 3 > 2 > 4 > 0: a broken or forged file
+outranks an unreadable one, which outranks an untrusted one, which outranks one missing a
+required countersignature, so a batch is only 0 when every file is valid and trusted.
 """
 
 from __future__ import annotations
@@ -19,17 +19,32 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_app.cli.context import CliContext
+from portfolio_app.core.domain.errors import ValidationError
+
+STAFF_ROLE_CHOICES = ("tutor", "second-marker", "moderator", "practice-assessor")
 
 VERIFY_EXIT_HELP = """\
-exit codes (the worst over all files, in the order 1 > 3 > 2 > 0):
-  0  every file intact, nothing disallowed changed, every signer trusted
-  1  a signature is broken, or the file was changed in a way signing did not allow
-     (also when a --trust file or --fingerprint is malformed: nothing was checked)
-  2  intact, but a signer is not trusted (give --trust or --fingerprint)
+exit codes (the worst over all files, in the order 1 > 3 > 2 > 4 > 0):
+  0  every file intact, every signature in its own box by a trusted signer of that box's
+     role, nothing else changed (a file signed only by the student is 0 too, and says so)
+  1  broken, modified or forged: a signature does not verify; a change signing did not allow;
+     a field or annotation the export did not make, or one over a signature box; a
+     signature in the wrong box or by the wrong role; the student's certificate not naming
+     the author in portfolio.json; the same key or person twice; a claimed time in the
+     future, outside the certificate, or before the previous signature; a certificate
+     revoked before the signature (--crl); a decision outside a staff box
+     (also when a --trust/--crl file or --fingerprint is malformed: nothing was checked)
+  2  intact, but a signer is not trusted for its box (give --trust, --trust-staff or
+     --fingerprint; a pinned certificate or fingerprint vouches for the student's box only)
   3  not a signed portfolio, or unreadable
+  4  intact and trusted, but a role given with --require has not countersigned
   (argparse usage errors also exit 2, after printing the usage)
+
+time: each signature is checked at the time it claims (the signer's own clock), or at its
+RFC 3161 timestamp when the time-stamping authority is trusted (--trust-tsa); so a
+certificate that has expired since still verifies.
 """
-_SEVERITY = {1: 3, 3: 2, 2: 1, 0: 0}
+_SEVERITY = {1: 4, 3: 3, 2: 2, 4: 1, 0: 0}
 
 
 def register(subparsers: Any) -> None:
@@ -37,28 +52,61 @@ def register(subparsers: Any) -> None:
     verb: argparse.ArgumentParser = subparsers.add_parser(
         "verify",
         help="check signed portfolio PDFs offline (assessors; no portfolio needed)",
-        description="Check the signatures of exported portfolios, offline. Trust comes only "
-        "from --trust (a course CA certificate, or a student's certificate) and --fingerprint "
-        "(a SHA-256 certificate fingerprint the student registered). The signing time shown "
-        "is the signer's own computer clock, not a trusted time.",
+        description="Check the signatures of exported portfolios, offline: who signed which "
+        "box, in which role, and whether anything changed. FILE may be a folder (every PDF "
+        "under it). Trust comes only from --trust (a course CA certificate; or a student's "
+        "own certificate, which then vouches for that student's box only), --trust-staff (a "
+        "separate CA for staff) and --fingerprint. Nothing is fetched from the network.",
         epilog=VERIFY_EXIT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    verb.add_argument("files", nargs="+", metavar="FILE.pdf")
+    verb.add_argument("files", nargs="+", metavar="FILE.pdf|FOLDER")
     verb.add_argument(
         "--trust",
         action="append",
         default=[],
-        metavar="CERT_OR_CA.pem",
-        help="a CA or signer certificate to trust (repeatable)",
+        metavar="CA_OR_CERT.pem",
+        help="a course CA certificate (vouches for the roles it may issue), or a student's "
+        "certificate (vouches for that student only) (repeatable)",
+    )
+    verb.add_argument(
+        "--trust-staff",
+        action="append",
+        default=[],
+        metavar="STAFF-CA.pem",
+        help="a CA that issues staff certificates; staff must then chain to it, and --trust "
+        "CAs vouch for students only (repeatable)",
     )
     verb.add_argument(
         "--fingerprint",
         action="append",
         default=[],
         metavar="SHA256",
-        help="a trusted certificate's SHA-256 fingerprint (repeatable; colons optional)",
+        help="a student certificate's SHA-256 fingerprint (repeatable; colons optional)",
     )
+    verb.add_argument(
+        "--trust-tsa",
+        action="append",
+        default=[],
+        metavar="TSA.pem",
+        help="a time-stamping authority whose RFC 3161 timestamps give the signing time",
+    )
+    verb.add_argument(
+        "--crl",
+        action="append",
+        default=[],
+        metavar="FILE.crl",
+        help="a revocation list from a trusted CA ('portfolio ca crl'); repeatable",
+    )
+    verb.add_argument(
+        "--require",
+        action="append",
+        default=[],
+        metavar="ROLE",
+        choices=STAFF_ROLE_CHOICES,
+        help="exit 4 unless this staff role has countersigned (repeatable)",
+    )
+    verb.add_argument("--csv", metavar="FILE.csv", help="also write one row per file to FILE")
     verb.add_argument("--json", action="store_true", help="print JSON for scripts")
     verb.set_defaults(handler=run_verify)
 
@@ -69,33 +117,57 @@ def worst_exit_code(codes: list[int]) -> int:
 
 
 def run_verify(ctx: CliContext) -> int:
-    """Verify each file and print a report per file."""
-    from portfolio_app.core.services.export_service import verify_file
-    from portfolio_app.core.services.identity_service import read_pem_file
+    """Verify each file (folders recursively) and print a report per file."""
+    from portfolio_app.core.services.export_service import (
+        TrustInputs,
+        pdf_files,
+        verify_paths,
+        write_report_csv,
+    )
 
-    trust = [read_pem_file(Path(p).expanduser(), "trust certificate") for p in ctx.args.trust]
-    results = []
-    for name in ctx.args.files:
-        report = verify_file(
-            Path(name).expanduser(), trust_pems=trust, fingerprints=ctx.args.fingerprint
-        )
-        results.append((name, report))
-    code = worst_exit_code([report.exit_code for _name, report in results])
+    args = ctx.args
+
+    def paths(items: list[str]) -> list[Path]:
+        return [Path(p).expanduser() for p in items]
+
+    trust = TrustInputs.from_paths(
+        trust=paths(args.trust),
+        staff=paths(args.trust_staff),
+        fingerprints=args.fingerprint,
+        tsa=paths(args.trust_tsa),
+        crls=paths(args.crl),
+    )
+    targets = paths(args.files)
+    if not pdf_files(targets):
+        raise ValidationError("no PDF files found in the folder(s) given")
+    results = verify_paths(targets, trust=trust, require=args.require)
+    code = worst_exit_code([report.exit_code for _path, report in results])
+    if args.csv:
+        write_report_csv(results, Path(args.csv).expanduser())
     if ctx.as_json:
         ctx.print_json(
             {
                 "exit_code": code,
-                "files": [{"file": name, **report.to_dict()} for name, report in results],
+                "files": [{"file": str(path), **report.to_dict()} for path, report in results],
             }
         )
         return code
-    for index, (name, report) in enumerate(results):
+    for index, (path, report) in enumerate(results):
         if index:
             ctx.print("")
-        ctx.print(f"{name}:")
+        ctx.print(f"{path}:")
         for line in report.describe():
             ctx.print(f"  {line}")
     if len(results) > 1:
         ctx.print("")
+        counts: dict[int, int] = {}
+        for _path, report in results:
+            counts[report.exit_code] = counts.get(report.exit_code, 0) + 1
+        ctx.print(
+            f"{len(results)} files: "
+            + ", ".join(f"{n} with exit {c}" for c, n in sorted(counts.items()))
+        )
         ctx.print(f"Overall exit status: {code}")
+    if args.csv:
+        ctx.print(f"Wrote the report to {args.csv}")
     return code

@@ -8,12 +8,22 @@ elements that we could verify (IPEC 2023 "TT", for example) and are linked at st
 Codes are unique within one framework. For frameworks that have no official codes (CIHC,
 CUILU, the NMC Code's themes) the codes are our own slugs; ``Framework.is_official_code``
 says which is which, and labels shown to people leave the slugs out.
+
+Completeness. A pack may list only part of a framework (the statements we could confirm).
+Each standard says how many sub-statements the publisher's framework has under it
+(``element_total``: 0 when the standard is itself one statement, ``None`` when unknown), and
+the framework says how many statements it has in all (``statement_total``). A pack is
+*partial* when it lists fewer than that, or the total is unknown, or it says why in
+``partial_note``; :meth:`Framework.completeness_text` is the sentence shown wherever a count
+appears, so a student never mistakes a partial pack for the whole framework.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: ``Standard.element_total`` default: the standard lists all its sub-statements.
+AS_LISTED = -1
 #: What the texts in a framework are. Built-in packs hold our own paraphrases only.
 TEXT_KINDS: frozenset[str] = frozenset({"paraphrase", "official", "unspecified"})
 
@@ -30,16 +40,39 @@ class Element:
     name: str
     description: str = ""
     parent: str | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class Standard:
-    """A competency domain (a Mahara "standard"): linkable itself, and the home of elements."""
+    """A competency domain (a Mahara "standard"): linkable itself, and the home of elements.
+
+    ``element_total`` is how many sub-statements the publisher's framework has under this
+    standard: 0 when the standard is itself a single statement (a CIHC domain), ``None`` when
+    the number is not known; left out, it is the number listed (the standard is complete).
+    ``source`` says where the pack's facts about it come from.
+    """
 
     code: str
     name: str
     description: str
     elements: tuple[Element, ...]
+    element_total: int | None = AS_LISTED
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.element_total == AS_LISTED:
+            object.__setattr__(self, "element_total", len(self.elements))
+
+    @property
+    def is_statement(self) -> bool:
+        """True when the standard itself is one statement (it has no sub-statements)."""
+        return self.element_total == 0 and not self.elements
+
+    @property
+    def is_complete(self) -> bool:
+        """True when every sub-statement of the publisher's standard is listed."""
+        return self.element_total is not None and len(self.elements) >= self.element_total
 
 
 @dataclass(frozen=True)
@@ -69,6 +102,9 @@ class Framework:
     unofficial_codes: tuple[str, ...] = ()
     text_kind: str = "unspecified"
     notes: tuple[str, ...] = ()
+    statement_total: int | None = None
+    statement_noun: str = "statements"
+    partial_note: str = ""
     _index: dict[str, Element | Standard] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -90,6 +126,18 @@ class Framework:
                     )
         if self.text_kind not in TEXT_KINDS:
             raise ValueError(f"framework '{self.id}': unknown text kind '{self.text_kind}'")
+        for standard in self.standards:
+            total = standard.element_total
+            if total is not None and (total < 0 or len(standard.elements) > max(total, 0)):
+                raise ValueError(
+                    f"framework '{self.id}': standard '{standard.code}' lists "
+                    f"{len(standard.elements)} elements but says it has {total}"
+                )
+        if self.statement_total is not None and self.statement_total < self.listed_statements:
+            raise ValueError(
+                f"framework '{self.id}': it lists {self.listed_statements} statements but says "
+                f"the framework has {self.statement_total}"
+            )
         # The dataclass is frozen; the index is derived data, filled once here.
         object.__setattr__(self, "_index", index)
 
@@ -140,6 +188,66 @@ class Framework:
     def element_count(self) -> int:
         """How many elements the framework has (standards not counted)."""
         return sum(len(standard.elements) for standard in self.standards)
+
+    @property
+    def listed_statements(self) -> int:
+        """Statements this pack lists: every element, and every standard that is a statement."""
+        return self.element_count + sum(1 for s in self.standards if s.is_statement)
+
+    @property
+    def is_partial(self) -> bool:
+        """True when the pack lists less than the whole framework (or cannot tell)."""
+        if self.partial_note:
+            return True
+        if self.statement_total is None:
+            return True
+        return self.listed_statements < self.statement_total
+
+    def whole_only_standards(self) -> tuple[Standard, ...]:
+        """Standards offered only as a whole: they have sub-statements this pack does not list."""
+        return tuple(s for s in self.standards if not s.elements and s.element_total != 0)
+
+    def completeness_text(self) -> str:
+        """The sentence shown next to every count: is this the whole framework?
+
+        For a partial pack: "IPEC 2023: 15 of its 33 sub-competencies are listed in this pack;
+        import the full framework from your course to link to the rest."
+        """
+        listed = self.listed_statements
+        noun = self.statement_noun
+        if not self.is_partial:
+            return f"{self.short_name}: all {listed} of its {noun} are listed in this pack."
+        if listed == 0:
+            head = f"{self.short_name}: none of its {noun} are listed one by one in this pack"
+        elif self.statement_total is None:
+            head = (
+                f"{self.short_name}: {listed} {noun} are listed in this pack, but the full "
+                "framework has more"
+            )
+        elif listed < self.statement_total:
+            head = (
+                f"{self.short_name}: {listed} of its {self.statement_total} {noun} are listed "
+                "in this pack"
+            )
+        else:
+            head = (
+                f"{self.short_name}: its {listed} {noun} are listed in this pack, with less "
+                "detail than the full framework"
+            )
+        return f"{head}; import the full framework from your course to link to the rest."
+
+    def completeness_details(self) -> str:
+        """What a partial pack leaves out and why (empty for a complete pack)."""
+        if not self.is_partial:
+            return ""
+        parts: list[str] = []
+        whole = self.whole_only_standards()
+        if whole:
+            names = "; ".join(self.label(s.code) for s in whole)
+            parts.append(f"Linked only as a whole: {names}.")
+        if self.partial_note:
+            parts.append(self.partial_note.rstrip(".") + ".")
+        return " ".join(parts)
 
 
 def _add_unique(

@@ -7,10 +7,12 @@ that removing a name is not enough: do not record dates, use life stages instead
 ages, do not name the ward, hospital or practice, and write "the patient" rather than a name.
 
 What it looks for: NHS numbers (checked with the modulus-11 check digit) and other 10-digit
-numbers, hospital numbers, dates and dates of birth, exact ages, UK postcodes, named wards,
-hospitals and practices, titles with surnames ("Mrs O'Neill"), phone numbers and email
-addresses. It cannot find everything (first names alone, rare conditions, job titles in a small
-team); the advice says so.
+numbers, hospital numbers (including a trust code before the number, "RX1 234567"), dates and
+dates of birth, exact ages, the clinical shorthand of a name followed by an age ("Mrs Smith, 82,"
+or "John Smith (82)"), bed, bay, side-room and cubicle numbers, UK postcodes (in capitals or in
+lower case), named wards, hospitals and practices, titles with surnames ("Mrs O'Neill"), phone
+numbers and email addresses. It cannot find everything (first names alone, rare conditions, job
+titles in a small team); the advice says so.
 
 Performance contract: every pattern uses bounded repetition and lookbehind guards, so a scan
 is linear in the length of the text (no catastrophic backtracking); a test scans 200 KB of
@@ -49,7 +51,9 @@ KINDS: tuple[str, ...] = (
     "postcode",
     "date_of_birth",
     "date",
+    "name_age",
     "age",
+    "bed",
     "place",
     "titled_name",
 )
@@ -64,7 +68,9 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "postcode": ("postcode", "postcodes"),
     "date_of_birth": ("date of birth", "dates of birth"),
     "date": ("date", "dates"),
+    "name_age": ("name with an age", "names with an age"),
     "age": ("exact age", "exact ages"),
+    "bed": ("bed or bay number", "bed or bay numbers"),
     "place": ("named ward, hospital or practice", "named wards, hospitals or practices"),
     "titled_name": ("name with a title", "names with a title"),
 }
@@ -95,9 +101,17 @@ ADVICE: dict[str, str] = {
         "Do not record dates, such as the day you saw the patient. Write 'during my placement' "
         "or 'last week' instead."
     ),
+    "name_age": (
+        "A name followed by an age identifies a patient on its own. Write 'the patient' and a "
+        "life stage instead, such as 'an older adult'."
+    ),
     "age": (
         "Use a life stage ('a toddler', 'an adolescent', 'an adult in their forties', 'an older "
         "adult') instead of an exact age."
+    ),
+    "bed": (
+        "Remove the bed, bay or room number: with the ward and the day it points to one "
+        "person. Write 'on the ward' or 'in a side room' instead."
     ),
     "place": (
         "Do not name the ward, hospital or GP practice. Write 'a medical ward', 'a hospital' or "
@@ -149,7 +163,8 @@ _PHONE = re.compile(
 _TEN_DIGITS = re.compile(r"(?<![\w.,])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d|[.,]\d)")
 _HOSPITAL_NUMBER = re.compile(
     r"(?<![\w])(?:"
-    r"[A-Za-z]{1,3}\d{6,10}"  # RX1234567, K1234567
+    r"[A-Z]{2,3}\d[ \t:-]{1,2}\d{5,8}"  # RX1 234567: a trust code, then the number
+    r"|[A-Za-z]{1,3}\d{6,10}"  # RX1234567, K1234567
     r"|[A-Z]{2,4}[ :-]{1,2}\d{6,10}"  # MRN 1234567
     r"|(?i:(?:hospital|unit|case|record|patient)[ \t]{1,3}(?:number|no\.?))"
     r"[ \t:#]{0,3}[A-Za-z]{0,3}\d{5,10}"  # hospital number 123456
@@ -160,6 +175,12 @@ _POSTCODE = re.compile(
     r"[A-PR-UWYZ]\d\d?|[A-PR-UWYZ][A-HK-Y]\d\d?|[A-PR-UWYZ]\d[A-HJKPSTUW]"
     r"|[A-PR-UWYZ][A-HK-Y]\d[ABEHMNPRVWXY])"
     r"[ \t]?\d[ABD-HJLNP-UW-Z]{2})(?!\w)"
+)
+_POSTCODE_LOWER = re.compile(
+    r"(?<![\w])(?:"
+    r"[a-pr-uwyz]\d\d?|[a-pr-uwyz][a-hk-y]\d\d?|[a-pr-uwyz]\d[a-hjkpstuw]"
+    r"|[a-pr-uwyz][a-hk-y]\d[abehmnprvwxy])"
+    r"[ \t]?\d[abd-hjlnp-uw-z]{2}(?!\w)"
 )
 _DATE_OF_BIRTH = re.compile(
     r"(?<![\w])(?i:D\.?O\.?B\.?|date[ \t]{1,3}of[ \t]{1,3}birth|born(?:[ \t]{1,3}(?:on|in))?)"
@@ -177,6 +198,11 @@ _AGE = re.compile(
     r"|\d{1,3}[ \t]?(?i:y/o|y\.o\.|yo)"  # 84 y/o, 84yo
     r")(?![\w/])"
 )
+_BED = re.compile(
+    r"(?<![\w])(?i:bed|bay|side[ \t]{1,3}room|cubicle)[ \t]{0,2}(?i:no\.?|number)?[ \t]{0,2}"
+    r"(?:\d{1,3}[A-Za-z]?|[A-H])(?![\w/])"
+    r"(?![ \t]{0,2}(?i:hours?|hrs?|h\b|days?|nights?|weeks?|mins?|minutes?|times?|%))"
+)
 _WARD_NUMBER = re.compile(
     r"(?<![\w])(?:[Ww]ard[ \t]{1,3}\d{1,3}[A-Za-z]?|Ward[ \t]{1,3}[A-HJ-Z]\d{0,2})(?!\w)"
 )
@@ -189,6 +215,14 @@ _PLACE_SUFFIX = (
 )
 _NAMED_PLACE = re.compile(
     rf"(?<![\w'’&.-])(?P<name>(?:{_NAME_WORD}{_GAP}){{1,4}}){_PLACE_SUFFIX}(?![\w'’])"
+)
+# A name followed by an age: "Mrs Smith, 82," / "John Smith (82)" / "Mr S, 82 y/o".
+_NAME_AGE = re.compile(
+    rf"(?<![\w'’-])(?P<name>(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?{_GAP}[{_UPPER}][{_LETTERS}'’-]{{0,40}}"
+    rf"|[{_UPPER}][{_LOWER}'’-]{{1,30}}{_GAP}[{_UPPER}][{_LETTERS}'’-]{{1,40}}))"
+    r"[ \t]{0,2}(?:,[ \t]{0,2}|\([ \t]{0,2})(?P<age>\d{1,3})"
+    r"[ \t]{0,2}(?i:years?|yrs?|y/o|yo|y)?[ \t]{0,2}(?=[,;:)]|\.(?!\d)|$)",
+    re.MULTILINE,
 )
 _TITLED_NAME = re.compile(
     rf"(?<![\w])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor)\.?{_GAP}"
@@ -208,6 +242,17 @@ _LEADING_WORDS = _word_set(
     she they it you visiting visited visit went go going attended attending placement
     placed based working worked staff nurse nurses doctor doctors student students team
     teams patient patients every each some any all both local nearby also and but or so
+    """
+)
+
+# Capitalised words that start a phrase or name a time, never a person, before ", 20".
+_NOT_A_NAME = _word_set(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday the in on at by for from after
+    before during since until between year years week weeks term semester level stage module
+    unit ward bay bed room page table figure chapter section part strand platform standard
+    session group team cohort spring summer autumn winter
     """
 )
 
@@ -253,6 +298,16 @@ def _phone_digits_ok(match: re.Match[str]) -> bool:
     return 10 <= len(digits) <= 11
 
 
+def _name_age_ok(match: re.Match[str]) -> bool:
+    """A plausible age after something that could be a person's name (not "In March, 20")."""
+    if int(match.group("age")) > 120:
+        return False
+    words = match.group("name").replace(".", " ").split()
+    if words[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"}:
+        return True
+    return not any(word.lower() in _NOT_A_NAME for word in words)
+
+
 def _place_span(match: re.Match[str]) -> tuple[int, int] | None:
     """Trim leading non-name words; drop the match when only generic words remain."""
     words = list(re.finditer(r"\S+", match.group("name")))
@@ -282,12 +337,26 @@ def _candidates(text: str) -> Iterator[tuple[str, int, int]]:
     ordered: tuple[tuple[str, re.Pattern[str]], ...] = (
         ("hospital_number", _HOSPITAL_NUMBER),
         ("postcode", _POSTCODE),
+        ("postcode", _POSTCODE_LOWER),
         ("date_of_birth", _DATE_OF_BIRTH),
         ("date", _DATE),
-        ("age", _AGE),
-        ("place", _WARD_NUMBER),
     )
     for kind, pattern in ordered:
+        for match in pattern.finditer(text):
+            yield kind, match.start(), match.end()
+    for match in _NAME_AGE.finditer(text):
+        if _name_age_ok(match):
+            end = match.end("age")
+            closing = text.find(")", end, match.end() + 1)
+            if "(" in text[match.end("name") : match.start("age")] and closing != -1:
+                end = closing + 1  # "John Smith (82)": the excerpt keeps its bracket
+            yield "name_age", match.start(), end
+    later: tuple[tuple[str, re.Pattern[str]], ...] = (
+        ("age", _AGE),
+        ("bed", _BED),
+        ("place", _WARD_NUMBER),
+    )
+    for kind, pattern in later:
         for match in pattern.finditer(text):
             yield kind, match.start(), match.end()
     for match in _NAMED_PLACE.finditer(text):

@@ -34,6 +34,12 @@ def _d(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _hours(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
     """Everything about an entry, JSON-ready."""
     return {
@@ -99,6 +105,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         "professions_present": list(event.professions_present),
         "notes": event.notes,
         "attended": event.attended,
+        "hours": event.hours,
+        "confirmed_by": event.confirmed_by,
     }
 
 
@@ -113,6 +121,8 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         professions_present=tuple(data.get("professions_present", [])),
         notes=data.get("notes", ""),
         attended=bool(data.get("attended", True)),
+        hours=_hours(data.get("hours")),
+        confirmed_by=str(data.get("confirmed_by") or ""),
     )
 
 
@@ -128,6 +138,8 @@ def experience_to_dict(experience: Experience) -> dict[str, Any]:
         "starts_on": _iso(experience.starts_on),
         "ends_on": _iso(experience.ends_on),
         "notes": experience.notes,
+        "hours": experience.hours,
+        "confirmed_by": experience.confirmed_by,
     }
 
 
@@ -142,6 +154,8 @@ def experience_from_dict(data: dict[str, Any]) -> Experience:
         starts_on=_d(data.get("starts_on")),
         ends_on=_d(data.get("ends_on")),
         notes=data.get("notes", ""),
+        hours=_hours(data.get("hours")),
+        confirmed_by=str(data.get("confirmed_by") or ""),
     )
 
 

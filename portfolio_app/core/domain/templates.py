@@ -5,7 +5,10 @@ sequence of sections. Each section has a stable ``key`` (stored with the entry's
 ``heading`` (shown and printed) and prompts (questions that help the student write, never
 stored in the entry). ``entry_kinds`` says which kinds of entry (plan, reflection, note) the
 template suits; ``reminder`` is a short notice shown above the editor, e.g. the Schwartz Round
-confidentiality rule.
+confidentiality rule. ``model`` names the reflective model, ``credit`` credits its authors and
+the work it builds on (e.g. Johns' model builds on Carper's ways of knowing), and
+``source_note`` says where we confirmed that; the app and the PDF show the credit wherever the
+template is named.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ class ReflectiveTemplate:
     entry_kinds: tuple[str, ...]
     sections: tuple[TemplateSection, ...]
     reminder: str = ""
+    model: str = ""
+    credit: str = ""
+    source_note: str = ""
 
     def __post_init__(self) -> None:
         problems = template_problems(self)

@@ -41,6 +41,7 @@ from datetime import date, datetime
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -64,16 +65,19 @@ from portfolio_app.core.domain.coverage import (
     coverage,
     entries_by_event_kind,
     entries_per_month,
+    rating_heatmap,
+    suggestions,
     summarise,
     unlisted_links,
 )
 from portfolio_app.core.domain.entries import Entry, EntryKind
 from portfolio_app.core.domain.entry_filter import entry_date
-from portfolio_app.core.domain.events import Event, Experience
+from portfolio_app.core.domain.events import Event, Experience, format_hours
 from portfolio_app.core.domain.frameworks import Framework
 from portfolio_app.core.domain.ids import EntryId, EventId, ExperienceId
 from portfolio_app.core.domain.profile import Profile
 from portfolio_app.core.export.charts import category_chart, months_chart
+from portfolio_app.core.export.coverage_pages import MAX_TERMS, CountBar, heat_shade
 from portfolio_app.core.export.errors import ExportCancelled, ExportLayoutError
 from portfolio_app.core.export.fonts import MONO, SANS, SANS_BOLD, printable, register_fonts
 from portfolio_app.core.export.markdown_render import MarkdownRenderer, markup_text
@@ -104,8 +108,19 @@ TOC_INDENT = 14.0
 PAGE_TOTAL_FORM = "portfolio-page-total"
 STUDENT_SLOT = "student"
 TUTOR_SLOT = "tutor"
+#: Staff box headings and what each countersignature means, by role value.
+_STAFF_BOX_TEXT = {
+    "tutor": ("Tutor", "Countersignature of the personal tutor."),
+    "second-marker": ("Second marker", "Countersignature of the second marker."),
+    "moderator": ("Moderator", "Countersignature of the moderator."),
+    "practice-assessor": (
+        "Practice assessor",
+        "Countersignature of the practice assessor (placement supervisor).",
+    ),
+}
 _STUB_LOOKAHEAD = 10
 _MAX_EVIDENCE_LISTED = 14
+_MAX_SUGGESTIONS = 8
 # Room needed below the cursor to start an entry (heading, details, a section heading and a
 # few lines) or a section (heading and two lines); otherwise the next page is used.
 _ENTRY_START_ROOM = 120.0
@@ -134,6 +149,10 @@ class DocumentContent:
     generated_at: datetime
     template_names: dict[str, str] = field(default_factory=dict)
     app_version: str = ""
+    #: Staff roles with a countersignature box, in order (values of ``signing.roles.Role``).
+    staff_roles: tuple[str, ...] = ("tutor",)
+    template_credits: dict[str, str] = field(default_factory=dict)
+    attendance_experiences: tuple[Experience, ...] = ()
     #: Records that could not be decrypted and that the student chose to leave out.
     left_out: tuple[str, ...] = ()
 
@@ -167,8 +186,13 @@ class LayoutResult:
     toc: tuple[tuple[TocLine, int], ...]
     toc_pages: tuple[int, ...]
     student_box: SignatureBox
-    tutor_box: SignatureBox
+    staff_boxes: dict[str, SignatureBox]
     seconds: float
+
+    @property
+    def tutor_box(self) -> SignatureBox | None:
+        """The tutor's box, when the export has one."""
+        return self.staff_boxes.get(TUTOR_SLOT)
 
 
 @dataclass
@@ -482,6 +506,7 @@ class _Builder:
         self.state = state
         self.styles: Styles = make_styles()
         self.markdown = MarkdownRenderer(self.styles)
+        self._indent_styles: dict[tuple[str, int], Any] = {}
         self.plan = content.plan
         self.event_by_id: dict[EventId, Event] = {e.id: e for e in content.events}
         self.exp_by_id: dict[ExperienceId, Experience] = {x.id: x for x in content.experiences}
@@ -740,9 +765,13 @@ class _Builder:
         out: list[Any] = [
             self.heading("Competency coverage", s.h1, "coverage", 0),
             self.p(
-                "Each row is a competency of the framework. <b>Evidence</b> lists the entries "
-                "(numbered E1, E2, … in the order they appear under Entries) that the student "
-                f"linked to it. A competency without evidence says <b>{NO_EVIDENCE_TEXT}</b>.",
+                "Each framework is shown as its publisher structures it: competencies in bold, "
+                "their items indented beneath. <b>Entries</b> counts the entries that the "
+                "student linked to each (the bar is scaled to the most evidenced item); "
+                "<b>Evidence</b> lists them, numbered E1, E2, … in the order they appear under "
+                f"Entries. A competency without evidence says <b>{NO_EVIDENCE_TEXT}</b>. Counts "
+                "are over what the framework pack lists, and the line under each count says "
+                "whether that is the whole framework.",
                 s.body,
             ),
         ]
@@ -750,61 +779,162 @@ class _Builder:
             out.append(self.t("No competency framework is available."))
         entries = c.entries
         for framework in c.coverage_frameworks:
-            rows = coverage(framework, entries)
-            summary = summarise(rows)
-            out.append(CondPageBreak(160))
-            out.append(self.heading(framework.name, s.h2, f"framework:{framework.id}", 1))
-            gap_text = ""
-            if summary.gaps:
-                shown = [code for code in summary.gaps if framework.is_official_code(code)]
-                if shown and len(shown) == len(summary.gaps):
-                    gap_text = f" Without evidence yet: {', '.join(shown)}."
-                else:
-                    gap_text = f" {summary.gap_count} without evidence yet."
-            out.append(self.t(f"{summary.describe()}.{gap_text}", s.body))
-            if framework.attribution:
-                out.append(self.t(framework.attribution, s.meta))
-            table_rows: list[list[Any]] = [
-                [
-                    self.t("Code", s.cell_bold),
-                    self.t("Competency", s.cell_bold),
-                    self.t("Entries", s.cell_bold),
-                    self.t("Evidence", s.cell_bold),
-                ]
+            out.extend(self._framework_coverage(framework, entries))
+        return out
+
+    def _framework_coverage(self, framework: Framework, entries: Sequence[Entry]) -> list[Any]:
+        s = self.styles
+        rows = coverage(framework, entries)
+        summary = summarise(rows)
+        out: list[Any] = [
+            CondPageBreak(160),
+            self.heading(framework.name, s.h2, f"framework:{framework.id}", 1),
+        ]
+        gap_text = f" {summary.gap_count} without evidence yet." if summary.gaps else ""
+        out.append(self.p(f"<b>{markup_text(summary.describe())}.</b>{gap_text}", s.body))
+        completeness = markup_text(framework.completeness_text())
+        out.append(
+            self.p(f"<b>{completeness}</b>" if framework.is_partial else completeness, s.body)
+        )
+        if framework.completeness_details():
+            out.append(self.t(framework.completeness_details(), s.meta))
+        if framework.attribution:
+            out.append(self.t(framework.attribution, s.meta))
+        bar_width = 60.0
+        widths = [46, FRAME_WIDTH - 46 - bar_width - 8 - 150, bar_width + 8, 150]
+        table_rows: list[list[Any]] = [
+            [
+                self.t("Code", s.cell_bold),
+                self.t("Competency", s.cell_bold),
+                self.t("Entries", s.cell_bold),
+                self.t("Evidence", s.cell_bold),
             ]
-            shade: list[tuple[Any, ...]] = []
-            for index, row in enumerate(rows):
-                item = framework.find(row.code)
-                name = item.name if item is not None else row.label
-                code = row.code if framework.is_official_code(row.code) else ""
-                style = s.cell_bold if row.is_standard else s.cell
-                evidence_cell = self._evidence_cell(row)
-                table_rows.append(
-                    [
-                        self.t(code, style),
-                        self.t(name, style),
-                        self.t(str(row.count), s.cell),
-                        evidence_cell,
-                    ]
-                )
-                if row.is_standard:
-                    shade.append(("BACKGROUND", (0, index), (-1, index), colors.Color(*SHADE)))
-            out.extend(
-                self.table(table_rows, [42, FRAME_WIDTH - 42 - 44 - 150, 44, 150], extra=shade)
+        ]
+        shade: list[tuple[Any, ...]] = []
+        largest = max((r.count for r in rows if not r.is_heading), default=0)
+        for index, row in enumerate(rows):
+            name = row.name or row.label
+            code = row.code if framework.is_official_code(row.code) else ""
+            style = self._indented(s.cell_bold if row.is_standard else s.cell, row.depth)
+            table_rows.append(
+                [
+                    self.t(code, s.cell_bold if row.is_standard else s.cell),
+                    self.t(name, style),
+                    CountBar(row.count, largest, bar_width, show_bar=not row.is_heading),
+                    self._evidence_cell(row),
+                ]
             )
-            stray = unlisted_links(framework, entries)
-            if stray:
-                listed = "; ".join(
-                    f"{code} ({', '.join(self.plan.label(e) for e in ids)})"
-                    for code, ids in stray.items()
+            if row.is_standard:
+                shade.append(("BACKGROUND", (0, index), (-1, index), colors.Color(*SHADE)))
+        out.extend(self.table(table_rows, widths, extra=shade))
+        stray = unlisted_links(framework, entries)
+        if stray:
+            listed = "; ".join(
+                f"{code} ({', '.join(self.plan.label(e) for e in ids)})"
+                for code, ids in stray.items()
+            )
+            out.append(
+                self.t(
+                    f"Links to codes this version of the framework no longer lists: {listed}.",
+                    s.meta,
                 )
-                out.append(
-                    self.t(
-                        f"Links to codes this version of the framework no longer lists: {listed}.",
-                        s.meta,
-                    )
-                )
-            out.append(Spacer(1, 10))
+            )
+        out.extend(self._rating_growth(framework, entries))
+        out.extend(self._next_steps(framework, rows))
+        out.append(Spacer(1, 10))
+        return out
+
+    def _indented(self, style: Any, depth: int) -> Any:
+        """The cell style indented for a row ``depth`` levels into the framework."""
+        if depth <= 0:
+            return style
+        key = (style.name, depth)
+        cached = self._indent_styles.get(key)
+        if cached is None:
+            cached = ParagraphStyle(
+                f"{style.name}-indent{depth}", parent=style, leftIndent=10.0 * depth
+            )
+            self._indent_styles[key] = cached
+        return cached
+
+    def _rating_growth(self, framework: Framework, entries: Sequence[Entry]) -> list[Any]:
+        """The heat map of self-ratings by academic term (nothing when there are none)."""
+        s = self.styles
+        grid = rating_heatmap(framework, entries)
+        if not grid.rows:
+            return []
+        terms = list(grid.terms)
+        first = max(0, len(terms) - MAX_TERMS)
+        shown = terms[first:]
+        out: list[Any] = [
+            CondPageBreak(120),
+            self.t(f"Self-rating growth: {framework.short_name}", s.section_heading),
+            self.t(
+                "The student's latest self-rating (1 to 5) of each competency they rated, in "
+                "each academic term (autumn: September to December; spring: January to April; "
+                "summer: May to August). A blank cell: not rated that term. The shading only "
+                "repeats the number."
+                + (f" Only the last {MAX_TERMS} terms are shown." if first else ""),
+                s.meta,
+            ),
+        ]
+        # Plain strings, not Paragraphs, so that each cell takes the table's text colour.
+        # Two-line term headings ("Autumn" over "2024") fit the narrow columns.
+        rows: list[list[Any]] = [["Code", *(f"{t.season}\n{t.year}" for t in shown), "Change"]]
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), SANS),
+            ("FONTNAME", (0, 0), (-1, 0), SANS_BOLD),
+            ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.Color(*RULE_GREY)),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.Color(*SHADE)),
+            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]
+        for number, grid_row in enumerate(grid.rows, start=1):
+            line: list[Any] = [printable(grid_row.code)]
+            for column, rating in enumerate(grid_row.cells[first:], start=1):
+                line.append("" if rating is None else str(rating))
+                if rating is not None:
+                    background, ink = heat_shade(rating)
+                    commands.append(("BACKGROUND", (column, number), (column, number), background))
+                    commands.append(("TEXTCOLOR", (column, number), (column, number), ink))
+            line.append(f"{grid_row.growth:+d}" if grid_row.growth else "0")
+            rows.append(line)
+        code_width = 46.0
+        change_width = 42.0
+        term_width = min(62.0, (FRAME_WIDTH - code_width - change_width) / max(1, len(shown)))
+        widths = [code_width] + [term_width] * len(shown) + [change_width]
+        out.append(
+            Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", style=TableStyle(commands))
+        )
+        return out
+
+    def _next_steps(self, framework: Framework, rows: list[CompetencyCoverage]) -> list[Any]:
+        """Competencies with no evidence yet, as suggestions for the next plan."""
+        s = self.styles
+        found = suggestions(framework, rows)
+        if not found:
+            return [
+                self.t(f"Every competency listed for {framework.short_name} has evidence.", s.meta)
+            ]
+        shown = found[:_MAX_SUGGESTIONS]
+        out: list[Any] = [
+            CondPageBreak(90),
+            self.t(f"Suggestions for the next plan: {framework.short_name}", s.section_heading),
+            self.t(
+                "Competencies with no evidence yet, those in the least evidenced areas first.",
+                s.meta,
+            ),
+        ]
+        lines = [
+            f"• <b>{markup_text(item.label)}</b>: {markup_text(item.reason)}" for item in shown
+        ]
+        if len(found) > len(shown):
+            more = len(found) - len(shown)
+            lines.append(
+                f"… and {more} more without evidence (marked {NO_EVIDENCE_TEXT} in the table)."
+            )
+        out.append(self.p("<br/>".join(lines), s.body))
         return out
 
     def _evidence_cell(self, row: CompetencyCoverage) -> Any:
@@ -818,11 +948,14 @@ class _Builder:
                 text += f" and {len(labels) - _MAX_EVIDENCE_LISTED} more"
             return text
 
+        whole = " Linked as a whole: its items are not listed." if row.whole_only else ""
         if not row.entry_ids:
-            return self.p(f"<b>{NO_EVIDENCE_TEXT}</b>", s.cell)
+            return self.p(f"<b>{NO_EVIDENCE_TEXT}</b>{'.' if whole else ''}{whole}", s.cell)
+        if row.whole_only:
+            return self.t(f"{listed(row.entry_ids)}.{whole}", s.cell)
         if row.is_heading:
             direct = row.direct_ids
-            through = "Through its elements below"
+            through = "Through its items below"
             if direct:
                 return self.t(f"The standard itself: {listed(direct)}. {through}.", s.cell)
             return self.t(f"{through}.", s.cell)
@@ -874,7 +1007,31 @@ class _Builder:
             )
         else:
             out.append(self.t("No professions are recorded in the exported entries."))
+        out.extend(self._models_used(entries))
         return out
+
+    def _models_used(self, entries: Sequence[Entry]) -> list[Any]:
+        """Which reflective models the entries were written with, each credited to its source."""
+        s = self.styles
+        counts: dict[str, int] = {}
+        for entry in entries:
+            counts[entry.template_id] = counts.get(entry.template_id, 0) + 1
+        used = [t for t in counts if t in self.content.template_credits]
+        if not used:
+            return []
+        names = self.content.template_names
+        lines = [
+            f"<b>{markup_text(names.get(t, t))}</b> "
+            f"({_plural(counts[t], 'entry', 'entries')}): "
+            f"{markup_text(self.content.template_credits[t])}"
+            for t in sorted(used, key=lambda t: (-counts[t], names.get(t, t)))
+        ]
+        return [
+            Spacer(1, 14),
+            CondPageBreak(80),
+            self.t("Reflective models used", s.section_heading),
+            self.p("<br/>".join(lines), s.meta),
+        ]
 
     def entries_section(self) -> list[Any]:
         s = self.styles
@@ -1023,38 +1180,95 @@ class _Builder:
     def attendance_section(self) -> list[Any]:
         s = self.styles
         events = self.content.attendance
+        attended_hours = sum(e.hours or 0.0 for e in events if e.attended)
         out: list[Any] = [
             self.heading("Attendance record", s.h1, "attendance", 0),
             self.t(
-                _plural(len(events), "IPL event", "IPL events") + ", as recorded by the student.",
+                _plural(len(events), "IPL event", "IPL events")
+                + ", as recorded by the student, with the hours attended and who confirmed "
+                "them where the student recorded it."
+                + (
+                    f" Hours attended in all: {format_hours(attended_hours)}."
+                    if attended_hours
+                    else ""
+                ),
                 s.body,
             ),
         ]
         if not events:
             out.append(self.t("No IPL events are recorded.", s.blank))
-            return out
+        else:
+            rows: list[list[Any]] = [
+                [
+                    self.t(h, s.cell_bold)
+                    for h in ("Date", "Kind", "Event", "Professions present", "Attended", "Hours")
+                ]
+            ]
+            for event in events:
+                hours = format_hours(event.hours) or "Not recorded"
+                if event.confirmed_by.strip():
+                    hours += f"; confirmed by {event.confirmed_by}"
+                rows.append(
+                    [
+                        self.t(f"{event.on:%d %b %Y}" if event.on else "No date", s.cell),
+                        self.t(event.kind.label, s.cell),
+                        self.p(
+                            markup_text(event.title)
+                            + (f"<br/><i>{markup_text(event.place)}</i>" if event.place else ""),
+                            s.cell,
+                        ),
+                        self.t(", ".join(event.professions_present) or "Not recorded", s.cell),
+                        self.t("Yes" if event.attended else "No", s.cell),
+                        self.t(hours, s.cell),
+                    ]
+                )
+            # 56 pt: "Attended" in the bold header font needs ~55 pt with the cell padding
+            widths = [60, 80, 120, FRAME_WIDTH - 60 - 80 - 120 - 56 - 92, 56, 92]
+            out.extend(self.table(rows, widths))
+        out.extend(self._placement_hours())
+        return out
+
+    def _placement_hours(self) -> list[Any]:
+        """Placements and other experiences the exported entries belong to, with their hours."""
+        s = self.styles
+        experiences = self.content.attendance_experiences
+        if not experiences:
+            return []
+        total = sum(x.hours or 0.0 for x in experiences)
+        out: list[Any] = [
+            Spacer(1, 10),
+            CondPageBreak(90),
+            self.t("Placements and other experiences", s.section_heading),
+            self.t(
+                "Hours as recorded by the student, and who confirmed them."
+                + (f" Hours in all: {format_hours(total)}." if total else ""),
+                s.meta,
+            ),
+        ]
         rows: list[list[Any]] = [
             [
                 self.t(h, s.cell_bold)
-                for h in ("Date", "Kind", "Event", "Professions present", "Attended")
+                for h in ("Dates", "Kind", "Experience", "Hours", "Confirmed by")
             ]
         ]
-        for event in events:
+        for exp in experiences:
+            if exp.starts_on and exp.ends_on:
+                dates = f"{exp.starts_on:%d %b %Y} to {exp.ends_on:%d %b %Y}"
+            elif exp.starts_on:
+                dates = f"From {exp.starts_on:%d %b %Y}"
+            else:
+                dates = "No dates"
             rows.append(
                 [
-                    self.t(f"{event.on:%d %b %Y}" if event.on else "No date", s.cell),
-                    self.t(event.kind.label, s.cell),
-                    self.p(
-                        markup_text(event.title)
-                        + (f"<br/><i>{markup_text(event.place)}</i>" if event.place else ""),
-                        s.cell,
-                    ),
-                    self.t(", ".join(event.professions_present) or "Not recorded", s.cell),
-                    self.t("Yes" if event.attended else "No", s.cell),
+                    self.t(dates, s.cell),
+                    self.t(exp.kind.label, s.cell),
+                    self.t(exp.title, s.cell),
+                    self.t(format_hours(exp.hours) or "Not recorded", s.cell),
+                    self.t(exp.confirmed_by or "Not recorded", s.cell),
                 ]
             )
-        # 60 pt: "Attended" in the bold header font needs ~55 pt with the cell padding
-        out.extend(self.table(rows, [64, 90, 146, FRAME_WIDTH - 64 - 90 - 146 - 60, 60]))
+        widths = [92, 100, FRAME_WIDTH - 92 - 100 - 56 - 110, 56, 110]
+        out.extend(self.table(rows, widths))
         return out
 
     def signatures_section(self) -> list[Any]:
@@ -1075,16 +1289,22 @@ class _Builder:
                 s.meta,
             ),
             _SignatureSlot(STUDENT_SLOT, 104, self.state, student_note),
-            Spacer(1, 22),
-            self.t("Tutor", s.h3),
-            self.t(
-                "Countersignature of the personal tutor, with the decision (meets, partially "
-                "meets or does not meet the standard) and a comment. It is added digitally "
-                "with the Reflective Portfolio app and leaves the student's signature valid.",
-                s.meta,
-            ),
-            _SignatureSlot(TUTOR_SLOT, 150, self.state),
         ]
+        staff = [r for r in c.staff_roles if r in _STAFF_BOX_TEXT]
+        for role in staff:
+            title, words = _STAFF_BOX_TEXT[role]
+            block += [
+                Spacer(1, 14 if len(staff) > 1 else 22),
+                self.t(title, s.h3),
+                self.t(
+                    f"{words} Added digitally with the Reflective Portfolio app (decision: meets, "
+                    "partially meets or does not meet the standard, and a comment); it leaves "
+                    "the student's signature valid and only a certificate with this role counts "
+                    "here.",
+                    s.meta,
+                ),
+                _SignatureSlot(role, 150 if len(staff) == 1 else 112, self.state),
+            ]
         return [
             self.heading("Signatures", s.h1, "signatures", 0),
             KeepTogether(block),
@@ -1238,7 +1458,7 @@ def render_document(
         raise ExportLayoutError("The document is nested too deeply to lay out.") from exc
     except Exception as exc:  # reportlab's LayoutError and friends
         raise ExportLayoutError(f"The PDF could not be laid out: {exc}") from exc
-    missing = {STUDENT_SLOT, TUTOR_SLOT} - set(state.boxes)
+    missing = {STUDENT_SLOT, *content.staff_roles} - set(state.boxes)
     if missing:
         raise ExportLayoutError("internal error: the signature boxes were not placed")
     toc = tuple((line, state.heading_pages[line.key]) for line in lines)
@@ -1251,7 +1471,7 @@ def render_document(
         toc=toc,
         toc_pages=contents_page_numbers,
         student_box=state.boxes[STUDENT_SLOT],
-        tutor_box=state.boxes[TUTOR_SLOT],
+        staff_boxes={r: state.boxes[r] for r in content.staff_roles},
         seconds=time.perf_counter() - started,
     )
 

@@ -4,7 +4,9 @@
 a student with a name that needs Unicode, IPL events of the kinds the Leicester offer runs
 (domain.md §1), placements, plans followed by the reflections that answer them, every bundled
 reflective template, professions, free tags, IPEC 2023 competency links with self-ratings that
-grow over the two years, and a closing overall reflection.
+grow over the two years, links to the NMC Future nurse proficiencies on the same entries (one
+entry, two frameworks), attendance hours with who confirmed them, and a closing overall
+reflection.
 
 The text follows the anonymisation advice the privacy guard gives (domain.md §4.4): no patient
 names, ages, dates or named wards and hospitals; "the patient", life stages and roles instead.
@@ -39,6 +41,8 @@ from portfolio_app.core.services.portfolio_service import PortfolioService
 DEMO_PASSPHRASE = "demo passphrase"
 DEMO_SEED = 20240923
 FRAMEWORK = "ipec-2023"
+#: The nursing student's own regulator's standards: an entry can link to both frameworks.
+NMC = "nmc-fn-2018"
 
 PLAN = EntryKind.PLAN
 REFLECTION = EntryKind.REFLECTION
@@ -67,6 +71,8 @@ class _EventSpec:
     place: str
     professions: tuple[str, ...]
     notes: str
+    hours: float | None = None
+    confirmed_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class _ExperienceSpec:
     starts_on: date
     ends_on: date
     notes: str
+    hours: float | None = None
+    confirmed_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,9 +115,18 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Year 1 IPL workshop: who does what in the team",
         date(2024, 10, 16),
         "Medical school teaching rooms",
-        ("Medicine", "Nursing", "Midwifery", "Pharmacy", "Physiotherapy",
-         "Operating department practice", "Patient or carer"),
+        (
+            "Medicine",
+            "Nursing",
+            "Midwifery",
+            "Pharmacy",
+            "Physiotherapy",
+            "Operating department practice",
+            "Patient or carer",
+        ),
         "Half-day workshop with members of the Patient & Carer Group; mixed groups of six.",
+        hours=3.5,
+        confirmed_by="IPL module lead",
     ),
     _EventSpec(
         "paired",
@@ -119,6 +136,8 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Acute medical unit",
         ("Nursing", "Physiotherapy"),
         "Two shifts working as a pair: mobility assessments, documentation and handover.",
+        hours=15.0,
+        confirmed_by="Physiotherapy practice educator",
     ),
     _EventSpec(
         "sbar",
@@ -128,6 +147,8 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Clinical skills simulation suite",
         ("Medicine", "Nursing", "Paramedic science", "Pharmacy"),
         "Simulated telephone escalations; each of us made one call and took one call.",
+        hours=3.0,
+        confirmed_by="Simulation lead",
     ),
     _EventSpec(
         "schwartz",
@@ -137,16 +158,20 @@ EVENTS: tuple[_EventSpec, ...] = (
         "University lecture theatre",
         ("Medicine", "Nursing", "Midwifery", "Physiotherapy", "Pharmacy", "Social work"),
         "Confidential round: no names and no panellists' stories are recorded here.",
+        hours=1.0,
+        confirmed_by="Round facilitator",
     ),
     _EventSpec(
         "leicester",
-        EventKind.PRACTICE_PLACEMENT,
+        EventKind.LEICESTER_MODEL_PLACEMENT,
         "Leicester Model practice placement: health in the community",
         date(2025, 6, 9),
         "Inner-city primary care team",
         ("Medicine", "Nursing", "Social work", "Occupational therapy", "Pharmacy"),
         "Five days. A team of four students met a patient at home, interviewed three "
         "agencies and presented findings back to the practice team.",
+        hours=37.5,
+        confirmed_by="Practice team lead",
     ),
     _EventSpec(
         "stroke",
@@ -154,9 +179,17 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Year 2 stroke clinical case days",
         date(2025, 11, 5),
         "Clinical skills centre",
-        ("Medicine", "Nursing", "Physiotherapy", "Occupational therapy",
-         "Speech and language therapy", "Dietetics"),
+        (
+            "Medicine",
+            "Nursing",
+            "Physiotherapy",
+            "Occupational therapy",
+            "Speech and language therapy",
+            "Dietetics",
+        ),
         "Two days of case work with clinical leaders from the stroke service.",
+        hours=14.0,
+        confirmed_by="Stroke service clinical lead",
     ),
     _EventSpec(
         "medicines",
@@ -167,6 +200,8 @@ EVENTS: tuple[_EventSpec, ...] = (
         ("Pharmacy", "Nursing", "Medicine"),
         "Review at home in a pair, then a discussion, a short presentation and a letter to "
         "the patient's GP.",
+        hours=4.0,
+        confirmed_by="Pharmacy tutor",
     ),
     _EventSpec(
         "supervision",
@@ -176,15 +211,19 @@ EVENTS: tuple[_EventSpec, ...] = (
         "Community nursing base",
         ("Nursing", "Social work", "Occupational therapy"),
         "Ninety minutes, facilitated; four students and two practitioners.",
+        hours=1.5,
+        confirmed_by="Group facilitator",
     ),
     _EventSpec(
         "charity",
-        EventKind.COMMUNITY_PLACEMENT,
+        EventKind.THIRD_SECTOR_PLACEMENT,
         "Third-sector placement: a homelessness health charity",
         date(2026, 2, 9),
         "Drop-in centre run by a charity",
         ("Nursing", "Social work", "Medicine", "Dentistry"),
         "One week alongside the charity's outreach nurse, support workers and volunteers.",
+        hours=30.0,
+        confirmed_by="Charity outreach nurse",
     ),
     _EventSpec(
         "outreach",
@@ -195,6 +234,42 @@ EVENTS: tuple[_EventSpec, ...] = (
         ("Nursing", "Pharmacy", "Medicine", "Paramedic science"),
         "Student-led stall with a pharmacy lecturer on hand; signposting leaflets in four "
         "languages.",
+        hours=5.0,
+        confirmed_by="Pharmacy lecturer",
+    ),
+    _EventSpec(
+        "carer-group",
+        EventKind.PATIENT_CARER_GROUP,
+        "Patient & Carer Group session: living with a long-term condition",
+        date(2024, 11, 20),
+        "Medical school teaching rooms",
+        ("Medicine", "Nursing", "Pharmacy", "Physiotherapy", "Patient or carer"),
+        "Two members of the Patient & Carer Group told us about years of appointments; "
+        "questions in mixed groups afterwards.",
+        hours=2.0,
+        confirmed_by="Session lead",
+    ),
+    _EventSpec(
+        "module",
+        EventKind.ONLINE_MODULE,
+        "Online IPL module: who does what in the community team",
+        date(2025, 9, 15),
+        "Online, in my own time",
+        ("Nursing", "Social work", "Occupational therapy", "Pharmacy"),
+        "Short videos and a quiz on community roles, before the district nursing placement.",
+        hours=4.0,
+        confirmed_by="Module completion record",
+    ),
+    _EventSpec(
+        "qi-cycle",
+        EventKind.QUALITY_IMPROVEMENT,
+        "Quality improvement: one PDSA cycle on falls-risk handover",
+        date(2026, 3, 4),
+        "District nursing base",
+        ("Nursing", "Physiotherapy", "Occupational therapy"),
+        "Two weeks testing a three-line falls-risk note in the handover sheet.",
+        hours=6.0,
+        confirmed_by="Project lead (team leader)",
     ),
 )
 
@@ -208,6 +283,8 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2024, 11, 4),
         date(2025, 4, 11),
         "Long-day shifts; board rounds every morning.",
+        hours=300.0,
+        confirmed_by="Practice assessor",
     ),
     _ExperienceSpec(
         "district",
@@ -218,6 +295,8 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2025, 9, 29),
         date(2026, 1, 30),
         "Home visits, leg ulcer clinic, end-of-life care at home.",
+        hours=262.5,
+        confirmed_by="Practice assessor",
     ),
     _ExperienceSpec(
         "tutor",
@@ -228,6 +307,8 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2024, 11, 1),
         date(2026, 6, 30),
         "Forty-five minutes; I bring one entry each time.",
+        hours=12.0,
+        confirmed_by="Personal tutor",
     ),
     _ExperienceSpec(
         "rounds",
@@ -239,6 +320,18 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
         date(2026, 3, 31),
         "Rounds are confidential: I record only my own response.",
     ),
+    _ExperienceSpec(
+        "qi-project",
+        ExperienceKind.QUALITY_IMPROVEMENT_PROJECT,
+        "Falls-risk handover improvement project",
+        "District nursing team",
+        "Team leader (project lead)",
+        date(2026, 2, 23),
+        date(2026, 3, 27),
+        "A small improvement project with the community therapy team.",
+        hours=20.0,
+        confirmed_by="Project lead (team leader)",
+    ),
 )
 
 
@@ -247,9 +340,12 @@ EXPERIENCES: tuple[_ExperienceSpec, ...] = (
 
 ENTRIES: tuple[_EntrySpec, ...] = (
     _EntrySpec(
-        "start", NOTE, "free",
+        "start",
+        NOTE,
+        "free",
         "Starting the IPE programme: what I bring and what I don't know yet",
-        date(2024, 9, 23), REVIEWED,
+        date(2024, 9, 23),
+        REVIEWED,
         (
             """Induction week. We were told that interprofessional education happens *when two
 or more professions learn with, from and about each other*, and that the portfolio is where
@@ -269,9 +365,12 @@ could name a pharmacist's job but not describe their working day. I want to be a
         competencies=("RR4=1", "VE9"),
     ),
     _EntrySpec(
-        "workshop-plan", PLAN, "pre-event-plan",
+        "workshop-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: Year 1 IPL workshop on team roles",
-        date(2024, 10, 11), REVIEWED,
+        date(2024, 10, 11),
+        REVIEWED,
         (
             """I want to come away able to describe, in one or two sentences each, what at least
 four other professions bring to the care of someone admitted to hospital.""",
@@ -289,9 +388,12 @@ the doctors", I will count the workshop as a success.""",
         competencies=("RR4", "C1"),
     ),
     _EntrySpec(
-        "workshop", REFLECTION, "what-so-what-now-what",
+        "workshop",
+        REFLECTION,
+        "what-so-what-now-what",
         "Who does what: the team roles workshop",
-        date(2024, 10, 16), REVIEWED,
+        date(2024, 10, 16),
+        REVIEWED,
         (
             """Six of us, from six programmes, were given a scenario about a person being
 discharged home after a fall. Each of us had to say what we would need to know before
@@ -311,16 +413,25 @@ gave us a shared problem instead of six separate ones.""",
 - Find out what an ODP does on a ward day (still don't know).""",
         ),
         tags=("teamwork", "patient voice", "roles"),
-        professions=("Medicine", "Pharmacy", "Physiotherapy", "Midwifery",
-                     "Operating department practice", "Patient or carer"),
-        competencies=("RR4=2", "VE5=3", "C1=2"),
+        professions=(
+            "Medicine",
+            "Pharmacy",
+            "Physiotherapy",
+            "Midwifery",
+            "Operating department practice",
+            "Patient or carer",
+        ),
+        competencies=("RR4=2", "VE5=3", "C1=2", "nmc-fn-2018:5.4=1"),
         events=("workshop",),
         answers="workshop-plan",
     ),
     _EntrySpec(
-        "board-round", NOTE, "quick-capture",
+        "board-round",
+        NOTE,
+        "quick-capture",
         "Board round: ten minutes, seven professions",
-        date(2024, 11, 12), REVIEWED,
+        date(2024, 11, 12),
+        REVIEWED,
         (
             """The morning board round on the unit: the consultant, a junior doctor, the nurse in
 charge, a physiotherapist, an occupational therapist, a pharmacist and the discharge
@@ -336,9 +447,12 @@ everyone knew what that meant for the discharge date.""",
         experiences=("amu",),
     ),
     _EntrySpec(
-        "physio-plan-change", REFLECTION, "gibbs",
+        "physio-plan-change",
+        REFLECTION,
+        "gibbs",
         "When the physiotherapist changed my plan",
-        date(2024, 11, 27), REVIEWED,
+        date(2024, 11, 27),
+        REVIEWED,
         (
             """I had written in the care plan that an older adult recovering from pneumonia
 should walk to the bathroom with one person assisting. The physiotherapist reviewed the
@@ -366,9 +480,12 @@ observations together.""",
         experiences=("amu",),
     ),
     _EntrySpec(
-        "first-supervision", NOTE, "free",
+        "first-supervision",
+        NOTE,
+        "free",
         "First supervision session: naming what unsettles me",
-        date(2024, 12, 10), REVIEWED,
+        date(2024, 12, 10),
+        REVIEWED,
         (
             """I brought the physiotherapy entry to my first session with my personal tutor. We
 spent most of the time on one word, *defensive*.
@@ -388,9 +505,12 @@ What I'm keeping from the session:
         experiences=("tutor",),
     ),
     _EntrySpec(
-        "handover", REFLECTION, "schon",
+        "handover",
+        REFLECTION,
+        "schon",
         "Handover at shift change: what gets lost",
-        date(2025, 1, 8), REVIEWED,
+        date(2025, 1, 8),
+        REVIEWED,
         (
             """During the evening handover I realised, mid-sentence, that I was about to hand
 over a patient's pain plan from memory. I stopped, said "sorry, let me check the chart", and
@@ -411,9 +531,12 @@ I'd like to know whether any unit joins them up, even for the sickest patients."
         experiences=("amu",),
     ),
     _EntrySpec(
-        "paired-plan", PLAN, "pre-event-plan",
+        "paired-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: paired learning with a physiotherapy student",
-        date(2025, 1, 10), REVIEWED,
+        date(2025, 1, 10),
+        REVIEWED,
         (
             """Understand how a physiotherapist decides what "safe to mobilise" means, and
 explain to my partner how nurses balance mobility with everything else on a shift.""",
@@ -430,9 +553,12 @@ partner learns what happens to the plan between their visits.""",
         competencies=("RR4", "RR3"),
     ),
     _EntrySpec(
-        "paired", REFLECTION, "kolb",
+        "paired",
+        REFLECTION,
+        "kolb",
         "Paired learning: two ways of looking at the same walk",
-        date(2025, 1, 16), REVIEWED,
+        date(2025, 1, 16),
+        REVIEWED,
         (
             """Over two shifts we assessed and walked with several patients together. For each
 one we wrote our observations separately, then compared notes before writing the plan.""",
@@ -458,9 +584,12 @@ A plan works when it carries both: the clinical limits and the person's own goal
         answers="paired-plan",
     ),
     _EntrySpec(
-        "escalation", REFLECTION, "johns",
+        "escalation",
+        REFLECTION,
+        "johns",
         "Escalating a concern I was not sure about",
-        date(2025, 2, 5), REVIEWED,
+        date(2025, 2, 5),
+        REVIEWED,
         (
             """A patient's observations were within range but *he didn't seem himself*: quieter,
 not finishing sentences. I mentioned it to my practice assessor, who asked me to call the
@@ -482,13 +611,16 @@ The SBAR simulation next month is a chance to practise exactly this.""",
         ),
         tags=("escalation", "confidence", "patient safety"),
         professions=("Medicine",),
-        competencies=("C1=2", "VE8", "RR1"),
+        competencies=("C1=2", "VE8", "RR1", "nmc-fn-2018:4.10=2"),
         experiences=("amu",),
     ),
     _EntrySpec(
-        "carers", NOTE, "quick-capture",
+        "carers",
+        NOTE,
+        "quick-capture",
         "Patient & Carer Group session: 'Ask me, not my daughter'",
-        date(2025, 2, 19), REVIEWED,
+        date(2025, 2, 19),
+        REVIEWED,
         (
             """A member of the Patient & Carer Group spoke to our cohort about being spoken
 *over* in clinics: professionals addressing the relative beside her instead of her.""",
@@ -503,9 +635,12 @@ involved.""",
         competencies=("VE3", "VE7=3"),
     ),
     _EntrySpec(
-        "sbar-plan", PLAN, "pre-event-plan",
+        "sbar-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: SBAR simulation with readback",
-        date(2025, 3, 7), REVIEWED,
+        date(2025, 3, 7),
+        REVIEWED,
         (
             """Make a clear escalation call under pressure, with the concern first, and practise
 *readback* from both ends of the phone.""",
@@ -521,9 +656,12 @@ back the plan without me having to prompt.""",
         competencies=("C", "C1"),
     ),
     _EntrySpec(
-        "sbar", REFLECTION, "sbar-debrief",
+        "sbar",
+        REFLECTION,
+        "sbar-debrief",
         "SBAR with readback: my first escalation call",
-        date(2025, 3, 12), REVIEWED,
+        date(2025, 3, 12),
+        REVIEWED,
         (
             """In the simulation a manikin "patient" was becoming drowsy with a falling blood
 pressure. I was the nurse calling a medical student who played the on-call doctor.""",
@@ -550,14 +688,17 @@ start; readback fixes the end.""",
         ),
         tags=("SBAR", "escalation", "readback"),
         professions=("Medicine", "Paramedic science", "Pharmacy"),
-        competencies=("C1=3", "TT=3", "RR1"),
+        competencies=("C1=3", "TT=3", "RR1", "nmc-fn-2018:4.10=3"),
         events=("sbar",),
         answers="sbar-plan",
     ),
     _EntrySpec(
-        "readback-ward", NOTE, "quick-capture",
+        "readback-ward",
+        NOTE,
+        "quick-capture",
         "Readback on the unit: it works when someone starts it",
-        date(2025, 4, 2), REVIEWED,
+        date(2025, 4, 2),
+        REVIEWED,
         (
             """I tried readback for real: after a phone plan from the medical registrar, I read
 the plan back. There was a short pause, then "yes, exactly", and she added a detail she had
@@ -572,9 +713,12 @@ useful.""",
         experiences=("amu",),
     ),
     _EntrySpec(
-        "schwartz-plan", PLAN, "pre-event-plan",
+        "schwartz-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: my first Schwartz Round",
-        date(2025, 5, 9), REVIEWED,
+        date(2025, 5, 9),
+        REVIEWED,
         (
             """Listen without trying to fix anything, and notice my own reaction.""",
             """How other students experience the emotional side of their training: I suspect
@@ -589,9 +733,12 @@ only. Nothing said in the Round goes into this portfolio.""",
         competencies=("VE7", "VE10"),
     ),
     _EntrySpec(
-        "schwartz", REFLECTION, "schwartz-round",
+        "schwartz",
+        REFLECTION,
+        "schwartz-round",
         "Schwartz Round: sitting with discomfort",
-        date(2025, 5, 14), REVIEWED,
+        date(2025, 5, 14),
+        REVIEWED,
         (
             """Heavier than I expected. At one point I wanted to leave, not because of anything
 said but because I recognised the feeling of being out of my depth and did not want to feel
@@ -605,15 +752,18 @@ not. I had assumed doctors-in-training felt more certain than we do. They don't.
         ),
         tags=("emotions", "compassion", "Schwartz round"),
         professions=("Medicine", "Midwifery", "Physiotherapy", "Social work"),
-        competencies=("VE7=3", "VE10=3", "RR5"),
+        competencies=("VE7=3", "VE10=3", "RR5", "nmc-fn-2018:1.5=2"),
         events=("schwartz",),
         experiences=("rounds",),
         answers="schwartz-plan",
     ),
     _EntrySpec(
-        "leicester-plan", PLAN, "pre-event-plan",
+        "leicester-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: Leicester Model practice placement",
-        date(2025, 6, 4), REVIEWED,
+        date(2025, 6, 4),
+        REVIEWED,
         (
             """Understand a patient's situation *as they see it*, and how the services around
 them look from the outside, by working in a student team from four professions.""",
@@ -630,9 +780,12 @@ realistic, and I can say what each of us contributed.""",
         competencies=("RR2", "RR3", "VE4"),
     ),
     _EntrySpec(
-        "leicester", REFLECTION, "gibbs",
+        "leicester",
+        REFLECTION,
+        "gibbs",
         "Health in the community: the patient's priorities were not ours",
-        date(2025, 6, 11), REVIEWED,
+        date(2025, 6, 11),
+        REVIEWED,
         (
             """Our team (medicine, social work, occupational therapy and me) visited an older
 adult living alone with several long-term conditions. We then interviewed the practice
@@ -659,14 +812,17 @@ priority, we had a plan none of us would have written alone.""",
         ),
         tags=("person-centred care", "health inequalities", "home visit"),
         professions=("Medicine", "Social work", "Occupational therapy", "Pharmacy"),
-        competencies=("VE1=3", "RR2=3", "RR3=3"),
+        competencies=("VE1=3", "RR2=3", "RR3=3", "nmc-fn-2018:2.3=2"),
         events=("leicester",),
         answers="leicester-plan",
     ),
     _EntrySpec(
-        "present-back", NOTE, "what-so-what-now-what",
+        "present-back",
+        NOTE,
+        "what-so-what-now-what",
         "Presenting back to the practice team",
-        date(2025, 6, 13), REVIEWED,
+        date(2025, 6, 13),
+        REVIEWED,
         (
             """On the last day our team presented to the practice: the patient's priorities,
 what each agency told us, and one recommendation (a single named contact for patients with
@@ -681,9 +837,12 @@ that a good recommendation answers *who* and *how*, not just *what*.""",
         events=("leicester",),
     ),
     _EntrySpec(
-        "year1", REFLECTION, "nmc-four-questions",
+        "year1",
+        REFLECTION,
+        "nmc-four-questions",
         "End of Year 1: four questions",
-        date(2025, 7, 4), REVIEWED,
+        date(2025, 7, 4),
+        REVIEWED,
         (
             """A look back over my first year of interprofessional learning: the team roles
 workshop, my acute placement, paired learning, the SBAR simulation, a Schwartz Round and the
@@ -702,9 +861,12 @@ concerns early. *Promote professionalism and trust*: being honest when I got it 
         competencies=("VE9=3", "RR4=3"),
     ),
     _EntrySpec(
-        "reading", NOTE, "free",
+        "reading",
+        NOTE,
+        "free",
         "Summer reading: health inequalities and who gets heard",
-        date(2025, 8, 20), READY,
+        date(2025, 8, 20),
+        READY,
         (
             """Over the summer I read about health inequalities and about the idea that
 *equal* services are not the same as *fair* ones. After the Leicester Model week this was
@@ -721,9 +883,12 @@ Three ideas I want to carry into Year 2:
         competencies=("VE4", "VE6"),
     ),
     _EntrySpec(
-        "district-plan", PLAN, "pre-event-plan",
+        "district-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: district nursing placement",
-        date(2025, 9, 26), REVIEWED,
+        date(2025, 9, 26),
+        REVIEWED,
         (
             """How district nurses coordinate care with social care, GPs, pharmacists and
 families when the patient's home is the ward.""",
@@ -739,9 +904,12 @@ joint visit with another profession.""",
         competencies=("RR2", "RR4"),
     ),
     _EntrySpec(
-        "district", REFLECTION, "johns",
+        "district",
+        REFLECTION,
+        "johns",
         "District nursing: where health care meets social care",
-        date(2025, 10, 22), REVIEWED,
+        date(2025, 10, 22),
+        REVIEWED,
         (
             """A joint visit with my practice supervisor and a social worker to a patient whose
 care package was breaking down: missed calls from the care agency, a worried family, and
@@ -762,14 +930,17 @@ sitting at the same kitchen table.""",
         ),
         tags=("social care", "continuity", "home visit"),
         professions=("Social work", "Occupational therapy", "Medicine"),
-        competencies=("RR2=4", "RR3=3", "VE1"),
+        competencies=("RR2=4", "RR3=3", "VE1", "nmc-fn-2018:7.1=3"),
         experiences=("district",),
         answers="district-plan",
     ),
     _EntrySpec(
-        "pharmacist-call", NOTE, "quick-capture",
+        "pharmacist-call",
+        NOTE,
+        "quick-capture",
         "A pharmacist's phone call that saved a visit",
-        date(2025, 10, 29), READY,
+        date(2025, 10, 29),
+        READY,
         (
             """The community pharmacist rang the team: a patient on our list had not collected
 a repeat prescription, which was unusual for him.""",
@@ -784,9 +955,12 @@ calls as part of our early-warning system.""",
         experiences=("district",),
     ),
     _EntrySpec(
-        "stroke-plan", PLAN, "pre-event-plan",
+        "stroke-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: stroke clinical case days",
-        date(2025, 10, 31), REVIEWED,
+        date(2025, 10, 31),
+        REVIEWED,
         (
             """How the stroke team divides the first days of care, and where nursing fits in the
 swallowing, positioning and communication work.""",
@@ -801,9 +975,12 @@ nurses to act before they arrive.""",
         competencies=("RR1", "RR4", "TT"),
     ),
     _EntrySpec(
-        "stroke", REFLECTION, "schon",
+        "stroke",
+        REFLECTION,
+        "schon",
         "Stroke case days: the swallow assessment I would have skipped",
-        date(2025, 11, 6), REVIEWED,
+        date(2025, 11, 6),
+        REVIEWED,
         (
             """In the case work, a patient a few hours after a stroke asked for a cup of tea. In
 the role play I started to say "of course", then stopped, because the speech and language
@@ -820,16 +997,24 @@ safe until the specialists arrive. Knowing what I must **not** do before their a
 as important as knowing what to do.""",
         ),
         tags=("stroke", "dysphagia", "roles"),
-        professions=("Speech and language therapy", "Dietetics", "Physiotherapy",
-                     "Occupational therapy", "Medicine"),
-        competencies=("RR4=4", "RR1=3", "VE9=3"),
+        professions=(
+            "Speech and language therapy",
+            "Dietetics",
+            "Physiotherapy",
+            "Occupational therapy",
+            "Medicine",
+        ),
+        competencies=("RR4=4", "RR1=3", "VE9=3", "nmc-fn-2018:3.4=3"),
         events=("stroke",),
         answers="stroke-plan",
     ),
     _EntrySpec(
-        "medicines-plan", PLAN, "pre-event-plan",
+        "medicines-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: home medicines review with a pharmacy student",
-        date(2025, 11, 28), READY,
+        date(2025, 11, 28),
+        READY,
         (
             """How a pharmacist structures a medicines review in someone's home, and what the
 nursing view adds.""",
@@ -846,9 +1031,12 @@ and the patient agrees with what we say about them.""",
         competencies=("RR3", "C1", "VE3"),
     ),
     _EntrySpec(
-        "medicines", REFLECTION, "what-so-what-now-what",
+        "medicines",
+        REFLECTION,
+        "what-so-what-now-what",
         "Home medicines review: the kitchen drawer",
-        date(2025, 12, 4), REVIEWED,
+        date(2025, 12, 4),
+        REVIEWED,
         (
             """With a pharmacy student I visited an older adult taking many medicines. The
 medicines list from the practice had eleven items. The kitchen drawer had fifteen, including
@@ -865,15 +1053,18 @@ practical problem and not a test.""",
         ),
         tags=("medicines", "polypharmacy", "home visit"),
         professions=("Pharmacy", "Medicine"),
-        competencies=("RR3=4", "VE3=4", "C1=3"),
+        competencies=("RR3=4", "VE3=4", "C1=3", "nmc-fn-2018:4.15=3"),
         events=("medicines",),
         experiences=("district",),
         answers="medicines-plan",
     ),
     _EntrySpec(
-        "gp-letter", NOTE, "quick-capture",
+        "gp-letter",
+        NOTE,
+        "quick-capture",
         "Writing to the GP as a pair",
-        date(2025, 12, 5), READY,
+        date(2025, 12, 5),
+        READY,
         (
             """We drafted the letter to the patient's GP together: her paragraph on the
 medicines, mine on how the patient was managing them, and a joint list of three
@@ -888,9 +1079,12 @@ us would have written alone. We cut anything the GP did not need to act on.""",
         events=("medicines",),
     ),
     _EntrySpec(
-        "supervision-plan", PLAN, "pre-event-plan",
+        "supervision-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: group supervision on difficult conversations",
-        date(2026, 1, 16), READY,
+        date(2026, 1, 16),
+        READY,
         (
             """Bring one conversation from placement that I handled badly and hear how other
 professions would approach it.""",
@@ -906,9 +1100,12 @@ OTs talk about risk with people who want to stay at home.""",
         competencies=("VE10", "C1"),
     ),
     _EntrySpec(
-        "supervision", REFLECTION, "gibbs",
+        "supervision",
+        REFLECTION,
+        "gibbs",
         "Supervision: what I heard when the social worker spoke first",
-        date(2026, 1, 22), READY,
+        date(2026, 1, 22),
+        READY,
         (
             """In group supervision I described a visit where a relative asked me to "make" the
 patient accept more care. I had mumbled something about asking the team. The social work
@@ -930,15 +1127,18 @@ have them most often.""",
         ),
         tags=("supervision", "difficult conversations", "safeguarding"),
         professions=("Social work", "Occupational therapy"),
-        competencies=("VE10=4", "RR5=4", "VE6"),
+        competencies=("VE10=4", "RR5=4", "VE6", "nmc-fn-2018:5.10=3"),
         events=("supervision",),
         experiences=("tutor",),
         answers="supervision-plan",
     ),
     _EntrySpec(
-        "charity-plan", PLAN, "pre-event-plan",
+        "charity-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: third-sector placement",
-        date(2026, 2, 4), READY,
+        date(2026, 2, 4),
+        READY,
         (
             """How a charity delivers health care to people who avoid or are excluded from
 mainstream services.""",
@@ -954,9 +1154,12 @@ NHS could learn from it.""",
         competencies=("RR2", "VE4", "VE6"),
     ),
     _EntrySpec(
-        "charity", REFLECTION, "kolb",
+        "charity",
+        REFLECTION,
+        "kolb",
         "The drop-in: trust before treatment",
-        date(2026, 2, 13), READY,
+        date(2026, 2, 13),
+        READY,
         (
             """A week at a drop-in centre run by a homelessness charity, alongside the outreach
 nurse, support workers, volunteers and visiting dental and medical students.""",
@@ -973,14 +1176,17 @@ clinical role, were the most important people in the building for access.""",
         ),
         tags=("homelessness", "trust", "health inequalities"),
         professions=("Social work", "Medicine", "Dentistry"),
-        competencies=("RR2=4", "VE4=4", "VE6=3"),
+        competencies=("RR2=4", "VE4=4", "VE6=3", "nmc-fn-2018:7.9=3"),
         events=("charity",),
         answers="charity-plan",
     ),
     _EntrySpec(
-        "schwartz-2", REFLECTION, "schwartz-round",
+        "schwartz-2",
+        REFLECTION,
+        "schwartz-round",
         "Second Schwartz Round: noticing my own defences",
-        date(2026, 3, 11), READY,
+        date(2026, 3, 11),
+        READY,
         (
             """This time I noticed myself *analysing* instead of feeling: already thinking about
 what could have been done differently. The facilitator gently reminded the room that a
@@ -997,9 +1203,12 @@ a solution or to be heard.""",
         experiences=("rounds",),
     ),
     _EntrySpec(
-        "conflict", NOTE, "free",
+        "conflict",
+        NOTE,
+        "free",
         "A disagreement in our project group, and how we got unstuck",
-        date(2026, 3, 25), DRAFT,
+        date(2026, 3, 25),
+        DRAFT,
         (
             """Our interprofessional project group (nursing, pharmacy, medicine, paramedic
 science) nearly fell apart over the outreach stall. The medical and paramedic students wanted
@@ -1023,9 +1232,12 @@ the group was better for it.""",
         competencies=("TT=4", "VE10=4"),
     ),
     _EntrySpec(
-        "outreach-plan", PLAN, "pre-event-plan",
+        "outreach-plan",
+        PLAN,
+        "pre-event-plan",
         "Plan: outreach blood pressure stall",
-        date(2026, 4, 15), READY,
+        date(2026, 4, 15),
+        READY,
         (
             """Run a community health stall as an interprofessional team, and practise
 explaining a raised reading without frightening anyone.""",
@@ -1040,9 +1252,12 @@ paramedic students judge when a reading needs urgent action.""",
         competencies=("RR2", "VE1", "C1"),
     ),
     _EntrySpec(
-        "outreach", REFLECTION, "gibbs",
+        "outreach",
+        REFLECTION,
+        "gibbs",
         "Outreach: forty conversations in one afternoon",
-        date(2026, 4, 23), DRAFT,
+        date(2026, 4, 23),
+        DRAFT,
         (
             """Our student team ran a blood pressure stall at a community festival, with a
 pharmacy lecturer on hand. We spoke with about forty people; several had raised readings
@@ -1062,14 +1277,17 @@ could not have covered alone, and the person agreed to go.""",
         ),
         tags=("outreach", "prevention", "health inequalities"),
         professions=("Pharmacy", "Medicine", "Paramedic science"),
-        competencies=("RR2=4", "VE1=4", "C1=4"),
+        competencies=("RR2=4", "VE1=4", "C1=4", "nmc-fn-2018:2.5=4"),
         events=("outreach",),
         answers="outreach-plan",
     ),
     _EntrySpec(
-        "tutor-feedback", REFLECTION, "nmc-four-questions",
+        "tutor-feedback",
+        REFLECTION,
+        "nmc-four-questions",
         "Tutor feedback on my portfolio draft",
-        date(2026, 5, 6), DRAFT,
+        date(2026, 5, 6),
+        DRAFT,
         (
             """Written feedback from my personal tutor on a draft of this portfolio.""",
             """My early entries *describe* well but stop before the analysis: what I would do
@@ -1081,13 +1299,159 @@ writing action plans with a *who* and *when*, not just a *what*.""",
 professionalism and trust*: being open about what I still need to learn.""",
         ),
         tags=("feedback", "writing"),
-        competencies=("VE9=4", "VE8"),
+        competencies=("VE9=4", "VE8", "nmc-fn-2018:1.17=4"),
         experiences=("tutor",),
     ),
     _EntrySpec(
-        "registration", NOTE, "quick-capture",
+        "carer-group",
+        REFLECTION,
+        "patient-carer-session",
+        "Patient & Carer Group: years of appointments, one story",
+        date(2024, 11, 21),
+        REVIEWED,
+        (
+            """Two members of the Patient & Carer Group talked to a mixed group of us about
+living with a long-term condition: the number of people they had to explain it to, and
+the one appointment where everyone in the room had read the notes first.""",
+            """I had assumed the hard part of a long illness was the illness. They said it was
+repeating the story. A medical student asked what a good appointment looked like; the answer
+was about the team talking to each other before, not about any one profession.""",
+            """Before I ask a patient to tell me their history, check what the team already
+knows and say so. Ask what they would like us to share between us.""",
+        ),
+        tags=("patient voice", "long-term conditions"),
+        professions=("Patient or carer", "Medicine", "Pharmacy", "Physiotherapy"),
+        competencies=("VE7=2", "RR2", "nmc-fn-2018:1.14"),
+        events=("carer-group",),
+    ),
+    _EntrySpec(
+        "supervision-note",
+        NOTE,
+        "supervision-session",
+        "Supervision: when I did not speak up on a board round",
+        date(2025, 3, 26),
+        REVIEWED,
+        (
+            """I brought a board round where I noticed a mobility risk but said nothing because
+the consultant was mid-sentence and I was the most junior person there.""",
+            """My tutor asked what would have made it easier to speak. We found two things: a
+phrase to open with, and knowing that the physiotherapist would have backed me up.""",
+            """Use "Can I add one safety point?" next time, and tell the physiotherapist before
+the round when I have a concern in their area.""",
+        ),
+        tags=("supervision", "speaking up"),
+        competencies=("VE9", "nmc-fn-2018:1.17=2"),
+        experiences=("tutor",),
+    ),
+    _EntrySpec(
+        "leicester-cycle",
+        REFLECTION,
+        "leicester-model-placement",
+        "Health in the community: following the Leicester Model cycle",
+        date(2025, 6, 12),
+        READY,
+        (
+            """The person we met at home wanted to stay independent and to be able to get to
+the shops; the medical questions came second for them.""",
+            """The agencies each knew part of the picture: the practice, the pharmacy and a
+housing officer. Each was stretched, and none was talking to the others about the shops.""",
+            """A volunteer from a local community group knew the bus routes and the lunch club,
+which none of the services had mentioned.""",
+            """Our team of four put the views on one page. The social work student saw the
+housing angle first; the pharmacy student spotted that the medicines timings clashed with
+the lunch club; I saw the missing link between the practice nurse and the volunteers.""",
+            """We presented to the practice team with one suggestion each. The practice nurse
+asked for our one-page summary to use at their next team meeting.""",
+            """Knowledge: what a housing officer and a community volunteer can do. Skills:
+presenting a shared analysis, not four separate ones. Attitudes: the patient's priorities
+are the plan, not an extra.""",
+        ),
+        tags=("Leicester Model", "community", "patient priorities"),
+        professions=("Social work", "Pharmacy", "Medicine"),
+        competencies=("RR2", "VE1", "nmc-fn-2018:7.1=3"),
+        events=("leicester",),
+    ),
+    _EntrySpec(
+        "module",
+        NOTE,
+        "what-so-what-now-what",
+        "Online module: roles in the community team",
+        date(2025, 9, 16),
+        DRAFT,
+        (
+            """Before the district nursing placement I worked through the online module on
+community roles: short videos from an occupational therapist, a social worker and a
+community pharmacist.""",
+            """I had not known that occupational therapists assess the home for equipment on
+the same visit as a nursing review, or that the community pharmacist can do a structured
+medicines review.""",
+            """On placement, ask the team who else visits each person, and write it on the
+handover sheet.""",
+        ),
+        tags=("online learning", "community"),
+        competencies=("RR4=3", "nmc-fn-2018:5.4=3"),
+        events=("module",),
+    ),
+    _EntrySpec(
+        "qi",
+        REFLECTION,
+        "pdsa-cycle",
+        "PDSA: a three-line falls-risk note at handover",
+        date(2026, 3, 20),
+        READY,
+        (
+            """Make sure everyone visiting a person at risk of falls knows the current plan,
+by adding a three-line falls-risk note to the team's handover sheet.""",
+            """We counted, each day, how many falls-risk visits had the note filled in, and
+asked the visiting staff whether it changed what they did.""",
+            """A fixed three-line box: risk, what was agreed with the therapist, what to check.""",
+            """Test it for two weeks with four nurses and the community therapist. We predicted
+the box would be filled in for most visits by the second week.""",
+            """The box was filled in for about half the visits in week one and most in week
+two. Two nurses said it was too small for people with several risks.""",
+            """Close to our prediction. The therapist's view of what to check was the most
+useful line; the nurses read it first.""",
+            """Adapt: make the box larger and ask the therapist to fill in the 'what to check'
+line. Run a second cycle for two more weeks.""",
+            """The therapist brought the checks, the nurses the practical limits of a busy
+round. Next time I would ask the healthcare assistants too: they do many of the visits.""",
+        ),
+        tags=("quality improvement", "falls", "handover"),
+        professions=("Physiotherapy", "Occupational therapy"),
+        competencies=("TT=4", "RR1", "nmc-fn-2018:6.4=3"),
+        events=("qi-cycle",),
+        experiences=("qi-project",),
+    ),
+    _EntrySpec(
+        "paired-manager",
+        REFLECTION,
+        "paired-learning",
+        "Paired learning: a week beside the team leader",
+        date(2026, 3, 12),
+        DRAFT,
+        (
+            """During the improvement project I was paired with the team leader, who manages
+the nursing team's rota, budget and caseload. We agreed to learn each other's week.""",
+            """Her week is allocation, staffing gaps and meetings about waiting times. She
+carries every visit that does not happen, even the ones nobody else sees.""",
+            """Why the falls-risk note mattered to both of us: fewer repeat visits for her, a
+safer plan for the people we visit for me.""",
+            """I used to think of management as paperwork. I now see that a missed handover
+detail becomes a staffing problem by the afternoon, and that she needs nurses to say so.""",
+            """Tell the team leader about patterns, not only single problems, and bring a
+suggestion.""",
+        ),
+        tags=("paired learning", "leadership", "quality improvement"),
+        competencies=("RR4=4", "TT", "nmc-fn-2018:5.1=3"),
+        experiences=("qi-project",),
+    ),
+    _EntrySpec(
+        "registration",
+        NOTE,
+        "quick-capture",
         "Getting ready for registration: what I'll take into a team",
-        date(2026, 5, 27), DRAFT,
+        date(2026, 5, 27),
+        DRAFT,
         (
             """Applying for my first post, I was asked at interview how I work with other
 professions.""",
@@ -1100,9 +1464,12 @@ years of this portfolio gave me.""",
         competencies=("RR4=5", "TT=4"),
     ),
     _EntrySpec(
-        "looking-back", REFLECTION, "free",
+        "looking-back",
+        REFLECTION,
+        "free",
         "Two years of interprofessional learning: looking back",
-        date(2026, 6, 10), DRAFT,
+        date(2026, 6, 10),
+        DRAFT,
         (
             """Reading my first entry again, I notice how much of it is about what *I* bring.
 My later entries are about what *we* did. That shift is the main thing I have learned.
@@ -1119,7 +1486,7 @@ was better for it. **Asking is not the same as not knowing**: I wrote that in my
 I believe it more now.""",
         ),
         tags=("year review", "professional identity"),
-        competencies=("RR4=5", "VE5=5", "TT=4"),
+        competencies=("RR4=5", "VE5=5", "TT=4", "nmc-fn-2018:5.4=4"),
     ),
 )
 
@@ -1176,10 +1543,12 @@ def _unwrap(text: str) -> str:
 
 
 def _links(codes: tuple[str, ...]) -> tuple[CompetencyLink, ...]:
+    """Links from specs: "VE3=2" (IPEC 2023, self-rating 2) or "nmc-fn-2018:5.4"."""
     links: list[CompetencyLink] = []
     for spec in codes:
-        code, _, rating = spec.partition("=")
-        links.append(CompetencyLink(FRAMEWORK, code, int(rating) if rating else None))
+        target, _, rating = spec.partition("=")
+        framework, _, code = target.rpartition(":")
+        links.append(CompetencyLink(framework or FRAMEWORK, code, int(rating) if rating else None))
     return tuple(links)
 
 
@@ -1188,9 +1557,7 @@ def _written_at(rng: random.Random, day: date, kind: EntryKind) -> datetime:
     delay = 0 if kind is PLAN else rng.randint(0, 2)
     hour = rng.choice((7, 12, 17, 18, 19, 20, 21))
     minute = rng.randrange(0, 60)
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) + timedelta(
-        days=delay
-    )
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) + timedelta(days=delay)
 
 
 def demo_entries(
@@ -1263,6 +1630,8 @@ def build_demo_portfolio(data_dir: Path, passphrase: str = DEMO_PASSPHRASE) -> P
                 place=spec.place,
                 professions_present=spec.professions,
                 notes=spec.notes,
+                hours=spec.hours,
+                confirmed_by=spec.confirmed_by,
             )
             events[spec.key] = event.id
         experiences: dict[str, ExperienceId] = {}
@@ -1275,6 +1644,8 @@ def build_demo_portfolio(data_dir: Path, passphrase: str = DEMO_PASSPHRASE) -> P
                 starts_on=xspec.starts_on,
                 ends_on=xspec.ends_on,
                 notes=xspec.notes,
+                hours=xspec.hours,
+                confirmed_by=xspec.confirmed_by,
             )
             experiences[xspec.key] = experience.id
         service.add_entries_bulk(demo_entries(events, experiences))

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from portfolio_app.core.export.document import DocumentContent, LayoutResult
     from portfolio_app.core.services.portfolio_service import PortfolioService
     from portfolio_app.core.signing.identity import Identity
+    from portfolio_app.core.signing.trust import TrustSettings
     from portfolio_app.core.signing.verification import VerificationReport
 
 Progress = Callable[[int, int, str], None]
@@ -95,6 +96,7 @@ class ExportJob:
     portfolio_json: bytes
     identity: Identity | None = field(repr=False)
     findings: tuple[ExportFinding, ...]
+    tsa_url: str | None = None
 
     @property
     def entry_count(self) -> int:
@@ -124,7 +126,7 @@ class ExportJob:
             raise ExportCancelled()
         if self.identity is not None:
             report(self.entry_count, total, "Signing")
-            pdf = _sign(layout, self.identity, self.portfolio_json)
+            pdf = _sign(layout, self.identity, self.portfolio_json, self.tsa_url)
         else:
             report(self.entry_count, total, "Attaching portfolio.json")
             pdf = _attach_json(layout.pdf, self.portfolio_json)
@@ -168,9 +170,12 @@ class ExportJob:
         )
 
 
-def _sign(layout: LayoutResult, identity: Identity, portfolio_json: bytes) -> bytes:
+def _sign(
+    layout: LayoutResult, identity: Identity, portfolio_json: bytes, tsa_url: str | None
+) -> bytes:
     from portfolio_app.core.export.fonts import font_file
     from portfolio_app.core.signing.pdf_signing import sign_portfolio
+    from portfolio_app.core.signing.roles import Role
 
     with font_file() as font_path:
         return sign_portfolio(
@@ -178,9 +183,10 @@ def _sign(layout: LayoutResult, identity: Identity, portfolio_json: bytes) -> by
             identity,
             reason=SIGNING_REASON,
             visible_box=layout.student_box,
-            countersign_box=layout.tutor_box,
+            staff_boxes={Role.parse(role): box for role, box in layout.staff_boxes.items()},
             embed_json=portfolio_json,
             font_path=font_path,
+            tsa_url=tsa_url,
         )
 
 
@@ -273,13 +279,18 @@ def prepare_export(
     *,
     sign: bool = True,
     now: datetime | None = None,
+    staff_roles: Sequence[str] | None = None,
+    tsa_url: str | None = None,
     leave_out_damaged: bool = False,
     enforce_integrity: bool = True,
 ) -> ExportJob:
     """Copy what the export needs out of the open portfolio (see the module docstring).
 
     With ``sign`` the portfolio's identity is made now if it has none (it is stored in the
-    vault, so this must run on the thread that owns ``service``).
+    vault, so this must run on the thread that owns ``service``). ``staff_roles`` (default:
+    the portfolio's signing settings, else the tutor alone) get one countersignature box each;
+    ``tsa_url`` (default: the settings' time-stamping authority, else none) adds an RFC 3161
+    timestamp to the student's signature.
 
     Refuses (:class:`IntegrityFindingsPendingError`) while the portfolio holds changes made
     outside the app that the student has not acknowledged, and
@@ -315,6 +326,11 @@ def prepare_export(
 
     identity = identity_service.get_or_create_identity(service) if sign else None
     fingerprint = identity_service.identity_fingerprint(identity) if identity else None
+    settings = identity_service.signing_settings(service)
+    roles = identity_service.check_staff_roles(
+        staff_roles if staff_roles is not None else settings.staff_roles
+    )
+    tsa = tsa_url if tsa_url is not None else settings.tsa_url
     content = DocumentContent(
         profile=service.profile,
         plan=plan,
@@ -330,6 +346,9 @@ def prepare_export(
         generated_at=generated_at,
         template_names={t.id: t.name for t in load_templates()},
         app_version=__version__,
+        staff_roles=roles,
+        template_credits={t.id: t.credit for t in load_templates() if t.credit},
+        attendance_experiences=printed_experiences,
         left_out=left_out,
     )
     findings = find_export_identifiers(
@@ -354,6 +373,7 @@ def prepare_export(
         portfolio_json=portfolio_json,
         identity=identity,
         findings=tuple(findings),
+        tsa_url=tsa or None,
     )
 
 
@@ -373,6 +393,8 @@ def export_portfolio(
     acknowledge_findings: bool = False,
     progress: Progress | None = None,
     is_cancelled: IsCancelled | None = None,
+    staff_roles: Sequence[str] | None = None,
+    tsa_url: str | None = None,
     leave_out_damaged: bool = False,
 ) -> ExportResult:
     """Prepare and run an export in one call (see :func:`prepare_export`, :meth:`ExportJob.run`).
@@ -380,7 +402,14 @@ def export_portfolio(
     Raises :class:`IdentifierFindingsError` with the findings when there are any and
     ``acknowledge_findings`` is false; :class:`ExportCancelled` when cancelled.
     """
-    job = prepare_export(service, selection, sign=sign, leave_out_damaged=leave_out_damaged)
+    job = prepare_export(
+        service,
+        selection,
+        sign=sign,
+        staff_roles=staff_roles,
+        tsa_url=tsa_url,
+        leave_out_damaged=leave_out_damaged,
+    )
     if job.findings and not acknowledge_findings:
         raise IdentifierFindingsError(job.findings)
     return job.run(
@@ -404,6 +433,122 @@ def _read_pdf(path: Path) -> bytes:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
+@dataclass(frozen=True)
+class TrustInputs:
+    """What the person checking trusts, as named files (the names appear in reports)."""
+
+    trust: tuple[tuple[str, bytes], ...] = ()
+    staff: tuple[tuple[str, bytes], ...] = ()
+    fingerprints: tuple[str, ...] = ()
+    tsa: tuple[tuple[str, bytes], ...] = ()
+    crls: tuple[tuple[str, bytes], ...] = ()
+
+    @classmethod
+    def from_paths(
+        cls,
+        *,
+        trust: Sequence[Path] = (),
+        staff: Sequence[Path] = (),
+        fingerprints: Sequence[str] = (),
+        tsa: Sequence[Path] = (),
+        crls: Sequence[Path] = (),
+    ) -> TrustInputs:
+        """Read the files (raising :class:`ValidationError` for an unreadable one)."""
+        from portfolio_app.core.services.identity_service import read_pem_file
+
+        def read(paths: Sequence[Path], what: str) -> tuple[tuple[str, bytes], ...]:
+            return tuple((p.name, read_pem_file(p, what)) for p in paths)
+
+        return cls(
+            trust=read(trust, "trust certificate"),
+            staff=read(staff, "staff trust certificate"),
+            fingerprints=tuple(fingerprints),
+            tsa=read(tsa, "time-stamping authority certificate"),
+            crls=read(crls, "revocation list"),
+        )
+
+    def settings(self) -> TrustSettings:
+        """Sorted trust (raises ``VerificationInputError`` for malformed inputs)."""
+        from portfolio_app.core.signing.trust import build_trust
+
+        return build_trust(
+            self.trust,
+            staff=self.staff,
+            fingerprints=self.fingerprints,
+            tsa=self.tsa,
+            crls=self.crls,
+        )
+
+
+@dataclass(frozen=True)
+class CountersignPlan:
+    """What countersigning a file would do, checked before anything is signed."""
+
+    report: VerificationReport
+    role: str
+    box: str
+    warnings: tuple[str, ...]
+    trust: TrustInputs
+
+
+def _tutor_trust(identity: Identity, extra: TrustInputs | None) -> TrustInputs:
+    """The tutor's own imported chain (their course CA) plus whatever was given."""
+    own = tuple((f"your course CA ({i})", pem) for i, pem in enumerate(identity.chain_pem, start=1))
+    extra = extra or TrustInputs()
+    return TrustInputs(
+        trust=own + extra.trust,
+        staff=extra.staff,
+        fingerprints=extra.fingerprints,
+        tsa=extra.tsa,
+        crls=extra.crls,
+    )
+
+
+def plan_countersign(
+    service: PortfolioService,
+    in_path: Path,
+    *,
+    role: str | None = None,
+    trust: TrustInputs | None = None,
+) -> CountersignPlan:
+    """Check a portfolio before countersigning it with this portfolio's identity.
+
+    Raises ``CountersignRefusedError`` for a file that fails the checks, one this signer
+    already signed, one without a box for the signer's role. ``warnings`` are for the tutor
+    to confirm: chiefly a student certificate that the tutor's own course CA did not issue.
+    """
+    from portfolio_app.core.services import identity_service
+    from portfolio_app.core.signing.pdf_signing import choose_box, precheck
+    from portfolio_app.core.signing.roles import Role
+
+    data = _read_pdf(in_path)
+    identity = identity_service.get_or_create_identity(service)
+    inputs = _tutor_trust(identity, trust)
+    settings = inputs.settings()
+    report = precheck(data, identity, trust=settings)
+    box, box_role = choose_box(data, identity, Role.parse(role) if role else None)
+    warnings: list[str] = []
+    student = report.signatures[0]
+    if not student.trusted:
+        if identity.chain_pem:
+            warnings.append(
+                f"The student's certificate ({student.signer_name}, id {student.signer_id}) "
+                "was not issued by your course CA, nor by a CA you gave: make sure this "
+                "portfolio really comes from your student before countersigning."
+            )
+        else:
+            warnings.append(
+                "You have no course CA certificate (your own certificate is self-signed), so "
+                "the student's certificate cannot be confirmed."
+            )
+    warnings.extend(
+        f"Signature {s.index} ({s.signer_name}) is not confirmed by a CA you trust."
+        for s in report.signatures[1:]
+        if not s.trusted
+    )
+    return CountersignPlan(report, box_role.value, box.name, tuple(warnings), inputs)
+
+
 def countersign_file(
     service: PortfolioService,
     in_path: Path,
@@ -411,17 +556,23 @@ def countersign_file(
     *,
     decision: str,
     comment: str,
+    role: str | None = None,
+    trust: TrustInputs | None = None,
+    tsa_url: str | None = None,
+    crls: Sequence[bytes] = (),
 ) -> ExportResult:
-    """Countersign a student's signed portfolio with this (tutor's) portfolio's identity.
+    """Countersign a student's signed portfolio with this (staff member's) identity.
 
-    The signing layer refuses a portfolio whose student signature is missing, broken or was
-    followed by a disallowed change. The output is written atomically and may not be the
-    input file's path, so the student's original is never at risk.
+    The signing layer refuses a portfolio that fails the verifier's checks, and a signer
+    without a certificate for the box's role. ``tsa_url`` (default: the signing settings')
+    adds an RFC 3161 timestamp; ``crls`` are embedded as revocation evidence. The output is
+    written atomically and may not be the input file's path, so the original is never at risk.
     """
     from portfolio_app.core.export.fonts import font_file
     from portfolio_app.core.services import identity_service
     from portfolio_app.core.signing.notes import DECISIONS
     from portfolio_app.core.signing.pdf_signing import countersign
+    from portfolio_app.core.signing.roles import Role
 
     if decision not in DECISIONS:
         raise ValidationError(f"the decision must be one of: {', '.join(DECISIONS)}")
@@ -430,13 +581,19 @@ def countersign_file(
     started = time.perf_counter()
     data = _read_pdf(in_path)
     identity = identity_service.get_or_create_identity(service)
+    inputs = _tutor_trust(identity, trust)
+    tsa = tsa_url if tsa_url is not None else identity_service.signing_settings(service).tsa_url
     with font_file() as font_path:
         signed = countersign(
             data,
             identity,
             decision=decision,  # type: ignore[arg-type]  # checked against DECISIONS above
             comment=comment,
+            role=Role.parse(role) if role else None,
             font_path=font_path,
+            trust=inputs.settings(),
+            tsa_url=tsa or None,
+            crls=crls,
         )
     write_atomically(out_path, signed)
     return ExportResult(
@@ -453,30 +610,143 @@ def countersign_file(
     )
 
 
+def countersign_trust(service: PortfolioService, extra: TrustInputs | None = None) -> TrustInputs:
+    """The trust a staff member's post-check uses: their own chain plus ``extra``."""
+    from portfolio_app.core.services import identity_service
+
+    return _tutor_trust(identity_service.get_or_create_identity(service), extra)
+
+
 def verify_file(
     path: Path,
     *,
     trust_pems: Sequence[bytes] = (),
     fingerprints: Sequence[str] = (),
+    trust: TrustInputs | TrustSettings | None = None,
+    require: Sequence[str] = (),
 ) -> VerificationReport:
     """Verify one file offline. An unreadable file is a verdict, not an exception.
 
     Raises only for malformed trust inputs (a certificate that is not one, a fingerprint that
-    is not 64 hex digits), which the person running the check has to fix.
+    is not 64 hex digits, a CRL no trusted CA signed), which the person checking has to fix.
     """
+    from portfolio_app.core.signing.roles import Role
+    from portfolio_app.core.signing.trust import TrustSettings, build_trust
     from portfolio_app.core.signing.verification import (
         Verdict,
         VerificationReport,
         verify_pdf,
     )
 
+    if isinstance(trust, TrustInputs):
+        settings = trust.settings()
+    elif isinstance(trust, TrustSettings):
+        settings = trust
+    else:
+        settings = build_trust(trust_pems, fingerprints=fingerprints)
+    roles = [Role.parse(r) for r in require]
     try:
         data = _read_pdf(path)
     except ValidationError as exc:
-        # Still check the trust inputs, so a typo in --fingerprint is reported either way.
-        verify_pdf(b"", trust_certs_pem=trust_pems, trusted_fingerprints=fingerprints)
-        return VerificationReport(Verdict.NOT_SIGNED_OR_UNREADABLE, exc.user_message)
-    return verify_pdf(data, trust_certs_pem=trust_pems, trusted_fingerprints=fingerprints)
+        return VerificationReport(
+            Verdict.NOT_SIGNED_OR_UNREADABLE, exc.user_message, trust_notes=settings.notes
+        )
+    return verify_pdf(data, trust=settings, require=roles)
+
+
+def pdf_files(paths: Sequence[Path]) -> list[Path]:
+    """The files to check: each file as given, and every ``*.pdf`` under each folder (sorted,
+    recursive, symbolic links to folders not followed)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def verify_paths(
+    paths: Sequence[Path],
+    *,
+    trust: TrustInputs | None = None,
+    require: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> list[tuple[Path, VerificationReport]]:
+    """Verify files and folders (recursively) against the same trust; one report per file."""
+    settings = (trust or TrustInputs()).settings()
+    files = pdf_files(paths)
+    results = []
+    for index, path in enumerate(files, start=1):
+        results.append((path, verify_file(path, trust=settings, require=require)))
+        if progress is not None:
+            progress(index, len(files), str(path))
+    return results
+
+
+CSV_ROLES = ("tutor", "second-marker", "moderator", "practice-assessor")
+
+
+def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict[str, Any]]:
+    """One row per file for the assessor's CSV (and any spreadsheet)."""
+    rows = []
+    for path, report in results:
+        summary = report.summary
+        student = next((s for s in report.signatures if s.index == 1), None)
+        row: dict[str, Any] = {
+            "file": str(path),
+            "student_name": summary.student_name or (student.signer_name if student else ""),
+            "student_id": summary.student_id or (student.signer_id if student else ""),
+            "programme": summary.programme or "",
+            "entries": summary.entries if summary.entries is not None else "",
+            "student_signed": (
+                student.signing_time.isoformat() if student and student.signing_time else ""
+            ),
+        }
+        by_role = {c["role"]: c for c in summary.countersigned_by}
+        for role in CSV_ROLES:
+            found = by_role.get(role, {})
+            row[f"{role}_signer"] = found.get("signer_name") or ""
+            row[f"{role}_decision"] = found.get("decision") or ""
+            row[f"{role}_time"] = found.get("time") or ""
+        row["signatures"] = "; ".join(
+            f"{s.index}:{s.box_role or 'other'}:{s.signer_name or '?'}:{s.decision or ''}:"
+            f"{s.signing_time.isoformat() if s.signing_time else ''}"
+            for s in report.signatures
+        )
+        row["stage"] = report.stage
+        row["verdict"] = report.verdict.value
+        row["exit_code"] = report.exit_code
+        row["reason"] = report.reason
+        rows.append(row)
+    return rows
+
+
+def write_report_csv(results: Sequence[tuple[Path, VerificationReport]], out_path: Path) -> Path:
+    """Write :func:`report_rows` as CSV (UTF-8 with BOM so spreadsheet apps read names right).
+
+    Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed with
+    an apostrophe: file names and signer names come from outside.
+    """
+    import csv
+
+    rows = report_rows(results)
+    fields_ = list(rows[0]) if rows else ["file", "verdict", "exit_code"]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields_)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
+    write_atomically(out_path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    return out_path
+
+
+def _csv_safe(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def extract_portfolio_json(path: Path) -> dict[str, Any] | None:

@@ -445,7 +445,7 @@ class PortfolioService:
 
         try:
             with store.write() as conn:
-                counter = _counter(conn)
+                counter = integrity.head_counter(conn)
                 integrity.reencrypt_all(conn, store.cipher, new_cipher, step)
                 write_slot_rows(conn, slots)
                 digests: dict[str, str] = {
@@ -739,8 +739,10 @@ class PortfolioService:
         professions_present: Sequence[str] = (),
         notes: str = "",
         attended: bool = True,
+        hours: float | None = None,
+        confirmed_by: str = "",
     ) -> Event:
-        """Record an IPL event."""
+        """Record an IPL event (with the hours attended and who confirmed them, if known)."""
         from datetime import date as date_type
 
         event = Event(
@@ -752,6 +754,8 @@ class PortfolioService:
             professions_present=normalise_tags(list(professions_present)),
             notes=notes,
             attended=attended,
+            hours=hours,
+            confirmed_by=confirmed_by.strip(),
         )
         event.validate()
         CatalogueRepository(self._require_store()).save_event(event, is_new=True)
@@ -817,8 +821,10 @@ class PortfolioService:
         starts_on: object = None,
         ends_on: object = None,
         notes: str = "",
+        hours: float | None = None,
+        confirmed_by: str = "",
     ) -> Experience:
-        """Record a placement or other experience."""
+        """Record a placement or other experience (with its hours and who confirmed them)."""
         from datetime import date as date_type
 
         experience = Experience(
@@ -830,6 +836,8 @@ class PortfolioService:
             starts_on=starts_on if isinstance(starts_on, date_type) else None,
             ends_on=ends_on if isinstance(ends_on, date_type) else None,
             notes=notes,
+            hours=hours,
+            confirmed_by=confirmed_by.strip(),
         )
         experience.validate()
         CatalogueRepository(self._require_store()).save_experience(experience, is_new=True)
@@ -1118,7 +1126,9 @@ class PortfolioService:
                             (change.row_id,),
                         )
             slots = _slot_digests(read_key_slots(store.engine))
-            store.manifest.rebuild(conn, integrity.scan_file(conn), slots, counter=_counter(conn))
+            store.manifest.rebuild(
+                conn, integrity.scan_file(conn), slots, counter=integrity.head_counter(conn)
+            )
         self.integrity_findings = []
         self._changes = []
         return count
@@ -1247,14 +1257,6 @@ def _suspects(discrepancies: list[integrity.Discrepancy], table: str) -> set[str
 
 def _slot_digests(slots: dict[str, KeySlot]) -> dict[str, str]:
     return {kind: integrity.slot_digest(s.header, s.wrapped_key) for kind, s in slots.items()}
-
-
-def _counter(conn: object) -> int:
-    from sqlalchemy import Connection
-
-    assert isinstance(conn, Connection)
-    row = conn.exec_driver_sql("SELECT counter FROM manifest_head WHERE id = 1").first()
-    return row[0] if row is not None and isinstance(row[0], int) else 0
 
 
 def _shown(value: object) -> str:

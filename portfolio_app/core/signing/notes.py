@@ -23,6 +23,7 @@ TUTOR_FIELD: Final = "TutorSignature"
 REASON_PREFIX: Final = "Tutor countersignature: "
 DECISION_KEY: Final = "/PortfolioDecision"
 COMMENT_KEY: Final = "/PortfolioComment"
+ROLE_KEY: Final = "/PortfolioRole"
 MAX_COMMENT_CHARS: Final = 20_000
 
 

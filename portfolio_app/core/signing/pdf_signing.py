@@ -15,10 +15,11 @@ visible box says so.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from asn1crypto import keys as asn1_keys
@@ -43,6 +44,7 @@ from portfolio_app.core.signing.errors import (
     IdentityError,
     SigningError,
 )
+from portfolio_app.core.signing.form_layout import FormField, FormLayout, build_layout
 from portfolio_app.core.signing.identity import (
     Identity,
     fingerprint_sha256,
@@ -59,11 +61,18 @@ from portfolio_app.core.signing.notes import (
     DECISIONS,
     MAX_COMMENT_CHARS,
     REASON_PREFIX,
+    ROLE_KEY,
     STUDENT_FIELD,
-    TUTOR_FIELD,
     Decision,
 )
-from portfolio_app.core.signing.verification import Verdict, verify_pdf
+from portfolio_app.core.signing.roles import Role, certificate_roles
+from portfolio_app.core.signing.trust import TrustSettings, build_trust
+from portfolio_app.core.signing.verification import (
+    Verdict,
+    VerificationReport,
+    read_form_layout,
+    verify_pdf,
+)
 
 SignatureBox = tuple[int, float, float, float, float]
 """``(page_index, x1, y1, x2, y2)`` in PDF points, origin at the page's bottom left."""
@@ -121,10 +130,19 @@ def _page_count(writer: IncrementalPdfFileWriter) -> int:
 
 
 def _field_spec(
-    name: str, box: SignatureBox | None, pages: int, readable: str | None = None
+    name: str,
+    box: SignatureBox | None,
+    pages: int,
+    readable: str | None = None,
+    lock_excludes: Sequence[str] | None = None,
 ) -> fields.SigFieldSpec:
+    lock = (
+        fields.FieldMDPSpec(fields.FieldMDPAction.EXCLUDE, list(lock_excludes))
+        if lock_excludes is not None
+        else None
+    )
     if box is None:
-        return fields.SigFieldSpec(name, readable_field_name=readable)
+        return fields.SigFieldSpec(name, readable_field_name=readable, field_mdp_spec=lock)
     page, x1, y1, x2, y2 = box
     if not 0 <= page < pages:
         raise SigningError(f"Signature box on page {page + 1}, but the PDF has {pages} pages.")
@@ -135,7 +153,42 @@ def _field_spec(
         on_page=page,
         box=(round(x1), round(y1), round(x2), round(y2)),
         readable_field_name=readable,
+        field_mdp_spec=lock,
     )
+
+
+def _timestamper(tsa_url: str | None) -> Any:
+    """pyHanko's RFC 3161 client for ``tsa_url`` (``None``: no timestamp, nothing fetched)."""
+    if not tsa_url:
+        return None
+    if not tsa_url.startswith(("http://", "https://")):
+        raise SigningError("The time-stamping authority's address must start with http(s)://.")
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(tsa_url, timeout=30)
+
+
+def _with_form(embed_json: bytes | None, layout: FormLayout, identity: Identity) -> bytes:
+    """``portfolio.json`` with the ``form`` member describing every field created.
+
+    Without ``embed_json`` a minimal document naming the signer is made, so the file still
+    says whose it is.
+    """
+    summary = subject_summary(identity.certificate_pem)
+    document: dict[str, Any] = {
+        "format": "reflective-portfolio",
+        "profile": {"name": summary["name"], "student_id": summary["student_id"]},
+    }
+    if embed_json is not None:
+        try:
+            parsed = json.loads(embed_json)
+        except ValueError as exc:
+            raise SigningError("The portfolio data to embed is not valid JSON.") from exc
+        if not isinstance(parsed, dict):
+            raise SigningError("The portfolio data to embed is not a JSON object.")
+        document = parsed
+    document["form"] = layout.to_json()
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def _sign(
@@ -164,18 +217,26 @@ def sign_portfolio(
     visible_box: SignatureBox | None = None,
     embed_json: bytes | None = None,
     countersign_box: SignatureBox | None = None,
-    countersign_field_name: str = TUTOR_FIELD,
+    staff_boxes: Mapping[Role, SignatureBox] | None = None,
+    text_fields: Sequence[FormField] = (),
     font_path: str | os.PathLike[str] | None = None,
+    tsa_url: str | None = None,
 ) -> bytes:
     """Certify ``pdf_in`` as the student (PAdES B-B, DocMDP P=2, SHA-256); return the new PDF.
 
-    ``embed_json`` is attached as ``portfolio.json`` in the signed revision. ``countersign_box``
-    places the empty, visible tutor signature field now, because adding one later would count
-    as a disallowed change; without it the portfolio cannot be countersigned. ``font_path``
-    should name the app's bundled Unicode TrueType font for the visible box.
+    ``staff_boxes`` places one empty, visible signature field per staff role now (adding one
+    after certification would count as a disallowed change); ``countersign_box`` is shorthand
+    for a tutor box alone. Each staff box carries a FieldMDP ``/Lock`` that excludes only the
+    *other* staff boxes, so a countersignature freezes everything but the boxes still to sign.
+    ``embed_json`` is attached as ``portfolio.json`` with a ``form`` member listing every
+    field created here (the verifier rejects any other). ``font_path`` should name the app's
+    bundled Unicode TrueType font for the visible box; ``tsa_url`` adds an RFC 3161 signature
+    timestamp from that authority (nothing is fetched without it).
     """
     route_pyhanko_logs()
     pdf_signer_obj = _signer(identity)
+    if field_name != STUDENT_FIELD:
+        raise SigningError(f"The student's signature box is always named {STUDENT_FIELD}.")
     writer = _open(pdf_in)
     if writer.prev.embedded_signatures:
         raise SigningError(
@@ -183,28 +244,39 @@ def sign_portfolio(
         )
     pages = _page_count(writer)
     student_spec = _field_spec(field_name, visible_box, pages)
+    boxes: dict[Role, SignatureBox] = dict(staff_boxes or {})
     if countersign_box is not None:
-        if countersign_field_name == field_name:
-            raise SigningError("The tutor's field needs a name of its own.")
+        boxes.setdefault(Role.TUTOR, countersign_box)
+    if any(not role.is_staff for role in boxes):
+        raise SigningError("Only staff roles get countersignature boxes.")
+    try:
+        layout = build_layout(visible_box or (0, 0.0, 0.0, 0.0, 0.0), boxes, text_fields)
+    except ValueError as exc:
+        raise SigningError(f"The signature boxes cannot be laid out: {exc}") from exc
+    for box_field in layout.staff_boxes:
+        role = box_field.staff_role
+        assert role is not None
         fields.append_signature_field(
             writer,
-            _field_spec(countersign_field_name, countersign_box, pages, "Tutor countersignature"),
+            _field_spec(
+                box_field.name,
+                boxes[role],
+                pages,
+                f"{role.label.capitalize()} countersignature",
+                lock_excludes=layout.lock_excludes(box_field),
+            ),
         )
-    if embed_json is not None:
-        try:
-            json.loads(embed_json)
-        except ValueError as exc:
-            raise SigningError("The portfolio data to embed is not valid JSON.") from exc
-        embed_portfolio_json(writer, embed_json)
+    embed_portfolio_json(writer, _with_form(embed_json, layout, identity))
 
     summary = subject_summary(identity.certificate_pem)
     name = clean_text(summary["name"] or "")
     paragraphs = [f"Digitally signed by {name}"]
     if summary["student_id"]:
         paragraphs.append(f"Student ID: {clean_text(summary['student_id'])}")
+    clock = "time-stamping authority" if tsa_url else "signer's own clock"
     paragraphs += [
         f"Certificate SHA-256: {fingerprint_sha256(identity.certificate_pem)}",
-        f"Signing time: {SIGNING_TIME_MARK} (signer's own clock)",
+        f"Signing time: {SIGNING_TIME_MARK} ({clock})",
         f"Reason: {clean_text(reason)}",
     ]
     meta = signers.PdfSignatureMetadata(
@@ -221,6 +293,7 @@ def sign_portfolio(
         signers.PdfSigner(
             meta,
             signer=pdf_signer_obj,
+            timestamper=_timestamper(tsa_url),
             stamp_style=TextBoxStampStyle(
                 paragraphs=tuple(paragraphs),
                 font_path=os.fspath(font_path) if font_path is not None else None,
@@ -266,26 +339,68 @@ class _NotesPdfSigner(signers.PdfSigner):
         return session
 
 
-def _empty_tutor_field(writer: IncrementalPdfFileWriter, field_name: str) -> None:
-    """Refuse unless ``field_name`` exists, is unsigned, and has a visible box."""
-    found = list(fields.enumerate_sig_fields(writer.prev, with_name=field_name))
-    if not found:
+def _spki(pem: bytes) -> bytes:
+    return (
+        load_certificate(pem)
+        .public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+
+
+def choose_box(
+    pdf_in: bytes, identity: Identity, role: Role | None = None
+) -> tuple[FormField, Role]:
+    """The staff box ``identity`` should sign: ``role``'s, else the first unsigned box whose role
+    the signer's certificate carries. Raises :class:`CountersignRefusedError` saying why not."""
+    layout = read_form_layout(pdf_in)
+    if layout is None:
         raise CountersignRefusedError(
-            f"This portfolio has no tutor signature box ({field_name}). Ask the student to "
-            "export it again with the countersignature box."
+            "This portfolio does not record its signature boxes (it was exported by an older "
+            "version, or is not a portfolio). Ask the student to export it again."
         )
-    _, value, field_ref = found[0]
-    if value is not None:
-        raise CountersignRefusedError("This portfolio has already been countersigned.")
-    rect = field_ref.get_object().get("/Rect")
+    cert_roles = certificate_roles(load_certificate(identity.certificate_pem))
+    staff_roles = sorted((r for r in cert_roles if r.is_staff), key=lambda r: r.policy_oid)
+    if not staff_roles:
+        held = ", ".join(r.value for r in cert_roles) or "none (a certificate without a role)"
+        raise CountersignRefusedError(
+            f"Your certificate's role is {held}, not a staff role, so your signature could "
+            "not count in a staff box. Send a certificate request ('portfolio identity csr') "
+            "to the course CA and import the tutor certificate it issues."
+        )
+    if role is not None and role not in cert_roles:
+        raise CountersignRefusedError(
+            f"Your certificate is for {', '.join(r.label for r in staff_roles)}, not "
+            f"{role.label}; a {role.label} box needs a {role.label} certificate."
+        )
+    signed = set(signed_field_names(pdf_in))
+    wanted = [role] if role is not None else staff_roles
+    boxes = [b for b in layout.staff_boxes if b.staff_role in wanted]
+    if not boxes:
+        roles_in_file = ", ".join(b.role for b in layout.staff_boxes) or "none"
+        raise CountersignRefusedError(
+            f"This portfolio has no {' or '.join(r.label for r in wanted)} box (its staff "
+            f"boxes: {roles_in_file}). The student chooses the boxes when exporting."
+        )
+    for box in boxes:
+        if box.name not in signed:
+            assert box.staff_role is not None
+            return box, box.staff_role
+    raise CountersignRefusedError(
+        f"The {' and '.join(b.role for b in boxes)} box of this portfolio is already signed."
+    )
+
+
+def signed_field_names(pdf_in: bytes) -> list[str]:
+    """Names of the signature fields that hold a signature (never raises)."""
     try:
-        x1, y1, x2, y2 = (float(v) for v in rect)
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf_in))
+        return [
+            str(name)
+            for name, value, _ in fields.enumerate_sig_fields(writer.prev)
+            if value is not None
+        ]
     except Exception:
-        x1 = y1 = x2 = y2 = 0.0
-    if abs(x2 - x1) < 1 or abs(y2 - y1) < 1:
-        raise CountersignRefusedError(
-            "The tutor signature box is invisible, so the decision could not be shown."
-        )
+        return []
 
 
 def countersign(
@@ -294,16 +409,22 @@ def countersign(
     *,
     decision: Decision,
     comment: str,
-    field_name: str = TUTOR_FIELD,
+    role: Role | None = None,
     location: str | None = None,
     font_path: str | os.PathLike[str] | None = None,
+    trust_certs_pem: Sequence[bytes] = (),
+    trust: TrustSettings | None = None,
+    tsa_url: str | None = None,
+    crls: Sequence[bytes] = (),
 ) -> bytes:
-    """Add the tutor's approval signature, with decision and comment, as an incremental update.
+    """Add a staff approval signature, with decision and comment, as an incremental update.
 
-    Refuses (:class:`CountersignRefusedError`) when the student's certification signature is
-    missing, broken, or the file was changed in a way it does not allow: countersigning a
-    tampered portfolio would lend it credibility. Trust in the student's certificate is not
-    required here; the caller may check it first with :func:`verify_pdf`.
+    The box is ``role``'s (default: the first unsigned box matching the signer's certificate
+    role). Refuses (:class:`CountersignRefusedError`) when the file fails the verifier's checks
+    (a broken or forged signature, an unknown field, something over a signature box, the
+    signer being the student): countersigning it would lend it credibility. The trust inputs
+    are used for the checks before and after; trust in the student is the caller's question
+    (see :func:`precheck`). ``crls`` are embedded as revocation evidence with the signature.
     """
     route_pyhanko_logs()
     if decision not in DECISIONS:
@@ -312,24 +433,17 @@ def countersign(
     if len(comment) > MAX_COMMENT_CHARS:
         raise SigningError(f"The comment is longer than {MAX_COMMENT_CHARS} characters.")
     pdf_signer_obj = _signer(identity)
-    before = verify_pdf(pdf_in)
-    if before.verdict is Verdict.NOT_SIGNED_OR_UNREADABLE:
-        raise CountersignRefusedError(
-            f"There is no intact student signature to countersign: {before.reason}"
-        )
-    if before.verdict is Verdict.BROKEN_OR_MODIFIED:
-        raise CountersignRefusedError(
-            "The student's signature is broken or the portfolio was changed after signing; "
-            f"it cannot be countersigned. ({before.reason})"
-        )
+    trust = trust or build_trust(trust_certs_pem)
+    before = precheck(pdf_in, identity, trust=trust)
+    box, box_role = choose_box(pdf_in, identity, role)
     writer = _open(pdf_in)
-    _empty_tutor_field(writer, field_name)
 
     summary = subject_summary(identity.certificate_pem)
+    clock = "time-stamping authority" if tsa_url else "signer's own clock"
     paragraphs = [
-        f"Tutor countersignature by {clean_text(summary['name'] or '')}",
+        f"{box_role.label.capitalize()} countersignature by {clean_text(summary['name'] or '')}",
         f"Decision: {decision} ({DECISION_LABELS[decision]})",
-        f"Signing time: {SIGNING_TIME_MARK} (signer's own clock)",
+        f"Signing time: {SIGNING_TIME_MARK} ({clock})",
     ]
     comment_lines = comment.split("\n") if comment else []
     if comment_lines:
@@ -337,16 +451,18 @@ def countersign(
         paragraphs.extend(comment_lines[1:])
     paragraphs.append(f"Certificate SHA-256: {fingerprint_sha256(identity.certificate_pem)}")
     meta = signers.PdfSignatureMetadata(
-        field_name=field_name,
+        field_name=box.name,
         reason=f"{REASON_PREFIX}{decision}",
         location=clean_text(location) if location else None,
         certify=False,
         md_algorithm=_MD,
         subfilter=fields.SigSeedSubFilter.PADES,
+        **_revocation_meta(identity, crls),
     )
     pdf_signer = _NotesPdfSigner(
         meta,
         signer=pdf_signer_obj,
+        timestamper=_timestamper(tsa_url),
         stamp_style=TextBoxStampStyle(
             paragraphs=tuple(paragraphs),
             font_path=os.fspath(font_path) if font_path is not None else None,
@@ -354,16 +470,96 @@ def countersign(
         extras={
             DECISION_KEY: generic.TextStringObject(decision),
             COMMENT_KEY: generic.TextStringObject(comment),
+            ROLE_KEY: generic.TextStringObject(box_role.value),
         },
     )
     signed = _sign(writer, pdf_signer, existing_fields_only=True)
-    _check_result(signed, expected_signatures=len(before.signatures) + 1)
+    _check_result(signed, expected_signatures=len(before.signatures) + 1, trust=trust)
     return signed
 
 
-def _check_result(signed: bytes, *, expected_signatures: int) -> None:
+def _revocation_meta(identity: Identity, crls: Sequence[bytes]) -> dict[str, Any]:
+    """Signature metadata that embeds ``crls`` (validated against the signer's own chain)."""
+    if not crls:
+        return {}
+    from cryptography import x509
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = [
+        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+        for pem in identity.chain_pem
+        for c in load_certificates(pem)
+    ]
+    if not roots:
+        raise SigningError("A revocation list can only be embedded with a CA-issued certificate.")
+    parsed = []
+    for blob in crls:
+        try:
+            crl = (
+                x509.load_pem_x509_crl(blob)
+                if b"-----BEGIN" in blob
+                else x509.load_der_x509_crl(blob)
+            )
+        except ValueError as exc:
+            raise SigningError("The revocation list is not a readable CRL.") from exc
+        parsed.append(crl.public_bytes(serialization.Encoding.DER))
+    from asn1crypto import crl as asn1_crl
+
+    context = ValidationContext(
+        trust_roots=roots,
+        crls=[asn1_crl.CertificateList.load(d) for d in parsed],
+        allow_fetching=False,
+        revocation_mode="hard-fail",
+    )
+    return {"embed_validation_info": True, "validation_context": context}
+
+
+def precheck(
+    pdf_in: bytes, identity: Identity, *, trust: TrustSettings | None = None
+) -> VerificationReport:
+    """Verify before countersigning; raise :class:`CountersignRefusedError` for a file that
+    fails the checks (exit 1 or 3 in ``portfolio verify``) or that the signer wrote."""
+    before = verify_pdf(pdf_in, trust=trust)
+    if before.verdict is Verdict.NOT_SIGNED_OR_UNREADABLE:
+        raise CountersignRefusedError(
+            f"There is no intact student signature to countersign: {before.reason}"
+        )
+    if before.verdict is Verdict.BROKEN_OR_MODIFIED:
+        raise CountersignRefusedError(
+            f"The portfolio fails its checks, so it cannot be countersigned: {before.reason}"
+        )
+    own = subject_summary(identity.certificate_pem)
+    student = before.signatures[0]
+    if (
+        own["name"]
+        and student.signer_name
+        and " ".join(own["name"].split()).casefold()
+        == " ".join(student.signer_name.split()).casefold()
+        and (own["student_id"] or "") == (student.signer_id or "")
+    ):
+        raise CountersignRefusedError(
+            "Your certificate names the same person as the student's: a portfolio cannot be "
+            "countersigned by its author."
+        )
+    own_key = _spki(identity.certificate_pem)
+    own_fp = fingerprint_sha256(identity.certificate_pem)
+    for sig in before.signatures:
+        if sig.fingerprint == own_fp or (
+            sig.public_key_sha256 and sig.public_key_sha256 == (hashlib.sha256(own_key).hexdigest())
+        ):
+            who = "the student's" if sig.index == 1 else f"signature {sig.index}'s"
+            raise CountersignRefusedError(
+                f"Your signing key is {who}: a portfolio cannot be countersigned by someone "
+                "who already signed it."
+            )
+    return before
+
+
+def _check_result(
+    signed: bytes, *, expected_signatures: int, trust: TrustSettings | None = None
+) -> None:
     """Re-verify what we just wrote, so a broken file is never handed to the user."""
-    report = verify_pdf(signed)
+    report = verify_pdf(signed, trust=trust)
     if (
         report.verdict in {Verdict.BROKEN_OR_MODIFIED, Verdict.NOT_SIGNED_OR_UNREADABLE}
         or len(report.signatures) != expected_signatures

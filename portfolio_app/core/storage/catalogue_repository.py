@@ -33,6 +33,7 @@ _EVENT_COLUMNS = (
     "place",
     "professions",
     "notes",
+    "attendance",
     "kind",
     "on_date",
     "attended",
@@ -46,6 +47,7 @@ _EXPERIENCE_COLUMNS = (
     "setting",
     "supervisor",
     "notes",
+    "attendance",
     "kind",
     "starts_on",
     "ends_on",
@@ -140,6 +142,7 @@ class CatalogueRepository:
             "place": event.place,
             "professions": list(event.professions_present),
             "notes": event.notes,
+            "attendance": _attendance(event.hours, event.confirmed_by),
         }
         self._write(conn, EVENTS, event, plain, texts, is_new=is_new)
 
@@ -162,6 +165,7 @@ class CatalogueRepository:
             "setting": experience.setting,
             "supervisor": experience.supervisor,
             "notes": experience.notes,
+            "attendance": _attendance(experience.hours, experience.confirmed_by),
         }
         self._write(conn, EXPERIENCES, experience, plain, texts, is_new=is_new)
 
@@ -216,7 +220,7 @@ class CatalogueRepository:
                 def text(
                     name: str, rid: str = rid, version: int = version, row: dict[str, Any] = row
                 ) -> object:
-                    if name == "professions":
+                    if name in ("professions", "attendance"):
                         return dec(name)
                     return c.decrypt_text(
                         row[name], table=table_name, row_id=rid, field=name, version=version
@@ -242,6 +246,7 @@ class CatalogueRepository:
 
         def build(rid: str, sealed: dict[str, Any], text: Callable[[str], object]) -> Event:
             professions = text("professions")
+            hours, confirmed_by = _read_attendance(text("attendance"))
             attended = sealed["attended"]
             return Event(
                 id=EventId(rid),
@@ -254,6 +259,8 @@ class CatalogueRepository:
                 else (),
                 notes=str(text("notes")),
                 attended=bool(attended) if isinstance(attended, bool) else True,
+                hours=hours,
+                confirmed_by=confirmed_by,
             )
 
         return self._load(EVENTS, _EVENT_COLUMNS, build)
@@ -262,6 +269,7 @@ class CatalogueRepository:
         """All experiences that decrypt, notices for those that do not, and structure changes."""
 
         def build(rid: str, sealed: dict[str, Any], text: Callable[[str], object]) -> Experience:
+            hours, confirmed_by = _read_attendance(text("attendance"))
             return Experience(
                 id=ExperienceId(rid),
                 kind=ExperienceKind(sealed["kind"]),
@@ -271,6 +279,25 @@ class CatalogueRepository:
                 starts_on=_day(sealed["starts_on"]),
                 ends_on=_day(sealed["ends_on"]),
                 notes=str(text("notes")),
+                hours=hours,
+                confirmed_by=confirmed_by,
             )
 
         return self._load(EXPERIENCES, _EXPERIENCE_COLUMNS, build)
+
+
+def _attendance(hours: float | None, confirmed_by: str) -> dict[str, Any]:
+    """The attendance JSON: always written, so an empty one looks like a full one on disk."""
+    return {"hours": hours, "confirmed_by": confirmed_by}
+
+
+def _read_attendance(value: object) -> tuple[float | None, str]:
+    """Hours and confirmer from the decrypted JSON."""
+    if not isinstance(value, dict):
+        return None, ""
+    hours = value.get("hours")
+    confirmed_by = value.get("confirmed_by")
+    number = (
+        float(hours) if isinstance(hours, int | float) and not isinstance(hours, bool) else None
+    )
+    return number, confirmed_by if isinstance(confirmed_by, str) else ""

@@ -119,9 +119,7 @@ class EntryRepository:
             trusted = record is not None and suspects is not None and rid not in suspects
             try:
                 found = (
-                    record.structure
-                    if record is not None
-                    else integrity.structure(TABLE, values)
+                    record.structure if record is not None else integrity.structure(TABLE, values)
                 )
                 sealed = found if trusted else self._sealed(values)
                 entry = self._decode(values, sealed)
@@ -312,7 +310,9 @@ class EntryRepository:
                 }
             ],
         )
-        self._store.manifest.put(conn, REVISIONS, rid, 1, integrity.record_digest(conn, REVISIONS, rid))
+        self._store.manifest.put(
+            conn, REVISIONS, rid, 1, integrity.record_digest(conn, REVISIONS, rid)
+        )
 
     def _update_revision(self, conn: Connection, revision_id: str, entry: Entry) -> None:
         table = table_of(RevisionRecord)
@@ -327,7 +327,11 @@ class EntryRepository:
             )
         )
         self._store.manifest.put(
-            conn, REVISIONS, revision_id, version, integrity.record_digest(conn, REVISIONS, revision_id)
+            conn,
+            REVISIONS,
+            revision_id,
+            version,
+            integrity.record_digest(conn, REVISIONS, revision_id),
         )
 
     def latest_revision(self, entry_id: EntryId) -> tuple[RevisionId, datetime] | None:

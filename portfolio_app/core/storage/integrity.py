@@ -273,7 +273,7 @@ def scan_file(
     for table in wanted:
         spec = SPEC[table]
         columns = [id_column(table), "version", *(c for c, _k in spec)]
-        sql = f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608
+        sql = f"SELECT {', '.join(columns)} FROM {table}"
         params: tuple[Any, ...] = ()
         if ids is not None:
             sql += f" WHERE {id_column(table)} IN ({', '.join('?' for _ in ids)})"
@@ -301,7 +301,7 @@ def record_digest(conn: Connection, table: str, row_id: str) -> str:
     select = ", ".join(columns) if columns else "1"
     row = raw_rows(
         conn,
-        f"SELECT {select} FROM {table} WHERE {id_column(table)} = ?",  # noqa: S608
+        f"SELECT {select} FROM {table} WHERE {id_column(table)} = ?",
         (id_value,),
     )
     if not row:
@@ -695,6 +695,12 @@ def next_version(conn: Connection, table: str, row_id: str) -> int:
     return max(known, default=0) + 1
 
 
+def head_counter(conn: Connection) -> int:
+    """The manifest head's change counter (0 when there is none)."""
+    rows = raw_rows(conn, "SELECT counter FROM manifest_head WHERE id = 1")
+    return rows[0][0] if rows and isinstance(rows[0][0], int) else 0
+
+
 def slot_digest(header: bytes, wrapped_key: bytes) -> str:
     """What the manifest head remembers of a key slot."""
     return hashlib.sha256(bytes(header) + b"|" + bytes(wrapped_key)).hexdigest()
@@ -707,13 +713,16 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "profile": ("data",),
     "settings": ("value",),
     "frameworks": ("pack",),
-    "events": ("title", "place", "professions", "notes"),
-    "experiences": ("title", "setting", "supervisor", "notes"),
+    "events": ("title", "place", "professions", "notes", "attendance"),
+    "experiences": ("title", "setting", "supervisor", "notes", "attendance"),
     "entries": ("title", "sections", "tags", "professions"),
     "revisions": ("snapshot",),
     "attachments": ("filename", "media_type", "data"),
 }
 WITH_META = ("events", "experiences", "entries", "attachments")
+#: Encrypted fields older rows may hold as NULL (added by a later revision). The migration
+#: writes them out, so after it a NULL in such a field is a change made outside the app.
+_EMPTY_FIELDS = {"attendance": b'{"hours":null,"confirmed_by":""}'}
 
 
 def has_sealed_records(conn: Connection) -> bool:
@@ -766,7 +775,9 @@ def migrate_to_sealed(
                 rid = str(values[id_col])
                 try:
                     plain = {
-                        name: cipher.decrypt(
+                        name: _EMPTY_FIELDS[name]
+                        if values[name] is None and name in _EMPTY_FIELDS
+                        else cipher.decrypt(
                             bytes(values[name]), table=table, row_id=rid, field=name
                         )
                         for name in fields

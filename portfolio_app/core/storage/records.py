@@ -76,6 +76,8 @@ class EventRecord(Base):
     place: Mapped[bytes] = mapped_column(LargeBinary)
     professions: Mapped[bytes] = mapped_column(LargeBinary)
     notes: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Encrypted JSON {"hours", "confirmed_by"}; NULL in rows written before revision 0004.
+    attendance: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class ExperienceRecord(Base):
@@ -93,6 +95,8 @@ class ExperienceRecord(Base):
     setting: Mapped[bytes] = mapped_column(LargeBinary)
     supervisor: Mapped[bytes] = mapped_column(LargeBinary)
     notes: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Encrypted JSON {"hours", "confirmed_by"}; NULL in rows written before revision 0004.
+    attendance: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class EntryRecord(Base):

@@ -69,7 +69,8 @@ from portfolio_app.gui.undo_commands import (
 #: More competencies than this on one entry earns a gentle hint (never a block).
 USUAL_COMPETENCIES = 3
 COMPETENCY_HINT = (
-    "1-3 competencies is usual for one entry: link more only when the entry really shows them."
+    "1-3 competencies of one framework is usual for one entry: link more only when the entry "
+    "really shows them."
 )
 FACETS_MS = 400
 
@@ -346,7 +347,12 @@ class PortfolioController(QObject):
         return self._competency_choices
 
     def _update_competency_hint(self, entry: Entry) -> None:
-        many = len(entry.competencies) > USUAL_COMPETENCIES
+        # Counted per framework: one entry mapped to a course's outcomes, IPEC and a UK
+        # standard at once is normal, and must not earn the "too many" hint.
+        per_framework: dict[str, int] = {}
+        for link in entry.competencies:
+            per_framework[link.framework_id] = per_framework.get(link.framework_id, 0) + 1
+        many = max(per_framework.values(), default=0) > USUAL_COMPETENCIES
         self.editor.set_competency_hint(COMPETENCY_HINT if many else "")
 
     # ---- entry-level commands -----------------------------------------------------------------
@@ -361,8 +367,13 @@ class PortfolioController(QObject):
             return False
         return True
 
-    def new_entry(self, kind: EntryKind, plan: Entry | None = None) -> Entry | None:
-        """Start a plan, reflection or note (undoable)."""
+    def new_entry(
+        self,
+        kind: EntryKind,
+        plan: Entry | None = None,
+        competencies: tuple[CompetencyLink, ...] = (),
+    ) -> Entry | None:
+        """Start a plan, reflection or note (undoable), optionally linked to competencies."""
         if not self.flush_typing():
             return None
         template = self._template_for_new(kind)
@@ -382,6 +393,7 @@ class PortfolioController(QObject):
             event_ids=plan.event_ids if plan else (),
             experience_ids=plan.experience_ids if plan else (),
             professions=plan.professions if plan else (),
+            competencies=competencies,
         )
         command = CreateEntryCommand(self, draft)
         if not self._push(command) or command.entry is None:
@@ -689,9 +701,18 @@ class PortfolioController(QObject):
             signal = getattr(widget, "entry_activated", None)
             if signal is not None:
                 signal.connect(self._on_coverage_entry_activated)
+            planned = getattr(widget, "plan_requested", None)
+            if planned is not None:
+                planned.connect(self.plan_for_competency)
         if widget is not None:
             widget.setWindowTitle("Coverage — Reflective Portfolio")
             widget.resize(self.window.width() * 3 // 4, self.window.height() * 3 // 4)
+
+    def plan_for_competency(self, framework_id: str, code: str) -> Entry | None:
+        """Start a plan linked to a competency that has no evidence yet (from Next steps)."""
+        self.window.raise_()
+        self.window.activateWindow()
+        return self.new_entry(EntryKind.PLAN, competencies=(CompetencyLink(framework_id, code),))
 
     def _on_coverage_entry_activated(self, entry_id: str) -> None:
         """Show an entry picked in the coverage view (clearing filters that would hide it)."""

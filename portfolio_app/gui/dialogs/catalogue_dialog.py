@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -35,9 +36,15 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from portfolio_app.core.domain.activity_guides import ActivityGuide, event_guide, experience_guide
 from portfolio_app.core.domain.catalogue import PROFESSIONS, EventKind, ExperienceKind
 from portfolio_app.core.domain.errors import PortfolioError
-from portfolio_app.core.domain.events import Event, Experience
+from portfolio_app.core.domain.events import (
+    MAX_EVENT_HOURS,
+    MAX_EXPERIENCE_HOURS,
+    Event,
+    Experience,
+)
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.checklist_model import Choice
@@ -130,6 +137,40 @@ class _FormDialog(QDialog):
         self.error_label.setText(f"<b>Not saved:</b> {message}")
         self.error_label.show()
 
+    def _guide_label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setWordWrap(True)
+        label.setAccessibleName(name)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        return label
+
+    @staticmethod
+    def _show_guide(label: QLabel, guide: ActivityGuide) -> None:
+        label.setText(f"{guide.text} Suggested template: {guide.template_id}.")
+        label.setToolTip(guide.about)
+
+    def _attendance_fields(
+        self, hours: float | None, confirmed_by: str, limit: float
+    ) -> tuple[QDoubleSpinBox, QLineEdit]:
+        """Hours (0 reads "Not recorded") and who confirmed them."""
+        spin = QDoubleSpinBox(self)
+        spin.setAccessibleName("Hours")
+        spin.setRange(0.0, limit)
+        spin.setDecimals(2)
+        spin.setSingleStep(0.5)
+        spin.setSuffix(" h")
+        spin.setSpecialValueText("Not recorded")
+        spin.setValue(hours or 0.0)
+        who = QLineEdit(self)
+        who.setAccessibleName("Hours confirmed by")
+        who.setPlaceholderText("e.g. practice assessor or session lead")
+        who.setText(confirmed_by)
+        return spin, who
+
+
+def _hours_value(spin: QDoubleSpinBox) -> float | None:
+    return spin.value() or None
+
 
 # ---- the event form ----------------------------------------------------------------------------
 
@@ -167,14 +208,21 @@ class EventEditorDialog(_FormDialog):
         self.notes_edit.setAccessibleName("Notes")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setPlaceholderText("Practical notes (not part of a reflection)")
+        self.guide_label = self._guide_label("What to notice at this kind of event")
+        self.hours_spin, self.confirmed_edit = self._attendance_fields(
+            event.hours if event else None, event.confirmed_by if event else "", MAX_EVENT_HOURS
+        )
 
         self.form.addRow("&Kind:", self.kind_combo)
+        self.form.addRow("", self.guide_label)
         self.form.addRow("&Title:", self.title_edit)
         self.form.addRow("&Date:", date_row)
         self.form.addRow("&Place:", self.place_edit)
         self.form.addRow("P&rofessions present:", self.professions_list)
         self.form.addRow("&Other professions:", self.other_professions_edit)
         self.form.addRow("", self.attended_check)
+        self.form.addRow("&Hours:", self.hours_spin)
+        self.form.addRow("Confirmed &by:", self.confirmed_edit)
         self.form.addRow("Note&s:", self.notes_edit)
         # addRow(text, widget) makes the label the field's buddy; for the date row the buddy
         # must be the date edit itself, not its container, so Alt+D lands in the date.
@@ -198,6 +246,12 @@ class EventEditorDialog(_FormDialog):
             self.place_edit.setText(event.place)
             self.notes_edit.setPlainText(event.notes)
         self.attended_check.setChecked(event.attended if event else True)
+        self.kind_combo.currentIndexChanged.connect(
+            lambda _row: self._show_guide(
+                self.guide_label, event_guide(EventKind(self.kind_combo.currentData()))
+            )
+        )
+        self._show_guide(self.guide_label, event_guide(EventKind(self.kind_combo.currentData())))
         self._track_title(self.title_edit)
         self.title_edit.setFocus()
         self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
@@ -224,6 +278,8 @@ class EventEditorDialog(_FormDialog):
                     professions_present=self.professions(),
                     notes=self.notes_edit.toPlainText(),
                     attended=self.attended_check.isChecked(),
+                    hours=_hours_value(self.hours_spin),
+                    confirmed_by=self.confirmed_edit.text(),
                 )
             else:
                 self.saved_event = self._service.save_event(
@@ -236,6 +292,8 @@ class EventEditorDialog(_FormDialog):
                         professions_present=tuple(self.professions()),
                         notes=self.notes_edit.toPlainText(),
                         attended=self.attended_check.isChecked(),
+                        hours=_hours_value(self.hours_spin),
+                        confirmed_by=self.confirmed_edit.text().strip(),
                     )
                 )
         except PortfolioError as exc:
@@ -282,13 +340,22 @@ class ExperienceEditorDialog(_FormDialog):
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setAccessibleName("Notes")
         self.notes_edit.setTabChangesFocus(True)
+        self.guide_label = self._guide_label("What to notice in this kind of experience")
+        self.hours_spin, self.confirmed_edit = self._attendance_fields(
+            experience.hours if experience else None,
+            experience.confirmed_by if experience else "",
+            MAX_EXPERIENCE_HOURS,
+        )
 
         self.form.addRow("&Kind:", self.kind_combo)
+        self.form.addRow("", self.guide_label)
         self.form.addRow("&Title:", self.title_edit)
         self.form.addRow("&Setting:", self.setting_edit)
         self.form.addRow("Su&pervisor:", self.supervisor_edit)
         self.form.addRow("St&arts on:", start_row)
         self.form.addRow("&Ends on:", end_row)
+        self.form.addRow("&Hours:", self.hours_spin)
+        self.form.addRow("Confirmed &by:", self.confirmed_edit)
         self.form.addRow("N&otes:", self.notes_edit)
         for row, edit in ((start_row, self.start_edit), (end_row, self.end_edit)):
             label = self.form.labelForField(row)
@@ -302,6 +369,14 @@ class ExperienceEditorDialog(_FormDialog):
             self.setting_edit.setText(experience.setting)
             self.supervisor_edit.setText(experience.supervisor)
             self.notes_edit.setPlainText(experience.notes)
+        self.kind_combo.currentIndexChanged.connect(
+            lambda _row: self._show_guide(
+                self.guide_label, experience_guide(ExperienceKind(self.kind_combo.currentData()))
+            )
+        )
+        self._show_guide(
+            self.guide_label, experience_guide(ExperienceKind(self.kind_combo.currentData()))
+        )
         self._track_title(self.title_edit)
         self.title_edit.setFocus()
 
@@ -321,6 +396,8 @@ class ExperienceEditorDialog(_FormDialog):
                     starts_on=starts_on,
                     ends_on=ends_on,
                     notes=self.notes_edit.toPlainText(),
+                    hours=_hours_value(self.hours_spin),
+                    confirmed_by=self.confirmed_edit.text(),
                 )
             else:
                 self.saved_experience = self._service.save_experience(
@@ -333,6 +410,8 @@ class ExperienceEditorDialog(_FormDialog):
                         starts_on=starts_on,
                         ends_on=ends_on,
                         notes=self.notes_edit.toPlainText(),
+                        hours=_hours_value(self.hours_spin),
+                        confirmed_by=self.confirmed_edit.text().strip(),
                     )
                 )
         except PortfolioError as exc:

@@ -32,7 +32,11 @@ from typing_extensions import override
 
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.services import identity_service
-from portfolio_app.core.services.export_service import countersign_file, verify_file
+from portfolio_app.core.services.export_service import (
+    countersign_file,
+    countersign_trust,
+    verify_file,
+)
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.core.signing.notes import DECISION_LABELS, DECISIONS, MAX_COMMENT_CHARS
 from portfolio_app.gui.background import CancelledFn, ProgressFn, run_in_background
@@ -262,8 +266,14 @@ class CountersignDialog(BusyDialog):
         self._check_generation += 1
         generation = self._check_generation
 
+        try:
+            # The tutor's own course CA (from the vault: read here, on the GUI thread).
+            trust = countersign_trust(self._service)
+        except PortfolioError:
+            trust = None
+
         def work(_progress: ProgressFn, _is_cancelled: CancelledFn) -> VerificationReport:
-            return verify_file(path)
+            return verify_file(path, trust=trust)
 
         self.check_bar.show()
         self.check_label.setText("Checking the student's signature…")
@@ -290,8 +300,9 @@ class CountersignDialog(BusyDialog):
             who = _escape(student.signer_name or "an unnamed signer") if student else "?"
             fingerprint = student.fingerprint if student and student.fingerprint else ""
             text = f"✓ <b>The student's signature is intact</b>: signed by {who}."
-            if report.verdict.value == "valid-untrusted" and fingerprint:
+            if student is not None and not student.trusted and fingerprint:
                 text += (
+                    " <b>Warning:</b> the student's certificate is not from your course CA."
                     " Check that this fingerprint is the one the student registered with you:"
                     f"<br><tt>{_two_lines(fingerprint)}</tt>"
                 )

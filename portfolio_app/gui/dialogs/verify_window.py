@@ -61,8 +61,12 @@ CERT_FILTER = "Certificates (*.pem *.crt *.cer *.der);;All files (*)"
 VERDICT_TEXT: dict[str, tuple[str, str]] = {
     "valid-trusted": ("verify", "Valid and trusted"),
     "valid-untrusted": ("info", "Intact, but the signer is not confirmed"),
-    "broken-or-modified": ("warning", "Not valid: changed after signing, or a broken signature"),
+    "broken-or-modified": (
+        "warning",
+        "Not valid: changed after signing, a broken signature, or a forged role",
+    ),
     "not-signed-or-unreadable": ("warning", "Not a signed portfolio, or unreadable"),
+    "missing-required-signature": ("info", "Valid and trusted, but a countersignature is missing"),
 }
 #: Said after the verifier's own reason, where it adds something.
 VERDICT_ADVICE: dict[str, str] = {
@@ -70,7 +74,7 @@ VERDICT_ADVICE: dict[str, str] = {
 }
 _ROLE_TEXT = {
     "student-certification": "Student's signature (certifies the portfolio)",
-    "tutor-approval": "Tutor's countersignature",
+    "staff-countersignature": "Staff countersignature",
     "other": "Other signature",
 }
 _CHANGE_TEXT = {
@@ -109,8 +113,10 @@ def changes_text(sig: SignatureCheck) -> str:
 def signature_rows(sig: SignatureCheck) -> list[tuple[str, str]]:
     """The lines of one signature card, as (label, text) pairs in plain words."""
     rows = [("Signed by", sig.signer_name or "Unknown signer")]
-    if sig.student_id:
-        rows.append(("Student or staff ID", sig.student_id))
+    if sig.signer_id:
+        rows.append(("Student or staff ID", sig.signer_id))
+    if sig.box_role:
+        rows.append(("Box", sig.box_role.replace("-", " ")))
     rows.append(
         ("Certificate fingerprint (SHA-256)", _two_lines(sig.fingerprint) or "Not available")
     )
@@ -136,9 +142,9 @@ def signature_rows(sig: SignatureCheck) -> list[tuple[str, str]]:
     if sig.decision:
         from portfolio_app.core.signing.notes import DECISION_LABELS
 
-        rows.append(("Tutor's decision", DECISION_LABELS.get(sig.decision, sig.decision)))
+        rows.append(("Decision", DECISION_LABELS.get(sig.decision, sig.decision)))
     if sig.comment:
-        rows.append(("Tutor's feedback", sig.comment))
+        rows.append(("Feedback", sig.comment))
     rows.extend(("Problem", problem) for problem in sig.problems)
     return rows
 

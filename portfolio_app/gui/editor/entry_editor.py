@@ -303,17 +303,25 @@ class EntryEditorWidget(QWidget):
             self.template_combo.clear()
             for template_id, name in choices.templates:
                 self.template_combo.addItem(name, template_id)
+                credit = template_credit(template_id)
+                if credit:  # each model names its source (Gibbs 1988, Johns after Carper...)
+                    self.template_combo.setItemData(
+                        self.template_combo.count() - 1, credit, Qt.ItemDataRole.ToolTipRole
+                    )
             position = self.template_combo.findData(entry.template_id)
             if position < 0:
                 self.template_combo.addItem(entry.template_id, entry.template_id)
                 position = self.template_combo.count() - 1
             self.template_combo.setCurrentIndex(position)
             self.template_combo.setEnabled(not template_locked)
-            self.template_combo.setToolTip(
+            hint = (
                 "The model can be changed while the sections are empty"
                 if template_locked
                 else "Choose a reflective model; its prompts appear as sections"
             )
+            credit = template.credit if template is not None else ""
+            self.template_combo.setToolTip(f"{hint}\n\n{credit}" if credit else hint)
+            self.template_combo.setAccessibleDescription(credit)
             self._set_status(entry.status)
             self.date_check.setChecked(entry.occurred_on is not None)
             day = entry.occurred_on.date() if entry.occurred_on else date.today()
@@ -523,3 +531,13 @@ class EntryEditorWidget(QWidget):
         )
         if match not in current:
             self.links_change_requested.emit("professions", (*current, match))
+
+
+def template_credit(template_id: str) -> str:
+    """The credit line of a bundled template ("" for unknown ids and the free template)."""
+    from portfolio_app.core.reflective_templates import TemplateNotFoundError, get_template
+
+    try:
+        return get_template(template_id).credit
+    except TemplateNotFoundError:
+        return ""

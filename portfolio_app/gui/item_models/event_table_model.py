@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from typing_extensions import override
 
-from portfolio_app.core.domain.events import Event
+from portfolio_app.core.domain.events import Event, format_hours
 from portfolio_app.gui.item_models.column_table_model import Column, ColumnTableModel
 
 #: The event's id (str).
@@ -31,13 +31,19 @@ _COLUMNS: tuple[Column[Event], ...] = (
     Column("Place", lambda e: e.place),
     Column("Professions present", lambda e: ", ".join(e.professions_present)),
     Column("Attended", lambda e: "Yes" if e.attended else "No"),
+    Column(
+        "Hours",
+        lambda e: format_hours(e.hours),
+        lambda e: f"{e.hours or 0:012.2f}",
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+    ),
 )
 
 
 class EventTableModel(ColumnTableModel[Event]):
     """Events with their date, kind, title, place, professions present and attendance."""
 
-    DATE, KIND, TITLE, PLACE, PROFESSIONS, ATTENDED = range(6)
+    DATE, KIND, TITLE, PLACE, PROFESSIONS, ATTENDED, HOURS = range(7)
     HEADERS = tuple(column.title for column in _COLUMNS)
 
     def __init__(self, parent: QObject | None = None) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from typing_extensions import override
 
-from portfolio_app.core.domain.events import Experience
+from portfolio_app.core.domain.events import Experience, format_hours
 from portfolio_app.gui.item_models.column_table_model import Column, ColumnTableModel
 from portfolio_app.gui.item_models.event_table_model import SortRole, format_day
 
@@ -32,13 +32,20 @@ _COLUMNS: tuple[Column[Experience], ...] = (
         lambda x: format_day(x.ends_on),
         lambda x: x.ends_on.isoformat() if x.ends_on else "",
     ),
+    Column(
+        "Hours",
+        lambda x: format_hours(x.hours),
+        lambda x: f"{x.hours or 0:012.2f}",
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+    ),
+    Column("Confirmed by", lambda x: x.confirmed_by),
 )
 
 
 class ExperienceTableModel(ColumnTableModel[Experience]):
     """Experiences with their kind, title, setting, supervisor and dates."""
 
-    KIND, TITLE, SETTING, SUPERVISOR, STARTS, ENDS = range(6)
+    KIND, TITLE, SETTING, SUPERVISOR, STARTS, ENDS, HOURS, CONFIRMED_BY = range(8)
     HEADERS = tuple(column.title for column in _COLUMNS)
 
     def __init__(self, parent: QObject | None = None) -> None:

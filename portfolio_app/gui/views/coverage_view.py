@@ -1,21 +1,29 @@
 """The coverage view: how well the entries evidence a competency framework, and the gaps.
 
-The maths lives in :mod:`portfolio_app.core.domain.coverage`; this view picks a framework,
-shows its competencies with the entries that evidence them (a tree), a one-line summary
-("18 of 21 competencies evidenced") and the activity charts.
+The maths lives in :mod:`portfolio_app.core.domain.coverage`; this view picks a framework and
+shows, in tabs: its competencies as an indented hierarchy (framework → competency → item →
+entries) with an evidence bar per row; the growth of the student's self-ratings by academic
+term (a heat map with the numbers in the cells); the competencies with no evidence yet, as
+suggestions for the next plan (a button starts that plan); and the activity charts. Next to
+the one-line summary ("12 of 16 listed competencies evidenced") it always says whether the pack
+lists the whole framework.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSizePolicy,
+    QTableView,
     QTabWidget,
     QTreeView,
     QVBoxLayout,
@@ -23,9 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from portfolio_app.core.domain.coverage import (
+    CompetencyCoverage,
+    RatingGrid,
     coverage,
     entries_by_event_kind,
     entries_per_month,
+    rating_heatmap,
+    rating_history,
+    suggestions,
     summarise,
     unlisted_links,
 )
@@ -36,25 +49,32 @@ from portfolio_app.gui.item_models.coverage_tree_model import (
     CodeRole,
     CoverageTreeModel,
     EntryIdRole,
+    EvidenceBarDelegate,
     SortRole,
 )
+from portfolio_app.gui.item_models.rating_grid_model import RatingGridModel
 from portfolio_app.gui.widgets.charts import ActivityChartsWidget
 
 
 class CoverageView(QWidget):
-    """Framework picker, summary, competency → entries tree, and charts in a second tab.
+    """Framework picker, summary and completeness, then tabs: competencies, self-rating
+    growth, next steps and activity charts.
 
     Signals:
         entry_activated(str): the student opened (double-click or Enter) an evidencing entry.
+        plan_requested(str, str): the student asked to plan an entry for a competency that has
+            no evidence yet (framework id, code).
     """
 
     entry_activated = Signal(str)
+    plan_requested = Signal(str, str)
 
     def __init__(self, service: PortfolioService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self._frameworks: list[Framework] = []
         self._picked_once = False
+        self._shown_framework: str | None = None
 
         self.framework_combo = QComboBox(self)
         self.framework_combo.setAccessibleName("Framework")
@@ -73,6 +93,12 @@ class CoverageView(QWidget):
         summary_font.setBold(True)
         summary_font.setPointSizeF(summary_font.pointSizeF() * 1.15)
         self.summary_label.setFont(summary_font)
+        self.completeness_label = QLabel(self)
+        self.completeness_label.setWordWrap(True)
+        self.completeness_label.setAccessibleName("How much of the framework this pack lists")
+        self.completeness_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
         self.detail_label = QLabel(self)
         self.detail_label.setWordWrap(True)
         self.detail_label.setAccessibleName("Coverage details")
@@ -90,6 +116,7 @@ class CoverageView(QWidget):
         self.tree.setAccessibleName("Competencies and the entries that evidence them")
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setItemDelegateForColumn(CoverageTreeModel.COUNT, EvidenceBarDelegate(self.tree))
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setExpandsOnDoubleClick(True)
@@ -101,8 +128,16 @@ class CoverageView(QWidget):
         header.setSectionResizeMode(
             CoverageTreeModel.COUNT, QHeaderView.ResizeMode.ResizeToContents
         )
+        header.setSectionResizeMode(CoverageTreeModel.COUNT, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(
+            CoverageTreeModel.COUNT,
+            EvidenceBarDelegate.BAR_MAX_WIDTH + self.fontMetrics().horizontalAdvance("0000") + 16,
+        )
         header.setSectionResizeMode(
             CoverageTreeModel.EVIDENCE, QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(
+            CoverageTreeModel.RATING, QHeaderView.ResizeMode.ResizeToContents
         )
         # Double-click opens an entry; so does Return (an action, so the key is not taken
         # from the tree's own handling of arrows and Space, and it shows in the context menu).
@@ -118,9 +153,55 @@ class CoverageView(QWidget):
 
         self.charts = ActivityChartsWidget(self)
 
+        # Self-rating growth: a heat map by academic term, numbers in the cells.
+        self.ratings_model = RatingGridModel(self)
+        self.ratings_table = QTableView(self)
+        self.ratings_table.setModel(self.ratings_model)
+        self.ratings_table.setAccessibleName("Self-ratings of each competency by academic term")
+        self.ratings_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.ratings_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.ratings_note = QLabel(self)
+        self.ratings_note.setWordWrap(True)
+        ratings_page = QWidget(self)
+        ratings_layout = QVBoxLayout(ratings_page)
+        ratings_layout.addWidget(self.ratings_note)
+        ratings_layout.addWidget(self.ratings_table, 1)
+
+        # Next steps: gaps as suggestions for the next plan.
+        self.suggestions_model = QStandardItemModel(0, 2, self)
+        self.suggestions_model.setHorizontalHeaderLabels(["Competency", "Why"])
+        self.suggestions_view = QTreeView(self)
+        self.suggestions_view.setModel(self.suggestions_model)
+        self.suggestions_view.setRootIsDecorated(False)
+        self.suggestions_view.setAccessibleName("Competencies with no evidence yet")
+        self.suggestions_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.suggestions_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.suggestions_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.suggestions_note = QLabel(self)
+        self.suggestions_note.setWordWrap(True)
+        self.plan_button = QPushButton("&Plan an entry for this competency", self)
+        self.plan_button.setEnabled(False)
+        self.plan_button.clicked.connect(self._on_plan_clicked)
+        self.suggestions_view.doubleClicked.connect(lambda _index: self._on_plan_clicked())
+        self.suggestions_view.selectionModel().currentChanged.connect(
+            lambda current, _previous: self.plan_button.setEnabled(current.isValid())
+        )
+        next_page = QWidget(self)
+        next_layout = QVBoxLayout(next_page)
+        next_layout.addWidget(self.suggestions_note)
+        next_layout.addWidget(self.suggestions_view, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.plan_button)
+        next_layout.addLayout(buttons)
+
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Coverage and activity")
         self.tabs.addTab(self.tree, "&Competencies")
+        self.tabs.addTab(ratings_page, "Self-rating &growth")
+        self.tabs.addTab(next_page, "&Next steps")
         self.tabs.addTab(self.charts, "&Activity charts")
 
         top = QHBoxLayout()
@@ -129,6 +210,7 @@ class CoverageView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.completeness_label)
         layout.addWidget(self.detail_label)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.attribution_label)
@@ -183,23 +265,31 @@ class CoverageView(QWidget):
         expanded = self._expanded_codes()
         if framework is None:
             self.model.set_coverage([], {})
+            self.ratings_model.set_grid(RatingGrid((), ()))
+            self.suggestions_model.removeRows(0, self.suggestions_model.rowCount())
             self.summary_label.setText("No competency framework is available.")
-            self.detail_label.clear()
-            self.attribution_label.clear()
+            for label in (self.completeness_label, self.detail_label, self.attribution_label):
+                label.clear()
             return
         rows = coverage(framework, entries)
-        self.model.set_coverage(rows, {entry.id: entry for entry in entries})
+        history = rating_history(framework, entries)
+        self.model.set_coverage(rows, {entry.id: entry for entry in entries}, history)
         summary = summarise(rows)
         self.summary_label.setText(summary.describe())
+        self.completeness_label.setText(framework.completeness_text())
+        self.completeness_label.setToolTip(framework.completeness_details())
         details: list[str] = []
         if summary.gap_count:
             details.append(
-                f"{summary.gap_count} with no evidence yet (marked “No evidence yet” below)."
+                f"{summary.gap_count} with no evidence yet (marked “No evidence yet” below; "
+                "see Next steps)."
             )
         else:
-            details.append("Every competency has at least one entry.")
+            details.append("Every listed competency has at least one entry.")
         noun = "entry links" if summary.linked_entries == 1 else "entries link"
         details.append(f"{summary.linked_entries} {noun} to this framework.")
+        if framework.completeness_details():
+            details.append(framework.completeness_details())
         unlisted = unlisted_links(framework, entries)
         if unlisted:
             codes = ", ".join(unlisted)
@@ -210,23 +300,93 @@ class CoverageView(QWidget):
         self.detail_label.setText(" ".join(details))
         self.attribution_label.setText(framework.attribution or framework.licence_note)
         self.attribution_label.setVisible(bool(self.attribution_label.text()))
-        self._restore_expanded(expanded)
+        self._show_ratings(framework, entries)
+        self._show_suggestions(framework, rows)
+        if framework.id != self._shown_framework:
+            self._shown_framework = framework.id
+            self._expand_competencies()
+        else:
+            self._restore_expanded(expanded)
+
+    def _show_ratings(self, framework: Framework, entries: list[Entry]) -> None:
+        grid = rating_heatmap(framework, entries)
+        self.ratings_model.set_grid(grid)
+        if grid.rows:
+            rising = sum(1 for row in grid.rows if row.growth > 0)
+            self.ratings_note.setText(
+                f"Your latest self-rating (1 to 5) of each competency you rated, by academic "
+                f"term (autumn: September to December, spring: January to April, summer: May "
+                f"to August). {rising} of {len(grid.rows)} rose from your first rating; an "
+                "empty cell means you did not rate it that term."
+            )
+        else:
+            self.ratings_note.setText(
+                "No self-ratings yet. When you link an entry to a competency you can rate "
+                "yourself from 1 to 5; the ratings appear here term by term."
+            )
+
+    def _show_suggestions(self, framework: Framework, rows: list[CompetencyCoverage]) -> None:
+        found = suggestions(framework, rows)
+        model = self.suggestions_model
+        model.removeRows(0, model.rowCount())
+        for suggestion in found:
+            name = QStandardItem(suggestion.label)
+            name.setData(suggestion.code, CodeRole)
+            name.setToolTip(suggestion.label)
+            reason = QStandardItem(suggestion.reason)
+            reason.setToolTip(suggestion.reason)
+            model.appendRow([name, reason])
+        self.plan_button.setEnabled(False)
+        if found:
+            noun = "competency has" if len(found) == 1 else "competencies have"
+            self.suggestions_note.setText(
+                f"{len(found)} listed {noun} no evidence yet, those in the least evidenced "
+                "areas first. Pick one to focus your next plan on it."
+            )
+        else:
+            self.suggestions_note.setText(
+                "Every listed competency has evidence. Look at Self-rating growth for where "
+                "you rate yourself lowest."
+            )
+
+    def _on_plan_clicked(self) -> None:
+        index = self.suggestions_view.currentIndex()
+        framework_id = self.current_framework_id()
+        if not index.isValid() or framework_id is None:
+            return
+        code = self.suggestions_model.index(index.row(), 0).data(CodeRole)
+        if code:
+            self.plan_requested.emit(framework_id, str(code))
+
+    def _expand_competencies(self) -> None:
+        """Show every competency's items; entries stay folded until asked for."""
+        self._walk(lambda index: self.tree.expand(index) if _has_competency_child(index) else None)
+
+    def _walk(self, visit: Callable[[QModelIndex], object]) -> None:
+        stack = [self._proxy.index(row, 0) for row in range(self._proxy.rowCount())]
+        while stack:
+            index = stack.pop()
+            if index.data(EntryIdRole):
+                continue
+            visit(index)
+            stack.extend(
+                self._proxy.index(row, 0, index) for row in range(self._proxy.rowCount(index))
+            )
 
     def _expanded_codes(self) -> set[str]:
         codes: set[str] = set()
-        for row in range(self._proxy.rowCount()):
-            index = self._proxy.index(row, 0)
-            if self.tree.isExpanded(index):
-                codes.add(str(index.data(CodeRole)))
+        self._walk(
+            lambda index: (
+                codes.add(str(index.data(CodeRole))) if self.tree.isExpanded(index) else None
+            )
+        )
         return codes
 
     def _restore_expanded(self, codes: set[str]) -> None:
-        if not codes:
-            return
-        for row in range(self._proxy.rowCount()):
-            index = self._proxy.index(row, 0)
-            if index.data(CodeRole) in codes:
-                self.tree.expand(index)
+        if codes:
+            self._walk(
+                lambda index: self.tree.expand(index) if index.data(CodeRole) in codes else None
+            )
 
     def _on_framework_combo_changed(self, _row: int) -> None:
         self._show(self._service.entries())
@@ -238,6 +398,13 @@ class CoverageView(QWidget):
         entry_id = index.data(EntryIdRole)
         if entry_id:
             self.entry_activated.emit(str(entry_id))
+
+
+def _has_competency_child(index: QModelIndex) -> bool:
+    model = index.model()
+    return any(
+        not model.index(row, 0, index).data(EntryIdRole) for row in range(model.rowCount(index))
+    )
 
 
 def _busiest_framework(frameworks: list[Framework], entries: list[Entry]) -> str | None:

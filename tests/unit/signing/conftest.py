@@ -14,13 +14,33 @@ from pdf_samples import (
     portfolio_json,
 )
 
-from portfolio_app.core.signing.identity import Identity, create_identity
+from portfolio_app.core.signing.course_ca import CourseAuthority, create_ca, issue_certificate
+from portfolio_app.core.signing.identity import (
+    Identity,
+    create_identity,
+    import_certificate_chain,
+    make_csr,
+)
 from portfolio_app.core.signing.pdf_signing import countersign, sign_portfolio
+from portfolio_app.core.signing.roles import Role
 
 
 @pytest.fixture(scope="session")
-def student() -> Identity:
-    """A self-signed student identity with a Unicode name."""
+def course_ca() -> CourseAuthority:
+    """The course CA that issues every role certificate in these tests."""
+    return create_ca("IPL Course 2025 CA", "University of Leicester")
+
+
+def issued(ca: CourseAuthority, identity: Identity, role: Role) -> Identity:
+    """``identity`` with a certificate for ``role`` from ``ca`` (and the CA as its chain)."""
+    return import_certificate_chain(
+        identity, issue_certificate(ca, make_csr(identity), role=role) + ca.certificate_pem
+    )
+
+
+@pytest.fixture(scope="session")
+def self_signed_student() -> Identity:
+    """A self-signed student identity with a Unicode name (trusted only by pinning)."""
     return create_identity(
         STUDENT_NAME,
         STUDENT_ID,
@@ -31,9 +51,15 @@ def student() -> Identity:
 
 
 @pytest.fixture(scope="session")
-def tutor() -> Identity:
-    """A self-signed tutor identity."""
-    return create_identity("Dr Tomás Tutor", "STAFF-7")
+def student(self_signed_student: Identity, course_ca: CourseAuthority) -> Identity:
+    """The same student with a student-role certificate from the course CA."""
+    return issued(course_ca, self_signed_student, Role.STUDENT)
+
+
+@pytest.fixture(scope="session")
+def tutor(course_ca: CourseAuthority) -> Identity:
+    """A tutor with a tutor-role certificate from the course CA."""
+    return issued(course_ca, create_identity("Dr Tomás Tutor", "STAFF-7"), Role.TUTOR)
 
 
 @pytest.fixture(scope="session")

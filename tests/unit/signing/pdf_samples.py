@@ -30,10 +30,10 @@ def make_pdf(pages: int = 2, *, compress: bool = False, encrypt: str | None = No
     return buf.getvalue()
 
 
-def portfolio_json(student_id: str = STUDENT_ID) -> bytes:
+def portfolio_json(student_id: str = STUDENT_ID, name: str = STUDENT_NAME) -> bytes:
     """The minimal shape of the machine-readable portfolio the verifier looks into."""
     return json.dumps(
-        {"format": "reflective-portfolio", "profile": {"student_id": student_id}},
+        {"format": "reflective-portfolio", "profile": {"student_id": student_id, "name": name}},
         ensure_ascii=False,
     ).encode("utf-8")
 

@@ -114,7 +114,8 @@ def test_serialize_and_load_round_trip_with_and_without_passphrase(ca: CourseAut
     plain = serialize_ca(ca)
     assert load_ca(plain) == ca
     protected = serialize_ca(ca, b"tutor passphrase")
-    assert b"ENCRYPTED PRIVATE KEY" in protected
+    assert b"BEGIN REFLECTIVE PORTFOLIO CA KEY" in protected
+    assert b"PRIVATE KEY-----" not in protected
     assert load_ca(protected, b"tutor passphrase") == ca
     with pytest.raises(CertificateAuthorityError):
         load_ca(protected, b"wrong")
@@ -129,3 +130,49 @@ def test_loaded_ca_still_issues_verifiable_certificates(ca: CourseAuthority) -> 
     leaf.verify_directly_issued_by(x509.load_pem_x509_certificate(ca.certificate_pem))
     # and the signature is really ECDSA-SHA256 by the CA key
     assert isinstance(leaf.signature_hash_algorithm, hashes.SHA256)
+
+
+def test_ca_key_is_argon2id_at_the_vault_parameters_and_its_header_is_bound(
+    ca: CourseAuthority,
+) -> None:
+    import base64
+    import json
+
+    from portfolio_app.core.signing.course_ca import KEY_BLOCK, read_ca_file
+    from portfolio_app.core.vault.kdf import DEFAULT_PARAMS
+
+    protected = serialize_ca(ca, b"tutor passphrase")
+    inner = protected.split(f"-----BEGIN {KEY_BLOCK}-----".encode())[1]
+    inner = inner.split(f"-----END {KEY_BLOCK}-----".encode())[0]
+    header = json.loads(base64.b64decode(inner))
+    assert header["kdf"]["name"] == "argon2id"
+    assert (header["kdf"]["m"], header["kdf"]["t"], header["kdf"]["p"]) == (
+        DEFAULT_PARAMS.memory_kib,
+        DEFAULT_PARAMS.iterations,
+        DEFAULT_PARAMS.lanes,
+    )
+    assert read_ca_file(protected, b"tutor passphrase").legacy_protection is False
+    # Lowering the work factor in the header (to guess faster) breaks the seal.
+    header["kdf"]["t"] = 1
+    edited_inner = base64.encodebytes(json.dumps(header).encode())
+    edited = protected.replace(inner, b"\n" + edited_inner)
+    with pytest.raises(CertificateAuthorityError):
+        load_ca(edited, b"tutor passphrase")
+
+
+def test_older_pbkdf2_ca_files_still_load_and_are_flagged_for_upgrade(ca: CourseAuthority) -> None:
+    from cryptography.hazmat.primitives import serialization as ser
+
+    from portfolio_app.core.signing.course_ca import read_ca_file
+    from portfolio_app.core.signing.identity import load_private_key
+
+    key = load_private_key(ca.private_key_pem)
+    old = (
+        key.private_bytes(
+            ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.BestAvailableEncryption(b"old pw")
+        )
+        + ca.certificate_pem
+    )
+    loaded = read_ca_file(old, b"old pw")
+    assert loaded.ca == ca
+    assert loaded.legacy_protection is True

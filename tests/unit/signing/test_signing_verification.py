@@ -22,8 +22,8 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigFieldSpec
 from pyhanko.sign.signers import pdf_signer as pdf_signer_module
 
-from portfolio_app.core.signing.course_ca import create_ca, issue_certificate
-from portfolio_app.core.signing.errors import VerificationInputError
+from portfolio_app.core.signing.course_ca import CourseAuthority, create_ca, issue_certificate
+from portfolio_app.core.signing.errors import SigningError, VerificationInputError
 from portfolio_app.core.signing.identity import (
     Identity,
     create_identity,
@@ -32,6 +32,7 @@ from portfolio_app.core.signing.identity import (
     make_csr,
 )
 from portfolio_app.core.signing.pdf_signing import _signer, countersign, sign_portfolio
+from portfolio_app.core.signing.roles import Role, policies_extension
 from portfolio_app.core.signing.verification import (
     SignatureRole,
     Verdict,
@@ -132,7 +133,7 @@ def test_own_certificate_as_trust_root_gives_valid_trusted(
     [sig] = report.signatures
     assert sig.role is SignatureRole.STUDENT_CERTIFICATION
     assert sig.signer_name == "Zoë Ñúñez Łukasz"
-    assert sig.student_id == STUDENT_ID
+    assert sig.signer_id == STUDENT_ID
     assert sig.fingerprint == fingerprint_sha256(student.certificate_pem)
     assert sig.intact
     assert sig.cryptographically_valid
@@ -172,7 +173,7 @@ def test_registered_fingerprint_makes_it_trusted(
     }[style]
     report = verify_pdf(signed_pdf, trusted_fingerprints=[typed])
     assert report.verdict is Verdict.VALID_TRUSTED
-    assert report.signatures[0].trust_anchor == "registered certificate fingerprint"
+    assert report.signatures[0].trust_anchor == "a registered certificate fingerprint"
 
 
 def test_wrong_fingerprint_is_not_trusted(signed_pdf: bytes, tutor: Identity) -> None:
@@ -185,7 +186,7 @@ def test_wrong_fingerprint_is_not_trusted(signed_pdf: bytes, tutor: Identity) ->
 def test_course_ca_issued_identity_is_trusted_through_the_ca() -> None:
     ca = create_ca("IPL Course 2025 CA", "Uni")
     other_ca = create_ca("Other Course CA", "Uni")
-    student = create_identity("Zoë Ñúñez", STUDENT_ID)
+    student = create_identity("Zoë Ñúñez Łukasz", STUDENT_ID)
     student = import_certificate_chain(
         student, issue_certificate(ca, make_csr(student)) + ca.certificate_pem
     )
@@ -212,18 +213,18 @@ def test_bad_trust_inputs_raise_input_error(signed_pdf: bytes) -> None:
 
 
 def test_countersigned_file_reports_both_roles(
-    countersigned_pdf: bytes, student: Identity, tutor: Identity
+    countersigned_pdf: bytes, course_ca: CourseAuthority
 ) -> None:
-    report = verify_pdf(
-        countersigned_pdf, trust_certs_pem=[student.certificate_pem, tutor.certificate_pem]
-    )
+    report = verify_pdf(countersigned_pdf, trust_certs_pem=[course_ca.certificate_pem])
     assert report.verdict is Verdict.VALID_TRUSTED, report.describe()
     student_sig, tutor_sig = report.signatures
     assert student_sig.role is SignatureRole.STUDENT_CERTIFICATION
     assert student_sig.coverage == "entire-revision"
     assert student_sig.modification_level == "form-filling"
     assert student_sig.docmdp_ok is True
-    assert tutor_sig.role is SignatureRole.TUTOR_APPROVAL
+    assert tutor_sig.role is SignatureRole.STAFF_COUNTERSIGNATURE
+    assert tutor_sig.box_role == "tutor"
+    assert tutor_sig.certificate_roles == ("tutor",)
     assert tutor_sig.coverage == "entire-file"
     assert tutor_sig.signer_name == "Dr Tomás Tutor"
     assert tutor_sig.decision == "partially-meets"
@@ -297,23 +298,21 @@ def test_json_swapped_later_is_broken_and_extract_returns_the_signed_json(
     forged = replace_embedded_json(signed_pdf, portfolio_json("STU-EVIL"))
     report = verify_pdf(forged, trust_certs_pem=[student.certificate_pem])
     assert report.verdict is Verdict.BROKEN_OR_MODIFIED
-    assert extract_embedded_json(forged) == portfolio_json()
+    assert extract_embedded_json(forged) == extract_embedded_json(signed_pdf)
+    assert b"STU-EVIL" not in (extract_embedded_json(forged) or b"")
 
 
 # --- structure ---
 
 
-def test_student_id_mismatch_between_json_and_certificate_is_flagged(
+def test_student_id_mismatch_between_json_and_certificate_is_refused_at_signing(
     student: Identity,
 ) -> None:
-    signed = sign_portfolio(
-        make_pdf(1), student, reason="Author", embed_json=portfolio_json("STU-SOMEONE-ELSE")
-    )
-    report = verify_pdf(signed, trust_certs_pem=[student.certificate_pem])
-    assert len(report.warnings) == 1
-    assert "STU-SOMEONE-ELSE" in report.warnings[0]
-    assert STUDENT_ID in report.warnings[0]
-    assert any(line.startswith("Warning:") for line in report.describe())
+    """The honest app never writes such a file (verify would call it forged: exit 1)."""
+    with pytest.raises(SigningError, match="STU-SOMEONE-ELSE"):
+        sign_portfolio(
+            make_pdf(1), student, reason="Author", embed_json=portfolio_json("STU-SOMEONE-ELSE")
+        )
 
 
 def test_approval_only_signature_is_not_a_portfolio(student: Identity) -> None:
@@ -323,8 +322,7 @@ def test_approval_only_signature_is_not_a_portfolio(student: Identity) -> None:
     signers.PdfSigner(meta, signer=_signer(student)).sign_pdf(writer, output=out)
     report = verify_pdf(out.getvalue(), trust_certs_pem=[student.certificate_pem])
     assert report.verdict is Verdict.NOT_SIGNED_OR_UNREADABLE
-    assert "no certification signature" in report.reason
-    assert report.signatures[0].role is SignatureRole.OTHER
+    assert "not a certification signature" in report.reason
 
 
 def test_field_lock_does_not_pass_for_a_certification(student: Identity) -> None:
@@ -344,8 +342,8 @@ def test_field_lock_does_not_pass_for_a_certification(student: Identity) -> None
         signer=_signer(student),
     ).sign_pdf(writer, output=out)
     report = verify_pdf(out.getvalue(), trust_certs_pem=[student.certificate_pem])
-    assert report.signatures[0].certifying is False
     assert report.verdict is Verdict.NOT_SIGNED_OR_UNREADABLE
+    assert "not a certification signature" in report.reason
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
@@ -425,6 +423,7 @@ def _leaf_with_revocation_urls(
             ),
             critical=False,
         )
+        .add_extension(policies_extension([Role.STUDENT]), critical=False)
         .add_extension(
             x509.CRLDistributionPoints(
                 [
@@ -447,7 +446,9 @@ def test_verification_never_touches_the_network(monkeypatch: pytest.MonkeyPatch)
     student = create_identity("Alex Student", STUDENT_ID)
     leaf = _leaf_with_revocation_urls(ca.private_key_pem, ca.certificate_pem, student)
     student = import_certificate_chain(student, leaf + ca.certificate_pem)
-    signed = sign_portfolio(make_pdf(1), student, reason="Author", embed_json=portfolio_json())
+    signed = sign_portfolio(
+        make_pdf(1), student, reason="Author", embed_json=portfolio_json(name="Alex Student")
+    )
 
     attempts: list[Any] = []
 
@@ -478,12 +479,18 @@ def test_to_dict_is_json_and_describe_labels_the_clock(
     as_json = json.loads(json.dumps(report.to_dict()))
     assert as_json["verdict"] == "valid-untrusted"
     assert as_json["exit_code"] == 2
-    assert [s["role"] for s in as_json["signatures"]] == ["student-certification", "tutor-approval"]
+    assert [s["role"] for s in as_json["signatures"]] == ["student", "tutor"]
+    assert [s["kind"] for s in as_json["signatures"]] == [
+        "student-certification",
+        "staff-countersignature",
+    ]
+    assert as_json["signatures"][1]["signer_id"] == "STAFF-7"
+    assert "student_id" not in as_json["signatures"][1]
     assert as_json["signatures"][1]["decision"] == "partially-meets"
     assert as_json["signatures"][0]["claimed_signing_time_signers_clock"]
     text = "\n".join(report.describe())
     assert "signer's own clock" in text
-    assert "Tutor decision: partially-meets" in text
+    assert "Decision: partially-meets" in text
     assert text.startswith("VALID BUT SIGNER NOT CONFIRMED")
 
 
@@ -494,6 +501,7 @@ def test_to_dict_is_json_and_describe_labels_the_clock(
         (Verdict.BROKEN_OR_MODIFIED, 1),
         (Verdict.VALID_UNTRUSTED, 2),
         (Verdict.NOT_SIGNED_OR_UNREADABLE, 3),
+        (Verdict.MISSING_REQUIRED, 4),
     ],
 )
 def test_exit_codes(verdict: Verdict, code: int) -> None:
@@ -508,7 +516,7 @@ def test_countersign_then_verify_round_trip_with_course_ca() -> None:
         student, issue_certificate(ca, make_csr(student)) + ca.certificate_pem
     )
     tutor = import_certificate_chain(
-        tutor, issue_certificate(ca, make_csr(tutor)) + ca.certificate_pem
+        tutor, issue_certificate(ca, make_csr(tutor), role=Role.TUTOR) + ca.certificate_pem
     )
     signed = sign_portfolio(
         make_pdf(2),
@@ -516,7 +524,7 @@ def test_countersign_then_verify_round_trip_with_course_ca() -> None:
         reason="Author",
         visible_box=(1, 40, 40, 300, 120),
         countersign_box=(1, 40, 140, 300, 260),
-        embed_json=portfolio_json(),
+        embed_json=portfolio_json(name="Łukasz Student"),
     )
     done = countersign(signed, tutor, decision="meets", comment="Well evidenced.")
     report = verify_pdf(done, trust_certs_pem=[ca.certificate_pem])
@@ -564,11 +572,8 @@ def test_certification_that_is_not_the_first_signature_is_broken(
         signer=_signer(student),
     ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(first.getvalue())), output=second)
     report = verify_pdf(second.getvalue(), trust_certs_pem=[student.certificate_pem])
-    assert report.verdict is Verdict.BROKEN_OR_MODIFIED
-    late = report.signatures[1]
-    assert late.certifying
-    assert late.role is SignatureRole.OTHER
-    assert "a certification signature must be the first one" in late.problems
+    assert report.verdict is Verdict.NOT_SIGNED_OR_UNREADABLE
+    assert "first signature is not a certification signature" in report.reason
 
 
 def test_control_characters_from_the_file_never_reach_the_report(
@@ -590,7 +595,9 @@ def test_control_characters_from_the_file_never_reach_the_report(
     report = verify_pdf(out.getvalue())
     text = "\n".join(report.describe()) + json.dumps(report.to_dict())
     assert len(report.signatures) == 2
-    assert report.signatures[1].decision == "meets"
+    assert report.signatures[1].decision is None  # not a staff box: never read as a decision
+    assert report.signatures[1].claimed_decision == "meets"
+    assert report.verdict is Verdict.BROKEN_OR_MODIFIED
     assert "\x1b" not in text
     assert "\u202e" not in text
     assert "\\u001b" not in text

@@ -4,15 +4,15 @@ The schema step only adds columns and tables; re-encrypting every record with it
 counter, sealing its structure and building the manifest needs the data key, so it runs at
 the first unlock afterwards (``core.storage.integrity.migrate_to_sealed``), in one transaction.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -387,3 +387,33 @@ def test_the_schema_migration_keeps_every_link_revision_and_attachment(tmp_path:
     after = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     db.close()
     assert after == before
+
+
+def test_an_interrupted_integrity_migration_leaves_the_file_as_it_was_and_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portfolio_app.core.vault.field_cipher import FieldCipher
+
+    data_dir = tmp_path / "old"
+    data_dir.mkdir()
+    shutil.copy(DATA / "portfolio-schema-0001.db", data_dir / DB_NAME)
+    real_encrypt = FieldCipher.encrypt
+    calls = {"n": 0}
+
+    def failing(self: FieldCipher, *args: object, **kwargs: object) -> bytes:
+        calls["n"] += 1
+        if calls["n"] > 3:  # a crash part-way through re-encrypting
+            raise OSError("simulated crash")
+        return real_encrypt(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FieldCipher, "encrypt", failing)
+    with pytest.raises(OSError, match="simulated crash"):
+        PortfolioService.open(data_dir, "schema one passphrase")
+    monkeypatch.undo()
+    db = sqlite3.connect(data_dir / DB_NAME)
+    assert {r[0][:1] for r in db.execute("SELECT title FROM entries")} == {b"\x01"}
+    assert db.execute("SELECT count(*) FROM manifest_head").fetchone() == (0,)
+    db.close()
+    with PortfolioService.open(data_dir, "schema one passphrase") as service:
+        assert service.entries()[0].title == "What the round taught me"
+        assert service.full_check().ok

@@ -82,6 +82,14 @@ def _open_and_check(data_dir: Path, expected: dict[str, object]) -> str:
                 # Nothing reported: then nothing may have changed.
                 assert content_of(service) == expected, "silently accepted a changed file"
                 return "unchanged"
+            # Reported: the student may still accept the findings and go on writing.
+            try:
+                service.acknowledge_integrity_findings()
+                entries = service.entries()
+                if entries:
+                    service.save_entry(entries[0].replace(title="After the damage"))
+            except PortfolioError:
+                pass
             return "reported"
     except PortfolioError:
         return "refused"

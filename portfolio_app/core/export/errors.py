@@ -57,8 +57,9 @@ class IntegrityFindingsPendingError(PortfolioError):
         listed = "; ".join(self.findings[:3]) + ("; ..." if len(self.findings) > 3 else "")
         super().__init__(
             f"the portfolio was changed outside the app ({len(self.findings)} finding(s): "
-            f"{listed}). Nothing was exported. See them with 'portfolio check', then restore a "
-            "backup or accept them with 'portfolio check --accept' before exporting"
+            f"{listed}). Nothing was exported. Restore a backup taken before the change, or "
+            "accept the changes first ('Keep it as it is now' in the window shown at unlock, "
+            "or 'portfolio check --accept'; 'portfolio check' lists them)"
         )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, update
 
 from portfolio_app.core.domain.entries import (
     CompetencyLink,
@@ -34,7 +34,7 @@ from portfolio_app.core.storage.records import (
     RevisionRecord,
     table_of,
 )
-from portfolio_app.core.storage.store import Store, from_db, to_db
+from portfolio_app.core.storage.store import Store, to_db
 
 TABLE = "entries"
 REVISIONS = "revisions"
@@ -336,15 +336,18 @@ class EntryRepository:
 
     def latest_revision(self, entry_id: EntryId) -> tuple[RevisionId, datetime] | None:
         """Id and time of the newest revision of an entry."""
-        table = table_of(RevisionRecord)
         with self._store.read() as conn:
-            row = conn.execute(
-                select(table.c.id, table.c.saved)
-                .where(table.c.entry_id == entry_id)
-                .order_by(table.c.saved.desc())
-                .limit(1)
-            ).first()
-        return (RevisionId(row.id), from_db(row.saved)) if row else None
+            rows = integrity.raw_rows(
+                conn,
+                "SELECT id, saved FROM revisions WHERE entry_id = ? ORDER BY saved DESC LIMIT 1",
+                (entry_id,),
+            )
+        if not rows:
+            return None
+        saved = integrity.norm("dt", rows[0][1])
+        if not isinstance(saved, str) or saved.startswith("("):
+            return None  # an edited save time: start a new revision rather than trust it
+        return RevisionId(str(rows[0][0])), datetime.fromisoformat(saved).replace(tzinfo=UTC)
 
     def _decode_revision(self, row: Mapping[str, Any]) -> tuple[Revision, list[StructureChange]]:
         """A revision from raw values; the snapshot is the sealed copy of its structure."""

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Literal, cast
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert
 
 from portfolio_app.core.domain.errors import DamagedRecordError, VaultHeaderError
 from portfolio_app.core.domain.profile import Profile
@@ -15,6 +15,7 @@ from portfolio_app.core.domain.serialisation import profile_from_dict, profile_t
 from portfolio_app.core.storage.integrity import (
     id_column,
     next_version,
+    raw_rows,
     record_digest,
     slot_digest,
 )
@@ -25,21 +26,20 @@ from portfolio_app.core.vault.key_slots import KeySlot
 
 def read_key_slots(engine: Engine) -> dict[str, KeySlot]:
     """The stored key slots (before unlock: no cipher needed)."""
-    table = table_of(KeySlotRecord)
     with translated_errors(), engine.connect() as conn:
-        rows = conn.execute(select(table)).all()
+        # Raw values: a header edited to hold text must be a clear error, not a crash in a
+        # type converter.
+        rows = raw_rows(conn, "SELECT kind, header, checksum, wrapped_key FROM key_slots")
     slots: dict[str, KeySlot] = {}
-    for row in rows:
-        if row.kind not in ("passphrase", "recovery"):
+    for kind_value, header, checksum, wrapped in rows:
+        if kind_value not in ("passphrase", "recovery"):
             raise VaultHeaderError("the vault header is damaged (unknown key slot)")
-        kind = cast("Literal['passphrase', 'recovery']", row.kind)
+        kind = cast("Literal['passphrase', 'recovery']", kind_value)
         if not (
-            isinstance(row.header, bytes)
-            and isinstance(row.wrapped_key, bytes)
-            and isinstance(row.checksum, str)
+            isinstance(header, bytes) and isinstance(wrapped, bytes) and isinstance(checksum, str)
         ):
             raise VaultHeaderError("the vault header is damaged; restore it from a backup")
-        slots[row.kind] = KeySlot(kind, bytes(row.header), row.checksum, bytes(row.wrapped_key))
+        slots[kind] = KeySlot(kind, header, checksum, wrapped)
     if "passphrase" not in slots:
         raise VaultHeaderError(
             "the vault header is missing, so the portfolio cannot be unlocked; restore a backup"

@@ -212,3 +212,36 @@ def test_rotation_is_offered_when_the_old_passphrase_may_be_known(
         assert reopened.full_check().ok
     with PortfolioService.open(data_dir, recovery_key=shown[0]):
         pass
+
+
+def test_renewing_the_recovery_key_can_also_re_encrypt_everything(
+    qtbot: QtBot, service: PortfolioService, data_dir: Path
+) -> None:
+    dialog = RecoveryKeyStatusDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.rotate_check.setChecked(True)
+    assert dialog.passphrase_edit.isVisible()
+    dialog.passphrase_edit.setText(OLD)
+    shown: list[str] = []
+
+    def keep_key(widget: QWidget) -> None:
+        assert isinstance(widget, RecoveryKeyDialog)
+        shown.append(widget.key_edit.text())
+        widget.kept_check.setChecked(True)
+        widget.accept()
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        make = next(b for b in box.buttons() if b.text() == "&Make a new key")
+        _on_next_modal(keep_key, skip=box)
+        make.click()
+
+    _on_next_modal(confirm)
+    with qtbot.waitSignal(dialog.recovery_key_replaced, timeout=20_000):
+        dialog.new_key_button.click()
+    assert len(shown) == 1
+    service.close()
+    with PortfolioService.open(data_dir, recovery_key=shown[0]) as reopened:
+        assert reopened.full_check().ok
+    PortfolioService.open(data_dir, OLD).close()  # the passphrase stays the same

@@ -276,6 +276,21 @@ class RecoveryKeyStatusDialog(QDialog):
         explain.setTextFormat(Qt.TextFormat.RichText)
         self.new_key_button = QPushButton(icon("passphrase"), "Make a &new recovery key…", self)
         self.new_key_button.setAccessibleName("Make a new recovery key")
+        self.rotate_check = QCheckBox(
+            "Also re-&encrypt everything under a new key (asks for your passphrase)", self
+        )
+        self.rotate_check.setAccessibleName("Also re-encrypt everything under a new key")
+        self.rotate_check.setToolTip(
+            "If someone may have seen the old recovery key or a copy of the portfolio file, a "
+            "new key alone keeps the same data key; re-encrypting replaces it too."
+        )
+        self.passphrase_edit = QLineEdit(self)
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_edit.setAccessibleName("Your passphrase")
+        self.passphrase_edit.setPlaceholderText("Your passphrase (needed to re-encrypt)")
+        self.passphrase_edit.setVisible(False)
+        self.rotate_check.toggled.connect(self.passphrase_edit.setVisible)
+        self._task: Any = None
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Status")
@@ -283,6 +298,8 @@ class RecoveryKeyStatusDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(explain)
+        layout.addWidget(self.rotate_check)
+        layout.addWidget(self.passphrase_edit)
         layout.addWidget(self.new_key_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.status_label)
         layout.addWidget(buttons)
@@ -291,7 +308,10 @@ class RecoveryKeyStatusDialog(QDialog):
 
     def make_new_key(self) -> None:
         """Confirm, replace the key, and show the new one once."""
-        if not self._confirm():
+        if self._task is not None or not self._confirm():
+            return
+        if self.rotate_check.isChecked():
+            self._rotate()
             return
         try:
             key = self._service.new_recovery_key()
@@ -303,6 +323,49 @@ class RecoveryKeyStatusDialog(QDialog):
         )
         RecoveryKeyDialog(key, self._service.profile.name, self).exec()
         self.recovery_key_replaced.emit()
+
+    def _rotate(self) -> None:
+        """Re-encrypt under a new data key (off the GUI thread), keeping the passphrase."""
+        passphrase = self.passphrase_edit.text()
+        if not passphrase:
+            self.status_label.setText("Type your passphrase to re-encrypt everything.")
+            return
+        service = self._service
+
+        def work(progress: ProgressFn, _is_cancelled: CancelledFn) -> str:
+            return service.rotate_keys(
+                passphrase, current_passphrase=passphrase, progress=progress
+            )
+
+        def done(key: Any) -> None:
+            self._task = None
+            self.new_key_button.setEnabled(True)
+            self.passphrase_edit.clear()
+            self.status_label.setText(
+                "Everything was re-encrypted under a new key, and a new recovery key was made; "
+                "the old one no longer opens this portfolio."
+            )
+            RecoveryKeyDialog(str(key), service.profile.name, self).exec()
+            self.recovery_key_replaced.emit()
+
+        def failed(error: BaseException) -> None:
+            self._task = None
+            self.new_key_button.setEnabled(True)
+            self.status_label.setText(f"<b>Nothing was changed:</b> {error_text(error)}")
+
+        def progress(done_steps: int, total: int, message: str) -> None:
+            self.status_label.setText(f"{message} ({done_steps * 100 // max(total, 1)} %)")
+
+        self.new_key_button.setEnabled(False)
+        self.status_label.setText("Re-encrypting your portfolio under a new key…")
+        self._task = run_in_background(
+            work, on_success=done, on_error=failed, on_progress=progress
+        )
+
+    @override
+    def reject(self) -> None:
+        if self._task is None:  # not while re-encrypting: the result must be shown
+            super().reject()
 
     def _confirm(self) -> bool:
         box = QMessageBox(

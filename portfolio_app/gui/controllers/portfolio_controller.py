@@ -173,11 +173,18 @@ class PortfolioController(QObject):
         profile = self.service.profile
         self.window.setWindowTitle(f"{profile.name} — Reflective Portfolio")
         if self.service.damaged or self.service.integrity_findings:
-            from portfolio_app.gui.dialogs.integrity_dialog import IntegrityDialog
+            # After the window is on screen, so the student sees what the findings are about.
+            QTimer.singleShot(0, self.show_integrity_findings)
 
-            IntegrityDialog(self.service, self.window).exec()
-            if not self.service.integrity_findings:
-                self._reload_entries()
+    def show_integrity_findings(self) -> None:
+        """What changed outside the app and what cannot be read (shown once at unlock)."""
+        if not self.service.is_open:
+            return
+        from portfolio_app.gui.dialogs.integrity_dialog import IntegrityDialog
+
+        IntegrityDialog(self.service, self.window).exec()
+        if self.service.is_open and not self.service.integrity_findings:
+            self._reload_entries()
 
     def refresh_facets(self) -> None:
         """Recount the sidebar (debounced after changes)."""

@@ -4,11 +4,18 @@ Python-Markdown passes raw HTML through (``<img>``, ``<script>``, ``javascript:`
 it), so its output is cleaned with nh3: text structure only, no images (a remote image would be
 a read receipt), no scripts, no styles, links only to http, https and mailto. Both libraries
 are imported on first use, never at start-up.
+
+Conversion goes through core.markdown_guard, so it costs bounded time on any text; a text
+that would cost too much (too long, too deeply nested, thousands of unmatched brackets...) is
+shown as escaped plain text under a note saying why (:func:`plain_html`).
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
+
+from portfolio_app.core.markdown_guard import MarkdownTooComplex, convert
 
 #: Tags the preview may contain.
 ALLOWED_TAGS: frozenset[str] = frozenset(
@@ -75,12 +82,27 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def render_markdown(text: str) -> str:
-    """Sanitised HTML for Markdown written by the student."""
-    import markdown
+#: The Markdown dialect of the preview and the archive.
+EXTENSIONS = ("extra", "sane_lists")
 
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+
+def render_markdown(text: str) -> str:
+    """Sanitised HTML for Markdown written by the student (bounded time, never raises)."""
+    try:
+        html = convert(text, extensions=EXTENSIONS, output_format="html")
+    except MarkdownTooComplex as exc:
+        html = plain_html(text, str(exc))
     return sanitise_html(html)
+
+
+def plain_html(text: str, note: str) -> str:
+    """``text`` as escaped paragraphs (blank lines split them, line breaks kept) under ``note``."""
+    parts = [f"<p><em>{escape(note)}</em></p>"]
+    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        if block.strip():
+            lines = block.strip("\n").split("\n")
+            parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+    return "\n".join(parts)
 
 
 def render_document(title: str, sections: list[tuple[str, str]]) -> str:

@@ -338,7 +338,7 @@ def test_preview_is_sanitised_and_links_ask_first(open_app: AppController, qtbot
     window.app_actions.get("toggle_preview").setChecked(True)
     preview = window.editor.preview
     assert preview.isVisible()
-    assert "the guide" in preview.toPlainText()
+    qtbot.waitUntil(lambda: "the guide" in preview.toPlainText(), timeout=5000)
     opened: list[str] = []
     asked: list[str] = []
     preview.open_url = lambda url: opened.append(url.toString()) or True

@@ -16,14 +16,16 @@ never reach it (a stray ``<`` would crash the export, a crafted ``<img src=...>`
    target only for http, https and mailto, and the address is printed after the text so it
    survives on paper.
 
-Hostile input is bounded: nesting deeper than :data:`MAX_BLOCK_DEPTH` is flattened (indenting
-further would push text off the page), and so is any container nested deeper than
-:data:`MAX_CONTAINERS` (``<div>`` in ``<div>``...: recursion must stay shallow); inline
-markup deeper than :data:`MAX_INLINE_DEPTH` becomes plain text; a Markdown block with very
-many ``[`` has them escaped first (Markdown's link matching is quadratic in unmatched
-brackets: 10,000 of them took 12 s); wide or bulky tables become one paragraph per row; long
-tables and code blocks are cut into chunks so splitting them over pages stays linear; and a
-``RecursionError`` inside Markdown falls back to plain paragraphs.
+Hostile input is bounded: Markdown goes through core.markdown_guard (linear link and
+bracket matching, a work budget, a size cap); text it refuses is printed as plain paragraphs
+under a note saying why, like the preview. Nesting deeper than :data:`MAX_BLOCK_DEPTH` is
+flattened (indenting further would push text off the page), and so is any container nested
+deeper than :data:`MAX_CONTAINERS` (``<div>`` in ``<div>``...: recursion must stay shallow);
+inline markup deeper than :data:`MAX_INLINE_DEPTH` becomes plain text; wide or bulky tables
+become one paragraph per row; long tables, code blocks and paragraphs are cut into chunks so
+that splitting them over pages stays linear (reportlab re-wraps the whole rest of a paragraph
+at every page break: 200,000 words took minutes); and a heading too long for a page loses
+its keep-with-next (reportlab looped on a 4,000-character heading).
 """
 
 from __future__ import annotations
@@ -45,11 +47,15 @@ from reportlab.platypus.flowables import HRFlowable
 
 from portfolio_app.core.export.fonts import MONO, printable
 from portfolio_app.core.export.styles import FRAME_WIDTH, RULE_GREY, SHADE, Styles
+from portfolio_app.core.markdown_guard import MarkdownTooComplex, convert
 
 MAX_BLOCK_DEPTH = 6
 MAX_INLINE_DEPTH = 12
 MAX_CONTAINERS = 40
-MAX_BRACKETS_PER_BLOCK = 100
+#: Paragraph markup longer than this is cut into consecutive paragraphs (no gap between).
+PARAGRAPH_CHUNK_CHARS = 3000
+#: Headings longer than this are printed as bold body text (they might not fit on a page).
+MAX_HEADING_CHARS = 300
 TABLE_MAX_COLUMNS = 6
 TABLE_MAX_CELL_CHARS = 600
 TABLE_CHUNK_ROWS = 200
@@ -57,6 +63,8 @@ CODE_CHUNK_LINES = 60
 LIST_INDENT = 16.0
 QUOTE_INDENT = 14.0
 LINK_SCHEMES = ("http", "https", "mailto")
+#: The Markdown dialect of the PDF (the preview's "extra" without footnotes, abbreviations...).
+EXTENSIONS = ("tables", "fenced_code", "sane_lists")
 
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "col", "area", "base", "wbr"})
 _DROP = frozenset(
@@ -124,7 +132,6 @@ _BLOCK = frozenset(
         "caption",
     }
 )
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 # Text without any of these is plain paragraphs to Markdown too, so it skips the converter.
 _MARKDOWN_SYNTAX = re.compile(
     r"[*_`\[\]<>#|~\\&!]"  # emphasis, code, links, html, headings, tables, escapes
@@ -250,42 +257,6 @@ def all_text(node: _Node | str) -> str:
     return "".join(parts)
 
 
-def defuse(markdown_text: str) -> str:
-    """Escape ``[`` in Markdown blocks that hold so many that link matching would crawl.
-
-    Blocks are runs of lines between blank lines; fenced code is left alone (Markdown does not
-    look for links there, and a backslash would show).
-    """
-    if markdown_text.count("[") <= MAX_BRACKETS_PER_BLOCK:
-        return markdown_text
-    lines = markdown_text.split("\n")
-    out: list[str] = []
-    block: list[str] = []
-    in_fence = False
-
-    def flush() -> None:
-        if sum(line.count("[") for line in block) > MAX_BRACKETS_PER_BLOCK:
-            out.extend(line.replace("\\[", "[").replace("[", "\\[") for line in block)
-        else:
-            out.extend(block)
-        block.clear()
-
-    for line in lines:
-        if _FENCE.match(line):
-            flush()
-            in_fence = not in_fence
-            out.append(line)
-        elif in_fence:
-            out.append(line)
-        elif not line.strip():
-            flush()
-            out.append(line)
-        else:
-            block.append(line)
-    flush()
-    return "\n".join(out)
-
-
 def markup_text(text: str) -> str:
     """Plain text made safe for reportlab paragraph markup."""
     return escape(printable(text))
@@ -312,7 +283,6 @@ class MarkdownRenderer:
 
     def __init__(self, styles: Styles) -> None:
         self._styles = styles
-        self._md: Any = None
         self._style_cache: dict[tuple[str, int, int, str], Any] = {}
         self._containers = 0  # nested containers being walked (divs count, unlike indents)
 
@@ -324,13 +294,11 @@ class MarkdownRenderer:
         if _MARKDOWN_SYNTAX.search(text) is None:
             return self._plain_markdown(text)
         try:
-            html = self._convert(defuse(text))
-            root = parse_html(html)
-        except RecursionError:
-            # Python-Markdown's state is not reliable after an exception inside it (its
-            # escape handling stopped working in a test): start afresh next time.
-            self._md = None
-            return self.plain_paragraphs(text)
+            html = convert(text, extensions=EXTENSIONS, output_format="xhtml")
+        except MarkdownTooComplex as exc:
+            note = self._paragraph(f"<i>{markup_text(str(exc))}</i>", self._styles.body)
+            return [note, *self.plain_paragraphs(text)]
+        root = parse_html(html)
         out: list[Any] = []
         self._blocks(root, out, depth=0, quote=0, width=width, bullet=None)
         return out
@@ -342,7 +310,9 @@ class MarkdownRenderer:
         out: list[Any] = []
         for block in re.split(r"\n[ \t]*\n", text):
             if block.strip():
-                out.append(self._paragraph(markup_text(" ".join(block.split())), self._styles.body))
+                out.extend(
+                    self._paragraphs(markup_text(" ".join(block.split())), self._styles.body)
+                )
         return out
 
     def plain_paragraphs(self, text: str, style: Any = None) -> list[Any]:
@@ -352,20 +322,8 @@ class MarkdownRenderer:
         for block in re.split(r"\n\s*\n", text):
             if block.strip():
                 lines = [markup_text(line) for line in block.strip("\n").split("\n")]
-                out.append(Paragraph("<br/>".join(lines), style))
+                out.extend(self._paragraphs("<br/>".join(lines), style))
         return out
-
-    # ---- Markdown -------------------------------------------------------------------------
-
-    def _convert(self, text: str) -> str:
-        if self._md is None:
-            import markdown
-
-            self._md = markdown.Markdown(
-                extensions=["tables", "fenced_code", "sane_lists"], output_format="xhtml"
-            )
-        self._md.reset()
-        return str(self._md.convert(text))
 
     # ---- styles ---------------------------------------------------------------------------
 
@@ -390,6 +348,40 @@ class MarkdownRenderer:
         style.portfolio_quote_level = quote
         self._style_cache[key] = style
         return style
+
+    def _paragraphs(self, markup: str, style: Any, bullet: str | None = None) -> list[Any]:
+        """``markup`` as one paragraph, or as consecutive chunks when it is long (see module)."""
+        if len(markup) <= LONG_WORD_CHARS and markup.count("<br/>") < BREAKS_PER_PIECE:
+            return [self._paragraph(markup, style, bullet)]
+        chunks = split_markup(markup, PARAGRAPH_CHUNK_CHARS)
+        if len(chunks) == 1:
+            return [self._paragraph(markup, style, bullet)]
+        out = []
+        for index, chunk in enumerate(chunks):
+            first, last = index == 0, index == len(chunks) - 1
+            out.append(
+                self._paragraph(
+                    chunk, self._continued(style, first, last), bullet if first else None
+                )
+            )
+        return out
+
+    def _continued(self, style: Any, first: bool, last: bool) -> Any:
+        """``style`` for one chunk of a cut paragraph: no gap between the chunks."""
+        if first and last:
+            return style
+        key = (style.name, id(style), int(first), f"chunk{int(last)}")
+        cached = self._style_cache.get(key)
+        if cached is None:
+            cached = ParagraphStyle(
+                f"{style.name}-chunk-{int(first)}{int(last)}",
+                parent=style,
+                spaceBefore=style.spaceBefore if first else 0,
+                spaceAfter=style.spaceAfter if last else 0,
+            )
+            cached.portfolio_quote_level = getattr(style, "portfolio_quote_level", 0)
+            self._style_cache[key] = cached
+        return cached
 
     def _paragraph(self, markup: str, style: Any, bullet: str | None = None) -> Any:
         cls: type = _QuoteParagraph if getattr(style, "portfolio_quote_level", 0) else Paragraph
@@ -461,7 +453,7 @@ class MarkdownRenderer:
         if bullet:
             marker = bullet.pop()
         variant = "item" if depth else ""
-        out.append(self._paragraph(markup, self._style(base, depth, quote, variant), marker))
+        out.extend(self._paragraphs(markup, self._style(base, depth, quote, variant), marker))
 
     def _block(
         self,
@@ -491,6 +483,8 @@ class MarkdownRenderer:
                 "h2": self._styles.md_h2,
             }.get(tag, self._styles.md_h3)
             markup = self._inline_run(node.children)
+            if len(markup) > MAX_HEADING_CHARS:  # may not fit on a page: no keep-with-next
+                base, markup = self._styles.body, f"<b>{markup}</b>"
             if markup.strip():
                 self._emit(markup, base, out, depth, quote, bullet)
         elif tag in {"ul", "ol"}:
@@ -711,7 +705,7 @@ class MarkdownRenderer:
                 named = index < len(names) and names[index]
                 label = names[index] if named else f"Column {index + 1}"
                 parts.append(f"<b>{label}:</b> {self._inline_run(content)}")
-            out.append(self._paragraph(f"<b>Row {number}.</b> " + " · ".join(parts), style))
+            out.extend(self._paragraphs(f"<b>Row {number}.</b> " + " · ".join(parts), style))
 
     # ---- inline ---------------------------------------------------------------------------
 
@@ -759,6 +753,83 @@ class MarkdownRenderer:
         suffix = "" if shown in {target, address} else f" ({escape(address)})"
         href = escape(target, {'"': "&quot;"})
         return f'<a href="{href}"><u>{label or escape(address)}</u></a>{suffix}'
+
+
+_MARKUP_TOKEN = re.compile(r"<[^>]*>|&[^;\s<&]*;|[^<&]+|[<&]")
+#: A run of text without spaces longer than this is cut anywhere (reportlab's own splitting of
+#: one long word grows with the square of its length: 20,000 characters took 2.4 s).
+LONG_WORD_CHARS = 1000
+#: Line breaks in one piece at most (reportlab lays out a paragraph with many slowly: 5,000
+#: lines of 30 characters took 15 s).
+BREAKS_PER_PIECE = 20
+
+
+def split_markup(markup: str, size: int) -> list[str]:
+    """reportlab paragraph markup cut into pieces of about ``size`` characters at spaces (or
+    anywhere in a run of :data:`LONG_WORD_CHARS` without one), each piece closing the tags
+    still open and the next one opening them again."""
+    pieces: list[str] = []
+    current: list[str] = []
+    length = 0  # characters in the current piece
+    since_space = 0  # characters since the last space
+    breaks = 0  # line breaks in the current piece
+    open_tags: list[tuple[str, str]] = []  # (name, opening tag)
+
+    def cut() -> None:
+        nonlocal length, since_space, breaks
+        closing = "".join(f"</{name}>" for name, _ in reversed(open_tags))
+        pieces.append("".join(current) + closing)
+        current.clear()
+        current.extend(tag for _, tag in open_tags)
+        length = since_space = breaks = 0
+
+    for match in _MARKUP_TOKEN.finditer(markup):
+        token = match.group()
+        if len(token) > 1 and token[0] == "<" and token[-1] == ">":
+            name = token.strip("</>").split(" ", 1)[0]
+            if token.startswith("</"):
+                for index in range(len(open_tags) - 1, -1, -1):
+                    if open_tags[index][0] == name:
+                        del open_tags[index]
+                        break
+            elif not token.endswith("/>"):
+                open_tags.append((name, token))
+            current.append(token)
+            if name == "br":
+                breaks += 1
+                if breaks >= BREAKS_PER_PIECE:
+                    cut()
+            continue
+        if token[0] == "&":  # an entity is one character on paper: never cut inside it
+            current.append(token)
+            length += 1
+            since_space += 1
+        else:
+            while token:
+                space = token.rfind(" ", 0, max(1, size - length + 1))
+                if length + len(token) > size and space >= 0:
+                    current.append(token[:space])
+                    cut()
+                    token = token[space + 1 :]
+                    continue
+                room = LONG_WORD_CHARS - since_space
+                head = token.split(" ", 1)[0] if " " in token else token
+                if len(head) > room:
+                    current.append(token[:room])
+                    cut()
+                    token = token[room:]
+                    continue
+                current.append(token)
+                length += len(token)
+                last_space = token.rfind(" ")
+                since_space = (
+                    len(token) - last_space - 1 if last_space >= 0 else since_space + len(token)
+                )
+                token = ""
+        if since_space >= LONG_WORD_CHARS:
+            cut()
+    pieces.append("".join(current))
+    return [piece for piece in pieces if piece.strip()]
 
 
 class _CodeBlock(Preformatted):  # type: ignore[misc]  # reportlab has no type hints

@@ -10,6 +10,10 @@ Contract:
   through undo commands, which save at once; autosave re-reads the stored entry first, so the
   two never overwrite each other.
 - The privacy check (core.domain.privacy_guard) runs debounced and only warns.
+- The preview renders debounced on a worker thread (gui.background): Markdown can take a
+  few hundred ms on hostile text even bounded (core.markdown_guard). One rendering runs at
+  a time; text typed meanwhile is rendered when it ends, and a result for text that has
+  changed since, or for another entry, is dropped.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.domain.privacy_guard import KIND_LABELS, find_identifiers, summarise
 from portfolio_app.core.markdown_html import render_document
 from portfolio_app.core.services.portfolio_service import PortfolioService
+from portfolio_app.gui.background import BackgroundTask, run_in_background
 from portfolio_app.gui.editor.entry_editor import EntryEditorWidget
 
 AUTOSAVE_MS = 1000
@@ -77,6 +82,9 @@ class EditorController(QObject):
         self._editor = editor
         self._dirty = False
         self._preview_visible = False
+        self._preview_task: BackgroundTask | None = None
+        self._preview_wanted = 0  # bumped for every text the preview should show
+        self._preview_shown = 0  # the number of the text the preview shows
         self.autosave_timer = self._single_shot(AUTOSAVE_MS, self._on_autosave_timeout)
         self.privacy_timer = self._single_shot(PRIVACY_MS, self.check_privacy)
         self.preview_timer = self._single_shot(PREVIEW_MS, self.render_preview)
@@ -115,6 +123,7 @@ class EditorController(QObject):
         self._dirty = False
         for timer in (self.autosave_timer, self.privacy_timer, self.preview_timer):
             timer.stop()
+        self._preview_wanted += 1  # a rendering still running is for text now gone
 
     def save_now(self) -> bool:
         """Store the typed text; reports the outcome in the editor."""
@@ -167,15 +176,45 @@ class EditorController(QObject):
             self.render_preview()
 
     def render_preview(self) -> None:
-        """Render the typed text as sanitised HTML into the preview."""
+        """Render the typed text as sanitised HTML into the preview, on a worker thread."""
         if not self._preview_visible or not self._editor.entry_id:
             return
+        self._preview_wanted += 1
+        if self._preview_task is None:
+            self._start_preview()
+        # else: _on_preview_finished starts the rendering of the newest text
+
+    def _start_preview(self) -> None:
+        wanted = self._preview_wanted
         typed = self._editor.current_text()
-        self._editor.set_preview_html(
-            render_document(
-                typed.title, [(heading, body) for _key, heading, body in typed.sections]
-            )
+        title, sections = typed.title, [(heading, body) for _k, heading, body in typed.sections]
+        self._preview_task = run_in_background(
+            lambda _progress, _cancelled: render_document(title, sections),
+            on_success=lambda html: self._on_preview_rendered(wanted, str(html)),
+            on_finished=self._on_preview_finished,
         )
+
+    @property
+    def preview_pending(self) -> bool:
+        """Whether a rendering runs or the preview is behind the typed text (tests wait)."""
+        return self._preview_task is not None or (
+            self._preview_visible
+            and bool(self._editor.entry_id)
+            and self._preview_shown != self._preview_wanted
+        )
+
+    def _on_preview_rendered(self, wanted: int, html: str) -> None:
+        if wanted == self._preview_wanted and self._preview_visible:
+            self._editor.set_preview_html(html)
+            self._preview_shown = wanted
+
+    def _on_preview_finished(self) -> None:
+        self._preview_task = None
+        stale = self._preview_shown != self._preview_wanted
+        # While typing goes on, the debounce timer starts the next rendering when it pauses.
+        typing = self.preview_timer.isActive()
+        if stale and self._preview_visible and self._editor.entry_id and not typing:
+            self._start_preview()
 
     def check_privacy(self) -> None:
         """Warn (never block) about text that may identify a patient."""
@@ -185,6 +224,7 @@ class EditorController(QObject):
 
     def _on_editor_text_edited(self) -> None:
         self._dirty = True
+        self._preview_wanted += 1  # a rendering still running is for older text
         self._editor.set_save_state("Editing…")
         self.autosave_timer.start()
         self.privacy_timer.start()

@@ -11,9 +11,9 @@ from reportlab.platypus import Paragraph, Preformatted, Table
 from portfolio_app.core.export.fonts import REPLACEMENT, printable
 from portfolio_app.core.export.markdown_render import (
     MAX_BLOCK_DEPTH,
+    PARAGRAPH_CHUNK_CHARS,
     MarkdownRenderer,
     all_text,
-    defuse,
     parse_html,
 )
 from portfolio_app.core.export.styles import make_styles
@@ -162,15 +162,6 @@ def test_plain_prose_skips_the_converter_but_renders_the_same(renderer: Markdown
     ]
 
 
-def test_defuse_only_touches_blocks_with_many_brackets() -> None:
-    assert defuse("[a](b) [c]") == "[a](b) [c]"
-    many = "[" * 150
-    fenced = "```\n" + many + "\n```"
-    assert defuse(many + "\n\n" + fenced + "\n\n[a](b)") == (
-        "\\[" * 150 + "\n\n" + fenced + "\n\n[a](b)"
-    )
-
-
 def test_html_tree_reader_is_forgiving_and_iterative() -> None:
     root = parse_html("<p>a <b>b <i>c</p> d &amp; &nbsp;e" + "<div>" * 20_000 + "deep")
     text = all_text(root)
@@ -185,9 +176,32 @@ def test_printable_replaces_missing_glyphs_and_drops_controls() -> None:
     assert printable("emoji 🙂 and 漢") == f"emoji {REPLACEMENT} and {REPLACEMENT}"
 
 
-def test_converter_recovers_after_markdown_gives_up() -> None:
+def test_text_markdown_refuses_is_printed_plain_under_a_note() -> None:
     renderer = MarkdownRenderer(make_styles())
-    deep_list = "\n".join("    " * i + "- level" for i in range(300))
-    assert _paragraph_texts(renderer.flowables(deep_list))[0].startswith("- level")
+    deep_list = "\n".join("    " * i + "- level" for i in range(200))
+    texts = _paragraph_texts(renderer.flowables(deep_list))
+    assert texts[0].startswith("Shown as plain text because its lists or quotes are nested")
+    assert texts[1].startswith("- level")
     assert _paragraph_texts(renderer.flowables("[" * 200)) == ["[" * 200]
     assert "<b>bold</b>" in _markup(renderer.flowables("**bold**"))
+    many_links = "[" * 150 + " [a link](https://example.org) and more"
+    assert '<a href="https://example.org"><u>a link</u></a>' in _markup(
+        renderer.flowables(many_links)
+    )
+
+
+def test_long_paragraphs_are_cut_into_gapless_chunks(renderer: MarkdownRenderer) -> None:
+    text = "**" + "word " * 2999 + "word** and *" + "more " * 1999 + "more*"
+    paras = [f for f in renderer.flowables(text) if isinstance(f, Paragraph)]
+    assert len(paras) > 5
+    assert all(len(p.text) < PARAGRAPH_CHUNK_CHARS + 200 for p in paras)
+    assert paras[0].text.startswith("<b>") and paras[1].text.startswith("<b>")
+    assert paras[0].style.spaceAfter == 0 and paras[1].style.spaceBefore == 0
+    words = " ".join(p.getPlainText() for p in paras).split()
+    assert words == (["word"] * 3000 + ["and"] + ["more"] * 2000)
+
+
+def test_a_heading_too_long_for_a_page_is_bold_text(renderer: MarkdownRenderer) -> None:
+    paras = [f for f in renderer.flowables("# " + "x" * 5000) if isinstance(f, Paragraph)]
+    assert paras and not any(getattr(p.style, "keepWithNext", 0) for p in paras)
+    assert paras[0].text.startswith("<b>")

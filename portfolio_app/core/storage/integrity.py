@@ -31,7 +31,6 @@ Two things close that:
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -158,16 +157,6 @@ def _comparable(struct: Mapping[str, Any]) -> dict[str, Any]:
             except TypeError:  # mixed types from a hostile file
                 result[key] = sorted(value, key=_link_order)
     return result
-
-
-#: One encoder object (the C fast path): the digest of every record is computed at unlock.
-#: Keys are not sorted: structures are always built by structure(), in SPEC order.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
-
-
-def canonical(value: object) -> bytes:
-    """Deterministic JSON bytes (structures hold only JSON-native values)."""
-    return _ENCODER.encode(value).encode()
 
 
 def raw_digest(table: str, values: Mapping[str, Any]) -> str:

@@ -182,8 +182,9 @@ class PortfolioController(QObject):
             return
         from portfolio_app.gui.dialogs.integrity_dialog import IntegrityDialog
 
-        IntegrityDialog(self.service, self.window).exec()
-        if self.service.is_open and not self.service.integrity_findings:
+        dialog = IntegrityDialog(self.service, self.window)
+        kept = dialog.exec() == IntegrityDialog.DialogCode.Accepted
+        if kept:  # the saved values are back in place: show them
             self._reload_entries()
 
     def refresh_facets(self) -> None:

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Sets up everything the app and its tests need on a fresh Debian/Ubuntu machine:
-# the Debian libraries Qt needs (offscreen and X11), Xvfb and poppler-utils, a virtualenv in
-# .venv and the project with its test extras. It is idempotent and fast when nothing changed.
-# Sourced by packaging/run-app and packaging/run-tests; not meant to be called on its own.
+# the Debian libraries Qt needs (offscreen and X11), Xvfb, poppler-utils and the desktop
+# validators, a virtualenv in .venv and the project with its test and bundle extras, at the
+# exact versions in packaging/constraints.txt (the ones the suite last passed with; see
+# packaging/refresh-constraints). It is idempotent and fast when nothing changed.
+# Sourced by packaging/run-app, run-tests and build-bundle; not meant to be called on its own.
+#   PORTFOLIO_VENV=DIR        use another virtualenv folder (default: .venv)
+#   PORTFOLIO_UNPINNED=1      ignore the constraints (packaging/refresh-constraints uses it)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
+venv=$(realpath -m "${PORTFOLIO_VENV:-.venv}")
+constraints=packaging/constraints.txt
 
 debian_packages=(
   # Qt offscreen (QtGui links these unconditionally) and a font
@@ -19,6 +25,9 @@ debian_packages=(
   xvfb xauth poppler-utils
   # certutil, to show in tests that a reader trusting the course CA trusts the signatures
   libnss3-tools
+  # desktop integration checks: appstreamcli, desktop-file-validate, update-mime-database, gio,
+  # xprop/xwininfo (the window's WM_CLASS); dpkg-deb comes with dpkg itself
+  appstream desktop-file-utils shared-mime-info libglib2.0-bin x11-utils
   # faketime moves the clock of a test subprocess (certificate expiry, a signer's clock
   # ahead); openssl checks each signature's CMS independently of pyHanko
   faketime openssl
@@ -50,24 +59,28 @@ find_python() {
 }
 
 install_venv() {
-  local py stamp want
+  local py stamp want pins=()
   py=$(find_python)
-  if [ ! -x .venv/bin/python ]; then
-    echo "Creating the virtual environment in .venv" >&2
-    "$py" -m venv .venv 2>/dev/null || {
+  if [ ! -x "$venv/bin/python" ]; then
+    echo "Creating the virtual environment in $venv" >&2
+    "$py" -m venv "$venv" 2>/dev/null || {
       # Debian's python3 needs python3-venv for ensurepip
       local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
       $sudo apt-get install -y -qq python3-venv >/dev/null
-      "$py" -m venv .venv
+      "$py" -m venv "$venv"
     }
   fi
-  stamp=.venv/.bootstrap-stamp
-  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ -z "${PORTFOLIO_UNPINNED:-}" ]; then
+    pins=(--constraint "$constraints")
+  fi
+  stamp="$venv/.bootstrap-stamp"
+  want=$(cat pyproject.toml "$constraints" | sha256sum | cut -d' ' -f1)${PORTFOLIO_UNPINNED:+-unpinned}
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "Installing Python packages into .venv" >&2
+    echo "Installing Python packages into $venv${PORTFOLIO_UNPINNED:+ (unpinned)}" >&2
     # (the grep hides one machine's harmless notes about local package mirrors)
-    .venv/bin/python -m pip install -q --upgrade pip 2>/dev/null || true
-    .venv/bin/python -m pip install -q -e ".[test]" 2> >(grep -v "^WARNING: Location" >&2)
+    "$venv/bin/python" -m pip install -q --upgrade pip 2>/dev/null || true
+    "$venv/bin/python" -m pip install -q "${pins[@]}" -e ".[test,bundle]" \
+      2> >(grep -v "^WARNING: Location" >&2)
     echo "$want" > "$stamp"
   fi
 }

@@ -1,6 +1,10 @@
-"""Entry point for the PyInstaller build: the same ``portfolio`` command, GUI by default."""
+"""Entry point for the PyInstaller build: the same ``portfolio`` command, the app by default.
 
-from portfolio_app.cli.main import entry_point
+``gui_entry_point`` rather than ``entry_point``: the console-less Windows executable has no
+``sys.stdout``/``sys.stderr`` (None), which it replaces with a null stream.
+"""
+
+from portfolio_app.cli.main import gui_entry_point
 
 if __name__ == "__main__":
-    entry_point()
+    gui_entry_point()

@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import Any, TextIO
 
-from portfolio_app import __version__
+from portfolio_app import package_version
 from portfolio_app.cli import exit_codes
 from portfolio_app.cli.commands import COMMAND_MODULES
 from portfolio_app.cli.context import CliContext
 from portfolio_app.core.domain.errors import PortfolioError
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: looks the version up only when asked (the lookup costs ~30 ms)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("nargs", 0)
+        kwargs.setdefault("default", argparse.SUPPRESS)
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"{parser.prog} {package_version()}\n")  # stdout, as argparse's own
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         "else a prompt.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",
@@ -66,6 +87,9 @@ def main(
     """Run the command line in process; returns the exit code (tests call this directly)."""
     parser = build_parser()
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if _opens_a_file(parser, args_list):
+        # What a file manager runs for a double-clicked .rpbackup: `reflective-portfolio FILE`.
+        args_list = ["gui", *args_list]
     args = _parse(parser, args_list)
     if args.verb is None:
         args = _parse(parser, ["gui", *args_list])
@@ -86,6 +110,20 @@ def main(
         return exit_codes.OK
 
 
+def _verbs(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _opens_a_file(parser: argparse.ArgumentParser, argv: list[str]) -> bool:
+    """Whether the first argument is a file to open rather than a verb or an option."""
+    if not argv or argv[0].startswith("-") or argv[0] in _verbs(parser):
+        return False
+    return Path(argv[0]).is_file()
+
+
 def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
     # Options given before the verb land on the top-level parser; merge them down.
     args = parser.parse_args(argv)
@@ -98,4 +136,16 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
 
 def entry_point() -> None:
     """Console-script entry point."""
+    sys.exit(main())
+
+
+def gui_entry_point() -> None:
+    """The ``reflective-portfolio`` launcher (a gui-script): the app, a file to open, or a verb.
+
+    On Windows a gui-script runs without a console, so ``sys.stdout`` and ``sys.stderr`` are
+    None there; messages then go nowhere instead of crashing the launcher.
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, Path(os.devnull).open("w", encoding="utf-8"))  # noqa: SIM115
     sys.exit(main())

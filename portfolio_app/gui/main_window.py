@@ -25,7 +25,6 @@ from typing_extensions import override
 
 from portfolio_app.gui.actions import AppActions
 from portfolio_app.gui.editor.entry_editor import EntryEditorWidget
-from portfolio_app.gui.icons import icon
 from portfolio_app.gui.widgets.entry_list import EntryListWidget
 from portfolio_app.gui.widgets.filter_sidebar import FilterSidebarWidget
 from portfolio_app.gui.widgets.info_bar import InfoBar
@@ -68,7 +67,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self.setWindowTitle("Reflective Portfolio")
-        self.setWindowIcon(icon("new-reflection"))
         self.close_guard: Callable[[], None] | None = None
         self.app_actions = AppActions(self, undo_group)
 

@@ -16,12 +16,19 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open a freshly made demo portfolio in a temporary folder, already unlocked",
+        help="open a freshly made demo portfolio in a temporary folder, already unlocked; "
+        "the folder is removed when the app quits",
     )
     parser.add_argument(
         "--theme",
         choices=("system", "light", "dark"),
         help="colour theme for this run (default: the preference, which follows the system)",
+    )
+    parser.add_argument(
+        "file",
+        nargs="?",
+        metavar="BACKUP",
+        help="a .rpbackup file to restore (what a file manager passes when one is opened)",
     )
     parser.set_defaults(handler=run)
 

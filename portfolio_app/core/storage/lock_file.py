@@ -33,8 +33,11 @@ class PortfolioLock:
         try:
             _lock(handle)
         except OSError as exc:
-            handle.seek(0)
-            holder = handle.read().strip() or "another program"
+            holder = ""
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                handle.seek(0)
+                holder = handle.read().strip()
+            holder = holder or "another program"
             handle.close()
             raise PortfolioInUseError(
                 f"this portfolio is already open ({holder}); close the other window first"
@@ -62,16 +65,27 @@ class PortfolioLock:
         return self._handle is not None
 
 
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+#: Where the Windows lock sits: far past the text naming the holder, because Windows byte-range
+#: locks are mandatory (nobody else could read a locked byte) and locking past the end of a file
+#: is allowed there. tests/packaging/test_platforms.py checks this branch with a stand-in msvcrt.
+WINDOWS_LOCK_OFFSET = 0x7FFF_FFFF
+
+if sys.platform == "win32":
     import msvcrt
 
     def _lock(handle: IO[str]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        handle.seek(WINDOWS_LOCK_OFFSET)
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        finally:
+            handle.seek(0)
 
     def _unlock(handle: IO[str]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        handle.seek(WINDOWS_LOCK_OFFSET)
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        finally:
+            handle.seek(0)
 
 else:
     import fcntl

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoGroup, QUndoStack
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from portfolio_app.core.domain.errors import (
     CorruptDatabaseError,
@@ -395,6 +395,84 @@ class AppController(QObject):
     def _on_main_window_closing(self) -> None:
         self._quitting = True
         self._end_session()
+
+    # ---- quitting from outside the window (signals) and files to open ----------------------
+
+    def quit(self, *, attempts_left: int = 50) -> None:
+        """Quit as File ▸ Quit does (typed text saved, the portfolio closed), from anywhere.
+
+        Called for SIGINT/SIGTERM. An open dialog runs its own event loop, and closing the main
+        window under it would pull the portfolio from under the dialog's code, so open dialogs
+        are asked to close first (an export in progress cancels), and this tries again shortly
+        after; after ``attempts_left`` tries (about 5 s) it quits regardless.
+        """
+        self._quitting = True
+        if self._task is not None:
+            self._task.cancel()
+        modal = QApplication.activeModalWidget()
+        if modal is not None and attempts_left > 0:
+            if isinstance(modal, QDialog):
+                modal.reject()
+            else:
+                modal.close()
+            QTimer.singleShot(100, lambda: self.quit(attempts_left=attempts_left - 1))
+            return
+        if self.window is not None:
+            self.window.close()  # the close guard saves and closes the portfolio
+        self.app.quit()
+
+    def finish(self) -> None:
+        """After the event loop ended: close what a late background result left open.
+
+        Work finished after the loop stopped (a demo built or a key derived while the app was
+        told to quit) delivers its result only when events are processed; this does that, so
+        the service it opened is closed (``_quitting`` is set), then ends any session left.
+        """
+        self._quitting = True
+        QApplication.processEvents()
+        if self.service is not None:
+            self._end_session()
+
+    def open_file(self, path: Path) -> None:
+        """Open a file the user handed over (a double-clicked .rpbackup): offer to restore it."""
+        QTimer.singleShot(0, lambda: self._open_file_now(path))
+
+    def _open_file_now(self, path: Path) -> None:
+        from portfolio_app.core.services.backup_service import BACKUP_SUFFIX
+        from portfolio_app.gui.dialogs.backup_dialog import RestoreDialog
+
+        parent = self.top_window()
+        if path.suffix.lower() != BACKUP_SUFFIX or not path.is_file():
+            QMessageBox.warning(
+                parent,
+                "Cannot open this file",
+                f"{path.name} is not a Reflective Portfolio backup ({BACKUP_SUFFIX} file), so "
+                "there is nothing to open. Portfolios open from the app itself; PDF portfolios "
+                "are checked with Tools ▸ Verify a PDF…",
+            )
+            return
+        if self.service is not None:
+            QMessageBox.information(
+                parent,
+                "Restore from a backup",
+                f"To restore {path.name}, use File ▸ Restore from backup… (it locks this "
+                "portfolio first, and your typing is saved).",
+            )
+            return
+        dialog = RestoreDialog(parent, self.data_dir)
+        dialog.file_row.edit.setText(str(path))
+        restored = bool(dialog.exec())
+        dialog.deleteLater()
+        if not restored:
+            return
+        if self.create_dialog is not None:
+            self.create_dialog.hide()
+            self.create_dialog.deleteLater()
+            self.create_dialog = None
+        self.show_unlock().show_notice(
+            "Restored from the backup. Unlock it with the passphrase the portfolio had when "
+            "the backup was made."
+        )
 
     def _on_unlock_rejected(self) -> None:
         if self.service is None:

@@ -47,7 +47,7 @@ def open_private(path: Path) -> int:
     """A new file for writing (truncated), owner-only on POSIX; returns the descriptor."""
     flags = os.O_CREAT | os.O_WRONLY | os.O_TRUNC | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags, PRIVATE_FILE)
-    if POSIX:
+    if os.name == "posix":  # Windows has no fchmod (and no mode bits to set)
         os.fchmod(fd, PRIVATE_FILE)
     return fd
 

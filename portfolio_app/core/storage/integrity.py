@@ -12,9 +12,10 @@ Two things close that:
 
 2. **Keyed manifest.** ``record_manifest`` has one row per record: table, id, save counter
    (``version``, also bound into each field's associated data) and a digest of its plain
-   columns as stored (an entry's with its links, in order: ``raw_digest``). ``manifest_head`` holds, sealed with AES-GCM under the data key, for each
-   table the count of records and the XOR of ``HMAC(K_m, table|id|version|digest)`` over
-   them, plus digests of the key slots. K_m is HKDF(data key, "rp-manifest-mac-v1").
+   columns as stored (an entry's with its links, in order: ``raw_digest``). ``manifest_head``
+   holds, sealed with AES-GCM under the data key, for each table the count of records and
+   the XOR of ``HMAC(K_m, table|id|version|digest)`` over them, plus digests of the key
+   slots. K_m is HKDF(data key, "rp-manifest-mac-v1").
 
    A save changes one record, so it XORs out the old term and XORs in the new one: two HMACs
    and one small re-seal of the head in the same SQLite transaction, whatever the size of
@@ -22,11 +23,11 @@ Two things close that:
    the file (a few µs per record) and compared with the sealed head; the per-record rows
    then name what differs: deleted, brought back, rolled back to an older copy, moved or
    edited. A record the manifest vouches for is used as stored; the others are rebuilt from
-   their sealed copy. The HMAC outputs are never stored and the aggregates are only stored encrypted,
-   so someone without the key learns nothing that would let them build a different set of
-   records with the same aggregate; what they *can* do is put back a whole older file, with
-   its own older head (a whole-file rollback), which no check inside the file can tell from
-   the real thing.
+   their sealed copy. The HMAC outputs are never stored and the aggregates are only stored
+   encrypted, so someone without the key learns nothing that would let them build a different
+   set of records with the same aggregate; what they *can* do is put back a whole older
+   file, with its own older head (a whole-file rollback), which no check inside the file can
+   tell from the real thing.
 """
 
 from __future__ import annotations

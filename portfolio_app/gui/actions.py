@@ -230,6 +230,32 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "countersign",
                 "As a tutor: record a decision and countersign a student's PDF",
             ),
+            ActionSpec(
+                "course_certificates",
+                "Course ce&rtificates…",
+                "Ctrl+Alt+R",
+                "certificate",
+                "For tutors: the course CA (create it, issue, revoke, revocation list)",
+            ),
+        ),
+    ),
+    (
+        "&Identity",
+        (
+            ActionSpec(
+                "get_certified",
+                "&Get certified…",
+                "Ctrl+Alt+C",
+                "certificate",
+                "Ask your course for a certificate and import it; who your exports are signed as",
+            ),
+            ActionSpec(
+                "signing_settings",
+                "&Signing settings…",
+                "Ctrl+Alt+G",
+                "preferences",
+                "Which staff boxes your exports prepare; an optional time-stamping authority",
+            ),
         ),
     ),
     (
@@ -325,6 +351,7 @@ class AppActions:
     def set_portfolio_actions_enabled(self, enabled: bool) -> None:
         """Disable everything that needs an open portfolio while it is locked."""
         always = {"quit", "verify", "about", "shortcuts", "preferences", "countersign"}
+        always |= {"course_certificates"}
         for name, action in self._actions.items():
             if name not in always and name not in {"undo", "redo"}:
                 action.setEnabled(enabled)

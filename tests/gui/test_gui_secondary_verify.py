@@ -1,10 +1,10 @@
-"""The verify window: a signed portfolio, a tampered one and an unsigned one read differently."""
+"""The verify window: folders of real exports, trust inputs, required roles, the per-role view,
+the stage, the CSV report; keyboard and models."""
 
 from __future__ import annotations
 
-import io
+import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,77 +12,28 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+from trust_samples import Course, build_course, press_close_keys
 
-from portfolio_app.core.signing.course_ca import create_ca, issue_certificate
-from portfolio_app.core.signing.identity import (
-    Identity,
-    create_identity,
-    fingerprint_sha256,
-    import_certificate_chain,
-    make_csr,
-)
-from portfolio_app.core.signing.pdf_signing import countersign, sign_portfolio
-from portfolio_app.core.signing.roles import Role
+from portfolio_app.core.services import identity_service
+from portfolio_app.core.services.export_service import verify_paths
 from portfolio_app.gui.dialogs.verify_window import VerifyWindow
 from portfolio_app.gui.item_models.trust_anchor_list_model import (
     TrustAnchor,
     TrustAnchorListModel,
 )
-
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
-
-@dataclass(frozen=True)
-class Samples:
-    folder: Path
-    student: Identity
-    tutor: Identity
-
-    def path(self, name: str) -> Path:
-        return self.folder / name
-
-
-def _pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, invariant=1, pageCompression=0)
-    for number in range(2):
-        pdf.drawString(72, 720, f"Page {number} hello")
-        pdf.showPage()
-    pdf.save()
-    return buf.getvalue()
+from portfolio_app.gui.item_models.verify_results_model import (
+    SignatureRoleModel,
+    VerifyResult,
+    VerifyResultsModel,
+)
+from portfolio_app.gui.trust_text import role_rows, stage_text
 
 
 @pytest.fixture(scope="module")
-def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Samples]:
-    folder = tmp_path_factory.mktemp("pdfs")
-    student = create_identity("Zoë Ñúñez", "STU-2025-0042", institution="University of Leicester")
-    course_ca = create_ca("GUI verify course CA", "Uni")
-    tutor = create_identity("Dr Tomás Tutor", "STAFF-7")
-    tutor = import_certificate_chain(
-        tutor,
-        issue_certificate(course_ca, make_csr(tutor), role=Role.TUTOR) + course_ca.certificate_pem,
-    )
-    unsigned = _pdf()
-    signed = sign_portfolio(
-        unsigned,
-        student,
-        reason="I am the author of this portfolio",
-        visible_box=(1, 40.0, 40.0, 330.0, 130.0),
-        countersign_box=(1, 40.0, 150.0, 330.0, 300.0),
-    )
-    (folder / "unsigned.pdf").write_bytes(unsigned)
-    (folder / "signed.pdf").write_bytes(signed)
-    (folder / "tampered.pdf").write_bytes(signed.replace(b"(Page 1 hello)", b"(Page 1 hellp)"))
-    (folder / "countersigned.pdf").write_bytes(
-        countersign(signed, tutor, decision="meets", comment="Thoughtful and honest.")
-    )
-    (folder / "student.pem").write_bytes(student.certificate_pem)
-    (folder / "tutor.pem").write_bytes(tutor.certificate_pem)
-    (folder / "course-ca.pem").write_bytes(course_ca.certificate_pem)
-    (folder / "not-a-cert.pem").write_text("hello")
-    yield Samples(folder, student, tutor)
+def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
+    built = build_course(tmp_path_factory.mktemp("verify") / "course")
+    yield built
+    built.close()
 
 
 def _window(qtbot: QtBot) -> VerifyWindow:
@@ -92,98 +43,186 @@ def _window(qtbot: QtBot) -> VerifyWindow:
     return window
 
 
-def _verify(qtbot: QtBot, window: VerifyWindow, path: Path) -> str:
-    with qtbot.waitSignal(window.verified, timeout=30_000) as blocker:
-        window.verify_file(path)
-    report = blocker.args[0]
-    return str(report.verdict.value)
+def _results(qtbot: QtBot, window: VerifyWindow, action: object) -> list[VerifyResult]:
+    with qtbot.waitSignal(window.verified, timeout=60_000) as blocker:
+        action()  # type: ignore[operator]
+    return list(blocker.args[0])
 
 
-def _card_text(window: VerifyWindow, index: int) -> dict[str, str]:
-    return dict(window.signature_cards()[index].rows)
+def _by_name(results: list[VerifyResult]) -> dict[str, VerifyResult]:
+    return {r.path.name.split(" ")[-1]: r for r in results}
 
 
-def test_signed_pdf_is_intact_but_untrusted_until_the_certificate_is_added(
-    qtbot: QtBot, samples: Samples
+def test_a_folder_of_three_files_gives_one_verdict_each_with_the_stage(
+    qtbot: QtBot, course: Course
 ) -> None:
     window = _window(qtbot)
-    assert _verify(qtbot, window, samples.path("signed.pdf")) == "valid-untrusted"
-    assert window.verdict_label.text() == "Intact, but the signer is not confirmed"
-    assert not window.verdict_icon.pixmap().isNull()
-    [card] = window.signature_cards()
-    rows = dict(card.rows)
-    assert rows["Signed by"] == "Zoë Ñúñez"
-    assert rows["Intact"].startswith("Yes")
-    assert "signer's own clock" in rows["Signing time"]
-    assert rows["Trusted"].startswith("No")
-    fingerprint = fingerprint_sha256(samples.student.certificate_pem)
-    assert rows["Certificate fingerprint (SHA-256)"].replace("\n", "") == fingerprint
+    window.add_certificate_file(course.ca_dir / "ca-cert.pem")
+    results = _results(qtbot, window, lambda: window.add_paths([course.batch]))
+    assert [r.display for r in results] == [
+        "batch/portfolio countersigned.pdf",
+        "batch/portfolio student-only.pdf",
+        "batch/portfolio tampered.pdf",
+    ]
+    found = _by_name(results)
+    assert found["countersigned.pdf"].report.verdict.value == "valid-trusted"
+    assert found["student-only.pdf"].report.verdict.value == "valid-trusted"
+    assert found["tampered.pdf"].report.verdict.value == "broken-or-modified"
+    model = window.results_model
+    assert model.rowCount() == 3
+    verdicts = [model.index(r, VerifyResultsModel.VERDICT).data() for r in range(3)]
+    assert verdicts == ["Valid and trusted", "Valid and trusted", "NOT VALID"]
+    # Colour, icon and words: never colour alone.
+    for row in range(3):
+        index = model.index(row, VerifyResultsModel.VERDICT)
+        assert index.data(Qt.ItemDataRole.DecorationRole) is not None
+        assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert (
+        model.index(1, VerifyResultsModel.STAGE)
+        .data()
+        .startswith("Signed by the student; no staff countersignature yet.")
+    )
+    assert "1 not valid, 2 valid and trusted" in window.status_label.text()
 
-    with qtbot.waitSignal(window.verified, timeout=30_000) as blocker:
-        assert window.add_certificate_file(samples.path("student.pem"))
-    assert blocker.args[0].verdict.value == "valid-trusted"
-    assert window.verdict_label.text() == "Valid and trusted"
-    assert _card_text(window, 0)["Trusted"].startswith("Yes")
+    # The first file is shown: verdict banner, stage, summary, per-role rows.
+    assert window.banner.headline_label.text() == "Valid and trusted"
+    assert window.stage_label.text() == (
+        "Signed by the student and countersigned by the tutor (Dr Tomás Tutor). Still open: "
+        "second marker."
+    )
+    roles = window.roles_model
+    rows = [
+        [roles.index(r, c).data() for c in range(roles.columnCount())]
+        for r in range(roles.rowCount())
+    ]
+    assert [row[SignatureRoleModel.ROLE] for row in rows] == ["Student", "Tutor", "Second marker"]
+    tutor = rows[1]
+    assert tutor[SignatureRoleModel.SIGNER] == "Dr Tomás Tutor (id STAFF-7)"
+    assert tutor[SignatureRoleModel.DECISION] == "Meets the standard"
+    assert tutor[SignatureRoleModel.COMMENT] == "Clear, honest reflection.\nKeep linking plans."
+    assert "The signer's own clock (not verified)" in tutor[SignatureRoleModel.TIME]
+    assert tutor[SignatureRoleModel.CHECK].startswith("OK, trusted through")
+    assert rows[2][SignatureRoleModel.CHECK] == "Not signed yet"
+    assert len(window.signature_cards()) == 2
 
-
-def test_tampered_pdf_is_reported_broken_in_words(qtbot: QtBot, samples: Samples) -> None:
-    window = _window(qtbot)
-    window.add_certificate_file(samples.path("student.pem"))
-    assert _verify(qtbot, window, samples.path("tampered.pdf")) == "broken-or-modified"
-    assert window.verdict_label.text().startswith("Not valid")
-    assert "Do not accept this file" in window.reason_label.text()
-    rows = _card_text(window, 0)
-    assert rows["Intact"].startswith("NO")
-    assert "Problem" in rows
+    # Selecting the tampered file shows its problem in words.
+    window.select_result(2)
+    assert window.banner.headline_label.text().startswith("Not valid")
+    assert "digest mismatch" in window.banner.reason_label.text()
+    assert "Do not accept this file" in window.banner.reason_label.text()
     assert "(PROBLEM)" in window.signature_cards()[0].title()
 
 
-def test_countersigned_pdf_shows_two_cards_with_the_decision(
-    qtbot: QtBot, samples: Samples
+def test_without_trust_the_signer_is_not_confirmed_and_the_advice_says_what_to_add(
+    qtbot: QtBot, course: Course
 ) -> None:
     window = _window(qtbot)
-    fingerprint = fingerprint_sha256(samples.student.certificate_pem)
-    assert window.add_fingerprint(fingerprint.replace(":", "").lower())
-    window.add_certificate_file(samples.path("course-ca.pem"))
-    assert _verify(qtbot, window, samples.path("countersigned.pdf")) == "valid-trusted"
-    assert len(window.signature_cards()) == 2
-    student, tutor = _card_text(window, 0), _card_text(window, 1)
-    assert "Allowed by the student's certification" in student["Changed after signing"]
-    assert tutor["Signed by"] == "Dr Tomás Tutor"
-    assert tutor["Feedback"] == "Thoughtful and honest."
-    assert "Decision" in tutor
-    assert tutor["Box"] == "tutor"
-    window.copy_button.click()
-    assert "VALID AND TRUSTED" in QGuiApplication.clipboard().text()
+    [result] = _results(qtbot, window, lambda: window.verify_file(course.student_only))
+    assert result.report.verdict.value == "valid-untrusted"
+    assert window.banner.headline_label.text() == "Intact, but the signer is not confirmed"
+    assert "course CA certificate" in window.banner.reason_label.text()
+    assert window.roles_model.index(0, SignatureRoleModel.CHECK).data().startswith("Intact, but")
+    # Pinning the student's own certificate trusts that student's box.
+    pem = course.folder / "student-cert.pem"
+    identity_service.export_certificate(course.student, pem)
+    [again] = _results(qtbot, window, lambda: window.add_certificate_file(pem))
+    assert again.report.verdict.value == "valid-trusted"
 
 
-def test_unsigned_and_unreadable_files(qtbot: QtBot, samples: Samples, tmp_path: Path) -> None:
+def test_required_roles_turn_a_missing_countersignature_into_its_own_verdict(
+    qtbot: QtBot, course: Course
+) -> None:
     window = _window(qtbot)
-    assert _verify(qtbot, window, samples.path("unsigned.pdf")) == "not-signed-or-unreadable"
-    assert window.signature_cards() == []
-    junk = tmp_path / "junk.pdf"
-    junk.write_bytes(b"not a pdf at all")
-    assert _verify(qtbot, window, junk) == "not-signed-or-unreadable"
-    assert "not a PDF" in window.reason_label.text()
-    assert _verify(qtbot, window, tmp_path / "missing.pdf") == "not-signed-or-unreadable"
-    assert "cannot read" in window.reason_label.text()
+    window.add_certificate_file(course.ca_dir / "ca-cert.pem")
+    _results(qtbot, window, lambda: window.add_paths([course.countersigned]))
+    results = _results(qtbot, window, window.require_checks["second-marker"].click)
+    assert window.required_roles() == ["second-marker"]
+    [result] = results
+    assert result.report.verdict.value == "missing-required-signature"
+    assert window.banner.headline_label.text() == (
+        "Valid and trusted, but a countersignature is missing"
+    )
+    assert "Required but not countersigned yet: second marker." in window.stage_label.text()
 
 
-def test_bad_trust_inputs_are_refused_in_words(qtbot: QtBot, samples: Samples) -> None:
+def test_revocation_list_and_fingerprint_inputs(
+    qtbot: QtBot, course: Course, tmp_path: Path
+) -> None:
     window = _window(qtbot)
+    crl = tmp_path / "course.crl"
+    identity_service.write_crl(course.ca_dir, "the course CA passphrase, long enough", crl)
+    window.add_certificate_file(course.ca_dir / "ca-cert.pem")
+    assert window.add_crl_file(crl)
+    texts = [window.trust_model.index(r).data() for r in range(window.trust_model.rowCount())]
+    assert texts[0].startswith("CA or certificate: IPL 2025 course CA")
+    assert texts[1] == "Revocation list: IPL 2025 course CA, 0 revoked (from course.crl)"
+    [result] = _results(qtbot, window, lambda: window.add_paths([course.countersigned]))
+    assert result.report.verdict.value == "valid-trusted"
+    assert not window.add_crl_file(course.ca_dir / "ca-cert.pem")
+    assert "not a certificate revocation list" in window.trust_error_label.text()
     assert not window.add_fingerprint("12:34")
     assert "64 hexadecimal digits" in window.trust_error_label.text()
-    assert not window.add_certificate_file(samples.path("not-a-cert.pem"))
+    bad = tmp_path / "not-a-cert.pem"
+    bad.write_text("hello")
+    assert not window.add_certificate_file(bad)
     assert "not-a-cert.pem" in window.trust_error_label.text()
-    assert window.trust_model.rowCount() == 0
+    assert window.trust_model.rowCount() == 2
 
 
-def test_dropping_a_pdf_verifies_it(qtbot: QtBot, samples: Samples) -> None:
+def test_a_trust_file_that_vanished_is_reported_not_crashed(
+    qtbot: QtBot, course: Course, tmp_path: Path
+) -> None:
+    window = _window(qtbot)
+    copy = tmp_path / "ca.pem"
+    copy.write_bytes((course.ca_dir / "ca-cert.pem").read_bytes())
+    window.add_certificate_file(copy)
+    copy.unlink()
+    with qtbot.waitSignal(window.verification_failed, timeout=30_000) as blocker:
+        window.add_paths([course.student_only])
+    assert "cannot read the trust certificate file" in blocker.args[0]
+    assert window.banner.headline_label.text() == "Could not verify"
+
+
+def test_save_report_as_csv_writes_one_row_per_file(
+    qtbot: QtBot, course: Course, tmp_path: Path
+) -> None:
+    window = _window(qtbot)
+    assert not window.csv_button.isEnabled()
+    window.add_certificate_file(course.ca_dir / "ca-cert.pem")
+    _results(qtbot, window, lambda: window.add_paths([course.batch]))
+    assert window.csv_button.isEnabled()
+    out = tmp_path / "report.csv"
+    assert window.save_csv(out)
+    assert "Saved the report of 3 files" in window.status_label.text()
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [Path(r["file"]).name.split(" ")[-1] for r in rows] == [
+        "countersigned.pdf",
+        "student-only.pdf",
+        "tampered.pdf",
+    ]
+    assert [r["verdict"] for r in rows] == [
+        "valid-trusted",
+        "valid-trusted",
+        "broken-or-modified",
+    ]
+    assert rows[0]["tutor_signer"] == "Dr Tomás Tutor"
+    assert rows[0]["tutor_decision"] == "meets"
+    assert rows[1]["stage"] == "student-only"
+    window.copy_button.click()
+    assert "VALID AND TRUSTED" in QGuiApplication.clipboard().text()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert not window.save_csv(blocker / "report.csv")
+    assert window.status_label.text().startswith("The report was not saved")
+
+
+def test_dropping_files_and_folders_adds_them(qtbot: QtBot, course: Course) -> None:
     window = _window(qtbot)
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(samples.path("signed.pdf")))])
+    mime.setUrls([QUrl.fromLocalFile(str(course.batch)), QUrl.fromLocalFile(str(course.tampered))])
     enter = QDragEnterEvent(
-        window.rect().center(),  # QPoint: the QPointF overload only exists from Qt 6.12
+        window.rect().center(),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
@@ -191,7 +230,6 @@ def test_dropping_a_pdf_verifies_it(qtbot: QtBot, samples: Samples) -> None:
     )
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
-    assert window.drop_zone.text() == window.drop_zone.HOVER_TEXT
     drop = QDropEvent(
         QPointF(window.rect().center()),
         Qt.DropAction.CopyAction,
@@ -199,17 +237,17 @@ def test_dropping_a_pdf_verifies_it(qtbot: QtBot, samples: Samples) -> None:
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    with qtbot.waitSignal(window.verified, timeout=30_000) as blocker:
+    with qtbot.waitSignal(window.verified, timeout=60_000) as blocker:
         window.dropEvent(drop)
-    assert blocker.args[0].verdict.value == "valid-untrusted"
-    assert window.drop_zone.text() == window.drop_zone.IDLE_TEXT
-
-    two = QMimeData()
-    two.setUrls([QUrl.fromLocalFile(str(samples.path("signed.pdf")))] * 2)
+    assert window.paths_model.rowCount() == 2
+    # The tampered file is inside the folder too: checked once per time it is named.
+    assert len(blocker.args[0]) == 4
+    remote = QMimeData()
+    remote.setUrls([QUrl("https://example.org/portfolio.pdf")])
     refused = QDragEnterEvent(
         window.rect().center(),
         Qt.DropAction.CopyAction,
-        two,
+        remote,
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
@@ -217,13 +255,92 @@ def test_dropping_a_pdf_verifies_it(qtbot: QtBot, samples: Samples) -> None:
     assert not refused.isAccepted()
 
 
-def test_trust_anchor_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
-    model = TrustAnchorListModel()
-    assert model.add(TrustAnchor("Course CA", certificate=b"pem"))
-    assert model.add(TrustAnchor("AB:CD", fingerprint="AB:CD"))
-    assert not model.add(TrustAnchor("AB:CD", fingerprint="AB:CD"))
+def test_an_empty_folder_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    window = _window(qtbot)
+    (tmp_path / "empty").mkdir()
+    results = _results(qtbot, window, lambda: window.add_paths([tmp_path / "empty"]))
+    assert results == []
+    assert window.banner.headline_label.text() == "Nothing to check"
+
+
+def test_cancel_stops_after_the_current_file(qtbot: QtBot, course: Course, tmp_path: Path) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    data = course.student_only.read_bytes()
+    for number in range(30):
+        (many / f"copy-{number:02d}.pdf").write_bytes(data)
+    window = _window(qtbot)
+    window.add_paths([many])
+    assert window.is_busy
+    assert window.cancel_button.isVisible()
+    window.cancel()
+    qtbot.waitUntil(lambda: not window.is_busy, timeout=60_000)
+    assert window.banner.headline_label.text() == "Cancelled"
+    assert window.results == []
+    assert not window.cancel_button.isVisible()
+
+    # Clearing the list while a check runs leaves nothing busy behind.
+    window.set_required(["tutor"])  # any change checks again
+    assert window.is_busy
+    window.clear_paths()
+    assert not window.is_busy
+    assert not window.progress_bar.isVisible()
+    assert window.banner.headline_label.text() == "Nothing checked yet"
+    qtbot.wait(200)
+    assert window.banner.headline_label.text() == "Nothing checked yet"
+
+
+@pytest.mark.parametrize("keys", ["Esc", "Ctrl+W"])
+def test_the_window_closes_from_the_keyboard(qtbot: QtBot, keys: str) -> None:
+    window = _window(qtbot)
+    press_close_keys(qtbot, window, window.add_files_button, keys)
+    assert not window.isVisible()
+
+
+def test_every_input_and_view_has_an_accessible_name(qtbot: QtBot) -> None:
+    from test_accessibility_and_theme import unnamed_inputs
+
+    window = _window(qtbot)
+    assert unnamed_inputs(window) == []
+    for view in (window.paths_view, window.trust_view, window.results_view, window.roles_view):
+        assert view.accessibleName()
+
+
+def test_models_pass_the_model_tester(qtmodeltester: ModelTester, course: Course) -> None:
+    results = verify_paths([course.batch])
+    model = VerifyResultsModel()
+    model.set_results([VerifyResult(p, p.name, r) for p, r in results])
     qtmodeltester.check(model)  # type: ignore[no-untyped-call]
-    assert model.certificates() == [b"pem"]
-    assert model.fingerprints() == ["AB:CD"]
-    model.remove(0)
-    assert model.rowCount() == 1
+    roles = SignatureRoleModel()
+    roles.set_report(results[0][1])
+    qtmodeltester.check(roles)  # type: ignore[no-untyped-call]
+    anchors = TrustAnchorListModel()
+    assert anchors.add(TrustAnchor("Course CA", path=course.ca_dir / "ca-cert.pem"))
+    assert anchors.add(TrustAnchor("AB:CD", kind="fingerprint", fingerprint="AB:CD"))
+    assert not anchors.add(TrustAnchor("AB:CD", kind="fingerprint", fingerprint="AB:CD"))
+    qtmodeltester.check(anchors)  # type: ignore[no-untyped-call]
+    assert anchors.fingerprints() == ["AB:CD"]
+    anchors.remove(0)
+    assert anchors.rowCount() == 1
+
+
+def test_the_wording_is_the_same_without_a_window(course: Course) -> None:
+    [(_path, report)] = verify_paths([course.student_only])
+    assert stage_text(report) == (
+        "Signed by the student; no staff countersignature yet. Still open: tutor, second marker."
+    )
+    rows = role_rows(report)
+    assert [(r.role, r.signed) for r in rows] == [
+        ("Student", True),
+        ("Tutor", False),
+        ("Second marker", False),
+    ]
+
+
+def test_a_file_that_fails_its_checks_claims_nothing(course: Course) -> None:
+    from portfolio_app.gui.trust_text import summary_rows
+
+    [(_path, report)] = verify_paths([course.tampered])
+    assert report.verdict.value == "broken-or-modified"
+    assert stage_text(report).startswith("The file fails its checks: nothing in it is confirmed")
+    assert ("Student (claimed)", "Zoë Ñúñez") in summary_rows(report)

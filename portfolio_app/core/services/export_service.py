@@ -482,13 +482,19 @@ class TrustInputs:
 
 @dataclass(frozen=True)
 class CountersignPlan:
-    """What countersigning a file would do, checked before anything is signed."""
+    """What countersigning a file would do, checked before anything is signed.
+
+    ``role``/``box`` are the box chosen (the requested role's, else the first open one);
+    ``choices`` every staff role whose box is still unsigned and which the signer's
+    certificate carries, in the file's order (what a role picker offers).
+    """
 
     report: VerificationReport
     role: str
     box: str
     warnings: tuple[str, ...]
     trust: TrustInputs
+    choices: tuple[str, ...] = ()
 
 
 def _tutor_trust(identity: Identity, extra: TrustInputs | None) -> TrustInputs:
@@ -518,11 +524,29 @@ def plan_countersign(
     to confirm: chiefly a student certificate that the tutor's own course CA did not issue.
     """
     from portfolio_app.core.services import identity_service
-    from portfolio_app.core.signing.pdf_signing import choose_box, precheck
-    from portfolio_app.core.signing.roles import Role
+
+    identity = identity_service.get_or_create_identity(service)
+    return plan_countersign_as(identity, in_path, role=role, trust=trust)
+
+
+def plan_countersign_as(
+    identity: Identity,
+    in_path: Path,
+    *,
+    role: str | None = None,
+    trust: TrustInputs | None = None,
+) -> CountersignPlan:
+    """:func:`plan_countersign` for an identity already read from the vault.
+
+    Touches no ``PortfolioService``, so the GUI runs it on a worker thread (the service is
+    not thread-safe) after reading the identity on the GUI thread.
+    """
+    from portfolio_app.core.signing.identity import load_certificate
+    from portfolio_app.core.signing.pdf_signing import choose_box, precheck, signed_field_names
+    from portfolio_app.core.signing.roles import Role, certificate_roles
+    from portfolio_app.core.signing.verification import read_form_layout
 
     data = _read_pdf(in_path)
-    identity = identity_service.get_or_create_identity(service)
     inputs = _tutor_trust(identity, trust)
     settings = inputs.settings()
     report = precheck(data, identity, trust=settings)
@@ -546,7 +570,15 @@ def plan_countersign(
         for s in report.signatures[1:]
         if not s.trusted
     )
-    return CountersignPlan(report, box_role.value, box.name, tuple(warnings), inputs)
+    held = certificate_roles(load_certificate(identity.certificate_pem))
+    signed = set(signed_field_names(data))
+    layout = read_form_layout(data)
+    choices = tuple(
+        b.staff_role.value
+        for b in (layout.staff_boxes if layout else ())
+        if b.staff_role is not None and b.staff_role in held and b.name not in signed
+    )
+    return CountersignPlan(report, box_role.value, box.name, tuple(warnings), inputs, choices)
 
 
 def countersign_file(
@@ -568,6 +600,37 @@ def countersign_file(
     adds an RFC 3161 timestamp; ``crls`` are embedded as revocation evidence. The output is
     written atomically and may not be the input file's path, so the original is never at risk.
     """
+    from portfolio_app.core.services import identity_service
+
+    identity = identity_service.get_or_create_identity(service)
+    tsa = tsa_url if tsa_url is not None else identity_service.signing_settings(service).tsa_url
+    return countersign_as(
+        identity,
+        in_path,
+        out_path,
+        decision=decision,
+        comment=comment,
+        role=role,
+        trust=trust,
+        tsa_url=tsa or None,
+        crls=crls,
+    )
+
+
+def countersign_as(
+    identity: Identity,
+    in_path: Path,
+    out_path: Path,
+    *,
+    decision: str,
+    comment: str,
+    role: str | None = None,
+    trust: TrustInputs | None = None,
+    tsa_url: str | None = None,
+    crls: Sequence[bytes] = (),
+) -> ExportResult:
+    """:func:`countersign_file` for an identity already read from the vault (no service, so
+    safe on a worker thread); ``tsa_url`` is used as given (``None``: no timestamp)."""
     from portfolio_app.core.export.fonts import font_file
     from portfolio_app.core.services import identity_service
     from portfolio_app.core.signing.notes import DECISIONS
@@ -580,9 +643,8 @@ def countersign_file(
         raise ValidationError("write the countersigned copy to a new file, not over the input")
     started = time.perf_counter()
     data = _read_pdf(in_path)
-    identity = identity_service.get_or_create_identity(service)
     inputs = _tutor_trust(identity, trust)
-    tsa = tsa_url if tsa_url is not None else identity_service.signing_settings(service).tsa_url
+    tsa = tsa_url
     with font_file() as font_path:
         signed = countersign(
             data,

@@ -327,6 +327,7 @@ class CourseCaInfo:
     fingerprint: str
     certificate_path: Path
     not_after: datetime
+    roles: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -336,6 +337,7 @@ class CourseCaInfo:
             "fingerprint_sha256": self.fingerprint,
             "certificate": str(self.certificate_path),
             "not_after": self.not_after.isoformat(),
+            "roles": list(self.roles),
         }
 
 
@@ -345,15 +347,28 @@ def _ca_info(ca_dir: Path, cert_pem: bytes) -> CourseCaInfo:
         load_certificate,
         name_summary,
     )
+    from portfolio_app.core.signing.roles import ALL_ROLES, ca_permits, policy_oids
 
     cert = load_certificate(cert_pem)
+    oids = policy_oids(cert)
     return CourseCaInfo(
         ca_dir=ca_dir,
         name=name_summary(cert.subject)["name"],
         fingerprint=fingerprint_sha256(cert_pem),
         certificate_path=ca_dir / CA_CERT_FILE,
         not_after=cert.not_valid_after_utc,
+        roles=tuple(r.value for r in ALL_ROLES if ca_permits(oids, r)),
     )
+
+
+def course_ca_info(ca_dir: Path) -> CourseCaInfo:
+    """Who the course CA in ``ca_dir`` is and which roles it may issue (no passphrase).
+
+    Raises :class:`CourseCaError` when the folder holds no CA.
+    """
+    if not (ca_dir / CA_CERT_FILE).is_file() or not (ca_dir / CA_KEY_FILE).is_file():
+        raise CourseCaError(f"there is no course CA in {ca_dir}")
+    return _ca_info(ca_dir, course_ca_certificate(ca_dir))
 
 
 CA_REVOCATIONS_FILE = "revocations.json"

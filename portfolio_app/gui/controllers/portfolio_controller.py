@@ -151,6 +151,9 @@ class PortfolioController(QObject):
             "recovery_key": self.open_recovery_key,
             "verify": self.open_verify,
             "countersign": self.open_countersign,
+            "course_certificates": self.open_course_certificates,
+            "get_certified": self.open_get_certified,
+            "signing_settings": self.open_signing_settings,
         }
         for name, slot in slots.items():
             action = actions.get(name)
@@ -847,6 +850,31 @@ class PortfolioController(QObject):
     def open_countersign(self) -> None:
         """Countersign a student's PDF (tutor)."""
         dialog = self._exec_dialog("dialogs.countersign_dialog", "CountersignDialog", self.service)
+        if dialog is not None:
+            dialog.exec()
+
+    def open_course_certificates(self) -> None:
+        """The tutor's course CA (a folder; needs no portfolio)."""
+        self._show_window(
+            "course_certificates",
+            "dialogs.course_certificates_window",
+            "CourseCertificatesWindow",
+            None,
+        )
+
+    def open_get_certified(self) -> None:
+        """Certificate request and import, and who exports are signed as."""
+        dialog = self._exec_dialog(
+            "dialogs.get_certified_dialog", "GetCertifiedDialog", self.service
+        )
+        if dialog is not None:
+            dialog.exec()
+
+    def open_signing_settings(self) -> None:
+        """Staff boxes and time-stamping authority for exports."""
+        dialog = self._exec_dialog(
+            "dialogs.signing_settings_dialog", "SigningSettingsDialog", self.service
+        )
         if dialog is not None:
             dialog.exec()
 

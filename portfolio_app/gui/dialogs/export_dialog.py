@@ -243,10 +243,22 @@ class ExportDialog(QDialog):
         )
         intro.setWordWrap(True)
 
+        # Signature boxes and timestamps (issue 7): say what the export will prepare.
+        from portfolio_app.gui.widgets.plain_text import plain_label
+
+        self.signing_label = plain_label("", page, accessible_name="Signing settings")
+        self.signing_button = QPushButton("Si&gning settings…", page)
+        self.signing_button.clicked.connect(self._on_signing_settings_clicked)
+        signing_row = QHBoxLayout()
+        signing_row.addWidget(self.signing_label, 1)
+        signing_row.addWidget(self.signing_button)
+        self._show_signing_settings()
+
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addWidget(what, 1)
         layout.addLayout(path_row)
+        layout.addLayout(signing_row)
         layout.addWidget(self.choose_status)
         layout.addLayout(buttons)
 
@@ -293,6 +305,20 @@ class ExportDialog(QDialog):
 
     def _on_tags_toggled(self, _tag: str, _ticked: bool) -> None:
         self._update_selection_widgets()
+
+    def _show_signing_settings(self) -> None:
+        from portfolio_app.core.services.identity_service import signing_settings
+        from portfolio_app.gui.dialogs.signing_settings_dialog import settings_summary
+
+        self.signing_label.setText(settings_summary(signing_settings(self._service)))
+
+    def _on_signing_settings_clicked(self) -> None:
+        from portfolio_app.gui.dialogs.signing_settings_dialog import SigningSettingsDialog
+
+        dialog = SigningSettingsDialog(self._service, self)
+        dialog.exec()
+        dialog.deleteLater()
+        self._show_signing_settings()
 
     def _on_browse_clicked(self) -> None:
         self._ask_for_path()

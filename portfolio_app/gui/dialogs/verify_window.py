@@ -1,11 +1,22 @@
-"""Verify a signed portfolio PDF: drop it (or choose it), say what to trust, read the verdict.
+"""Verify signed portfolios: files and whole folders, what to trust, who must have signed.
 
-Verification (:func:`portfolio_app.core.services.export_service.verify_file`) runs in the
-background; pyHanko is imported there, not when the window opens. The report is shown in
-plain words: one verdict line with an icon *and* words, then one card per signature saying
-who signed, the certificate fingerprint, the signing time as the signer's own clock claim,
-whether the signed bytes are intact, what changed after signing and whether that was
-allowed, and whether the signer is trusted by what the assessor added.
+The assessor adds PDFs or folders (drop them, or choose), says what they trust (the course CA,
+a separate staff CA, a pinned student certificate or fingerprint, a time-stamping authority,
+revocation lists) and which countersignatures are required. Verification runs in the
+background (:func:`export_service.verify_paths`, with progress and Cancel); pyHanko is
+imported there, not when the window opens. The results are a table, one row per file, and
+for the selected file:
+
+* the verdict as colour, an icon *and* words, with the verifier's reason;
+* the stage ("Signed by the student; no staff countersignature yet") and who the portfolio
+  is from;
+* the per-role view: each signature's role, signer, decision, comment, time and where the time
+  comes from, then every staff box still open;
+* a card per signature with the details (fingerprint, intact, what changed after signing).
+
+"Save report as CSV" writes one row per file (:func:`export_service.write_report_csv`).
+Every string that comes from a file or a certificate is shown as plain text (issue 8: a file
+named like HTML must not print "VALID AND TRUSTED" in big green letters).
 """
 
 from __future__ import annotations
@@ -14,15 +25,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
     QFontDatabase,
     QGuiApplication,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -30,24 +44,51 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
+    QHeaderView,
     QLineEdit,
     QListView,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from typing_extensions import override
 
 from portfolio_app.core.domain.errors import PortfolioError
-from portfolio_app.gui.background import CancelledFn, ProgressFn, run_in_background
+from portfolio_app.gui.background import BackgroundTask, CancelledFn, ProgressFn, run_in_background
 from portfolio_app.gui.icons import icon
+from portfolio_app.gui.item_models.path_list_model import PathListModel
 from portfolio_app.gui.item_models.trust_anchor_list_model import (
     TrustAnchor,
     TrustAnchorListModel,
+)
+from portfolio_app.gui.item_models.verify_results_model import (
+    SignatureRoleModel,
+    VerifyResult,
+    VerifyResultsModel,
+    display_name,
+)
+from portfolio_app.gui.trust_text import (
+    STAFF_ROLE_ORDER,
+    missing_text,
+    role_label,
+    stage_text,
+    summary_rows,
+    when_text,
+)
+from portfolio_app.gui.widgets.alive import while_alive
+from portfolio_app.gui.widgets.form_helpers import add_label_rows, clear_layout, fit_to_screen
+from portfolio_app.gui.widgets.plain_text import add_close_keys, plain_label, plain_message
+from portfolio_app.gui.widgets.verdict_banner import (
+    CHECKING_LOOK,
+    ERROR_LOOK,
+    VerdictBanner,
+    VerdictLook,
 )
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
 
@@ -56,41 +97,43 @@ if TYPE_CHECKING:
 
 PDF_FILTER = "PDF files (*.pdf);;All files (*)"
 CERT_FILTER = "Certificates (*.pem *.crt *.cer *.der);;All files (*)"
+CRL_FILTER = "Revocation lists (*.crl *.pem *.der);;All files (*)"
+CSV_FILTER = "CSV files (*.csv)"
+DROP_HINT = "Drop PDFs or folders on this window (a folder: every PDF in it), or:"
 
-#: Verdict value -> (icon name, headline). The headline is words, so the icon is never alone.
-VERDICT_TEXT: dict[str, tuple[str, str]] = {
-    "valid-trusted": ("verify", "Valid and trusted"),
-    "valid-untrusted": ("info", "Intact, but the signer is not confirmed"),
-    "broken-or-modified": (
-        "warning",
-        "Not valid: changed after signing, a broken signature, or a forged role",
-    ),
-    "not-signed-or-unreadable": ("warning", "Not a signed portfolio, or unreadable"),
-    "missing-required-signature": ("info", "Valid and trusted, but a countersignature is missing"),
-}
 #: Said after the verifier's own reason, where it adds something.
 VERDICT_ADVICE: dict[str, str] = {
     "broken-or-modified": "Do not accept this file; ask the student for a fresh export.",
+    "valid-untrusted": (
+        "Add the course CA certificate (Trust tab) to confirm who signed, or the student's "
+        "registered certificate or fingerprint."
+    ),
 }
 _ROLE_TEXT = {
     "student-certification": "Student's signature (certifies the portfolio)",
     "staff-countersignature": "Staff countersignature",
-    "other": "Other signature",
+    "other": "Signature outside any box the export made",
 }
 _CHANGE_TEXT = {
-    "lta-updates": "validation data was added",
+    "lta-updates": "validation data (such as a revocation list) was added",
     "form-filling": "form filling and further signatures (such as a tutor's countersignature)",
     "annotations": "comments or annotations were added",
     "other": "other changes were made",
 }
 
 
+class VerifyCancelledError(Exception):
+    """The person pressed Cancel; raised from the progress callback to stop the loop."""
+
+
 def signing_time_text(sig: SignatureCheck) -> str:
-    """The claimed time in local time, labelled as the signer's own clock."""
-    if sig.claimed_signing_time is None:
+    """The time the checks used, in local time, saying where it comes from."""
+    if sig.signing_time is None:
         return "Not given"
-    when = sig.claimed_signing_time.astimezone().strftime("%d %b %Y, %H:%M %Z").lstrip("0")
-    return f"{when}, from the signer's own clock (not a trusted time)"
+    if sig.time_source == "timestamp":
+        who = sig.timestamp_authority or "a time-stamping authority"
+        return f"{when_text(sig.signing_time)}, from a trusted timestamp by {who}"
+    return f"{when_text(sig.signing_time)}, from the signer's own clock (not a trusted time)"
 
 
 def changes_text(sig: SignatureCheck) -> str:
@@ -116,7 +159,9 @@ def signature_rows(sig: SignatureCheck) -> list[tuple[str, str]]:
     if sig.signer_id:
         rows.append(("Student or staff ID", sig.signer_id))
     if sig.box_role:
-        rows.append(("Box", sig.box_role.replace("-", " ")))
+        rows.append(("Box", role_label(sig.box_role)))
+    if sig.certificate_roles:
+        rows.append(("Certificate role", ", ".join(role_label(r) for r in sig.certificate_roles)))
     rows.append(
         ("Certificate fingerprint (SHA-256)", _two_lines(sig.fingerprint) or "Not available")
     )
@@ -145,6 +190,7 @@ def signature_rows(sig: SignatureCheck) -> list[tuple[str, str]]:
         rows.append(("Decision", DECISION_LABELS.get(sig.decision, sig.decision)))
     if sig.comment:
         rows.append(("Feedback", sig.comment))
+    rows.extend(("Note", note) for note in sig.notes)
     rows.extend(("Problem", problem) for problem in sig.problems)
     return rows
 
@@ -158,7 +204,7 @@ def _two_lines(fingerprint: str | None) -> str | None:
 
 
 class SignatureCard(QGroupBox):
-    """One signature's findings, as a titled form of selectable text."""
+    """One signature's findings, as a titled grid of selectable plain text."""
 
     def __init__(self, sig: SignatureCheck, parent: QWidget | None = None) -> None:
         title = f"Signature {sig.index}: {_ROLE_TEXT.get(sig.role.value, sig.role.value)}"
@@ -173,16 +219,12 @@ class SignatureCard(QGroupBox):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.rows = signature_rows(sig)
         for row, (label, text) in enumerate(self.rows):
-            name = QLabel(f"{label}:", self)
+            name = plain_label(f"{label}:", self, wrap=False)
             name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            value = QLabel(text, self)
-            value.setTextFormat(Qt.TextFormat.PlainText)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setAccessibleName(label)
+            value = plain_label(text, self, accessible_name=label, selectable=True)
             if label.startswith("Certificate fingerprint"):
                 value.setFont(mono)  # two fixed lines: no wrapping needed
-            else:
-                value.setWordWrap(True)
+                value.setWordWrap(False)
             if label in ("Intact", "Changed after signing", "Problem") and not sig.ok:
                 font = value.font()
                 font.setBold(True)
@@ -192,35 +234,32 @@ class SignatureCard(QGroupBox):
             grid.addWidget(value, row, 1)
 
 
-class _DropZone(QLabel):
-    """The framed area that invites a drop; it says so in words while a file hovers."""
+class FittedTableView(QTableView):
+    """A table as tall as its rows (wrapped text included), inside an outer scroll area."""
 
-    IDLE_TEXT = "Drop a signed portfolio PDF here"
-    HOVER_TEXT = "Release to verify this file"
+    def fit_height(self) -> None:
+        """Set the height to the header plus every row, as wrapped at the current width."""
+        self.resizeRowsToContents()
+        rows = self.model().rowCount() if self.model() is not None else 0
+        height = self.horizontalHeader().sizeHint().height()
+        height += sum(self.rowHeight(r) for r in range(rows)) + 2 * self.frameWidth()
+        if height != self.height():
+            self.setFixedHeight(height)
 
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(self.IDLE_TEXT, parent)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setFrameShadow(QFrame.Shadow.Sunken)
-        self.setMinimumHeight(self.fontMetrics().height() * 4)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        font = self.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.setFont(font)
-
-    def set_hovered(self, hovered: bool) -> None:
-        self.setText(self.HOVER_TEXT if hovered else self.IDLE_TEXT)
-        self.setFrameShadow(QFrame.Shadow.Raised if hovered else QFrame.Shadow.Sunken)
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.fit_height()
 
 
 class VerifyWindow(QDialog):
-    """Drop or choose a PDF, add trust anchors, and read the verification report.
+    """Add PDFs or folders and trust inputs, and read one verdict per file.
 
     Signals:
-        verified(object): the :class:`VerificationReport` of the latest check.
-        verification_failed(str): the check itself could not run (unreadable file, bad trust
-            input); the message says why.
+        verified(object): the list of :class:`VerifyResult` of the latest check.
+        verification_failed(str): the check itself could not run (a trust file that cannot be
+            read or is not what it says); the message says why.
     """
 
     verified = Signal(object)
@@ -228,138 +267,294 @@ class VerifyWindow(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Verify a signed portfolio")
+        self.setWindowTitle("Verify signed portfolios")
         self.setWindowIcon(icon("verify"))
         self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint, True)
         self.setAcceptDrops(True)
-        self._path: Path | None = None
         self._generation = 0
-        self.report: VerificationReport | None = None
+        self._task: BackgroundTask | None = None
+        self.results: list[VerifyResult] = []
 
-        # -- the file
-        self.drop_zone = _DropZone(self)
-        self.choose_button = QPushButton(icon("find"), "&Choose PDF…", self)
-        self.file_label = QLabel("No file chosen yet.", self)
-        self.file_label.setWordWrap(True)
-        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.file_label, 1)
-        file_row.addWidget(self.choose_button)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("What to check")
+        self.tabs.addTab(_scrolled(self._build_files_tab()), "&Files and folders")
+        self.tabs.addTab(_scrolled(self._build_trust_tab()), "&Trust")
+        self.tabs.addTab(_scrolled(self._build_require_tab()), "&Required countersignatures")
 
-        # -- trust
-        trust_box = QGroupBox("Who do you trust? (optional)", self)
-        self.trust_model = TrustAnchorListModel(self)
-        self.trust_view = QListView(trust_box)
-        self.trust_view.setModel(self.trust_model)
-        self.trust_view.setAccessibleName("Trusted certificates and fingerprints")
-        self.trust_view.setMaximumHeight(self.fontMetrics().height() * 4)
-        self.trust_view.hide()  # shown once something is added
-        self.add_cert_button = QPushButton("Add CA or cer&tificate file…", trust_box)
-        self.fingerprint_edit = QLineEdit(trust_box)
-        self.fingerprint_edit.setAccessibleName("Certificate fingerprint to trust (SHA-256)")
-        self.fingerprint_edit.setPlaceholderText("SHA-256 fingerprint, e.g. AB:CD:…")
-        self.add_fingerprint_button = QPushButton("Add &fingerprint", trust_box)
-        self.remove_anchor_button = QPushButton("&Remove", trust_box)
-        self.trust_error_label = QLabel(trust_box)
-        self.trust_error_label.setWordWrap(True)
-        self.trust_error_label.hide()
-        explain = QLabel(
-            "Add the course CA certificate your tutor gave you, the student's certificate, or "
-            "the fingerprint the student registered. Nothing is fetched from the internet.",
-            trust_box,
+        # -- progress
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setAccessibleName("Verifying")
+        self.progress_label = plain_label("", self, accessible_name="Progress", wrap=False)
+        self.cancel_button = QPushButton("Ca&ncel", self)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress_bar, 1)
+        progress_row.addWidget(self.progress_label, 2)
+        progress_row.addWidget(self.cancel_button)
+        self._progress_widgets: tuple[QWidget, ...] = (
+            self.progress_bar,
+            self.progress_label,
+            self.cancel_button,
         )
-        explain.setWordWrap(True)
-        fp_row = QHBoxLayout()
-        fp_row.addWidget(self.fingerprint_edit, 1)
-        fp_row.addWidget(self.add_fingerprint_button)
-        buttons_row = QHBoxLayout()
-        buttons_row.addWidget(self.add_cert_button)
-        buttons_row.addWidget(self.remove_anchor_button)
-        buttons_row.addStretch(1)
-        trust_layout = QVBoxLayout(trust_box)
-        trust_layout.addWidget(explain)
-        trust_layout.addWidget(self.trust_view)
-        trust_layout.addLayout(buttons_row)
-        trust_layout.addLayout(fp_row)
-        trust_layout.addWidget(self.trust_error_label)
+        for widget in self._progress_widgets:
+            widget.hide()
 
-        # -- the result
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setAccessibleName("Verifying")
-        self.busy_bar.hide()
-        self.verdict_icon = QLabel(self)
-        self.verdict_label = QLabel(self)
-        self.verdict_label.setWordWrap(True)
-        self.verdict_label.setAccessibleName("Verdict")
-        verdict_font = self.verdict_label.font()
-        verdict_font.setBold(True)
-        verdict_font.setPointSizeF(verdict_font.pointSizeF() * 1.25)
-        self.verdict_label.setFont(verdict_font)
-        self.reason_label = QLabel(self)
-        self.reason_label.setWordWrap(True)
-        self.reason_label.setAccessibleName("Why")
-        self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        verdict_row = QHBoxLayout()
-        verdict_row.addWidget(self.verdict_icon, 0, Qt.AlignmentFlag.AlignTop)
-        verdict_row.addWidget(self.verdict_label, 1)
+        # -- results: the files, then the selected file's report
+        self.results_model = VerifyResultsModel(self)
+        self.results_view = QTableView(self)
+        self.results_view.setModel(self.results_model)
+        self.results_view.setAccessibleName("Files checked, one verdict each")
+        self.results_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.verticalHeader().hide()
+        self.results_view.setWordWrap(False)
+        header = self.results_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+
+        self.banner = VerdictBanner(self)
+        self.file_label = plain_label("", self, accessible_name="File", selectable=True)
+        self.stage_label = plain_label("", self, accessible_name="Stage", selectable=True)
+        stage_font = self.stage_label.font()
+        stage_font.setBold(True)
+        self.stage_label.setFont(stage_font)
+        self.summary_widget = QWidget(self)
+        self.summary_grid = QGridLayout(self.summary_widget)
+        self.summary_grid.setContentsMargins(0, 0, 0, 0)
+        self.summary_grid.setColumnStretch(1, 1)
+        self.roles_model = SignatureRoleModel(self)
+        self.roles_view = FittedTableView(self)
+        self.roles_view.setModel(self.roles_model)
+        self.roles_view.setAccessibleName("Signatures by role")
+        self.roles_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.roles_view.verticalHeader().hide()
+        self.roles_view.setWordWrap(True)
+        self.roles_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.roles_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        roles_header = self.roles_view.horizontalHeader()
+        modes = {
+            SignatureRoleModel.ROLE: QHeaderView.ResizeMode.ResizeToContents,
+            SignatureRoleModel.SIGNER: QHeaderView.ResizeMode.Stretch,
+            SignatureRoleModel.DECISION: QHeaderView.ResizeMode.Stretch,
+            SignatureRoleModel.COMMENT: QHeaderView.ResizeMode.Stretch,
+            SignatureRoleModel.TIME: QHeaderView.ResizeMode.Stretch,
+            SignatureRoleModel.CHECK: QHeaderView.ResizeMode.Stretch,
+        }
+        for column, mode in modes.items():
+            roles_header.setSectionResizeMode(column, mode)
+        self.roles_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.roles_heading = plain_label("Signatures by role", self, wrap=False)
+        heading_font = self.roles_heading.font()
+        heading_font.setBold(True)
+        self.roles_heading.setFont(heading_font)
+        self.roles_heading.setBuddy(self.roles_view)
+        self.details_heading = plain_label("Each signature in detail", self, wrap=False)
+        self.details_heading.setFont(heading_font)
         self.cards_widget = QWidget(self)
         self.cards_layout = QVBoxLayout(self.cards_widget)
         self.cards_layout.setContentsMargins(0, 0, 0, 0)
         self.cards_layout.addStretch(1)
-        results = QWidget(self)
-        results_layout = QVBoxLayout(results)
-        results_layout.addLayout(verdict_row)
-        results_layout.addWidget(self.reason_label)
-        results_layout.addWidget(self.cards_widget, 1)
+
+        detail = QWidget(self)
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.addWidget(self.banner)
+        detail_layout.addWidget(self.file_label)
+        detail_layout.addWidget(self.stage_label)
+        detail_layout.addWidget(self.summary_widget)
+        detail_layout.addWidget(self.roles_heading)
+        detail_layout.addWidget(self.roles_view)
+        detail_layout.addWidget(self.details_heading)
+        detail_layout.addWidget(self.cards_widget, 1)
         self.report_area = QScrollArea(self)
         self.report_area.setWidgetResizable(True)
-        self.report_area.setWidget(results)
-        self.report_area.setAccessibleName("Verification report")
+        self.report_area.setWidget(detail)
+        self.report_area.setAccessibleName("Report of the selected file")
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.results_view)
+        self.splitter.addWidget(self.report_area)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 3)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.csv_button = self.buttons.addButton(
+            "&Save report as CSV…", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.copy_button = self.buttons.addButton(
             "C&opy report", QDialogButtonBox.ButtonRole.ActionRole
         )
-        self.copy_button.setEnabled(False)
         self.buttons.rejected.connect(self.reject)
+        self.status_label = plain_label("", self, accessible_name="Status", selectable=True)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.drop_zone)
-        layout.addLayout(file_row)
-        layout.addWidget(trust_box)
-        layout.addWidget(self.busy_bar)
-        layout.addWidget(self.report_area, 1)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
-        line = self.fontMetrics().height()
-        self.resize(line * 50, line * 56)
+        self._fit_size()
+        add_close_keys(self)
 
-        self.choose_button.clicked.connect(self._on_choose_clicked)
-        self.add_cert_button.clicked.connect(self._on_add_cert_clicked)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.csv_button.clicked.connect(self._on_csv_clicked)
+        self.copy_button.clicked.connect(self._on_copy_clicked)
+        self.results_view.selectionModel().selectionChanged.connect(self._on_result_selected)
+        self._show_nothing_yet()
+        self.add_files_button.setFocus()
+
+    # ---- building ---------------------------------------------------------------------------
+
+    def _build_files_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.drop_hint = plain_label(DROP_HINT, page, accessible_name="How to add files")
+        self.paths_model = PathListModel(self)
+        self.paths_view = QListView(page)
+        self.paths_view.setModel(self.paths_model)
+        self.paths_view.setAccessibleName("Files and folders to check")
+        self.add_files_button = QPushButton(icon("find"), "Add &PDFs…", page)
+        self.add_folder_button = QPushButton(icon("catalogue"), "Add a fol&der…", page)
+        self.remove_path_button = QPushButton("Re&move", page)
+        self.clear_paths_button = QPushButton("Clear &all", page)
+        self.paths_view.setMinimumHeight(self.fontMetrics().height() * 2)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.drop_hint, 1)
+        for button in (
+            self.add_files_button,
+            self.add_folder_button,
+            self.remove_path_button,
+            self.clear_paths_button,
+        ):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(page)
+        layout.addLayout(buttons)
+        layout.addWidget(self.paths_view, 1)
+        self.add_files_button.clicked.connect(self._on_add_files_clicked)
+        self.add_folder_button.clicked.connect(self._on_add_folder_clicked)
+        self.remove_path_button.clicked.connect(self._on_remove_path_clicked)
+        self.clear_paths_button.clicked.connect(self.clear_paths)
+        self.paths_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        return page
+
+    def _build_trust_tab(self) -> QWidget:
+        page = QWidget(self)
+        explain = plain_label(
+            "Add the course CA certificate from the course (never one the student sends). The "
+            "rest is optional. Nothing is fetched from the internet.",
+            page,
+        )
+        self.trust_model = TrustAnchorListModel(self)
+        self.trust_view = QListView(page)
+        self.trust_view.setModel(self.trust_model)
+        self.trust_view.setAccessibleName("Trusted certificates, fingerprints and lists")
+        self.add_cert_button = QPushButton("Course &CA or certificate…", page)
+        self.add_staff_button = QPushButton("Staff C&A…", page)
+        self.add_tsa_button = QPushButton("Time-stamping a&uthority…", page)
+        self.add_crl_button = QPushButton("Revocation &list (CRL)…", page)
+        self.remove_anchor_button = QPushButton("Remo&ve", page)
+        self.fingerprint_edit = QLineEdit(page)
+        self.fingerprint_edit.setAccessibleName("Certificate fingerprint to trust (SHA-256)")
+        self.fingerprint_edit.setPlaceholderText("A student's SHA-256 fingerprint, AB:CD:…")
+        self.add_fingerprint_button = QPushButton("Add fin&gerprint", page)
+        self.trust_error_label = plain_label("", page, accessible_name="Trust problem")
+        self.trust_error_label.hide()
+        self.trust_view.setMinimumHeight(self.fontMetrics().height() * 2)
+        buttons = QHBoxLayout()
+        for button in (
+            self.add_cert_button,
+            self.add_staff_button,
+            self.add_tsa_button,
+            self.add_crl_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        fp_row = QHBoxLayout()
+        fp_row.addWidget(self.fingerprint_edit, 1)
+        fp_row.addWidget(self.add_fingerprint_button)
+        fp_row.addWidget(self.remove_anchor_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(explain)
+        layout.addLayout(buttons)
+        layout.addLayout(fp_row)
+        layout.addWidget(self.trust_error_label)
+        layout.addWidget(self.trust_view, 1)
+        self.add_cert_button.clicked.connect(lambda: self._on_add_trust_file_clicked("trust"))
+        self.add_staff_button.clicked.connect(lambda: self._on_add_trust_file_clicked("staff"))
+        self.add_tsa_button.clicked.connect(lambda: self._on_add_trust_file_clicked("tsa"))
+        self.add_crl_button.clicked.connect(lambda: self._on_add_trust_file_clicked("crl"))
         self.add_fingerprint_button.clicked.connect(self._on_add_fingerprint_clicked)
         self.fingerprint_edit.returnPressed.connect(self._on_add_fingerprint_clicked)
         self.remove_anchor_button.clicked.connect(self._on_remove_anchor_clicked)
-        self.copy_button.clicked.connect(self._on_copy_clicked)
-        self.trust_view.selectionModel().selectionChanged.connect(self._on_trust_selection_changed)
-        self.remove_anchor_button.setEnabled(False)
-        self.reason_label.setText("Drop or choose a PDF; its report appears here.")
-        self.choose_button.setFocus()
+        self.trust_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        return page
 
-    # ---- public ---------------------------------------------------------------------------------
+    def _build_require_tab(self) -> QWidget:
+        page = QWidget(self)
+        explain = plain_label(
+            "Tick the staff countersignatures a portfolio must have. A file that checks out "
+            "but lacks one is reported as incomplete (exit 4 on the command line).",
+            page,
+        )
+        self.require_checks: dict[str, QCheckBox] = {}
+        grid = QGridLayout()
+        for position, role in enumerate(STAFF_ROLE_ORDER):
+            check = QCheckBox(role_label(role), page)
+            check.setAccessibleName(f"Require a {role_label(role).lower()} countersignature")
+            check.toggled.connect(self._on_inputs_changed)
+            self.require_checks[role] = check
+            grid.addWidget(check, position // 2, position % 2)
+        layout = QVBoxLayout(page)
+        layout.addWidget(explain)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        return page
+
+    def _fit_size(self) -> None:
+        fit_to_screen(self, 72, 58)
+        line = self.fontMetrics().height()
+        height = self.height()
+        self.splitter.setSizes([line * 7, line * 8, max(line * 10, height - line * 19)])
+
+    # ---- public -------------------------------------------------------------------------------
 
     @property
     def is_busy(self) -> bool:
         """Whether a verification is running."""
-        return self.busy_bar.isVisible()
+        return self._task is not None
+
+    @property
+    def report(self) -> VerificationReport | None:
+        """The report of the selected file (None when nothing is selected)."""
+        result = self.selected_result()
+        return result.report if result is not None else None
+
+    def add_paths(self, paths: Sequence[Path]) -> None:
+        """Check these files and folders too (and verify again)."""
+        if self.paths_model.add(paths):
+            self._on_inputs_changed()
 
     def verify_file(self, path: Path) -> None:
-        """Verify ``path`` in the background with the current trust anchors."""
-        self._path = path
-        self.file_label.setText(f"File: {path}")
-        self._start()
+        """Check only ``path`` (replacing the list) with the current trust."""
+        self.paths_model.clear()
+        self.add_paths([path])
 
-    def add_certificate_file(self, path: Path) -> bool:
-        """Trust the certificate(s) in a PEM/DER file; False (with a message) when unreadable."""
+    def clear_paths(self) -> None:
+        """Forget every file and folder and the results."""
+        self.cancel()
+        self._generation += 1  # whatever is still running reports to nobody
+        self._finish()
+        self.paths_model.clear()
+        self.results = []
+        self.results_model.set_results([])
+        self._show_nothing_yet()
+
+    def add_certificate_file(self, path: Path, kind: str = "trust") -> bool:
+        """Trust the certificate(s) in a PEM/DER file as ``kind`` (trust, staff, tsa); False
+        (with a message) when unreadable."""
+        from cryptography.hazmat.primitives import serialization
+
         from portfolio_app.core.signing.identity import (
             fingerprint_sha256,
             load_certificates,
@@ -369,10 +564,7 @@ class VerifyWindow(QDialog):
         try:
             data = path.read_bytes()
             certs = load_certificates(data)
-            from cryptography.hazmat.primitives import serialization
-
-            first_pem = certs[0].public_bytes(serialization.Encoding.PEM)
-            fingerprint = fingerprint_sha256(first_pem)
+            fingerprint = fingerprint_sha256(certs[0].public_bytes(serialization.Encoding.PEM))
             name = name_summary(certs[0].subject)["name"] or path.name
         except OSError as exc:
             self._show_trust_error(f"{path.name} could not be read: {exc.strerror}")
@@ -382,8 +574,32 @@ class VerifyWindow(QDialog):
             return False
         more = f" and {len(certs) - 1} more" if len(certs) > 1 else ""
         label = f"{name}{more} ({_short_fingerprint(fingerprint)}, from {path.name})"
-        self.trust_model.add(TrustAnchor(label=label, certificate=data))
-        self._trust_changed()
+        self._add_anchor(TrustAnchor(label=label, kind=kind, path=path))
+        return True
+
+    def add_crl_file(self, path: Path) -> bool:
+        """Use a revocation list (PEM or DER); False (with a message) when it is not one."""
+        from cryptography import x509
+
+        try:
+            data = path.read_bytes()
+            crl = (
+                x509.load_pem_x509_crl(data)
+                if b"-----BEGIN" in data[:200]
+                else x509.load_der_x509_crl(data)
+            )
+        except OSError as exc:
+            self._show_trust_error(f"{path.name} could not be read: {exc.strerror}")
+            return False
+        except ValueError:
+            self._show_trust_error(f"{path.name} is not a certificate revocation list (CRL).")
+            return False
+        from portfolio_app.core.signing.identity import name_summary
+
+        issuer = name_summary(crl.issuer)["name"] or "an unnamed CA"
+        count = len(list(crl))
+        label = f"{issuer}, {count} revoked (from {path.name})"
+        self._add_anchor(TrustAnchor(label=label, kind="crl", path=path))
         return True
 
     def add_fingerprint(self, text: str) -> bool:
@@ -395,112 +611,32 @@ class VerifyWindow(QDialog):
         except PortfolioError as exc:
             self._show_trust_error(exc.user_message)
             return False
-        self.trust_model.add(TrustAnchor(label=fingerprint, fingerprint=fingerprint))
+        self._add_anchor(
+            TrustAnchor(label=fingerprint, kind="fingerprint", fingerprint=fingerprint)
+        )
         self.fingerprint_edit.clear()
-        self._trust_changed()
         return True
 
-    # ---- drag and drop --------------------------------------------------------------------------
+    def set_required(self, roles: Sequence[str]) -> None:
+        """Require these staff roles (the others not)."""
+        for role, check in self.require_checks.items():
+            check.blockSignals(True)
+            check.setChecked(role in roles)
+            check.blockSignals(False)
+        self._on_inputs_changed()
 
-    @override
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _dropped_file(event.mimeData().urls()) is not None:
-            event.acceptProposedAction()
-            self.drop_zone.set_hovered(True)
-        else:
-            event.ignore()
+    def required_roles(self) -> list[str]:
+        """The staff roles ticked as required."""
+        return [role for role, check in self.require_checks.items() if check.isChecked()]
 
-    @override
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self.drop_zone.set_hovered(False)
-        super().dragLeaveEvent(event)
+    def selected_result(self) -> VerifyResult | None:
+        """The file whose report is shown."""
+        rows = self.results_view.selectionModel().selectedRows()
+        return self.results_model.result_at(rows[0].row()) if rows else None
 
-    @override
-    def dropEvent(self, event: QDropEvent) -> None:
-        self.drop_zone.set_hovered(False)
-        path = _dropped_file(event.mimeData().urls())
-        if path is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.verify_file(path)
-
-    # ---- running --------------------------------------------------------------------------------
-
-    def _start(self) -> None:
-        if self._path is None:
-            return
-        path = self._path
-        certificates = self.trust_model.certificates()
-        fingerprints = self.trust_model.fingerprints()
-        self._generation += 1
-        generation = self._generation
-
-        def work(_progress: ProgressFn, _is_cancelled: CancelledFn) -> VerificationReport:
-            from portfolio_app.core.services.export_service import verify_file
-
-            return verify_file(path, trust_pems=certificates, fingerprints=fingerprints)
-
-        self.busy_bar.show()
-        self.verdict_icon.clear()
-        self.verdict_label.setText("Verifying…")
-        self.reason_label.clear()
-        self._clear_cards()
-        run_in_background(
-            work,
-            on_success=lambda report: self._on_verified(generation, report),
-            on_error=lambda error: self._on_failed(generation, error),
-        )
-
-    def _on_verified(self, generation: int, report: VerificationReport) -> None:
-        if generation != self._generation:
-            return  # a newer check (other file or trust) is on its way
-        self.busy_bar.hide()
-        self.report = report
-        self._show_report(report)
-        self.verified.emit(report)
-
-    def _on_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self.busy_bar.hide()
-        self.report = None
-        message = (
-            error.user_message
-            if isinstance(error, PortfolioError)
-            else f"The check could not run ({type(error).__name__})."
-        )
-        self._set_verdict("warning", "Could not verify", message)
-        self.copy_button.setEnabled(False)
-        self.verification_failed.emit(message)
-
-    # ---- showing --------------------------------------------------------------------------------
-
-    def _set_verdict(self, icon_name: str, headline: str, reason: str) -> None:
-        size = self.verdict_label.fontMetrics().height() * 2
-        self.verdict_icon.setPixmap(icon(icon_name).pixmap(QSize(size, size)))
-        self.verdict_icon.setAccessibleName(headline)
-        self.verdict_label.setText(headline)
-        self.reason_label.setText(reason)
-
-    def _show_report(self, report: VerificationReport) -> None:
-        icon_name, headline = VERDICT_TEXT[report.verdict.value]
-        reason = "\n".join(
-            part for part in (report.reason, VERDICT_ADVICE.get(report.verdict.value, "")) if part
-        )
-        if report.warnings:
-            reason += "\n" + "\n".join(f"Warning: {w}" for w in report.warnings)
-        self._set_verdict(icon_name, headline, reason)
-        self._clear_cards()
-        for sig in report.signatures:
-            self.cards_layout.insertWidget(self.cards_layout.count() - 1, SignatureCard(sig))
-        self.copy_button.setEnabled(True)
-
-    def _clear_cards(self) -> None:
-        for card in self.cards_widget.findChildren(SignatureCard):
-            self.cards_layout.removeWidget(card)
-            card.hide()  # deleteLater waits for the event loop; it must vanish now
-            card.deleteLater()
+    def select_result(self, row: int) -> None:
+        """Show the report of the file in ``row``."""
+        self.results_view.selectRow(row)
 
     def signature_cards(self) -> list[SignatureCard]:
         """The cards shown, in order."""
@@ -512,25 +648,287 @@ class VerifyWindow(QDialog):
                 cards.append(widget)
         return cards
 
-    # ---- slots ----------------------------------------------------------------------------------
+    def save_csv(self, path: Path) -> bool:
+        """Write the CSV report of every checked file; False (with a message) on failure."""
+        from portfolio_app.core.services.export_service import write_report_csv
 
-    def _on_choose_clicked(self) -> None:
-        start = remembered_folder("verify") or str(Path.home())
-        name, _filter = QFileDialog.getOpenFileName(
-            self, "Choose a portfolio PDF", start, PDF_FILTER
+        try:
+            write_report_csv([(r.path, r.report) for r in self.results], path)
+        except (PortfolioError, OSError) as exc:
+            message = exc.user_message if isinstance(exc, PortfolioError) else str(exc)
+            self.status_label.setText(f"The report was not saved: {message}")
+            return False
+        remember_folder("verify-report", str(path.parent))
+        count = len(self.results)
+        self.status_label.setText(
+            f"Saved the report of {count} {'file' if count == 1 else 'files'} to {path}."
         )
-        if name:
-            remember_folder("verify", str(Path(name).parent))
-            self.verify_file(Path(name))
+        return True
 
-    def _on_add_cert_clicked(self) -> None:
+    def cancel(self) -> None:
+        """Stop the running check (after the file being checked)."""
+        if self._task is not None:
+            self._task.cancel()
+            self.progress_label.setText("Cancelling after this file…")
+            self.cancel_button.setEnabled(False)
+
+    # ---- drag and drop ----------------------------------------------------------------------
+
+    @override
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+            self.drop_hint.setText("Release to check these files and folders.")
+        else:
+            event.ignore()
+
+    @override
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._reset_drop_hint()
+        super().dragLeaveEvent(event)
+
+    @override
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._reset_drop_hint()
+        paths = _dropped_paths(event.mimeData().urls())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.tabs.setCurrentIndex(0)
+        self.add_paths(paths)
+
+    def _reset_drop_hint(self) -> None:
+        self.drop_hint.setText(DROP_HINT)
+
+    # ---- running ------------------------------------------------------------------------------
+
+    def _on_inputs_changed(self) -> None:
+        self._update_buttons()
+        if self.paths_model.rowCount():
+            self._start()
+
+    def _start(self) -> None:
+        paths = self.paths_model.paths()
+        if not paths:
+            return
+        if self._task is not None:
+            self._task.cancel()
+        anchors = self.trust_model
+        required = self.required_roles()
+        self._generation += 1
+        generation = self._generation
+        try:
+            # Read on the GUI thread: a trust file that vanished is reported at once.
+            inputs = anchors.trust_inputs()
+        except PortfolioError as exc:
+            self._on_failed(generation, exc)
+            return
+
+        def work(progress: ProgressFn, is_cancelled: CancelledFn) -> list[Any]:
+            from portfolio_app.core.services.export_service import verify_paths
+
+            def report(done: int, total: int, message: str) -> None:
+                progress(done, total, message)
+                if is_cancelled():
+                    raise VerifyCancelledError()
+
+            return verify_paths(paths, trust=inputs, require=required, progress=report)
+
+        self.status_label.clear()
+        self.progress_bar.setRange(0, 0)
+        self.progress_label.setText("Looking for PDF files…")
+        self.cancel_button.setEnabled(True)
+        for widget in self._progress_widgets:
+            widget.show()
+        self.banner.show_look(CHECKING_LOOK, "")
+        self._update_buttons()
+        self._task = run_in_background(
+            work,
+            on_success=while_alive(self, lambda r: self._on_verified(generation, paths, r)),
+            on_error=while_alive(self, lambda error: self._on_failed(generation, error)),
+            on_progress=while_alive(self, lambda d, t, m: self._on_progress(generation, d, t, m)),
+        )
+
+    def _on_progress(self, generation: int, done: int, total: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        self.progress_label.setText(f"Checked {done} of {total}: {Path(message).name}")
+
+    def _finish(self) -> None:
+        self._task = None
+        for widget in self._progress_widgets:
+            widget.hide()
+        self._update_buttons()
+
+    def _on_verified(
+        self, generation: int, roots: list[Path], results: list[tuple[Path, VerificationReport]]
+    ) -> None:
+        if generation != self._generation:
+            return  # a newer check (other files, trust or requirements) is on its way
+        self._finish()
+        self.results = [VerifyResult(p, display_name(p, roots), r) for p, r in results]
+        self.results_model.set_results(self.results)
+        self.results_view.resizeColumnsToContents()
+        header = self.results_view.horizontalHeader()
+        em = self.fontMetrics().horizontalAdvance("m")
+        for column in range(self.results_model.columnCount()):
+            header.resizeSection(column, min(header.sectionSize(column), em * 28))
+        if self.results:
+            self.results_view.selectRow(0)
+            counts: dict[str, int] = {}
+            for result in self.results:
+                key = result.report.verdict.value
+                counts[key] = counts.get(key, 0) + 1
+            self.status_label.setText(_counts_text(len(self.results), counts))
+        else:
+            self._show_report(None)
+            self.banner.show_look(
+                ERROR_LOOK,
+                "No PDF files were found in what you added.",
+                headline="Nothing to check",
+            )
+        self.verified.emit(self.results)
+
+    def _on_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._finish()
+        if isinstance(error, VerifyCancelledError):
+            self.banner.show_look(
+                VerdictLook("info", "verdict-missing", "Cancelled"),
+                "The check was cancelled; change something or add files to check again.",
+            )
+            return
+        message = (
+            error.user_message
+            if isinstance(error, PortfolioError)
+            else f"The check could not run ({type(error).__name__})."
+        )
+        self.results = []
+        self.results_model.set_results([])
+        self._show_report(None)
+        self.banner.show_look(ERROR_LOOK, message)
+        self.verification_failed.emit(message)
+
+    # ---- showing ------------------------------------------------------------------------------
+
+    def _show_nothing_yet(self) -> None:
+        self._show_report(None)
+        self.banner.show_look(
+            VerdictLook("info", "verify", "Nothing checked yet"),
+            "Add PDFs or a folder; each file's verdict appears here.",
+        )
+        self._update_buttons()
+
+    def _on_result_selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        result = self.selected_result()
+        self._show_report(result)
+
+    def _show_report(self, result: VerifyResult | None) -> None:
+        self._clear_cards()
+        clear_layout(self.summary_grid)
+        report = result.report if result is not None else None
+        self.roles_model.set_report(report)
+        for widget in (
+            self.file_label,
+            self.stage_label,
+            self.summary_widget,
+            self.roles_heading,
+            self.roles_view,
+            self.details_heading,
+        ):
+            widget.setVisible(report is not None)
+        self._update_buttons()
+        if result is None or report is None:
+            return
+        value = report.verdict.value
+        reason = [report.reason]
+        if VERDICT_ADVICE.get(value):
+            reason.append(VERDICT_ADVICE[value])
+        reason.extend(f"Problem: {p}" for p in report.problems[1:])
+        reason.extend(f"Warning: {w}" for w in report.warnings)
+        reason.extend(f"Trust: {n}" for n in report.trust_notes)
+        self.banner.show_verdict(value, "\n".join(reason))
+        self.file_label.setText(f"File: {result.path}")
+        stage = stage_text(report)
+        missing = missing_text(report)
+        self.stage_label.setText(f"{stage} {missing}".strip())
+        add_label_rows(self.summary_grid, summary_rows(report), self.summary_widget)
+        self.roles_view.fit_height()
+        self.details_heading.setVisible(bool(report.signatures))
+        for sig in report.signatures:
+            self.cards_layout.insertWidget(self.cards_layout.count() - 1, SignatureCard(sig))
+
+    def _clear_cards(self) -> None:
+        for card in self.cards_widget.findChildren(SignatureCard):
+            self.cards_layout.removeWidget(card)
+            card.hide()  # deleteLater waits for the event loop; it must vanish now
+            card.deleteLater()
+
+    def _update_buttons(self, *_args: Any) -> None:
+        has_results = bool(self.results) and not self.is_busy
+        self.csv_button.setEnabled(has_results)
+        self.copy_button.setEnabled(has_results)
+        self.remove_path_button.setEnabled(self.paths_view.selectionModel().hasSelection())
+        self.clear_paths_button.setEnabled(self.paths_model.rowCount() > 0)
+        self.remove_anchor_button.setEnabled(self.trust_view.selectionModel().hasSelection())
+
+    def report_text(self) -> str:
+        """Every file's report in plain words (what Copy puts on the clipboard)."""
+        parts = []
+        for result in self.results:
+            lines = [f"File: {result.path}", f"Stage: {stage_text(result.report)}"]
+            lines.extend(result.report.describe())
+            parts.append("\n".join(lines))
+        return "\n\n".join(parts)
+
+    # ---- slots --------------------------------------------------------------------------------
+
+    def _on_add_files_clicked(self) -> None:
+        start = remembered_folder("verify") or str(Path.home())
+        names, _filter = QFileDialog.getOpenFileNames(
+            self, "Choose portfolio PDFs", start, PDF_FILTER
+        )
+        if names:
+            remember_folder("verify", str(Path(names[0]).parent))
+            self.add_paths([Path(n) for n in names])
+
+    def _on_add_folder_clicked(self) -> None:
+        start = remembered_folder("verify") or str(Path.home())
+        name = QFileDialog.getExistingDirectory(self, "Choose a folder of portfolios", start)
+        if name:
+            remember_folder("verify", name)
+            self.add_paths([Path(name)])
+
+    def _on_remove_path_clicked(self) -> None:
+        rows = self.paths_view.selectionModel().selectedRows()
+        if rows:
+            self.paths_model.remove(rows[0].row())
+            if self.paths_model.rowCount():
+                self._on_inputs_changed()
+            else:
+                self.clear_paths()
+
+    def _on_add_trust_file_clicked(self, kind: str) -> None:
+        titles = {
+            "trust": "Trust a course CA or a student's certificate",
+            "staff": "Trust a separate staff CA",
+            "tsa": "Trust a time-stamping authority",
+            "crl": "Use a certificate revocation list",
+        }
         start = remembered_folder("trust") or str(Path.home())
         names, _filter = QFileDialog.getOpenFileNames(
-            self, "Trust a CA or certificate", start, CERT_FILTER
+            self, titles[kind], start, CRL_FILTER if kind == "crl" else CERT_FILTER
         )
         for name in names:
             remember_folder("trust", str(Path(name).parent))
-            self.add_certificate_file(Path(name))
+            if kind == "crl":
+                self.add_crl_file(Path(name))
+            else:
+                self.add_certificate_file(Path(name), kind)
 
     def _on_add_fingerprint_clicked(self) -> None:
         if self.fingerprint_edit.text().strip():
@@ -542,32 +940,74 @@ class VerifyWindow(QDialog):
             self.trust_model.remove(rows[0].row())
             self._trust_changed()
 
-    def _on_trust_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
-        self.remove_anchor_button.setEnabled(self.trust_view.selectionModel().hasSelection())
-
     def _on_copy_clicked(self) -> None:
-        if self.report is not None:
-            QGuiApplication.clipboard().setText("\n".join(self.report.describe()))
+        if self.results:
+            QGuiApplication.clipboard().setText(self.report_text())
+            self.status_label.setText("The report is on the clipboard.")
+
+    def _on_csv_clicked(self) -> None:
+        start = (
+            remembered_folder("verify-report") or remembered_folder("verify") or str(Path.home())
+        )
+        name, _filter = QFileDialog.getSaveFileName(
+            self, "Save the report as CSV", str(Path(start) / "verify-report.csv"), CSV_FILTER
+        )
+        if not name:
+            return
+        path = Path(name if name.lower().endswith(".csv") else f"{name}.csv")
+        if not self.save_csv(path):
+            plain_message(
+                self,
+                QMessageBox.Icon.Warning,
+                "Report not saved",
+                self.status_label.text(),
+            ).exec()
+
+    def _add_anchor(self, anchor: TrustAnchor) -> None:
+        self.trust_model.add(anchor)
+        self._trust_changed()
 
     def _trust_changed(self) -> None:
         self.trust_error_label.hide()
-        self.trust_view.setVisible(self.trust_model.rowCount() > 0)
-        self.remove_anchor_button.setEnabled(self.trust_view.selectionModel().hasSelection())
-        if self._path is not None:
-            self._start()
+        self._on_inputs_changed()
 
     def _show_trust_error(self, message: str) -> None:
         self.trust_error_label.setText(f"Not added: {message}")
         self.trust_error_label.show()
+
+    @override
+    def reject(self) -> None:
+        self.cancel()
+        super().reject()
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    """A tab page that scrolls rather than forcing the tabs taller than the splitter gives."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(page)
+    return area
+
+
+def _counts_text(total: int, counts: dict[str, int]) -> str:
+    from portfolio_app.gui.widgets.verdict_banner import VERDICT_SHORT
+
+    parts = [f"{n} {VERDICT_SHORT.get(k, k).lower()}" for k, n in sorted(counts.items())]
+    return f"Checked {total} {'file' if total == 1 else 'files'}: " + ", ".join(parts) + "."
 
 
 def _short_fingerprint(fingerprint: str) -> str:
     return f"{fingerprint[:11]}…{fingerprint[-5:]}"
 
 
-def _dropped_file(urls: Sequence[Any]) -> Path | None:
-    """The single local file being dragged, or None."""
-    if len(urls) != 1 or not urls[0].isLocalFile():
-        return None
-    path = Path(urls[0].toLocalFile())
-    return path if path.is_file() else None
+def _dropped_paths(urls: Sequence[Any]) -> list[Path]:
+    """The local files and folders being dragged (none when any is not local)."""
+    paths = []
+    for url in urls:
+        if not url.isLocalFile():
+            return []
+        path = Path(url.toLocalFile())
+        if path.exists():
+            paths.append(path)
+    return paths

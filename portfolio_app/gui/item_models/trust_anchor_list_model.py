@@ -1,32 +1,53 @@
-"""What the assessor trusts when verifying: CA or student certificates, and fingerprints."""
+"""What the person verifying trusts: CA certificates, a staff CA, pinned certificates or
+fingerprints, time-stamping authorities and revocation lists (``TrustInputs``' parts)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt
 from typing_extensions import override
 
 from portfolio_app.gui.item_models.column_table_model import NO_PARENT, Index, leaf_flags
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
+
+if TYPE_CHECKING:
+    from portfolio_app.core.services.export_service import TrustInputs
+
+#: Anchor kind -> how people read it (the first word of its row).
+KIND_TEXT: dict[str, str] = {
+    "trust": "CA or certificate",
+    "staff": "Staff CA",
+    "fingerprint": "Fingerprint",
+    "tsa": "Time-stamping authority",
+    "crl": "Revocation list",
+}
 
 
 @dataclass(frozen=True)
 class TrustAnchor:
-    """One trust input: certificate bytes (PEM or DER) with a label, or a SHA-256 fingerprint."""
+    """One trust input: a file of ``kind`` (trust, staff, tsa, crl), or a SHA-256 fingerprint.
+
+    ``label`` says what is in it (a certificate's name and short fingerprint); the file is read
+    again when verifying (``TrustInputs.from_paths``), so the report names it.
+    """
 
     label: str
-    certificate: bytes | None = None
+    kind: str = "trust"
+    path: Path | None = None
     fingerprint: str | None = None
 
     @property
-    def kind(self) -> str:
-        """ "Certificate" or "Fingerprint", as people read it."""
-        return "Certificate" if self.certificate is not None else "Fingerprint"
+    def kind_text(self) -> str:
+        """ "CA or certificate", "Fingerprint"... as people read it."""
+        return KIND_TEXT.get(self.kind, self.kind)
 
 
 class TrustAnchorListModel(QAbstractListModel):
-    """The trust anchors added in the verify window, in the order they were added."""
+    """The trust inputs added in the verify window, in the order they were added."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,9 +63,10 @@ class TrustAnchorListModel(QAbstractListModel):
             return None
         anchor = self._anchors[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{anchor.kind}: {anchor.label}"
+            return f"{anchor.kind_text}: {anchor.label}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return anchor.label
+            where = f"\n{anchor.path}" if anchor.path is not None else ""
+            return plain_tooltip(f"{anchor.kind_text}: {anchor.label}{where}")
         return None
 
     @override
@@ -73,10 +95,32 @@ class TrustAnchorListModel(QAbstractListModel):
         """Every anchor, in order."""
         return list(self._anchors)
 
-    def certificates(self) -> list[bytes]:
-        """The certificate files' bytes, for ``verify_pdf(trust_certs_pem=...)``."""
-        return [a.certificate for a in self._anchors if a.certificate is not None]
+    def paths(self, kind: str) -> list[Path]:
+        """The files of one kind, in order."""
+        return [a.path for a in self._anchors if a.kind == kind and a.path is not None]
 
     def fingerprints(self) -> list[str]:
-        """The fingerprints, for ``verify_pdf(trusted_fingerprints=...)``."""
+        """The pinned fingerprints."""
         return [a.fingerprint for a in self._anchors if a.fingerprint is not None]
+
+    def trust_inputs(self) -> TrustInputs:
+        """Read every file now (``ValidationError`` for one that cannot be read)."""
+        from portfolio_app.core.services.export_service import TrustInputs
+
+        return TrustInputs.from_paths(
+            trust=self.paths("trust"),
+            staff=self.paths("staff"),
+            fingerprints=self.fingerprints(),
+            tsa=self.paths("tsa"),
+            crls=self.paths("crl"),
+        )
+
+
+def anchors_summary(anchors: Sequence[TrustAnchor]) -> str:
+    """One line for a collapsed trust section: "2 CA or certificate, 1 revocation list"."""
+    counts: dict[str, int] = {}
+    for anchor in anchors:
+        counts[anchor.kind_text] = counts.get(anchor.kind_text, 0) + 1
+    if not counts:
+        return "Nothing trusted yet"
+    return ", ".join(f"{n} {kind.lower()}" for kind, n in counts.items())

@@ -52,6 +52,10 @@ def code_for(error: PortfolioError) -> int:
         return CANNOT_UNLOCK
     if isinstance(error, CorruptDatabaseError | VaultHeaderError | DamagedRecordError):
         return DAMAGED
+    from portfolio_app.core.export.errors import DamagedRecordsError, IntegrityFindingsPendingError
+
+    if isinstance(error, DamagedRecordsError | IntegrityFindingsPendingError):
+        return DAMAGED
     if isinstance(error, PortfolioInUseError):
         return IN_USE
     return FAILED

@@ -1,8 +1,10 @@
-"""Seeds for the verify fuzz suite: real exports made by the app, signed and countersigned.
+"""Fixtures of the fuzz and fault suite.
 
-Three portfolios (a student, a tutor, a second marker) certified by one course CA with roles;
-the student's export has tutor and second-marker boxes; the tutor countersigns it, then the
-second marker. Built once per session (a few seconds) in a temporary folder.
+``reference``: the database fuzzing and faults (forms and oracles: see fuzz_support.py).
+``seeds``: the verify fuzzing (mutations and oracle: see mutations.py): real exports made by
+the app. Three portfolios (a student, a tutor, a second marker) certified by one course CA
+with roles; the student's export has tutor and second-marker boxes; the tutor countersigns it,
+then the second marker. Built once per session (a few seconds) in a temporary folder.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fuzz_support import PASS, Reference, build_reference, content_of
 from mutations import Seeds
 
 from portfolio_app.core.domain.entries import EntryKind, Section
@@ -70,3 +73,22 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
             service.close()
     files = {"signed": signed, "tutored": tutored, "both": both}
     return Seeds({name: path.read_bytes() for name, path in files.items()}, ca.certificate_pem)
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    """The reference portfolio's database bytes (WAL checkpointed) and what it reads as."""
+    from portfolio_app.core.vault import kdf
+
+    original = kdf.default_params
+    kdf.default_params = lambda: kdf.KdfParams(1024, 1, 1)  # type: ignore[assignment]
+    try:
+        data_dir = tmp_path_factory.mktemp("reference") / "p"
+        build_reference(data_dir)
+        with PortfolioService.open(data_dir, PASS) as service:
+            expected = content_of(service)
+            assert service.full_check().ok
+    finally:
+        kdf.default_params = original  # type: ignore[assignment]
+    assert not (data_dir / "portfolio.db-wal").exists()
+    return Reference((data_dir / "portfolio.db").read_bytes(), expected)

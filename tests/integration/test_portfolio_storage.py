@@ -367,8 +367,11 @@ def test_attendance_hours_and_confirmer_survive_reopen_and_old_rows_have_none(
         service.add_event(EventKind.IPL_WORKSHOP, "Too long", hours=130)
     with pytest.raises(ValidationError, match="must be a number"):
         service.add_experience(ExperienceKind.OTHER, "Nonsense", hours=float("nan"))
+    assert (legacy.hours, legacy.confirmed_by) == (None, "")
     service.close()
-    # A row from before revision 0004 has no attendance at all.
+    # Rows from before revision 0004 hold no attendance: the integrity migration (0005) writes
+    # an empty one for them (tests/integration/test_tamper_at_rest.py opens such a file), so
+    # in a sealed portfolio a NULL attendance is a field removed outside the app: damaged.
     with sqlite3.connect(data_dir / "portfolio.db") as conn:
         conn.execute("UPDATE events SET attendance = NULL WHERE id = ?", (legacy.id,))
     again = PortfolioService.open(data_dir, PASSPHRASE)
@@ -377,7 +380,8 @@ def test_attendance_hours_and_confirmer_survive_reopen_and_old_rows_have_none(
         assert (got.hours, got.confirmed_by) == (2.5, "Session lead")
         exp = again.get_experience(placement.id)
         assert (exp.hours, exp.confirmed_by) == (37.5, "Practice assessor")
-        old = again.get_event(legacy.id)
-        assert (old.hours, old.confirmed_by) == (None, "")
+        assert [(d.row_id, d.reason) for d in again.damaged] == [
+            (legacy.id, f"events record {legacy.id}: field 'attendance' is missing")
+        ]
     finally:
         again.close()

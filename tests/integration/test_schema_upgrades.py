@@ -54,6 +54,13 @@ FIXTURES = {
         frozenset({"Before the round", "What the chaplain said"}),
         "Listening is a clinical skill.",
     ),
+    "0004": Fixture(
+        "0004",
+        "schema four passphrase",
+        "Aoife Ní Bhriain",
+        frozenset({"Before the round", "What the chaplain said"}),
+        "Listening is a clinical skill.",
+    ),
 }
 
 
@@ -120,8 +127,16 @@ def test_a_portfolio_of_each_schema_opens_after_an_automatic_backup(
         for entry in service.entries():
             for event_id in entry.event_ids:
                 service.get_event(event_id)  # every link still resolves
-        if revision == "0002":
+        if revision in ("0002", "0004"):
             _check_everything_schema_two_held(service)
+        if revision == "0004":
+            hours = {e.title: (e.hours, e.confirmed_by) for e in service.events()}
+            assert hours["Schwartz round: when the plan changes"] == (1.5, "Round facilitator")
+            (placement,) = service.experiences()
+            assert (placement.hours, placement.confirmed_by) == (412.5, "Practice educator")
+        # every record was sealed at this first unlock, and the full check agrees
+        assert service.integrity_findings == []
+        assert service.full_check().ok
         # and it is writable in the new schema
         service.set_final_reflection("written after the upgrade")
     backups = sorted((folder / "backups").glob("*.db")) if (folder / "backups").exists() else []

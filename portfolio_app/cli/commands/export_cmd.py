@@ -68,6 +68,12 @@ def register(subparsers: Any) -> None:
         help="do not sign (a draft for yourself; it cannot be countersigned)",
     )
     export.add_argument(
+        "--leave-out-damaged",
+        action="store_true",
+        help="export even though some records cannot be decrypted; the PDF's cover lists "
+        "what was left out (without this the export stops and names them)",
+    )
+    export.add_argument(
         "--staff-roles",
         metavar="R,R",
         help="staff countersignature boxes to prepare, e.g. 'tutor,second-marker,moderator' "
@@ -145,7 +151,11 @@ def run_export(ctx: CliContext) -> int:
             if args.staff_roles
             else None,
             tsa_url=args.tsa,
+            leave_out_damaged=args.leave_out_damaged,
         )
+        left_out = job.content.left_out
+    for what in left_out:
+        ctx.warn(f"note: left out because it cannot be read: {what}")
     if job.findings:
         print_findings(ctx, job.findings, exported=args.yes)
         if not args.yes:

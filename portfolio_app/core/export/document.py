@@ -156,6 +156,8 @@ class DocumentContent:
     staff_roles: tuple[str, ...] = ("tutor",)
     template_credits: dict[str, str] = field(default_factory=dict)
     attendance_experiences: tuple[Experience, ...] = ()
+    #: Records that could not be decrypted and that the student chose to leave out.
+    left_out: tuple[str, ...] = ()
 
     @property
     def entries(self) -> list[Entry]:
@@ -712,6 +714,7 @@ class _Builder:
             ("Period covered", period_text),
             ("Entries", f"{len(c.entries)} ({counts})"),
             ("Selection", c.selection_text),
+            ("Left out (could not be read)", "; ".join(c.left_out)),
             ("Exported", f"{c.generated_at:%d %B %Y, %H:%M} (this computer's clock)"),
         ]
         rows = [

@@ -284,6 +284,8 @@ def prepare_export(
     now: datetime | None = None,
     staff_roles: Sequence[str] | None = None,
     tsa_url: str | None = None,
+    leave_out_damaged: bool = False,
+    enforce_integrity: bool = True,
 ) -> ExportJob:
     """Copy what the export needs out of the open portfolio (see the module docstring).
 
@@ -292,7 +294,23 @@ def prepare_export(
     the portfolio's signing settings, else the tutor alone) get one countersignature box each;
     ``tsa_url`` (default: the settings' time-stamping authority, else none) adds an RFC 3161
     timestamp to the student's signature.
+
+    Refuses (:class:`IntegrityFindingsPendingError`) while the portfolio holds changes made
+    outside the app that the student has not acknowledged, and
+    (:class:`DamagedRecordsError`) while records cannot be decrypted, unless
+    ``leave_out_damaged``: then the PDF's cover lists what was left out.
     """
+    from portfolio_app.core.export.errors import (
+        DamagedRecordsError,
+        IntegrityFindingsPendingError,
+    )
+
+    if enforce_integrity and service.integrity_findings:
+        raise IntegrityFindingsPendingError([f.message for f in service.integrity_findings])
+    damaged = service.damaged_for_export()
+    if damaged and enforce_integrity and not leave_out_damaged:
+        raise DamagedRecordsError([d.describe() for d in damaged])
+    left_out = tuple(d.describe() for d in damaged)
     from portfolio_app.core.export.document import DocumentContent
     from portfolio_app.core.reflective_templates import load_templates
     from portfolio_app.core.services import identity_service
@@ -334,6 +352,7 @@ def prepare_export(
         staff_roles=roles,
         template_credits={t.id: t.credit for t in load_templates() if t.credit},
         attendance_experiences=printed_experiences,
+        left_out=left_out,
     )
     findings = find_export_identifiers(
         ordered,
@@ -342,8 +361,11 @@ def prepare_export(
         events=attendance,
         experiences=printed_experiences,
     )
+    snapshot = service.snapshot_json()
+    if left_out:
+        snapshot["left_out_unreadable"] = list(left_out)
     portfolio_json = build_portfolio_json(
-        service.snapshot_json(),
+        snapshot,
         plan=plan,
         selection=selection,
         generated_at=generated_at,
@@ -362,7 +384,7 @@ def check_identifiers(
     service: PortfolioService, selection: ExportSelection | None = None
 ) -> list[ExportFinding]:
     """The identifier findings an export of ``selection`` would raise (no identity is made)."""
-    return list(prepare_export(service, selection, sign=False).findings)
+    return list(prepare_export(service, selection, sign=False, enforce_integrity=False).findings)
 
 
 def export_portfolio(
@@ -376,13 +398,21 @@ def export_portfolio(
     is_cancelled: IsCancelled | None = None,
     staff_roles: Sequence[str] | None = None,
     tsa_url: str | None = None,
+    leave_out_damaged: bool = False,
 ) -> ExportResult:
     """Prepare and run an export in one call (see :func:`prepare_export`, :meth:`ExportJob.run`).
 
     Raises :class:`IdentifierFindingsError` with the findings when there are any and
     ``acknowledge_findings`` is false; :class:`ExportCancelled` when cancelled.
     """
-    job = prepare_export(service, selection, sign=sign, staff_roles=staff_roles, tsa_url=tsa_url)
+    job = prepare_export(
+        service,
+        selection,
+        sign=sign,
+        staff_roles=staff_roles,
+        tsa_url=tsa_url,
+        leave_out_damaged=leave_out_damaged,
+    )
     if job.findings and not acknowledge_findings:
         raise IdentifierFindingsError(job.findings)
     return job.run(

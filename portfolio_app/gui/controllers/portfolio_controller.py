@@ -175,17 +175,20 @@ class PortfolioController(QObject):
             self.entry_list.table.selectRow(0)
         profile = self.service.profile
         self.window.setWindowTitle(f"{profile.name} — Reflective Portfolio")
-        if self.service.damaged:
-            count = len(self.service.damaged)
-            QMessageBox.warning(
-                self.window,
-                "Some records could not be read",
-                f"{count} record(s) failed their integrity check and are not shown; "
-                "everything else loaded. Restore a backup if you need them.\n\n"
-                + "\n".join(
-                    f"• {d.table} {d.row_id}: {d.reason}" for d in self.service.damaged[:8]
-                ),
-            )
+        if self.service.damaged or self.service.integrity_findings:
+            # After the window is on screen, so the student sees what the findings are about.
+            QTimer.singleShot(0, self.show_integrity_findings)
+
+    def show_integrity_findings(self) -> None:
+        """What changed outside the app and what cannot be read (shown once at unlock)."""
+        if not self.service.is_open:
+            return
+        from portfolio_app.gui.dialogs.integrity_dialog import IntegrityDialog
+
+        dialog = IntegrityDialog(self.service, self.window)
+        kept = dialog.exec() == IntegrityDialog.DialogCode.Accepted
+        if kept:  # the saved values are back in place: show them
+            self._reload_entries()
 
     def refresh_facets(self) -> None:
         """Recount the sidebar (debounced after changes)."""

@@ -186,6 +186,17 @@ class ExportDialog(QDialog):
         self.final_check.setToolTip(
             "Your closing overall reflection on the whole programme, after the entries"
         )
+        unreadable = self._service.damaged_for_export()
+        self.leave_out_check = QCheckBox(
+            f"&Leave out {len(unreadable)} record(s) that cannot be read (the PDF lists them)",
+            what,
+        )
+        self.leave_out_check.setAccessibleName("Leave out records that cannot be read")
+        self.leave_out_check.setToolTip(
+            "\n".join(d.describe() for d in unreadable[:10])
+            or "Every record of the portfolio can be read."
+        )
+        self.leave_out_check.setVisible(bool(unreadable))
         self.count_label = QLabel(what)
         self.count_label.setAccessibleName("How many entries")
         count_font = self.count_label.font()
@@ -196,6 +207,7 @@ class ExportDialog(QDialog):
         what_layout.addWidget(self.some_radio)
         what_layout.addWidget(self.criteria, 1)
         what_layout.addWidget(self.final_check)
+        what_layout.addWidget(self.leave_out_check)
         what_layout.addWidget(self.count_label)
 
         self.path_edit = QLineEdit(page)
@@ -338,7 +350,11 @@ class ExportDialog(QDialog):
         if out.exists() and not self._confirm_replace(out):
             return
         try:
-            job = prepare_export(self._service, self.selection())
+            job = prepare_export(
+                self._service,
+                self.selection(),
+                leave_out_damaged=self.leave_out_check.isChecked(),
+            )
         except PortfolioError as exc:
             self.choose_status.setText(f"<b>Not exported:</b> {_escape(exc.user_message)}")
             return

@@ -532,7 +532,8 @@ def test_edit_plan_links(portfolio: Run, three: dict[str, str]) -> None:
     "case",
     [
         ((), exit_codes.USAGE, "nothing to change"),
-        (("--status", "reviewed"), exit_codes.FAILED, "cannot move from 'Draft'"),
+        (("--status", "submitted"), exit_codes.FAILED, "'Submitted' is set by the app"),
+        (("--status", "feedback-received"), exit_codes.FAILED, "set only by importing"),
         (("--remove-tag", "absent"), exit_codes.FAILED, "has no tag 'absent'"),
         (("--remove-competency", "VE1"), exit_codes.FAILED, "not linked to ipec-2023:VE1"),
         (("--add-competency", "ZZ1"), exit_codes.FAILED, "unknown competency code 'ZZ1'"),

@@ -52,7 +52,7 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="S",
-        help="draft, ready or reviewed (repeatable: any of them)",
+        help="draft, ready, submitted or feedback-received (repeatable: any of them)",
     )
     export.add_argument(
         "--tag", action="append", default=[], metavar="T", help="a tag (repeatable: any of them)"

@@ -25,6 +25,9 @@ Progress and cancellation are checked there too.
 
 Signature boxes: :class:`_SignatureSlot` records where it was drawn, so the signing step can
 put the student's visible signature and the tutor's empty field exactly on the printed frames.
+Feedback boxes (issue 9): :class:`_FeedbackSlot` ends each entry with a light, compact "Tutor
+feedback" area (one line of text high when empty: 500 entries add about 25 pages) and records
+where its form field goes; the signatures page gets a larger overall-feedback area the same way.
 
 This module imports reportlab at import time; import it lazily (the export service does).
 """
@@ -88,6 +91,7 @@ from portfolio_app.core.export.styles import (
     FRAME_WIDTH,
     GREY_TEXT,
     LEFT_MARGIN,
+    LIGHT_SHADE,
     PAGE_HEIGHT,
     PAGE_WIDTH,
     RULE_GREY,
@@ -108,6 +112,13 @@ TOC_INDENT = 14.0
 PAGE_TOTAL_FORM = "portfolio-page-total"
 STUDENT_SLOT = "student"
 TUTOR_SLOT = "tutor"
+#: The key of the overall feedback area in ``LayoutResult.feedback_boxes`` (entries use ids).
+OVERALL_FEEDBACK_SLOT = "overall"
+#: Height of an entry's feedback area: three lines of 8 pt text once filled, one light band
+#: with its label while empty. The label takes the left column, the field the rest.
+FEEDBACK_SLOT_HEIGHT = 30.0
+FEEDBACK_LABEL_WIDTH = 74.0
+OVERALL_FEEDBACK_HEIGHT = 84.0
 #: Staff box headings and what each countersignature means, by role value.
 _STAFF_BOX_TEXT = {
     "tutor": ("Tutor", "Countersignature of the personal tutor."),
@@ -158,6 +169,9 @@ class DocumentContent:
     attendance_experiences: tuple[Experience, ...] = ()
     #: Records that could not be decrypted and that the student chose to leave out.
     left_out: tuple[str, ...] = ()
+    #: Issue 9: an empty "Tutor feedback" form field after each entry and an overall one on
+    #: the signatures page (the export dialog and ``--no-feedback-fields`` can leave them out).
+    feedback_fields: bool = True
 
     @property
     def entries(self) -> list[Entry]:
@@ -191,6 +205,8 @@ class LayoutResult:
     student_box: SignatureBox
     staff_boxes: dict[str, SignatureBox]
     seconds: float
+    #: Where each feedback field goes: entry id (or :data:`OVERALL_FEEDBACK_SLOT`) -> box.
+    feedback_boxes: dict[str, SignatureBox] = field(default_factory=dict)
 
     @property
     def tutor_box(self) -> SignatureBox | None:
@@ -206,6 +222,7 @@ class _LayoutState:
     last_page: int = 0
     boxes: dict[str, SignatureBox] = field(default_factory=dict)
     outline_levels: list[int] = field(default_factory=list)
+    feedback_boxes: dict[str, SignatureBox] = field(default_factory=dict)
 
 
 # ---- contents planning --------------------------------------------------------------------
@@ -448,6 +465,51 @@ class _SignatureSlot(Flowable):  # type: ignore[misc]
         x0, y0 = canv.absolutePosition(0, 0)
         x1, y1 = canv.absolutePosition(self.width, self.height)
         self._state.boxes[self.role] = (canv.getPageNumber() - 1, x0, y0, x1, y1)
+
+
+class _FeedbackSlot(Flowable):  # type: ignore[misc]
+    """A light, labelled area where a tutor's feedback form field goes (recorded for signing).
+
+    Drawn in the page content (so it prints even in readers that hide empty fields): a pale
+    band with the label at the left. The field covers the rest; a filled field's appearance
+    is opaque, so nothing the page prints under it can mix with the tutor's words.
+    """
+
+    def __init__(self, key: str, label: str, hint: str, height: float, state: _LayoutState) -> None:
+        super().__init__()
+        self.key = key
+        self.label = label
+        self.hint = hint
+        self.slot_height = height
+        self._state = state
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Full width, fixed height."""
+        self.width, self.height = avail_width, self.slot_height
+        return avail_width, self.slot_height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        """Never split (it moves to the next page whole)."""
+        return []
+
+    def draw(self) -> None:
+        """The pale band, the label, and the field's recorded rectangle."""
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(colors.Color(*LIGHT_SHADE))
+        canv.setStrokeColor(colors.Color(0.8, 0.8, 0.8))
+        canv.setLineWidth(0.4)
+        canv.rect(0, 0, self.width, self.height, stroke=1, fill=1)
+        canv.setFillColor(colors.Color(*GREY_TEXT))
+        canv.setFont(SANS_BOLD, 7.5)
+        canv.drawString(4, self.height - 10, self.label)
+        canv.setFont(SANS, 6.5)
+        for row, line in enumerate(self.hint.split("\n")):
+            canv.drawString(4, self.height - 19 - 8 * row, line)
+        canv.restoreState()
+        x0, y0 = canv.absolutePosition(FEEDBACK_LABEL_WIDTH, 0)
+        x1, y1 = canv.absolutePosition(self.width, self.height)
+        self._state.feedback_boxes[self.key] = (canv.getPageNumber() - 1, x0, y0, x1, y1)
 
 
 class _EntryStub(Flowable):  # type: ignore[misc]
@@ -1113,6 +1175,17 @@ class _Builder:
         if not entry.sections:
             out.append(self.t("(no text)", s.blank))
         out.extend(self._entry_details(entry))
+        if self.content.feedback_fields:
+            out.append(Spacer(1, 3))
+            out.append(
+                _FeedbackSlot(
+                    str(entry.id),
+                    "Tutor feedback",
+                    f"on {plan.label(entry.id)}",
+                    FEEDBACK_SLOT_HEIGHT,
+                    self.state,
+                )
+            )
         out.append(
             HRFlowable(
                 width="100%",
@@ -1303,6 +1376,20 @@ class _Builder:
             ),
             _SignatureSlot(STUDENT_SLOT, 104, self.state, student_note),
         ]
+        if c.feedback_fields and staff:
+            opening.extend(
+                [
+                    Spacer(1, 10),
+                    self.t("Overall feedback", s.h3),
+                    _FeedbackSlot(
+                        OVERALL_FEEDBACK_SLOT,
+                        "Staff feedback",
+                        "on the whole\nportfolio, typed\nbefore the first\ncountersignature",
+                        OVERALL_FEEDBACK_HEIGHT,
+                        self.state,
+                    ),
+                ]
+            )
         explained = (
             "Added digitally with the Reflective Portfolio app (decision: meets, partially meets "
             "or does not meet the standard, and a comment); it leaves the student's signature "
@@ -1518,6 +1605,7 @@ def render_document(
         student_box=state.boxes[STUDENT_SLOT],
         staff_boxes={r: state.boxes[r] for r in content.staff_roles},
         seconds=time.perf_counter() - started,
+        feedback_boxes=dict(state.feedback_boxes),
     )
 
 

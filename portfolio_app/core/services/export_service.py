@@ -176,10 +176,13 @@ class ExportJob:
 def _sign(
     layout: LayoutResult, identity: Identity, portfolio_json: bytes, tsa_url: str | None
 ) -> bytes:
+    from portfolio_app.core.export.document import OVERALL_FEEDBACK_SLOT
     from portfolio_app.core.export.fonts import font_file
+    from portfolio_app.core.signing.feedback_fields import feedback_form_fields
     from portfolio_app.core.signing.pdf_signing import sign_portfolio
     from portfolio_app.core.signing.roles import Role
 
+    text_fields = feedback_form_fields(layout.feedback_boxes, OVERALL_FEEDBACK_SLOT)
     with font_file() as font_path:
         return sign_portfolio(
             layout.pdf,
@@ -190,7 +193,24 @@ def _sign(
             embed_json=portfolio_json,
             font_path=font_path,
             tsa_url=tsa_url,
+            text_fields=text_fields,
+            field_labels=_feedback_labels(text_fields, portfolio_json),
         )
+
+
+def _feedback_labels(text_fields: Sequence[Any], portfolio_json: bytes) -> dict[str, str]:
+    """Tooltips of the feedback fields: "Tutor feedback on E12" (numbers from portfolio.json)."""
+    try:
+        numbers = json.loads(portfolio_json).get("export", {}).get("entry_numbers", {})
+    except (ValueError, AttributeError):
+        numbers = {}
+    labels = {}
+    for spec in text_fields:
+        if spec.entry_id is None:
+            labels[spec.name] = "Staff feedback on the whole portfolio"
+        else:
+            labels[spec.name] = f"Tutor feedback on entry {numbers.get(spec.entry_id, '')}".strip()
+    return labels
 
 
 def _attach_json(pdf: bytes, portfolio_json: bytes) -> bytes:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
 from portfolio_app.core.domain.entries import (
+    LEGACY_REVIEWED,
     CompetencyLink,
     Entry,
     EntryKind,
@@ -163,6 +165,8 @@ class PortfolioService:
         self.integrity_findings: list[IntegrityFinding] = []
         self._changes: list[StructureChange] = []
         self._profile: Profile | None = None
+        #: One-off messages for the student from this unlock (a status migration...).
+        self.notices: list[str] = []
 
     # ---- life cycle ----------------------------------------------------------------------
 
@@ -252,6 +256,7 @@ class PortfolioService:
             if progress:
                 progress(2, 3, "Decrypting your entries")
             service._load()
+            service._retire_legacy_statuses()
             if progress:
                 progress(3, 3, "Ready")
         except BaseException:
@@ -528,7 +533,8 @@ class PortfolioService:
         raise NotFoundError(f"there is no entry with id '{entry_id}'")
 
     def add_entry(self, draft: EntryDraft) -> Entry:
-        """Create and save a new entry."""
+        """Create and save a new entry (as a draft or ready: the app sets the other statuses)."""
+        check_status_move(EntryStatus.DRAFT, draft.status)
         now = datetime.now(UTC)
         entry = Entry(
             id=EntryId(new_id()),
@@ -583,9 +589,79 @@ class PortfolioService:
         return entry
 
     def set_status(self, entry_id: str, status: EntryStatus) -> Entry:
-        """Move an entry along draft -> ready -> reviewed."""
+        """Move an entry between draft and ready by hand (or back from a status the app set);
+        'submitted' and 'feedback received' are refused (see :meth:`set_statuses_by_app`)."""
         entry = self.get_entry(entry_id)
         return self.save_entry(entry.replace(status=status))
+
+    def set_statuses_by_app(
+        self,
+        changes: Mapping[str, EntryStatus],
+        *,
+        also: Callable[[Any], None] | None = None,
+    ) -> list[Entry]:
+        """Statuses only the app sets, for many entries in one transaction.
+
+        A signed export marks what it exported ``SUBMITTED``; importing a tutor's countersigned
+        PDF marks entries with feedback ``FEEDBACK_RECEIVED`` and writes the feedback itself in
+        the same transaction (``also(conn)``), so an import is all or nothing. No saved version
+        is added and ``updated`` is kept: the text did not change. Unknown ids are skipped.
+        Returns the entries changed.
+        """
+        store = self._require_store()
+        changed = [
+            self._entries[EntryId(i)].replace(status=status)
+            for i, status in changes.items()
+            if EntryId(i) in self._entries and self._entries[EntryId(i)].status is not status
+        ]
+        if not changed and also is None:
+            return []
+        with store.write() as conn:
+            EntryRepository(store).update_in(conn, changed)
+            if also is not None:
+                also(conn)
+        for entry in changed:
+            self._remember(entry)
+        return changed
+
+    def mark_submitted(self, entry_ids: Sequence[str]) -> list[Entry]:
+        """After a signed export: its draft and ready entries are now submitted (entries that
+        already had feedback keep that status)."""
+        return self.set_statuses_by_app(
+            {
+                i: EntryStatus.SUBMITTED
+                for i in entry_ids
+                if EntryId(i) in self._entries
+                and self._entries[EntryId(i)].status in (EntryStatus.DRAFT, EntryStatus.READY)
+            }
+        )
+
+    def _retire_legacy_statuses(self) -> None:
+        """Entries a student marked "reviewed" by hand (before 0.9) become "ready" again.
+
+        That status never meant a tutor had seen the entry, so it is not carried over as
+        "feedback received". Done once, at the first unlock with this version, in one
+        transaction without new saved versions, and said in :attr:`notices`. Postponed while
+        the file holds changes made outside the app (re-saving would hide them).
+        """
+        if self.integrity_findings:
+            return
+        store = self._require_store()
+        with store.read() as conn:
+            rows = integrity.raw_rows(
+                conn, "SELECT id FROM entries WHERE status = ?", (LEGACY_REVIEWED,)
+            )
+        ids = [EntryId(str(r[0])) for r in rows if EntryId(str(r[0])) in self._entries]
+        if not ids:
+            return
+        with store.write() as conn:
+            EntryRepository(store).update_in(conn, [self._entries[i] for i in ids])
+        self.notices.append(
+            f"{len(ids)} {'entry was' if len(ids) == 1 else 'entries were'} marked 'Reviewed' "
+            "by hand in an earlier version and now read 'Ready for review': 'Reviewed' never "
+            "meant a tutor had seen them. 'Feedback received' is now set only by importing "
+            "your tutor's countersigned PDF."
+        )
 
     def delete_entry(self, entry_id: str) -> Entry:
         """Delete an entry and return it (so the GUI can offer undo via :meth:`restore_entry`)."""

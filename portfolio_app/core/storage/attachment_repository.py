@@ -60,9 +60,7 @@ class AttachmentRepository:
                     }
                 ],
             )
-            self._store.manifest.put(
-                conn, TABLE, aid, 1, integrity.record_digest(conn, TABLE, aid)
-            )
+            self._store.manifest.put(conn, TABLE, aid, 1, integrity.record_digest(conn, TABLE, aid))
         return AttachmentInfo(aid, entry_id, filename, media_type, len(data), added)
 
     def _rows(self, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:

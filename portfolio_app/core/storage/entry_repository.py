@@ -182,7 +182,7 @@ class EntryRepository:
             kind=EntryKind(struct["kind"]),
             title=title,
             sections=tuple(Section(heading=h, body=b, key=k) for k, h, b in sections_raw),
-            status=EntryStatus(struct["status"]),
+            status=EntryStatus.from_stored(struct["status"]),
             template_id=str(struct["template_id"]),
             created=_when(struct["created"]),
             updated=_when(struct["updated"]),

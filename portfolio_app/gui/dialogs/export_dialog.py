@@ -152,7 +152,8 @@ class ExportDialog(QDialog):
         for status, text in (
             (EntryStatus.DRAFT, "&Draft"),
             (EntryStatus.READY, "&Ready for review"),
-            (EntryStatus.REVIEWED, "Revie&wed"),
+            (EntryStatus.SUBMITTED, "Sub&mitted"),
+            (EntryStatus.FEEDBACK_RECEIVED, "Feedbac&k received"),
         ):
             check = QCheckBox(text, self.criteria)
             check.setAccessibleName(f"Status {status.label}")

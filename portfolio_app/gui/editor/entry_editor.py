@@ -178,6 +178,13 @@ class EntryEditorWidget(QWidget):
         self.status_combo.setAccessibleName("Status")
         for status in EntryStatus:
             self.status_combo.addItem(status.label, status.value)
+            if status.set_by_app:  # shown, never chosen: export and feedback import set them
+                item = self.status_combo.model().item(self.status_combo.count() - 1)  # type: ignore[attr-defined]
+                item.setEnabled(False)
+                item.setToolTip(
+                    "Set by the app: a signed export marks entries submitted; importing your "
+                    "tutor's countersigned PDF marks entries with feedback."
+                )
         status_label.setBuddy(self.status_combo)
         self.status_combo.activated.connect(self._on_status_activated)
         grid.addWidget(status_label, 0, 3)

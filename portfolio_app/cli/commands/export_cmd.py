@@ -86,6 +86,12 @@ def register(subparsers: Any) -> None:
         "setting; none: nothing is fetched)",
     )
     export.add_argument(
+        "--no-feedback-fields",
+        action="store_true",
+        help="leave out the empty 'Tutor feedback' form field after each entry and the "
+        "overall one on the signatures page",
+    )
+    export.add_argument(
         "--yes",
         action="store_true",
         help="export even if the identifier check found something (you have checked it)",
@@ -131,7 +137,7 @@ def _progress(ctx: CliContext) -> Any:
 def run_export(ctx: CliContext) -> int:
     """Prepare, check, lay out, sign and write."""
     from portfolio_app.core.export.selection import ExportSelection
-    from portfolio_app.core.services.export_service import prepare_export
+    from portfolio_app.core.services.export_service import prepare_export, record_submission
 
     args = ctx.args
     selection = ExportSelection.from_values(
@@ -152,19 +158,23 @@ def run_export(ctx: CliContext) -> int:
             else None,
             tsa_url=args.tsa,
             leave_out_damaged=args.leave_out_damaged,
+            feedback_fields=not args.no_feedback_fields,
         )
         left_out = job.content.left_out
-    for what in left_out:
-        ctx.warn(f"note: left out because it cannot be read: {what}")
-    if job.findings:
-        print_findings(ctx, job.findings, exported=args.yes)
-        if not args.yes:
-            if ctx.as_json:
-                ctx.print_json({"exported": False, "findings": [f.to_dict() for f in job.findings]})
-            return FINDINGS_EXIT
-    if job.entry_count == 0:
-        ctx.warn("note: no entry matches the selection; the PDF has only the front matter")
-    result = job.run(out, acknowledge_findings=True, progress=_progress(ctx))
+        for what in left_out:
+            ctx.warn(f"note: left out because it cannot be read: {what}")
+        if job.findings:
+            print_findings(ctx, job.findings, exported=args.yes)
+            if not args.yes:
+                if ctx.as_json:
+                    ctx.print_json(
+                        {"exported": False, "findings": [f.to_dict() for f in job.findings]}
+                    )
+                return FINDINGS_EXIT
+        if job.entry_count == 0:
+            ctx.warn("note: no entry matches the selection; the PDF has only the front matter")
+        result = job.run(out, acknowledge_findings=True, progress=_progress(ctx))
+        record_submission(service, job)
     if ctx.as_json:
         ctx.print_json(
             {

@@ -78,6 +78,7 @@ class IntegrityFinding:
 
 
 _NOUNS = {
+    "feedback": "imported tutor feedback",
     "entries": "entry",
     "revisions": "saved version",
     "events": "event",

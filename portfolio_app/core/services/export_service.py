@@ -28,7 +28,7 @@ from __future__ import annotations
 import io
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +44,13 @@ from portfolio_app.core.export.errors import ExportCancelled, IdentifierFindings
 from portfolio_app.core.export.identifiers import ExportFinding, find_export_identifiers
 from portfolio_app.core.export.plan import DocumentPlan, build_plan
 from portfolio_app.core.export.selection import ExportSelection, select_entries
-from portfolio_app.core.signing.limits import MAX_PDF_BYTES, MiB, VerifyLimits, mib
+from portfolio_app.core.signing.limits import (
+    MAX_FIELDS,
+    MAX_PDF_BYTES,
+    MiB,
+    VerifyLimits,
+    mib,
+)
 
 if TYPE_CHECKING:
     from portfolio_app.core.export.document import DocumentContent, LayoutResult
@@ -57,6 +63,9 @@ Progress = Callable[[int, int, str], None]
 IsCancelled = Callable[[], bool]
 
 DEFAULT_FRAMEWORK_ID = "ipec-2023"
+#: Feedback boxes one export may carry: the verifier's form-field limit, less the signature
+#: boxes and the overall box.
+MAX_FEEDBACK_FIELDS = MAX_FIELDS - 10
 SIGNING_REASON = "I am the author of this reflective portfolio"
 
 
@@ -306,6 +315,7 @@ def prepare_export(
     tsa_url: str | None = None,
     leave_out_damaged: bool = False,
     enforce_integrity: bool = True,
+    feedback_fields: bool = True,
 ) -> ExportJob:
     """Copy what the export needs out of the open portfolio (see the module docstring).
 
@@ -314,6 +324,9 @@ def prepare_export(
     the portfolio's signing settings, else the tutor alone) get one countersignature box each;
     ``tsa_url`` (default: the settings' time-stamping authority, else none) adds an RFC 3161
     timestamp to the student's signature.
+
+    ``feedback_fields`` (default on) ends each entry with an empty "Tutor feedback" form field
+    and adds an overall one on the signatures page (issue 9).
 
     Refuses (:class:`IntegrityFindingsPendingError`) while the portfolio holds changes made
     outside the app that the student has not acknowledged, and
@@ -373,7 +386,15 @@ def prepare_export(
         template_credits={t.id: t.credit for t in load_templates() if t.credit},
         attendance_experiences=printed_experiences,
         left_out=left_out,
+        feedback_fields=feedback_fields and sign,
     )
+    if content.feedback_fields and len(ordered) > MAX_FEEDBACK_FIELDS:
+        raise ValidationError(
+            f"{len(ordered):,} entries would need {len(ordered):,} feedback boxes; a signed "
+            f"portfolio holds at most {MAX_FEEDBACK_FIELDS:,} (so every assessor can check it "
+            "quickly). Export without feedback boxes (--no-feedback-fields, or untick them in "
+            "the export dialog) or export a date range."
+        )
     findings = find_export_identifiers(
         ordered,
         labels={entry_id: f"E{n}" for entry_id, n in plan.numbers.items()},
@@ -419,6 +440,7 @@ def export_portfolio(
     staff_roles: Sequence[str] | None = None,
     tsa_url: str | None = None,
     leave_out_damaged: bool = False,
+    feedback_fields: bool = True,
 ) -> ExportResult:
     """Prepare and run an export in one call (see :func:`prepare_export`, :meth:`ExportJob.run`).
 
@@ -432,15 +454,25 @@ def export_portfolio(
         staff_roles=staff_roles,
         tsa_url=tsa_url,
         leave_out_damaged=leave_out_damaged,
+        feedback_fields=feedback_fields,
     )
     if job.findings and not acknowledge_findings:
         raise IdentifierFindingsError(job.findings)
-    return job.run(
+    result = job.run(
         out_path,
         acknowledge_findings=acknowledge_findings,
         progress=progress,
         is_cancelled=is_cancelled,
     )
+    record_submission(service, job)
+    return result
+
+
+def record_submission(service: PortfolioService, job: ExportJob) -> None:
+    """After a signed export is written: its draft and ready entries are now "submitted"
+    (the status the app sets; an unsigned export submits nothing)."""
+    if job.identity is not None:
+        service.mark_submitted([str(entry.id) for entry in job.content.entries])
 
 
 # ---- countersigning and verification ------------------------------------------------------
@@ -555,6 +587,7 @@ def plan_countersign(
     *,
     role: str | None = None,
     trust: TrustInputs | None = None,
+    feedback_keys: Sequence[str] | None = None,
 ) -> CountersignPlan:
     """Check a portfolio before countersigning it with this portfolio's identity.
 
@@ -565,7 +598,9 @@ def plan_countersign(
     from portfolio_app.core.services import identity_service
 
     identity = identity_service.get_or_create_identity(service)
-    return plan_countersign_as(identity, in_path, role=role, trust=trust)
+    return plan_countersign_as(
+        identity, in_path, role=role, trust=trust, feedback_keys=feedback_keys
+    )
 
 
 def plan_countersign_as(
@@ -574,8 +609,12 @@ def plan_countersign_as(
     *,
     role: str | None = None,
     trust: TrustInputs | None = None,
+    feedback_keys: Sequence[str] | None = None,
 ) -> CountersignPlan:
     """:func:`plan_countersign` for an identity already read from the vault.
+
+    ``feedback_keys`` (entry ids or ``"overall"`` the signer is about to fill): feedback already
+    in the file that nobody signed and that the signer does not replace is a warning to confirm.
 
     Touches no ``PortfolioService``, so the GUI runs it on a worker thread (the service is
     not thread-safe) after reading the identity on the GUI thread.
@@ -610,6 +649,11 @@ def plan_countersign_as(
         for s in report.signatures[1:]
         if not s.trusted
     )
+    from portfolio_app.core.services.review_service import unsigned_feedback_warning
+
+    unsigned = unsigned_feedback_warning(report, set(feedback_keys or ()))
+    if unsigned:
+        warnings.append(unsigned)
     held = certificate_roles(load_certificate(identity.certificate_pem))
     signed = set(signed_field_names(data))
     layout = read_form_layout(data)
@@ -632,8 +676,12 @@ def countersign_file(
     trust: TrustInputs | None = None,
     tsa_url: str | None = None,
     crls: Sequence[bytes] = (),
+    feedback: Mapping[str, str] | None = None,
 ) -> ExportResult:
     """Countersign a student's signed portfolio with this (staff member's) identity.
+
+    ``feedback`` (entry id or ``"overall"`` -> text) fills the feedback boxes in the same
+    revision as the signature, so the signature covers it.
 
     The signing layer refuses a portfolio that fails the verifier's checks, and a signer
     without a certificate for the box's role. ``tsa_url`` (default: the signing settings')
@@ -654,6 +702,7 @@ def countersign_file(
         trust=trust,
         tsa_url=tsa or None,
         crls=crls,
+        feedback=feedback,
     )
 
 
@@ -668,6 +717,7 @@ def countersign_as(
     trust: TrustInputs | None = None,
     tsa_url: str | None = None,
     crls: Sequence[bytes] = (),
+    feedback: Mapping[str, str] | None = None,
 ) -> ExportResult:
     """:func:`countersign_file` for an identity already read from the vault (no service, so
     safe on a worker thread); ``tsa_url`` is used as given (``None``: no timestamp)."""
@@ -697,6 +747,7 @@ def countersign_as(
             trust=inputs.settings(),
             tsa_url=tsa or None,
             crls=crls,
+            feedback=feedback,
         )
     write_atomically(out_path, signed)
     return ExportResult(
@@ -832,6 +883,10 @@ def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict
             f"{s.signing_time.isoformat() if s.signing_time else ''}"
             for s in report.signatures
         )
+        per_entry = [i for i in report.feedback if i.entry_id is not None]
+        row["feedback_entries"] = " ".join(i.label for i in per_entry)
+        row["feedback_overall"] = "yes" if len(per_entry) != len(report.feedback) else ""
+        row["feedback_not_counted"] = " ".join(i.label for i in report.feedback if not i.counts)
         row["stage"] = report.stage
         row["verdict"] = report.verdict.value
         row["exit_code"] = report.exit_code

@@ -167,6 +167,8 @@ class PortfolioService:
         self._profile: Profile | None = None
         #: One-off messages for the student from this unlock (a status migration...).
         self.notices: list[str] = []
+        #: Imported tutor feedback, decrypted on first use (``feedback_service``).
+        self.feedback_cache: list[Any] | None = None
 
     # ---- life cycle ----------------------------------------------------------------------
 
@@ -348,6 +350,8 @@ class PortfolioService:
         self._experiences.clear()
         self._imported_frameworks.clear()
         self._profile = None
+        self.feedback_cache = None
+        self.notices = []
         self.integrity_findings = []
         self._changes = []
         self.damaged = []
@@ -363,6 +367,10 @@ class PortfolioService:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def store(self) -> Store:
+        """The open store, for services that keep their own records (feedback import)."""
+        return self._require_store()
 
     def _require_store(self) -> Store:
         if self._store is None:
@@ -1269,6 +1277,11 @@ class PortfolioService:
                     DamagedRecord("settings", key, reason, self._label("settings", key))
                 )
         report.counts["settings"] = settings
+        from portfolio_app.core.storage.feedback_repository import FeedbackRepository
+
+        imports, bad_imports, _moved = FeedbackRepository(store).load()
+        report.counts["tutor feedback imports"] = len(imports)
+        report.damaged.extend(bad_imports)
         report.findings = list(self.integrity_findings)
         report.counts["manifest"] = 0 if any(f.table == "manifest" for f in report.findings) else 1
         seen: set[tuple[str, str]] = set()

@@ -35,6 +35,13 @@ from typing import Any
 from asn1crypto import x509 as asn1_x509
 
 from portfolio_app.core.signing.attachments import find_portfolio_json
+from portfolio_app.core.signing.feedback_fields import MAX_FEEDBACK_CHARS
+from portfolio_app.core.signing.feedback_report import (
+    AFTER_LAST_SIGNATURE,
+    AFTER_LOCK,
+    FeedbackItem,
+    collect_feedback,
+)
 from portfolio_app.core.signing.form_inspection import (
     inspect_certified_revision,
     inspect_revision,
@@ -217,6 +224,8 @@ class VerificationReport:
     stage: str = "none"
     missing_roles: tuple[str, ...] = ()
     trust_notes: tuple[str, ...] = ()
+    feedback: tuple[FeedbackItem, ...] = ()
+    """Filled feedback boxes and who answers for each (``feedback_report``)."""
     limit: str | None = None
     """Set when the file was refused for the work it needs rather than for what it says:
     ``size``, ``structure``, ``work``, ``decode``, ``memory``, ``time`` or ``worker`` (a check
@@ -244,6 +253,11 @@ class VerificationReport:
             "trust_notes": list(self.trust_notes),
             "has_portfolio_json": self.has_portfolio_json,
             "limit": self.limit,
+            "feedback": [item.to_dict() for item in self.feedback],
+            "feedback_entries": [i.label for i in self.feedback if i.entry_id is not None],
+            "feedback_unsigned": any(
+                i.filled_in in (AFTER_LAST_SIGNATURE, AFTER_LOCK) for i in self.feedback
+            ),
         }
 
     def describe(self) -> list[str]:
@@ -253,6 +267,7 @@ class VerificationReport:
         lines.extend(f"Problem: {p}" for p in self.problems)
         for sig in self.signatures:
             lines.extend(_describe_signature(sig))
+        lines.extend(_describe_feedback(self.feedback))
         lines.extend(f"Warning: {w}" for w in self.warnings)
         return lines
 
@@ -331,6 +346,28 @@ def _describe_signature(sig: SignatureCheck) -> list[str]:
         lines.extend(f"    {line}" for line in rest)
     lines.extend(f"  Note: {n}" for n in sig.notes)
     lines.extend(f"  Problem: {p}" for p in sig.problems)
+    return lines
+
+
+def _describe_feedback(items: Sequence[FeedbackItem]) -> list[str]:
+    """The feedback section of the text report: which entries, who answers for it, the text."""
+    if not items:
+        return []
+    per_entry = [i for i in items if i.entry_id is not None]
+    lines = [
+        f"Feedback: {len(per_entry)} {'entry has' if len(per_entry) == 1 else 'entries have'} "
+        "feedback"
+        + (" (" + ", ".join(i.label for i in per_entry) + ")" if per_entry else "")
+        + ("; overall feedback given" if len(per_entry) != len(items) else "")
+    ]
+    for item in items:
+        head = "Overall" if item.entry_id is None else f"{item.label}"
+        if item.title:
+            head += f" ({item.title})"
+        mark = "" if item.counts else " [does not count]"
+        lines.append(f"  {head}{mark}: {item.responsibility}")
+        for line in item.text.split("\n"):
+            lines.append(f"    | {line}")
     return lines
 
 
@@ -518,6 +555,33 @@ def _verify(
     checks = _cross_checks(checks, sigs, layout)
     if document is not None and checks:
         checks[0] = _match_profile(checks[0], document)
+    feedback: list[FeedbackItem] = []
+    if layout is not None:
+        try:
+            feedback = collect_feedback(reader, sigs, checks, layout, document)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            _reraise_limits(exc)
+            problems.append(f"the feedback boxes could not be read ({_short(exc)})")
+    for item in feedback:
+        where = "the overall feedback" if item.entry_id is None else f"the feedback on {item.label}"
+        if item.filled_in == AFTER_LOCK:
+            problem = (
+                f"{where} was changed after signature {item.signature_index} locked the "
+                "feedback boxes"
+            )
+            if problem not in problems:
+                problems.append(problem)
+        elif item.filled_in == AFTER_LAST_SIGNATURE:
+            warnings.append(
+                f"{where[0].upper()}{where[1:]} was typed after the last signature: the "
+                "student's certification allows filling the form, so the signatures still "
+                "verify, but nobody signed this text; it is not a tutor's feedback."
+            )
+        if item.cut:
+            warnings.append(
+                f"{where[0].upper()}{where[1:]} is {item.length:,} characters, more than any "
+                f"feedback box takes ({MAX_FEEDBACK_CHARS:,}); only the start is shown."
+            )
     if checks[-1].coverage == "entire-revision" and checks[-1].modification_level == (
         "lta-updates"
     ):
@@ -545,6 +609,7 @@ def _verify(
         summary=summary,
         stage=stage,
         missing_roles=missing,
+        feedback=tuple(feedback),
     )
 
 

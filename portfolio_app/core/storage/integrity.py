@@ -70,6 +70,8 @@ SPEC: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "revisions": (("entry_id", "str"), ("saved", "dt")),
     "attachments": (("entry_id", "str"), ("added", "dt"), ("size", "int")),
+    # Tutor feedback imported from a countersigned PDF; sealed inside ``data`` (issue 9).
+    "feedback": (("received", "dt"),),
 }
 TABLES = tuple(SPEC)
 ID_COLUMN = {"settings": "key"}
@@ -709,6 +711,7 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "entries": ("title", "sections", "tags", "professions"),
     "revisions": ("snapshot",),
     "attachments": ("filename", "media_type", "data"),
+    "feedback": ("data",),
 }
 WITH_META = ("events", "experiences", "entries", "attachments")
 #: Encrypted fields older rows may hold as NULL (added by a later revision). The migration

@@ -185,6 +185,20 @@ class RevisionRecord(Base):
     snapshot: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class FeedbackRecord(Base):
+    """Tutor feedback imported from one countersigned PDF (``core.services.feedback_service``).
+
+    ``data`` is the encrypted JSON of the whole import (feedback per entry, decisions, signers,
+    the file's SHA-256); ``received`` is when it was imported (also inside ``data``).
+    """
+
+    __tablename__ = "feedback"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    received: Mapped[datetime] = mapped_column(DateTime)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class FrameworkRecord(Base):
     """A framework pack the student imported (built-in packs ship as resources)."""
 

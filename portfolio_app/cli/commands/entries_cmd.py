@@ -227,7 +227,8 @@ def _register_add(subparsers: Any) -> None:
         "--status",
         choices=STATUSES,
         default=EntryStatus.DRAFT.value,
-        help="draft (default) or ready ('submitted' is set by a signed export, 'feedback-received' by 'portfolio feedback import')",
+        help="draft (default) or ready ('submitted' is set by a signed export, "
+        "'feedback-received' by 'portfolio feedback import')",
     )
     add_json_option(add)
     add.set_defaults(handler=run_add)
@@ -257,7 +258,8 @@ def _register_edit(subparsers: Any) -> None:
     edit.add_argument(
         "--status",
         choices=STATUSES,
-        help="draft or ready (also to reopen a submitted entry); 'submitted' and 'feedback-received' are set only by the app",
+        help="draft or ready (also to reopen a submitted entry); 'submitted' and "
+        "'feedback-received' are set only by the app",
     )
     edit.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="when it happened")
     edit.add_argument("--add-tag", action="append", default=[], metavar="TAG")

@@ -321,8 +321,9 @@ def check_feedback_file(
     untrusted = [s for s in staff_sigs if not s.trusted]
     if untrusted:
         first = untrusted[0]
+        role = (first.box_role or "staff").replace("-", " ")
         raise ValidationError(
-            f"The countersignature of {first.signer_name} ({(first.box_role or '').replace('-', ' ')}) "
+            f"The countersignature of {first.signer_name} ({role}) "
             "is intact, but their certificate is not confirmed by your course CA (the CA that "
             "issued your own certificate). If your course uses a separate staff CA, import with "
             "its certificate (--trust-staff STAFF-CA.pem, or 'Staff CA certificate…' in the "
@@ -340,7 +341,8 @@ def check_feedback_file(
                 f"{where} in {name} does not count: {item.responsibility}. " + _NOTHING
             )
     document = extract_portfolio_json(path) or {}
-    export = document.get("export") if isinstance(document.get("export"), dict) else {}
+    raw_export = document.get("export")
+    export: dict[str, Any] = raw_export if isinstance(raw_export, dict) else {}
     source = f"{student.fingerprint}|{export.get('generated_at', '')}"
     missing = tuple(
         i.label for i in report.feedback if i.entry_id and i.entry_id not in context.entry_ids

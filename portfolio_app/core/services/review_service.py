@@ -197,7 +197,8 @@ def review_file(
             )
         )
     entries.sort(key=lambda e: (len(e.number), e.number) if e.number else (99, e.id))
-    profile = document.get("profile") if isinstance(document.get("profile"), dict) else {}
+    raw_profile = document.get("profile")
+    profile: dict[str, Any] = raw_profile if isinstance(raw_profile, dict) else {}
     staff_signed = any(s.role.value == "staff-countersignature" for s in report.signatures)
     return ReviewView(
         path=path,

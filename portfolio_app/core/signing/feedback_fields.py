@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (pyHanko's PDF object constructors and writer helpers carry no type hints.)
 """Tutor feedback as AcroForm text fields: created empty by the export, filled by staff.
 
 Why form fields: the student's certification (DocMDP P=2) allows filling existing fields, so a

@@ -118,7 +118,7 @@ OVERALL_FEEDBACK_SLOT = "overall"
 #: with its label while empty. The label takes the left column, the field the rest.
 FEEDBACK_SLOT_HEIGHT = 30.0
 FEEDBACK_LABEL_WIDTH = 74.0
-OVERALL_FEEDBACK_HEIGHT = 84.0
+OVERALL_FEEDBACK_HEIGHT = 60.0
 #: Staff box headings and what each countersignature means, by role value.
 _STAFF_BOX_TEXT = {
     "tutor": ("Tutor", "Countersignature of the personal tutor."),
@@ -587,6 +587,8 @@ class _Builder:
             if part.strip()
         )
         self.header_line = _fit(self.header_text, SANS, 8, FRAME_WIDTH)  # same on every page
+        #: Set by signatures_section when the overall feedback area does not fit its page.
+        self.overall_before_signatures = False
 
     # -- helpers --
 
@@ -746,9 +748,29 @@ class _Builder:
             story.extend(self.final_section(self.content.final_reflection))
         story.append(PageBreak())
         story.extend(self.attendance_section())
+        signatures = self.signatures_section()
+        if self.overall_before_signatures:
+            story.extend(
+                [
+                    CondPageBreak(OVERALL_FEEDBACK_HEIGHT + 40),
+                    Spacer(1, 14),
+                    self.t("Overall feedback", self.styles.h3),
+                    self.overall_feedback_slot(OVERALL_FEEDBACK_HEIGHT),
+                ]
+            )
         story.append(PageBreak())
-        story.extend(self.signatures_section())
+        story.extend(signatures)
         return story
+
+    def overall_feedback_slot(self, height: float) -> Any:
+        """The overall feedback area (staff, on the whole portfolio)."""
+        return _FeedbackSlot(
+            OVERALL_FEEDBACK_SLOT,
+            "Overall feedback",
+            "from staff, on the\nwhole portfolio",
+            height,
+            self.state,
+        )
 
     def cover(self) -> list[Any]:
         s = self.styles
@@ -1376,20 +1398,6 @@ class _Builder:
             ),
             _SignatureSlot(STUDENT_SLOT, 104, self.state, student_note),
         ]
-        if c.feedback_fields and staff:
-            opening.extend(
-                [
-                    Spacer(1, 10),
-                    self.t("Overall feedback", s.h3),
-                    _FeedbackSlot(
-                        OVERALL_FEEDBACK_SLOT,
-                        "Staff feedback",
-                        "on the whole\nportfolio, typed\nbefore the first\ncountersignature",
-                        OVERALL_FEEDBACK_HEIGHT,
-                        self.state,
-                    ),
-                ]
-            )
         explained = (
             "Added digitally with the Reflective Portfolio app (decision: meets, partially meets "
             "or does not meet the standard, and a comment); it leaves the student's signature "
@@ -1426,9 +1434,25 @@ class _Builder:
             ]
 
         preferred = 150.0 if len(staff) == 1 else 112.0
-        fixed = _stacked_height([*opening, *closing]) + sum(
-            _stacked_height(staff_block(role, 0.0)) for role in staff
-        )
+
+        def fixed_height() -> float:
+            return _stacked_height([*opening, *closing]) + sum(
+                _stacked_height(staff_block(role, 0.0)) for role in staff
+            )
+
+        self.overall_before_signatures = False
+        if c.feedback_fields and staff:
+            # The overall feedback area takes what the staff boxes leave at their smallest
+            # (36 to 60 pt), so up to two boxes still share the page with it; with more, it
+            # goes at the end of the page before (story()).
+            spare = FRAME_HEIGHT - fixed_height() - len(staff) * _MIN_STAFF_SLOT - 12
+            if spare >= 36:
+                opening.extend(
+                    [Spacer(1, 8), self.overall_feedback_slot(min(OVERALL_FEEDBACK_HEIGHT, spare))]
+                )
+            else:
+                self.overall_before_signatures = True
+        fixed = fixed_height()
         room = (FRAME_HEIGHT - fixed) / len(staff) if staff else preferred
         slot = min(preferred, room)
         if slot >= _MIN_STAFF_SLOT or not staff:

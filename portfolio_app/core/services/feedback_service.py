@@ -17,8 +17,9 @@ What is checked before anything is stored (each refusal says why and stores noth
 Then, in ONE transaction: one sealed ``feedback`` record (the feedback per entry, the
 decisions and comments, each signer's name, role and certificate fingerprint, the file's
 SHA-256) and the status "feedback received" on each entry that has feedback. The same file
-twice is a no-op; a later file of the same export (say, with the second marker's signature
-added) replaces the earlier import of it.
+twice is a no-op; a later file that only adds signatures to one already imported (the same
+export and the same first countersignature, say with the second marker's signature added)
+replaces that import.
 
 The GUI splits the work: :func:`import_context` (GUI thread, reads the vault),
 :func:`check_feedback_file` (worker thread: touches no service) and :func:`store_feedback`
@@ -343,7 +344,11 @@ def check_feedback_file(
     document = extract_portfolio_json(path) or {}
     raw_export = document.get("export")
     export: dict[str, Any] = raw_export if isinstance(raw_export, dict) else {}
-    source = f"{student.fingerprint}|{export.get('generated_at', '')}"
+    # The same export with the same first countersignature (the one whose lock froze the
+    # feedback): a later file that only adds signatures (a second marker's) replaces it.
+    first = staff_sigs[0]
+    when = first.signing_time.isoformat() if first.signing_time else ""
+    source = f"{student.fingerprint}|{export.get('generated_at', '')}|{first.fingerprint}|{when}"
     missing = tuple(
         i.label for i in report.feedback if i.entry_id and i.entry_id not in context.entry_ids
     )

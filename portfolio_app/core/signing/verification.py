@@ -739,6 +739,38 @@ def _verdict(
     )
 
 
+_DIFF_POLICY: Any = None
+
+
+def _diff_policy() -> Any:
+    """pyHanko's default change analysis, except that filling a form field may also set the
+    widget's ``/M`` (its modification date, which draws nothing): poppler-based readers write
+    it when a tutor types feedback, and the default policy would call that a forbidden change.
+    Everything else is pyHanko's whitelist as it is (field locks included)."""
+    global _DIFF_POLICY  # noqa: PLW0603  (built once per process)
+    if _DIFF_POLICY is None:
+        from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, StandardDiffPolicy
+        from pyhanko.sign.diff_analysis.constants import VALUE_UPDATE_KEYS
+        from pyhanko.sign.diff_analysis.form_rules_api import FormUpdatingRule
+        from pyhanko.sign.diff_analysis.rules.form_field_rules import (
+            GenericFieldModificationRule,
+            SigFieldCreationRule,
+            SigFieldModificationRule,
+        )
+
+        _DIFF_POLICY = StandardDiffPolicy(
+            global_rules=DEFAULT_DIFF_POLICY.global_rules,
+            form_rule=FormUpdatingRule(
+                field_rules=[
+                    SigFieldCreationRule(),
+                    SigFieldModificationRule(),
+                    GenericFieldModificationRule(value_update_keys=VALUE_UPDATE_KEYS | {"/M"}),
+                ]
+            ),
+        )
+    return _DIFF_POLICY
+
+
 def _timestamp_info(sig: Any, trust: TrustSettings) -> tuple[dt.datetime | None, Any]:
     """The signature timestamp's time and status (``None`` when there is none)."""
     import asyncio
@@ -922,7 +954,9 @@ def _check_signature(
         "time_source": time_source,
     }
     try:
-        status = validate_pdf_signature(sig, context, ts_validation_context=ts_context)
+        status = validate_pdf_signature(
+            sig, context, ts_validation_context=ts_context, diff_policy=_diff_policy()
+        )
     except Exception as exc:
         _reraise_limits(exc)
         return SignatureCheck(

@@ -445,7 +445,7 @@ def test_tampered_or_foreign_files_and_oversized_feedback(course: Course) -> Non
     huge_path = _write(course, "huge-filled.pdf", huge)
     signed_huge = course.work / "huge-cs.pdf"
     assert _countersign(course, huge_path, signed_huge, None, "--yes").returncode == 0
-    code, report, _ = verify_json(str(signed_huge), "--trust", str(course.ca_cert))
+    _code, report, _ = verify_json(str(signed_huge), "--trust", str(course.ca_cert))
     assert any("more than any feedback box takes" in w for w in report["warnings"])
     refused = _import(course, signed_huge, student)
     assert refused.returncode != 0 and "longer than any feedback box takes" in refused.stderr

@@ -747,7 +747,7 @@ def _diff_policy() -> Any:
     widget's ``/M`` (its modification date, which draws nothing): poppler-based readers write
     it when a tutor types feedback, and the default policy would call that a forbidden change.
     Everything else is pyHanko's whitelist as it is (field locks included)."""
-    global _DIFF_POLICY  # noqa: PLW0603  (built once per process)
+    global _DIFF_POLICY  # built once per process
     if _DIFF_POLICY is None:
         from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, StandardDiffPolicy
         from pyhanko.sign.diff_analysis.constants import VALUE_UPDATE_KEYS
@@ -762,7 +762,7 @@ def _diff_policy() -> Any:
             global_rules=DEFAULT_DIFF_POLICY.global_rules,
             form_rule=FormUpdatingRule(
                 field_rules=[
-                    SigFieldCreationRule(),
+                    SigFieldCreationRule(),  # type: ignore[no-untyped-call]
                     SigFieldModificationRule(),
                     GenericFieldModificationRule(value_update_keys=VALUE_UPDATE_KEYS | {"/M"}),
                 ]

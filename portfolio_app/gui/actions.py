@@ -65,6 +65,13 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Export entries as a signed PDF portfolio",
             ),
             ActionSpec(
+                "import_feedback",
+                "Import tutor &feedback…",
+                "Ctrl+Shift+I",
+                "import",
+                "Bring your tutor's countersigned PDF back: its feedback goes under each entry",
+            ),
+            ActionSpec(
                 "backup", "&Back up…", "Ctrl+Shift+B", "backup", "Write an encrypted backup file"
             ),
             ActionSpec(
@@ -224,6 +231,13 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Check who signed a portfolio PDF and that nothing changed",
             ),
             ActionSpec(
+                "review",
+                "Review a &portfolio…",
+                "Ctrl+Alt+W",
+                "verify",
+                "As a tutor: read a student's signed PDF, give feedback per entry and countersign",
+            ),
+            ActionSpec(
                 "countersign",
                 "&Countersign a PDF…",
                 "Ctrl+Alt+S",
@@ -323,7 +337,7 @@ class AppActions:
         for title, specs in SPECS:
             items: list[QAction | None] = [self._actions[s.name] for s in specs]
             if title == "&File":
-                items = [*items[:4], None, *items[4:9], None, items[9], None, items[10]]
+                items = [*items[:4], None, *items[4:10], None, items[10], None, items[11]]
             if title == "&Edit":
                 items = [
                     self._actions["undo"],
@@ -350,7 +364,7 @@ class AppActions:
 
     def set_portfolio_actions_enabled(self, enabled: bool) -> None:
         """Disable everything that needs an open portfolio while it is locked."""
-        always = {"quit", "verify", "about", "shortcuts", "preferences", "countersign"}
+        always = {"quit", "verify", "about", "shortcuts", "preferences", "countersign", "review"}
         always |= {"course_certificates"}
         for name, action in self._actions.items():
             if name not in always and name not in {"undo", "redo"}:

@@ -48,10 +48,12 @@ from portfolio_app.gui.controllers.facets import (
     GROUP_CODES,
     GROUP_EVENT_KINDS,
     GROUP_EXPERIENCES,
+    GROUP_FEEDBACK,
     GROUP_KINDS,
     GROUP_PROFESSIONS,
     GROUP_STATUSES,
     GROUP_TAGS,
+    HAS_FEEDBACK,
     build_facet_groups,
 )
 from portfolio_app.gui.controllers.search_index import SearchIndex, build_texts
@@ -151,6 +153,8 @@ class PortfolioController(QObject):
             "recovery_key": self.open_recovery_key,
             "verify": self.open_verify,
             "countersign": self.open_countersign,
+            "review": self.open_review,
+            "import_feedback": self.open_import_feedback,
             "course_certificates": self.open_course_certificates,
             "get_certified": self.open_get_certified,
             "signing_settings": self.open_signing_settings,
@@ -194,11 +198,15 @@ class PortfolioController(QObject):
         """Recount the sidebar (debounced after changes)."""
         if not self.service.is_open:
             return
+        from portfolio_app.core.services.feedback_service import entries_with_feedback
+
         groups = build_facet_groups(
             self.service.entries(),
             self.service.events(),
             self.service.experiences(),
             self._frameworks(),
+            with_feedback=entries_with_feedback(self.service)
+            & {e.id for e in self.service.entries()},
         )
         self.sidebar.model.set_groups(groups)
 
@@ -212,8 +220,15 @@ class PortfolioController(QObject):
         typed = parse_query(self.entry_list.search.text())
         ticked = self.sidebar.model.checked()
         date_from, date_to = self.sidebar.date_range()
+        extra = typed.extra
+        if HAS_FEEDBACK in ticked.get(GROUP_FEEDBACK, frozenset()):
+            from portfolio_app.core.services.feedback_service import entries_with_feedback
+
+            ids = frozenset(entries_with_feedback(self.service))
+            extra = (*extra, lambda entry: entry.id in ids)
         return dataclasses.replace(
             typed,
+            extra=extra,
             kinds=typed.kinds | ticked.get(GROUP_KINDS, frozenset()),
             statuses=typed.statuses | ticked.get(GROUP_STATUSES, frozenset()),
             tags=typed.tags | ticked.get(GROUP_TAGS, frozenset()),
@@ -303,6 +318,9 @@ class PortfolioController(QObject):
             entry, template, self._choices(entry), plan_html=plan_html, template_locked=locked
         )
         self._update_competency_hint(entry)
+        from portfolio_app.core.services.feedback_service import entry_feedback
+
+        self.editor.set_feedback(entry_feedback(self.service, entry.id))
         self.editor_controller.entry_shown(entry)
 
     def _choices(self, entry: Entry) -> EditorChoices:
@@ -794,6 +812,8 @@ class PortfolioController(QObject):
             # "Go back and fix" names the entry whose text looked identifying: open it.
             dialog.fix_requested.connect(self._on_export_fix_requested)
             dialog.exec()
+            if dialog.result_info is not None and dialog.result_info.signed:
+                self.refresh_after_status_changes()
 
     def _on_export_fix_requested(self, entry_id: str) -> None:
         if entry_id:
@@ -852,6 +872,39 @@ class PortfolioController(QObject):
         dialog = self._exec_dialog("dialogs.countersign_dialog", "CountersignDialog", self.service)
         if dialog is not None:
             dialog.exec()
+
+    def open_review(self) -> None:
+        """Review a student's signed PDF: entries, feedback per entry, countersign (tutor)."""
+        widget = self._open_windows.get("review")
+        if widget is None:
+            cls = self._load("dialogs.review_window", "ReviewWindow")
+            if cls is None:
+                return
+            widget = cls(self.service, self.window)
+            widget.setWindowFlag(Qt.WindowType.Window, True)
+            self._open_windows["review"] = widget
+        widget.show()
+        widget.raise_()
+
+    def open_import_feedback(self) -> None:
+        """Import a tutor's countersigned PDF (File > Import tutor feedback)."""
+        self.flush_typing()
+        dialog = self._exec_dialog(
+            "dialogs.feedback_import_dialog", "FeedbackImportDialog", self.service
+        )
+        if dialog is not None:
+            dialog.exec()
+            if dialog.imported:
+                self.refresh_after_status_changes()
+
+    def refresh_after_status_changes(self) -> None:
+        """Statuses or feedback changed outside the editor (export, feedback import)."""
+        current = self.current_entry()
+        self._reload_entries()
+        self.refresh_facets()
+        self.apply_filter()
+        if current is not None:
+            self.show_entry(current.id)
 
     def open_course_certificates(self) -> None:
         """The tutor's course CA (a folder; needs no portfolio)."""

@@ -50,7 +50,12 @@ from portfolio_app.core.domain.entries import EntryStatus
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.export.errors import ExportCancelled
 from portfolio_app.core.export.selection import ExportSelection, select_entries
-from portfolio_app.core.services.export_service import ExportJob, ExportResult, prepare_export
+from portfolio_app.core.services.export_service import (
+    ExportJob,
+    ExportResult,
+    prepare_export,
+    record_submission,
+)
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.gui.background import BackgroundTask, CancelledFn, ProgressFn, run_in_background
 from portfolio_app.gui.icons import icon
@@ -187,6 +192,15 @@ class ExportDialog(QDialog):
         self.final_check.setToolTip(
             "Your closing overall reflection on the whole programme, after the entries"
         )
+        self.feedback_check = QCheckBox(
+            "Add empty tutor &feedback boxes (one after each entry, one overall)", what
+        )
+        self.feedback_check.setAccessibleName("Add empty tutor feedback boxes")
+        self.feedback_check.setChecked(True)
+        self.feedback_check.setToolTip(
+            "Your tutor types feedback into them (in this app or any PDF reader) before "
+            "countersigning; you import it back with File > Import tutor feedback"
+        )
         unreadable = self._service.damaged_for_export()
         self.leave_out_check = QCheckBox(
             f"&Leave out {len(unreadable)} record(s) that cannot be read (the PDF lists them)",
@@ -208,6 +222,7 @@ class ExportDialog(QDialog):
         what_layout.addWidget(self.some_radio)
         what_layout.addWidget(self.criteria, 1)
         what_layout.addWidget(self.final_check)
+        what_layout.addWidget(self.feedback_check)
         what_layout.addWidget(self.leave_out_check)
         what_layout.addWidget(self.count_label)
 
@@ -355,6 +370,7 @@ class ExportDialog(QDialog):
                 self._service,
                 self.selection(),
                 leave_out_damaged=self.leave_out_check.isChecked(),
+                feedback_fields=self.feedback_check.isChecked(),
             )
         except PortfolioError as exc:
             self.choose_status.setText(f"<b>Not exported:</b> {_escape(exc.user_message)}")
@@ -547,8 +563,13 @@ class ExportDialog(QDialog):
 
     def _on_task_succeeded(self, result: Any) -> None:
         self._task = None
-        self._job = None
+        job, self._job = self._job, None
         assert isinstance(result, ExportResult)
+        if job is not None:
+            try:  # the exported entries are now "submitted" (the file is written either way)
+                record_submission(self._service, job)
+            except PortfolioError as exc:
+                self.choose_status.setText(_escape(exc.user_message))
         self.result_info = result
         remember_folder("export", str(result.path.parent))
         pages = f"{result.page_count} {'page' if result.page_count == 1 else 'pages'}"

@@ -8,8 +8,10 @@ the portfolio service.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QAction, QFont
@@ -38,6 +40,7 @@ from portfolio_app.gui.editor.preview_browser import PreviewBrowser
 from portfolio_app.gui.editor.section_editor import SectionEditor
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.widgets.checklist import ChecklistWidget
+from portfolio_app.gui.widgets.feedback_panel import FeedbackPanel
 from portfolio_app.gui.widgets.info_bar import InfoBar
 from portfolio_app.gui.widgets.tags_edit import TagsLineEdit
 
@@ -277,6 +280,9 @@ class EntryEditorWidget(QWidget):
                 lambda _key, _ticked, name=field_name: self._on_checklist_toggled(name)
             )
         self.professions.filter_edit.returnPressed.connect(self._on_profession_typed)
+        # Tutor feedback (issue 9) sits under the writing area, above the link pickers.
+        self.feedback_panel = FeedbackPanel(self.vertical_splitter)
+        self.vertical_splitter.insertWidget(1, self.feedback_panel)
         self.vertical_splitter.setStretchFactor(0, 4)
         self.vertical_splitter.setStretchFactor(1, 1)
         line = self.fontMetrics().lineSpacing()
@@ -428,6 +434,7 @@ class EntryEditorWidget(QWidget):
                 checklist.filter_edit.clear()
             self.privacy_bar.hide()
             self.reminder_bar.hide()
+            self.feedback_panel.set_feedback(())
             self.save_state_label.clear()
             self.stack.setCurrentIndex(0)
         finally:
@@ -488,6 +495,10 @@ class EntryEditorWidget(QWidget):
         position = bar.value()
         self.preview.setHtml(html)
         bar.setValue(position)
+
+    def set_feedback(self, items: Sequence[Any]) -> None:
+        """The tutor feedback received on the shown entry (read-only; hidden when none)."""
+        self.feedback_panel.set_feedback(items)
 
     def set_status_shown(self, status: EntryStatus) -> None:
         """Show a status (e.g. to revert a refused change)."""

@@ -118,7 +118,11 @@ class ReviewWindow(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
@@ -128,6 +132,7 @@ class ReviewWindow(QWidget):
         self.entry_view.setAccessibleName("The entry as the student signed it")
         right_layout.addWidget(self.entry_view, 3)
         self.existing_label = plain_label("", right, accessible_name="Feedback already in the file")
+        self.existing_label.hide()
         right_layout.addWidget(self.existing_label)
         feedback_label = QLabel("&Your feedback on this entry:", right)
         self.entry_feedback = QPlainTextEdit(right)
@@ -294,6 +299,7 @@ class ReviewWindow(QWidget):
         entry = self.view.entries[self._current]
         self.entry_view.setPlainText(entry_text(self.view, self._current))
         existing = entry.feedback
+        self.existing_label.setVisible(existing is not None)
         if existing is None:
             self.existing_label.setText("")
         elif existing.filled_in == AFTER_LAST_SIGNATURE:

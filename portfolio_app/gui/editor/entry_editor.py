@@ -498,7 +498,12 @@ class EntryEditorWidget(QWidget):
 
     def set_feedback(self, items: Sequence[Any]) -> None:
         """The tutor feedback received on the shown entry (read-only; hidden when none)."""
+        was_visible = self.feedback_panel.isVisible()
         self.feedback_panel.set_feedback(items)
+        if items and not was_visible:  # room to read it: about a third of the writing area
+            body, _feedback, links = self.vertical_splitter.sizes()
+            share = max(self.fontMetrics().lineSpacing() * 9, body // 3)
+            self.vertical_splitter.setSizes([max(1, body - share), share, links])
 
     def set_status_shown(self, status: EntryStatus) -> None:
         """Show a status (e.g. to revert a refused change)."""

@@ -50,10 +50,14 @@ class FeedbackPanel(QFrame):
 
     def set_feedback(self, items: Sequence[Any]) -> None:
         """Show ``items`` (oldest first); hide the panel when there are none."""
-        for label, text in self.items:
-            label.deleteLater()
-            text.deleteLater()
         self.items = []
+        old = self.scroll_area.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.body = QWidget(self.scroll_area)
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 0, 0)
+        self.scroll_area.setWidget(self.body)
         if not items:
             self.hide()
             return
@@ -80,6 +84,7 @@ class FeedbackPanel(QFrame):
             self.body_layout.addWidget(who)
             self.body_layout.addWidget(text)
             self.items.append((who, text))
+        self.body_layout.addStretch(1)
         self.show()
 
     def texts(self) -> list[str]:

@@ -527,10 +527,22 @@ def _entry_detail(service: PortfolioService, entry: Entry) -> dict[str, Any]:
 def run_show(ctx: CliContext) -> int:
     """Show one entry in full."""
     from portfolio_app.core.reflective_templates import TemplateError, get_template
+    from portfolio_app.core.services.feedback_service import entry_feedback
 
     with ctx.open_portfolio() as service:
         entry = service.get_entry(ctx.args.id)
         detail = _entry_detail(service, entry)
+        feedback = entry_feedback(service, entry.id)
+    detail["feedback"] = [
+        {
+            "text": item.text,
+            "signer_name": item.signer_name,
+            "signer_role": item.signer_role,
+            "signed_at": item.signed_at,
+            "imported_at": item.imported_at.isoformat(),
+        }
+        for item in feedback
+    ]
     if ctx.as_json:
         ctx.print_json(detail)
         return exit_codes.OK
@@ -582,6 +594,12 @@ def run_show(ctx: CliContext) -> int:
             ctx.print(f"## {section.heading}")
             ctx.print("")
         ctx.print(section.body.strip() or "(empty)")
+        ctx.print("")
+    for item in feedback:
+        when = (item.signed_at or "")[:16].replace("T", " ")
+        ctx.print(f"## Tutor feedback: {item.who}, signed {when or '(time not stated)'}")
+        ctx.print("")
+        ctx.print(item.text)
         ctx.print("")
     return exit_codes.OK
 

@@ -73,7 +73,7 @@ from portfolio_app.core.domain.coverage import (
     summarise,
     unlisted_links,
 )
-from portfolio_app.core.domain.entries import Entry, EntryKind
+from portfolio_app.core.domain.entries import Entry, EntryKind, EntryStatus
 from portfolio_app.core.domain.entry_filter import entry_date
 from portfolio_app.core.domain.events import Event, Experience, format_hours
 from portfolio_app.core.domain.frameworks import Framework
@@ -132,6 +132,12 @@ _STAFF_BOX_TEXT = {
 # The smallest staff box drawn to fit the signatures on one page: room for about nine lines
 # of the box's text (decision, comment, time, fingerprint) at 7-9 pt.
 _MIN_STAFF_SLOT = 92.0
+#: How an entry's status reads in the PDF: the status it had when this export was made, so
+#: the two the app sets refer to an earlier export.
+_PRINTED_STATUS = {
+    EntryStatus.SUBMITTED: "Submitted in an earlier export",
+    EntryStatus.FEEDBACK_RECEIVED: "Feedback received on an earlier export",
+}
 _STUB_LOOKAHEAD = 10
 _MAX_EVIDENCE_LISTED = 14
 _MAX_SUGGESTIONS = 8
@@ -1178,7 +1184,7 @@ class _Builder:
         ]
         meta = [
             f"{entry_date(entry):%d %B %Y}",
-            f"Status: {entry.status.label}",
+            f"Status: {_PRINTED_STATUS.get(entry.status, entry.status.label)}",
             f"Template: {self.content.template_names.get(entry.template_id, entry.template_id)}",
             f"{entry.word_count} words",
         ]

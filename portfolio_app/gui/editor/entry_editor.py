@@ -171,7 +171,9 @@ class EntryEditorWidget(QWidget):
         self.template_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.template_combo.setMinimumContentsLength(16)
+        # 14 characters (long model names elide): leaves room for the status combo's
+        # "Feedback received" within the editor's minimum width on an 800-pixel screen.
+        self.template_combo.setMinimumContentsLength(14)
         template_label.setBuddy(self.template_combo)
         self.template_combo.activated.connect(self._on_template_activated)
         grid.addWidget(template_label, 0, 1)

@@ -772,8 +772,8 @@ class _Builder:
         """The overall feedback area (staff, on the whole portfolio)."""
         return _FeedbackSlot(
             OVERALL_FEEDBACK_SLOT,
-            "Overall feedback",
-            "from staff, on the\nwhole portfolio",
+            "Overall",
+            "feedback from staff\non the whole\nportfolio",
             height,
             self.state,
         )

@@ -193,7 +193,7 @@ class ExportDialog(QDialog):
             "Your closing overall reflection on the whole programme, after the entries"
         )
         self.feedback_check = QCheckBox(
-            "Add empty tutor &feedback boxes (one after each entry, one overall)", what
+            "Add empty tutor feedback bo&xes (one after each entry, one overall)", what
         )
         self.feedback_check.setAccessibleName("Add empty tutor feedback boxes")
         self.feedback_check.setChecked(True)

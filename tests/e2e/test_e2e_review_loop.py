@@ -355,6 +355,8 @@ def test_student_prefills_feedback_before_signing(
     code, report, _ = verify_json(str(out), "--trust", str(course.ca_cert))
     assert code == 1
     assert "already filled when the student signed" in problems_of(report)
+    (item,) = report["feedback"]
+    assert item["filled_in"] == "before-certification" and not item["counts"]
     refused = _countersign(course, out, course.work / "prefilled-cs.pdf", None, "--yes")
     assert refused.returncode != 0 and "fails its checks" in refused.stderr
 

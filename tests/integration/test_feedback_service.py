@@ -108,7 +108,25 @@ def test_export_without_feedback_boxes(loop: Loop) -> None:
     assert [f["type"] for f in document["form"]["fields"]] == ["signature", "signature"]
     view = review_file(out)
     assert not view.feedback_boxes and not view.has_overall_box
-    assert MAX_FIELDS >= 2000  # a 2,000-entry export keeps its boxes and stays verifiable
+    assert MAX_FIELDS >= 1000  # a 1,000-entry export keeps a box per entry
+
+
+def test_past_the_field_limit_only_the_overall_box_is_added(
+    loop: Loop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portfolio_app.core.services import export_service
+
+    monkeypatch.setattr(export_service, "MAX_FEEDBACK_FIELDS", 2)
+    folder = _copy(loop, "over-limit")
+    out = loop.work / "over-limit.pdf"
+    with _open(folder) as service:
+        job = export_service.prepare_export(service)
+        assert job.notes and "only the overall feedback box" in job.notes[0]
+        job.run(out, acknowledge_findings=True)
+    document = extract_portfolio_json(out)
+    assert document is not None
+    purposes = [f["purpose"] for f in document["form"]["fields"]]
+    assert FEEDBACK not in purposes and purposes.count(OVERALL_FEEDBACK) == 1
 
 
 def test_an_import_that_fails_half_way_stores_nothing(

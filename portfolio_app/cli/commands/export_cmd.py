@@ -163,6 +163,8 @@ def run_export(ctx: CliContext) -> int:
         left_out = job.content.left_out
         for what in left_out:
             ctx.warn(f"note: left out because it cannot be read: {what}")
+        for note in job.notes:
+            ctx.warn(f"note: {note}")
         if job.findings:
             print_findings(ctx, job.findings, exported=args.yes)
             if not args.yes:

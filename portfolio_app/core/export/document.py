@@ -178,6 +178,8 @@ class DocumentContent:
     #: Issue 9: an empty "Tutor feedback" form field after each entry and an overall one on
     #: the signatures page (the export dialog and ``--no-feedback-fields`` can leave them out).
     feedback_fields: bool = True
+    #: Whether each entry gets its own box (false past the limit: only the overall box).
+    feedback_per_entry: bool = True
 
     @property
     def entries(self) -> list[Entry]:
@@ -1203,7 +1205,7 @@ class _Builder:
         if not entry.sections:
             out.append(self.t("(no text)", s.blank))
         out.extend(self._entry_details(entry))
-        if self.content.feedback_fields:
+        if self.content.feedback_fields and self.content.feedback_per_entry:
             out.append(Spacer(1, 3))
             out.append(
                 _FeedbackSlot(

@@ -63,8 +63,9 @@ Progress = Callable[[int, int, str], None]
 IsCancelled = Callable[[], bool]
 
 DEFAULT_FRAMEWORK_ID = "ipec-2023"
-#: Feedback boxes one export may carry: the verifier's form-field limit, less the signature
-#: boxes and the overall box.
+#: Entries that get their own feedback box (more get only the overall box): the verifier's
+#: form-field limit, less the signature boxes and the overall box. Every field is walked in
+#: every revision, so this bounds what a file at the limits costs to check (SECURITY.md).
 MAX_FEEDBACK_FIELDS = MAX_FIELDS - 10
 SIGNING_REASON = "I am the author of this reflective portfolio"
 
@@ -109,6 +110,9 @@ class ExportJob:
     identity: Identity | None = field(repr=False)
     findings: tuple[ExportFinding, ...]
     tsa_url: str | None = None
+    #: Things the student should know about this export (never blocking), e.g. feedback boxes
+    #: left out of a very long portfolio.
+    notes: tuple[str, ...] = ()
 
     @property
     def entry_count(self) -> int:
@@ -387,13 +391,14 @@ def prepare_export(
         attendance_experiences=printed_experiences,
         left_out=left_out,
         feedback_fields=feedback_fields and sign,
+        feedback_per_entry=len(ordered) <= MAX_FEEDBACK_FIELDS,
     )
-    if content.feedback_fields and len(ordered) > MAX_FEEDBACK_FIELDS:
-        raise ValidationError(
-            f"{len(ordered):,} entries would need {len(ordered):,} feedback boxes; a signed "
-            f"portfolio holds at most {MAX_FEEDBACK_FIELDS:,} (so every assessor can check it "
-            "quickly). Export without feedback boxes (--no-feedback-fields, or untick them in "
-            "the export dialog) or export a date range."
+    notes: list[str] = []
+    if content.feedback_fields and not content.feedback_per_entry:
+        notes.append(
+            f"{len(ordered):,} entries: more than the {MAX_FEEDBACK_FIELDS:,} feedback boxes a "
+            "signed portfolio may hold (so every assessor can check it quickly), so only the "
+            "overall feedback box was added. Export a date range to give each entry its box."
         )
     findings = find_export_identifiers(
         ordered,
@@ -418,6 +423,7 @@ def prepare_export(
         identity=identity,
         findings=tuple(findings),
         tsa_url=tsa or None,
+        notes=tuple(notes),
     )
 
 

@@ -33,6 +33,7 @@ SIGNATURE_REVISION = "signature-revision"
 UNSIGNED_BEFORE_SIGNATURE = "unsigned-before-signature"
 AFTER_LAST_SIGNATURE = "after-last-signature"
 AFTER_LOCK = "after-lock"
+BEFORE_CERTIFICATION = "before-certification"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class FeedbackItem:
                 f"typed in an unsigned update (revision {self.revision + 1}), then covered by "
                 f"signature {self.signature_index} of {who}{role}, who answers for it"
             )
+        if self.filled_in == BEFORE_CERTIFICATION:
+            return "already in the box when the student signed: NOT allowed"
         if self.filled_in == AFTER_LOCK:
             return (
                 f"changed in revision {self.revision + 1}, after signature "
@@ -170,7 +173,10 @@ def collect_feedback(
         covering = [s for s in staff if s[0] >= set_at]
         index: int | None
         check: Any
-        if before_lock:
+        if set_at == certified:
+            index, check = None, None
+            filled_in = BEFORE_CERTIFICATION
+        elif before_lock:
             _rev, index, check = before_lock[-1]
             filled_in = AFTER_LOCK
         elif set_at in signed_at and signed_at[set_at][1].role.value == "staff-countersignature":

@@ -127,3 +127,22 @@ def test_import_dialog_then_feedback_under_the_entry_and_the_filter(
     combo = portfolio.editor.status_combo
     row = combo.findData(EntryStatus.FEEDBACK_RECEIVED.value)
     assert not combo.model().item(row).isEnabled()
+
+
+def test_verify_window_lists_the_feedback(
+    course: ReviewCourse, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from portfolio_app.gui.dialogs.verify_window import VerifyWindow
+
+    countersigned = countersign_with_feedback(course, tmp_path / "to-verify.pdf")
+    window = VerifyWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.add_certificate_file(course.ca_cert)
+    with qtbot.waitSignal(window.verified, timeout=60_000):
+        window.add_paths([countersigned])
+    window.select_result(0)
+    assert window.feedback_label.isVisible()
+    text = window.feedback_label.text()
+    assert "Feedback: 2 entries have feedback (E1, E2); overall feedback given" in text
+    assert HOSTILE_FEEDBACK in text  # shown as characters (a plain-text label)

@@ -267,7 +267,7 @@ class VerificationReport:
         lines.extend(f"Problem: {p}" for p in self.problems)
         for sig in self.signatures:
             lines.extend(_describe_signature(sig))
-        lines.extend(_describe_feedback(self.feedback))
+        lines.extend(describe_feedback(self.feedback))
         lines.extend(f"Warning: {w}" for w in self.warnings)
         return lines
 
@@ -349,7 +349,7 @@ def _describe_signature(sig: SignatureCheck) -> list[str]:
     return lines
 
 
-def _describe_feedback(items: Sequence[FeedbackItem]) -> list[str]:
+def describe_feedback(items: Sequence[FeedbackItem]) -> list[str]:
     """The feedback section of the text report: which entries, who answers for it, the text."""
     if not items:
         return []

@@ -13,7 +13,7 @@ import pytest
 from test_export_support import CA_PASSPHRASE, PASSPHRASE, STUDENT, TUTOR, certify_with_ca
 
 from portfolio_app.core.domain.entries import EntryKind, EntryStatus, Section
-from portfolio_app.core.domain.errors import ValidationError
+from portfolio_app.core.domain.errors import PortfolioError, ValidationError
 from portfolio_app.core.services import feedback_service, identity_service
 from portfolio_app.core.services.export_service import (
     countersign_file,
@@ -263,3 +263,24 @@ def test_feedback_json_files_are_checked(tmp_path: Path) -> None:
         bad.write_text(content, encoding="utf-8")
         with pytest.raises(ValidationError, match=message):
             read_feedback_file(bad)
+
+
+def test_feedback_keys_may_be_entry_numbers(loop: Loop) -> None:
+    out = loop.work / "by-number.pdf"
+    with _open(loop.tutor_dir) as tutor:
+        countersign_file(
+            tutor, loop.signed, out, decision="meets", comment="Ok.", feedback={"e2": "By number."}
+        )
+        with pytest.raises(PortfolioError, match="no entry"):
+            countersign_file(
+                tutor,
+                loop.signed,
+                loop.work / "x.pdf",
+                decision="meets",
+                comment="Ok.",
+                feedback={"E9": "No such entry."},
+            )
+    view = review_file(out)
+    (item,) = [e for e in view.entries if e.feedback is not None]
+    assert item.number == "E2" and item.feedback is not None
+    assert item.feedback.text == "By number."

@@ -74,8 +74,9 @@ def register(subparsers: Any) -> None:
         "--feedback",
         metavar="FILE.json",
         help="feedback per entry: a JSON object of entry id (as 'portfolio review' and 'list "
-        '--json\' name them) to text, plus an optional "overall"; it fills the feedback boxes '
-        "in the same revision as your signature, so your signature covers it ('-' reads stdin)",
+        "--json' name them; or the entry's number in the PDF, such as E3) to text, plus an "
+        'optional "overall"; it fills the feedback boxes in the same revision as your '
+        "signature, so your signature covers it ('-' reads stdin)",
     )
     verb.add_argument("--yes", action="store_true", help="countersign despite warnings")
     add_json_option(verb)

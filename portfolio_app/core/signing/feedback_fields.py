@@ -206,8 +206,15 @@ def check_feedback_text(label: str, text: str) -> str:
 OVERALL_KEY = "overall"
 
 
-def feedback_field_values(layout: FormLayout, feedback: Mapping[str, str]) -> dict[str, str]:
+def feedback_field_values(
+    layout: FormLayout,
+    feedback: Mapping[str, str],
+    numbers: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """Field name -> cleaned text for ``feedback`` keyed by entry id (or ``"overall"``).
+
+    ``numbers`` (entry id -> "E12", from the signed ``portfolio.json``) lets a key be the
+    entry's number in the PDF instead of its id.
 
     Raises :class:`SigningError` naming an id the portfolio has no box for, or a text that is
     too long.
@@ -219,6 +226,7 @@ def feedback_field_values(layout: FormLayout, feedback: Mapping[str, str]) -> di
             "This portfolio has no feedback boxes (the student exported it without them); "
             "give your feedback in the comment."
         )
+    by_number = {str(n).casefold(): i for i, n in (numbers or {}).items()}
     values: dict[str, str] = {}
     unknown: list[str] = []
     for key, text in feedback.items():
@@ -229,7 +237,7 @@ def feedback_field_values(layout: FormLayout, feedback: Mapping[str, str]) -> di
                 raise SigningError("This portfolio has no overall feedback box.")
             values[overall] = check_feedback_text("on the whole portfolio", text)
             continue
-        name = by_entry.get(key)
+        name = by_entry.get(key) or by_entry.get(by_number.get(key.strip().casefold(), ""))
         if name is None:
             matches = [i for i in by_entry if len(key) >= 4 and i.startswith(key)]
             if len(matches) == 1:

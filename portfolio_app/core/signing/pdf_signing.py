@@ -475,7 +475,8 @@ def countersign(
                 "The feedback boxes were locked by the first staff countersignature; a later "
                 "signer can add a decision and a comment, not feedback in the boxes."
             )
-        fill_text_fields(writer, layout, feedback_field_values(layout, feedback), font_path)
+        values = feedback_field_values(layout, feedback, _entry_numbers(pdf_in))
+        fill_text_fields(writer, layout, values, font_path)
 
     summary = subject_summary(identity.certificate_pem)
     clock = "time-stamping authority" if tsa_url else "signer's own clock"
@@ -515,6 +516,18 @@ def countersign(
     signed = _sign(writer, pdf_signer, existing_fields_only=True)
     _check_result(signed, expected_signatures=len(before.signatures) + 1, trust=trust)
     return signed
+
+
+def _entry_numbers(pdf_in: bytes) -> dict[str, str]:
+    """Entry id -> its number in the PDF ("E12"), from the signed ``portfolio.json``."""
+    from portfolio_app.core.signing.verification import extract_embedded_json
+
+    raw = extract_embedded_json(pdf_in)
+    try:
+        numbers = json.loads(raw or b"{}").get("export", {}).get("entry_numbers", {})
+    except (ValueError, AttributeError, RecursionError):
+        return {}
+    return {str(k): str(v) for k, v in numbers.items()} if isinstance(numbers, dict) else {}
 
 
 def _revocation_meta(identity: Identity, crls: Sequence[bytes]) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from portfolio_app.core.domain.errors import CorruptDatabaseError, PortfolioErro
 from portfolio_app.core.storage.backups import backup_database
 
 DB_NAME = "portfolio.db"
-SCHEMA_HEAD = "0005"
-KNOWN_REVISIONS = ("0001", "0002", "0004", "0005")
+SCHEMA_HEAD = "0007"
+KNOWN_REVISIONS = ("0001", "0002", "0004", "0005", "0007")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

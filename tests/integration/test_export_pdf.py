@@ -298,7 +298,12 @@ def test_embedded_json_matches_the_vault(exported: Exported) -> None:
     assert data is not None
     snapshot = exported.snapshot
     assert data["profile"] == snapshot["profile"]
-    assert data["entries"] == snapshot["entries"]
+    # Each exported entry is the vault's, plus its history chain and its evidence list.
+    added = ("timeline", "attachments")
+    assert [{k: v for k, v in e.items() if k not in added} for e in data["entries"]] == snapshot[
+        "entries"
+    ]
+    assert all(e["timeline"]["revisions"] >= 1 and e["attachments"] == [] for e in data["entries"])
     assert data["events"] == snapshot["events"]
     assert data["final_reflection"] == snapshot["final_reflection"]
     assert data["selection"]["all_entries"] is True

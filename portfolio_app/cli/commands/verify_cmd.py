@@ -15,6 +15,7 @@ required countersignature, so a batch is only 0 when every file is valid and tru
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,15 @@ exit codes (the worst over all files, in the order 1 > 3 > 2 > 4 > 0):
   3  not a signed portfolio, or unreadable
   4  intact and trusted, but a role given with --require has not countersigned
   (argparse usage errors also exit 2, after printing the usage)
+  1 also when an embedded evidence file is not exactly what portfolio.json records
+
+with --compare EARLIER.pdf LATER.pdf (both files checked first, with the same trust):
+  0  both valid and trusted; the later export keeps every entry of the earlier one
+     with its saved history (entries changed or added since are listed)
+  1  a file is broken, modified or forged;  3  a file is not a signed portfolio
+  5  the later export does not continue the earlier one: an entry is missing, its
+     history was rewritten, or it cannot be compared (or another student's file)
+  2  as 0, but a signer is not trusted (order: 1 > 3 > 5 > 2 > 0)
 
 time: each signature is checked at the time it claims (the signer's own clock), or at its
 RFC 3161 timestamp when the time-stamping authority is trusted (--trust-tsa); so a
@@ -106,6 +116,13 @@ def register(subparsers: Any) -> None:
         choices=STAFF_ROLE_CHOICES,
         help="exit 4 unless this staff role has countersigned (repeatable)",
     )
+    verb.add_argument(
+        "--compare",
+        action="store_true",
+        help="compare two exports of one portfolio, given as EARLIER.pdf LATER.pdf: which "
+        "entries are unchanged, changed since (with how many saved versions), added, missing, "
+        "or have a rewritten history",
+    )
     verb.add_argument("--csv", metavar="FILE.csv", help="also write one row per file to FILE")
     verb.add_argument("--json", action="store_true", help="print JSON for scripts")
     verb.set_defaults(handler=run_verify)
@@ -120,6 +137,8 @@ def run_verify(ctx: CliContext) -> int:
     """Verify each file (folders recursively) and print a report per file."""
     from portfolio_app.core.services.export_service import (
         TrustInputs,
+        check_evidence_file,
+        exit_with_evidence,
         pdf_files,
         verify_paths,
         write_report_csv,
@@ -138,17 +157,29 @@ def run_verify(ctx: CliContext) -> int:
         crls=paths(args.crl),
     )
     targets = paths(args.files)
+    if args.compare:
+        return run_compare(ctx, targets, trust)
     if not pdf_files(targets):
         raise ValidationError("no PDF files found in the folder(s) given")
     results = verify_paths(targets, trust=trust, require=args.require)
-    code = worst_exit_code([report.exit_code for _path, report in results])
+    evidence = {path: check_evidence_file(path) for path, _report in results}
+    codes = {path: exit_with_evidence(report, evidence[path]) for path, report in results}
+    code = worst_exit_code(list(codes.values()))
     if args.csv:
         write_report_csv(results, Path(args.csv).expanduser())
     if ctx.as_json:
         ctx.print_json(
             {
                 "exit_code": code,
-                "files": [{"file": str(path), **report.to_dict()} for path, report in results],
+                "files": [
+                    {
+                        "file": str(path),
+                        **report.to_dict(),
+                        "exit_code": codes[path],
+                        "evidence": evidence[path].to_dict(),
+                    }
+                    for path, report in results
+                ],
             }
         )
         return code
@@ -156,13 +187,13 @@ def run_verify(ctx: CliContext) -> int:
         if index:
             ctx.print("")
         ctx.print(f"{path}:")
-        for line in report.describe():
+        for line in [*report.describe(), *evidence[path].describe()]:
             ctx.print(f"  {line}")
     if len(results) > 1:
         ctx.print("")
         counts: dict[int, int] = {}
-        for _path, report in results:
-            counts[report.exit_code] = counts.get(report.exit_code, 0) + 1
+        for file_code in codes.values():
+            counts[file_code] = counts.get(file_code, 0) + 1
         ctx.print(
             f"{len(results)} files: "
             + ", ".join(f"{n} with exit {c}" for c, n in sorted(counts.items()))
@@ -171,3 +202,44 @@ def run_verify(ctx: CliContext) -> int:
     if args.csv:
         ctx.print(f"Wrote the report to {args.csv}")
     return code
+
+
+def run_compare(ctx: CliContext, targets: list[Path], trust: Any) -> int:
+    """``verify --compare EARLIER.pdf LATER.pdf``: both checked, then compared."""
+    from portfolio_app.core.services.export_service import compare_files
+
+    if len(targets) != 2 or any(p.is_dir() for p in targets):
+        raise ValidationError("--compare takes exactly two files: EARLIER.pdf LATER.pdf")
+    if ctx.args.csv or ctx.args.require:
+        raise ValidationError("--compare cannot be combined with --csv or --require")
+    report = compare_files(targets[0], targets[1], trust=trust)
+    if ctx.as_json:
+        ctx.print_json(report.to_dict())
+        return report.exit_code
+    for label, path, checked, evidence in (
+        ("EARLIER", report.earlier_path, report.earlier, report.earlier_evidence),
+        ("LATER", report.later_path, report.later, report.later_evidence),
+    ):
+        ctx.print(f"{label} {path}:")
+        for line in [*checked.describe(), *evidence.describe()]:
+            ctx.print(f"  {line}")
+        ctx.print("")
+    comparison = report.comparison
+    if comparison is None:
+        ctx.print(f"Not compared: {report.reason}.")
+    else:
+        ctx.print("Comparison (through each entry's chain of saved versions):")
+        for line in comparison.describe():
+            ctx.print(f"  {line}")
+        if comparison.earlier_head and comparison.later_head:
+            same = comparison.earlier_head == comparison.later_head
+            ctx.print(
+                f"  Portfolio head: earlier {comparison.earlier_head[:16]}..., later "
+                f"{comparison.later_head[:16]}... ({'the same' if same else 'different'})"
+            )
+        ctx.print("")
+        for paragraph in comparison.limits:
+            ctx.print(textwrap.fill(paragraph, 79))
+            ctx.print("")
+    ctx.print(f"Exit status: {report.exit_code}")
+    return report.exit_code

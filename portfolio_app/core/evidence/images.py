@@ -12,27 +12,28 @@ import io
 from dataclasses import dataclass
 
 from portfolio_app.core.domain.errors import ValidationError
-from portfolio_app.core.evidence.files import IMAGE_TYPES, PNG, check_image
+from portfolio_app.core.evidence.files import IMAGE_TYPES, check_image
 
 #: Longest side of an inline image, in pixels: about 200 dpi across the text column.
 INLINE_MAX_SIDE = 1400
-_JPEG_QUALITY = 82
+_JPEG_QUALITY = 85
 
 
 @dataclass(frozen=True)
 class InlineImage:
-    """A downscaled copy ready for the page (PNG or JPEG bytes) and its pixel size."""
+    """A downscaled copy ready for the page (JPEG bytes) and its pixel size."""
 
     data: bytes
     width: int
     height: int
+    reduced: bool = False
 
 
 def inline_image(data: bytes, media_type: str, name: str) -> InlineImage:
     """A downscaled, orientation-corrected copy of an evidence image for the PDF."""
     if media_type not in IMAGE_TYPES:
         raise ValidationError(f"'{name}' is not an image")
-    check_image(data, name)  # header only: dimensions within limits before any decoding
+    original = check_image(data, name)  # header only: dimensions within limits, no decoding
     from PIL import Image, ImageOps
 
     try:
@@ -48,11 +49,11 @@ def inline_image(data: bytes, media_type: str, name: str) -> InlineImage:
             elif image.mode != "RGB":
                 image = image.convert("RGB")
             out = io.BytesIO()
-            if media_type == PNG:
-                image.save(out, format="PNG", optimize=True)
-            else:
-                image.save(out, format="JPEG", quality=_JPEG_QUALITY, optimize=True)
-            return InlineImage(out.getvalue(), image.width, image.height)
+            # JPEG even for a PNG: reportlab embeds JPEG as it is, but re-encodes PNG as raw
+            # pixels (a 1400 px screenshot would add megabytes to the PDF).
+            image.save(out, format="JPEG", quality=_JPEG_QUALITY, optimize=True)
+            reduced = max(image.width, image.height) < max(original)
+            return InlineImage(out.getvalue(), image.width, image.height, reduced)
     except Image.DecompressionBombError as exc:
         raise ValidationError(f"'{name}' is too large an image to show") from exc
     except (OSError, ValueError, SyntaxError) as exc:

@@ -50,6 +50,13 @@ class ExportFinding:
         }
 
 
+def readable_name(file_name: str) -> str:
+    """A file name as words for the identifier check: ``J_Smith-NHS_485 777 3456.pdf`` ->
+    ``J Smith NHS 485 777 3456`` (underscores and the extension hide words from it)."""
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    return " ".join(stem.replace("_", " ").replace("+", " ").split())
+
+
 def _scan(entry_id: str | None, where: str, text: str) -> list[ExportFinding]:
     if not text.strip():
         return []
@@ -65,8 +72,13 @@ def find_export_identifiers(
     final_reflection: str = "",
     events: Iterable[Event] = (),
     experiences: Iterable[Experience] = (),
+    attachment_names: Iterable[tuple[str, str]] = (),
 ) -> list[ExportFinding]:
-    """Findings in reading order of ``entries``; ``labels`` maps entry ids to "E12"."""
+    """Findings in reading order of ``entries``; ``labels`` maps entry ids to "E12".
+
+    ``attachment_names`` are ``(entry id, file name)`` of the evidence files the export
+    embeds: a name is printed under its entry and travels with the file ("J_Smith
+    discharge letter.pdf"), so it is checked like the text."""
     labels = labels or {}
     findings: list[ExportFinding] = []
     for entry in entries:
@@ -75,6 +87,15 @@ def find_export_identifiers(
         for section in entry.sections:
             heading = section.heading or "text"
             findings.extend(_scan(entry.id, f"{name}, section '{heading}'", section.body))
+    names_by_entry: dict[str, list[str]] = {}
+    for entry_id, file_name in attachment_names:
+        names_by_entry.setdefault(entry_id, []).append(file_name)
+    for entry in entries:
+        for file_name in names_by_entry.get(entry.id, []):
+            name = f"{labels.get(entry.id, 'Entry')} '{entry.title}'"
+            findings.extend(
+                _scan(entry.id, f"{name}, evidence file '{file_name}'", readable_name(file_name))
+            )
     findings.extend(_scan(None, "Final reflection", final_reflection))
     for event in events:
         findings.extend(_scan(None, f"Event '{event.title}', title", event.title))

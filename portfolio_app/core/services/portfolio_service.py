@@ -79,6 +79,7 @@ from portfolio_app.core.storage.vault_repository import (
 )
 from portfolio_app.core.timeline.chain import (
     EntryTimeline,
+    Link,
     canonical_time,
     chain_problems,
     private_digest,
@@ -798,6 +799,14 @@ class PortfolioService:
                 entry_id, links, stored[-1].salt, summary, tuple(problems)
             )
         return result
+
+    def chain_links(self, entry_id: str) -> dict[str, Link]:
+        """The chain link of each saved version of an entry, by revision id."""
+        entry = self.get_entry(entry_id)
+        store = self._require_store()
+        with store.read() as conn:
+            found = chain_repository.ChainStore(store).links_of(conn, [entry.id])
+        return {s.revision_id: s.link for s in found.get(entry.id, [])}
 
     def record_current_versions(self, entry_ids: Sequence[str], now: datetime) -> int:
         """Before an export: give every entry whose current state is not its newest saved

@@ -137,9 +137,8 @@ def timeline_notes(
                         entry.id,
                         PLAN_AFTER_EVENT,
                         f"This plan was first written on {_d(written)}, "
-                        f"{_days((written - day).days)} after {what} ({_d(day)}). A plan is "
-                        "meant to be written beforehand; this one records expectations "
-                        "after the fact.",
+                        f"{_days((written - day).days)} after {what} ({_d(day)}). Plans "
+                        "are usually written beforehand.",
                     )
                 )
             continue

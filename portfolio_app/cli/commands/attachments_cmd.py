@@ -1,7 +1,7 @@
 """``portfolio attach``, ``attachments`` and ``detach``: evidence files of an entry.
 
 A file is checked before anything is stored (its kind from its content, PDF, PNG, JPEG,
-plain text, Word or OpenDocument text; at most 25 MB; no symbolic links, folders, pipes or
+plain text, Word or OpenDocument text; at most 15 MB; no symbolic links, folders, pipes or
 empty files: ``core.evidence.files``), then encrypted into the portfolio in one transaction.
 Given several files, every one is checked first, so a refusal stores none of them. The
 file's name goes through the same identifier check as the text (a warning, never a refusal).
@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
         description="Attach evidence (an attendance certificate, a photo of a whiteboard, a "
         "feedback form) to an entry, encrypted like its text. Allowed: PDF, PNG, JPEG, plain "
         "text (.txt, .md), Word (.docx) and OpenDocument text (.odt), decided from the file's "
-        "content, whose name must agree; at most 25 MB a file, 20 files and 100 MB an entry. "
+        "content, whose name must agree; at most 15 MB a file, 20 files and 24 MB an entry. "
         "The signed export embeds them (see 'portfolio export --help').",
     )
     attach.add_argument("id", metavar="ENTRY", help="the entry's id (or a unique prefix)")

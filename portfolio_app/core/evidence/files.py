@@ -28,9 +28,12 @@ from pathlib import Path
 
 from portfolio_app.core.domain.errors import ValidationError
 
-MAX_EVIDENCE_BYTES = 25 * 1024 * 1024
+#: Sizes fit what a verifier accepts: ``portfolio verify`` refuses PDFs over 32 MiB
+#: (``core.signing.limits``), and one export may embed 24 MiB of evidence in all, so any one
+#: entry's evidence always fits an export. A phone photo is 2-6 MB, a scanned form 1-10 MB.
+MAX_EVIDENCE_BYTES = 15 * 1024 * 1024
 MAX_FILES_PER_ENTRY = 20
-MAX_BYTES_PER_ENTRY = 100 * 1024 * 1024
+MAX_BYTES_PER_ENTRY = 24 * 1024 * 1024
 MAX_NAME_CHARS = 120
 #: Images larger than this (in pixels, or on either side) are refused: no evidence photo needs
 #: them, and decoding one would take gigabytes of memory (a decompression bomb).

@@ -78,8 +78,9 @@ class EvidenceReport:
             "problems": list(self.problems),
         }
 
-    def describe(self) -> list[str]:
-        """Lines for people (empty when the file has no evidence and none is recorded)."""
+    def describe(self, *, with_problems: bool = True) -> list[str]:
+        """Lines for people (empty when the file has no evidence and none is recorded);
+        ``with_problems`` false when the problems are listed elsewhere (verify's report)."""
         if not self.checked:
             return []
         if not self.files and not self.problems:
@@ -89,7 +90,8 @@ class EvidenceReport:
             + (", all match portfolio.json" if self.ok else "")
         ]
         lines.extend(f"  {f.describe()}" for f in self.files)
-        lines.extend(f"Problem: evidence: {p}" for p in self.problems)
+        if with_problems:
+            lines.extend(f"Problem: evidence: {p}" for p in self.problems)
         return lines
 
 
@@ -189,12 +191,31 @@ def check_evidence(data: bytes, document: Mapping[str, Any] | None) -> EvidenceR
     """The evidence in ``data``'s certified revision against ``document`` (its portfolio.json).
 
     ``document`` None (no readable portfolio.json) reports nothing: verification already
-    fails such a file for that reason.
+    fails such a file for that reason. (Verification calls :func:`check_evidence_root` on the
+    reader it already has; this opens the file again, for tests and tools.)
     """
     if document is None:
         return EvidenceReport(checked=False)
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     try:
-        specs = _signed_specs(data)
+        reader = PdfFileReader(io.BytesIO(data), strict=True)
+        sigs = sorted(reader.embedded_signatures, key=lambda s: s.signed_revision)
+        root = reader.get_historical_resolver(sigs[0].signed_revision).root if sigs else reader.root
+    except (Exception, RecursionError):
+        return EvidenceReport(problems=("the embedded files could not be read",))
+    return check_evidence_root(root, document)
+
+
+def check_evidence_root(root: Any, document: Mapping[str, Any]) -> EvidenceReport:
+    """:func:`check_evidence` on a document catalog (the signed revision's). Never raises."""
+    from pyhanko.pdf_utils import generic
+
+    try:
+        names = _deref(root.get("/Names"))
+        specs: list[Any] = []
+        if isinstance(names, generic.DictionaryObject):
+            _name_tree(names.get("/EmbeddedFiles"), 0, specs)
     except (Exception, RecursionError):
         return EvidenceReport(problems=("the embedded files could not be read",))
     recorded = recorded_evidence(document)
@@ -205,7 +226,10 @@ def check_evidence(data: bytes, document: Mapping[str, Any] | None) -> EvidenceR
         name = _spec_name(spec)
         if name == PORTFOLIO_JSON:
             continue
-        content = _spec_bytes(spec)
+        try:
+            content = _spec_bytes(spec)
+        except (Exception, RecursionError):
+            content = None
         size = len(content) if content is not None else None
         sha = hashlib.sha256(content).hexdigest() if content is not None else None
         expected = recorded.get(name)
@@ -228,17 +252,3 @@ def check_evidence(data: bytes, document: Mapping[str, Any] | None) -> EvidenceR
         if name not in seen:
             problems.append(f"portfolio.json records '{name}', but it is not embedded")
     return EvidenceReport(tuple(files), tuple(problems))
-
-
-def _signed_specs(data: bytes) -> list[Any]:
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    reader = PdfFileReader(io.BytesIO(data), strict=True)
-    sigs = sorted(reader.embedded_signatures, key=lambda s: s.signed_revision)
-    root = reader.get_historical_resolver(sigs[0].signed_revision).root if sigs else reader.root
-    names = _deref(root.get("/Names"))
-    specs: list[Any] = []
-    if isinstance(names, generic.DictionaryObject):
-        _name_tree(names.get("/EmbeddedFiles"), 0, specs)
-    return specs

@@ -17,7 +17,10 @@ The export is split in two so the GUI can run the slow part on a worker thread w
 :func:`export_portfolio` does both for callers that do not need the split (the CLI).
 
 Countersigning (:func:`countersign_file`) and verification (:func:`verify_file`) also live
-here: the command line and the GUI reach the signing layer only through services.
+here: the command line and the GUI reach the signing layer only through services. Every file
+from outside is checked under :class:`VerifyLimits`: a size cap, bounded work, and (by
+default) a worker process with a time limit, so a hostile PDF costs seconds, not minutes
+(``core.signing.limits``, ``core.signing.isolation``).
 """
 
 from __future__ import annotations
@@ -41,10 +44,10 @@ from portfolio_app.core.export.errors import ExportCancelled, IdentifierFindings
 from portfolio_app.core.export.identifiers import ExportFinding, find_export_identifiers
 from portfolio_app.core.export.plan import DocumentPlan, build_plan
 from portfolio_app.core.export.selection import ExportSelection, select_entries
+from portfolio_app.core.signing.limits import MAX_PDF_BYTES, MiB, VerifyLimits, mib
 
 if TYPE_CHECKING:
     from portfolio_app.core.evidence.pdf_embed import EvidenceItem
-    from portfolio_app.core.evidence.pdf_read import EvidenceReport
     from portfolio_app.core.export.document import DocumentContent, LayoutResult
     from portfolio_app.core.services.portfolio_service import PortfolioService
     from portfolio_app.core.signing.identity import Identity
@@ -59,9 +62,9 @@ IsCancelled = Callable[[], bool]
 
 DEFAULT_FRAMEWORK_ID = "ipec-2023"
 SIGNING_REASON = "I am the author of this reflective portfolio"
-MAX_PDF_BYTES = 512 * 1024 * 1024
-#: Evidence embedded in one export, in all: well below what verification reads (512 MB).
-MAX_EXPORT_EVIDENCE_BYTES = 300 * 1024 * 1024
+#: Evidence embedded in one export, in all: with the document (5.5 MB for 2,000 entries) it
+#: stays under what ``portfolio verify`` reads (``limits.MAX_PDF_BYTES``, 32 MiB).
+MAX_EXPORT_EVIDENCE_BYTES = 24 * MiB
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,11 @@ class ExportJob:
 
             report(self.entry_count, total, "Embedding evidence files")
             pdf = embed_evidence(pdf, self.evidence, layout.evidence_pages)
+            if len(pdf) + 256 * 1024 > MAX_PDF_BYTES:  # room for the signature and the JSON
+                raise ValidationError(
+                    f"with its evidence files the PDF would be {mib(len(pdf))}, more than "
+                    f"verifiers accept ({MAX_PDF_BYTES // MiB} MiB); leave some evidence out"
+                )
         if self.identity is not None:
             report(self.entry_count, total, "Signing")
             pdf = _sign(pdf, layout, self.identity, self.portfolio_json, self.tsa_url)
@@ -611,7 +619,10 @@ def _read_pdf(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_PDF_BYTES:
-            raise ValidationError(f"{path} is larger than any portfolio this app makes")
+            raise ValidationError(
+                f"{path} is {mib(size)}, larger than any portfolio this app makes (the limit "
+                f"is {MAX_PDF_BYTES // MiB} MiB)"
+            )
         return path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from exc
@@ -694,6 +705,19 @@ def _tutor_trust(identity: Identity, extra: TrustInputs | None) -> TrustInputs:
     )
 
 
+def _screen(path: Path, settings: TrustSettings) -> None:
+    """Check a file from outside in a time-limited worker before working on it in this process.
+
+    The checks that follow (before and after signing) are bounded in work, but only a worker
+    process can be stopped: a file that overruns a limit there is refused here.
+    """
+    from portfolio_app.core.signing.errors import CountersignRefusedError
+
+    report = verify_paths([path], trust=settings)[0][1]
+    if report.limit is not None:
+        raise CountersignRefusedError(f"This file cannot be countersigned: {report.reason}")
+
+
 def plan_countersign(
     service: PortfolioService,
     in_path: Path,
@@ -733,6 +757,7 @@ def plan_countersign_as(
     data = _read_pdf(in_path)
     inputs = _tutor_trust(identity, trust)
     settings = inputs.settings()
+    _screen(in_path, settings)
     report = precheck(data, identity, trust=settings)
     box, box_role = choose_box(data, identity, Role.parse(role) if role else None)
     warnings: list[str] = []
@@ -828,6 +853,7 @@ def countersign_as(
     started = time.perf_counter()
     data = _read_pdf(in_path)
     inputs = _tutor_trust(identity, trust)
+    _screen(in_path, inputs.settings())
     tsa = tsa_url
     with font_file() as font_path:
         signed = countersign(
@@ -863,6 +889,14 @@ def countersign_trust(service: PortfolioService, extra: TrustInputs | None = Non
     return _tutor_trust(identity_service.get_or_create_identity(service), extra)
 
 
+def _settings(trust: TrustInputs | TrustSettings | None) -> TrustSettings:
+    from portfolio_app.core.signing.trust import TrustSettings
+
+    if isinstance(trust, TrustSettings):
+        return trust
+    return (trust or TrustInputs()).settings()
+
+
 def verify_file(
     path: Path,
     *,
@@ -870,34 +904,22 @@ def verify_file(
     fingerprints: Sequence[str] = (),
     trust: TrustInputs | TrustSettings | None = None,
     require: Sequence[str] = (),
+    limits: VerifyLimits | None = None,
 ) -> VerificationReport:
     """Verify one file offline. An unreadable file is a verdict, not an exception.
 
-    Raises only for malformed trust inputs (a certificate that is not one, a fingerprint that
-    is not 64 hex digits, a CRL no trusted CA signed), which the person checking has to fix.
+    The file is checked in a worker process stopped after ``limits.seconds`` (default
+    :class:`VerifyLimits`); a file over a limit is exit 3 with ``report.limit`` set. Raises
+    only for malformed trust inputs (a certificate that is not one, a fingerprint that is not
+    64 hex digits, a CRL no trusted CA signed), which the person checking has to fix.
     """
-    from portfolio_app.core.signing.roles import Role
-    from portfolio_app.core.signing.trust import TrustSettings, build_trust
-    from portfolio_app.core.signing.verification import (
-        Verdict,
-        VerificationReport,
-        verify_pdf,
-    )
+    from portfolio_app.core.signing.trust import build_trust
 
-    if isinstance(trust, TrustInputs):
-        settings = trust.settings()
-    elif isinstance(trust, TrustSettings):
-        settings = trust
-    else:
+    if trust is None and (trust_pems or fingerprints):
         settings = build_trust(trust_pems, fingerprints=fingerprints)
-    roles = [Role.parse(r) for r in require]
-    try:
-        data = _read_pdf(path)
-    except ValidationError as exc:
-        return VerificationReport(
-            Verdict.NOT_SIGNED_OR_UNREADABLE, exc.user_message, trust_notes=settings.notes
-        )
-    return verify_pdf(data, trust=settings, require=roles)
+    else:
+        settings = _settings(trust)
+    return verify_paths([path], trust=settings, require=require, limits=limits)[0][1]
 
 
 def pdf_files(paths: Sequence[Path]) -> list[Path]:
@@ -917,26 +939,37 @@ def pdf_files(paths: Sequence[Path]) -> list[Path]:
 def verify_paths(
     paths: Sequence[Path],
     *,
-    trust: TrustInputs | None = None,
+    trust: TrustInputs | TrustSettings | None = None,
     require: Sequence[str] = (),
     progress: Progress | None = None,
+    limits: VerifyLimits | None = None,
 ) -> list[tuple[Path, VerificationReport]]:
-    """Verify files and folders (recursively) against the same trust; one report per file."""
-    settings = (trust or TrustInputs()).settings()
+    """Verify files and folders (recursively) against the same trust; one report per file.
+
+    Each file is checked in a worker process with a time limit (``limits``, default
+    :class:`VerifyLimits`: 30 s, 1 GiB more memory on POSIX), several at once, so one
+    hostile file cannot stall the run; ``progress(done, total, path)`` follows completion.
+    """
+    from portfolio_app.core.signing.isolation import verify_files
+    from portfolio_app.core.signing.roles import Role
+
+    settings = _settings(trust)
+    for role in require:
+        Role.parse(role)  # a wrong role is the caller's error, before any work
     files = pdf_files(paths)
-    results = []
-    for index, path in enumerate(files, start=1):
-        results.append((path, verify_file(path, trust=settings, require=require)))
-        if progress is not None:
-            progress(index, len(files), str(path))
-    return results
+    reports = verify_files(files, settings, require=require, limits=limits, progress=progress)
+    return list(zip(files, reports, strict=True))
 
 
 CSV_ROLES = ("tutor", "second-marker", "moderator", "practice-assessor")
 
 
 def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict[str, Any]]:
-    """One row per file for the assessor's CSV (and any spreadsheet)."""
+    """One row per file for the assessor's CSV (and any spreadsheet).
+
+    ``ROLE_decision`` holds only decisions that count (a trusted signer of that role);
+    ``ROLE_claimed_decision`` a decision in the box that does not count, and why.
+    """
     rows = []
     for path, report in results:
         summary = report.summary
@@ -956,9 +989,15 @@ def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict
             found = by_role.get(role, {})
             row[f"{role}_signer"] = found.get("signer_name") or ""
             row[f"{role}_decision"] = found.get("decision") or ""
+            claimed = found.get("claimed_decision")
+            row[f"{role}_claimed_decision"] = (
+                f"{claimed} (not counted: {found.get('claimed_decision_not_counted')})"
+                if claimed
+                else ""
+            )
             row[f"{role}_time"] = found.get("time") or ""
         row["signatures"] = "; ".join(
-            f"{s.index}:{s.box_role or 'other'}:{s.signer_name or '?'}:{s.decision or ''}:"
+            f"{s.index}:{s.box_role or 'other'}:{s.signer_name or '?'}:{_decision_cell(s)}:"
             f"{s.signing_time.isoformat() if s.signing_time else ''}"
             for s in report.signatures
         )
@@ -968,6 +1007,15 @@ def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict
         row["reason"] = report.reason
         rows.append(row)
     return rows
+
+
+def _decision_cell(check: Any) -> str:
+    """A decision, or a claimed one marked as not counted (never passed off as a decision)."""
+    if check.decision:
+        return str(check.decision)
+    if check.claimed_decision:
+        return f"claimed {check.claimed_decision} (not counted)"
+    return ""
 
 
 def write_report_csv(results: Sequence[tuple[Path, VerificationReport]], out_path: Path) -> Path:
@@ -1009,67 +1057,26 @@ def extract_portfolio_json(path: Path) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-# ---- evidence and comparison (verify's additions) ------------------------------------------
-
-
-def check_evidence_data(data: bytes) -> EvidenceReport:
-    """The evidence files embedded in a signed export, checked against its ``portfolio.json``
-    (``core.evidence.pdf_read``). Never raises."""
-    from portfolio_app.core.evidence.pdf_read import EvidenceReport, check_evidence
-    from portfolio_app.core.signing.verification import extract_embedded_json
-
-    raw = extract_embedded_json(data)
-    if raw is None:
-        return EvidenceReport(checked=False)
-    try:
-        document = json.loads(raw)
-    except (ValueError, RecursionError):
-        return EvidenceReport(checked=False)
-    return check_evidence(data, document if isinstance(document, dict) else None)
-
-
-def check_evidence_file(path: Path) -> EvidenceReport:
-    """:func:`check_evidence_data` for a file (an unreadable one reports nothing: verification
-    already says why)."""
-    from portfolio_app.core.evidence.pdf_read import EvidenceReport
-
-    try:
-        data = _read_pdf(path)
-    except ValidationError:
-        return EvidenceReport(checked=False)
-    return check_evidence_data(data)
-
-
-def exit_with_evidence(report: VerificationReport, evidence: EvidenceReport) -> int:
-    """Verify's exit code once the evidence is checked: an intact file whose embedded
-    evidence does not match its ``portfolio.json`` is broken (1); an honest export never is."""
-    if evidence.checked and not evidence.ok and report.exit_code in (0, 2, 4):
-        return 1
-    return report.exit_code
+# ---- comparing two exports (verify --compare) -------------------------------------------
 
 
 @dataclass(frozen=True)
 class CompareReport:
-    """``verify --compare``: both files' signature checks, then (if both are intact) how the
-    later export relates to the earlier one."""
+    """``verify --compare``: both files' signature checks (embedded evidence included), then,
+    if both are intact, how the later export relates to the earlier one."""
 
     earlier_path: Path
     later_path: Path
     earlier: VerificationReport
     later: VerificationReport
-    earlier_evidence: EvidenceReport
-    later_evidence: EvidenceReport
     comparison: Comparison | None
     reason: str = ""
 
     @property
     def exit_code(self) -> int:
-        """1 a file broken (or its evidence), 3 unreadable or not comparable, 5 the later does
-        not continue the earlier, 2 a signer not trusted, 0 all is well."""
-        codes = [
-            exit_with_evidence(self.earlier, self.earlier_evidence),
-            exit_with_evidence(self.later, self.later_evidence),
-        ]
+        """1 a file broken, 3 unreadable or not comparable, 5 the later does not continue the
+        earlier, 2 a signer not trusted, 0 all is well (in that order)."""
+        codes = [self.earlier.exit_code, self.later.exit_code]
         if 1 in codes:
             return 1
         if 3 in codes or self.comparison is None:
@@ -1084,16 +1091,8 @@ class CompareReport:
         """JSON-ready form."""
         return {
             "exit_code": self.exit_code,
-            "earlier": {
-                "file": str(self.earlier_path),
-                **self.earlier.to_dict(),
-                "evidence": self.earlier_evidence.to_dict(),
-            },
-            "later": {
-                "file": str(self.later_path),
-                **self.later.to_dict(),
-                "evidence": self.later_evidence.to_dict(),
-            },
+            "earlier": {"file": str(self.earlier_path), **self.earlier.to_dict()},
+            "later": {"file": str(self.later_path), **self.later.to_dict()},
             "comparison": self.comparison.to_dict() if self.comparison else None,
             "reason": self.reason,
         }
@@ -1104,32 +1103,27 @@ def compare_files(
     later: Path,
     *,
     trust: TrustInputs | TrustSettings | None = None,
+    limits: VerifyLimits | None = None,
 ) -> CompareReport:
-    """Check both signatures (with the same trust as ``verify``), then compare the later
-    export with the earlier one through their revision chains (``core.timeline.compare``).
+    """Check both signatures (with the same trust and limits as ``verify``, each file in a
+    worker process), then compare the later export with the earlier one through their
+    revision chains (``core.timeline.compare``).
 
-    A file that is broken, forged or not a signed portfolio is not compared (``reason`` says
-    which). The GUI's verify window can call this on a worker thread: it touches no service.
+    A file that is broken, forged, over a limit or not a signed portfolio is not compared
+    (``reason`` says which); only files that passed those checks are read again here. The
+    GUI's verify window can call this on a worker thread: it touches no service.
     """
     from portfolio_app.core.timeline.compare import compare_documents
 
-    if isinstance(trust, TrustInputs):
-        settings: TrustSettings | None = trust.settings()
-    else:
-        settings = trust
-    reports = []
-    evidence = []
-    for path in (earlier, later):
-        report = verify_file(path, trust=settings or TrustInputs().settings())
-        reports.append(report)
-        evidence.append(check_evidence_file(path))
-    comparison = None
-    reason = ""
+    checked = verify_paths([earlier, later], trust=trust, limits=limits)
+    reports = [report for _path, report in checked]
     broken = [
         name
-        for name, report, found in zip(("EARLIER", "LATER"), reports, evidence, strict=True)
-        if exit_with_evidence(report, found) in (1, 3)
+        for name, report in zip(("EARLIER", "LATER"), reports, strict=True)
+        if report.exit_code in (1, 3)
     ]
+    comparison = None
+    reason = ""
     if broken:
         reason = (
             f"{' and '.join(broken)} did not pass the signature checks, so nothing in "
@@ -1141,6 +1135,4 @@ def compare_files(
             reason = "a file has no readable portfolio.json"
         else:
             comparison = compare_documents(documents[0], documents[1])
-    return CompareReport(
-        earlier, later, reports[0], reports[1], evidence[0], evidence[1], comparison, reason
-    )
+    return CompareReport(earlier, later, reports[0], reports[1], comparison, reason)

@@ -20,7 +20,7 @@ from portfolio_app.core.storage.records import AttachmentRecord, table_of
 from portfolio_app.core.storage.store import Store, to_db
 
 TABLE = "attachments"
-#: A last guard; the service checks files first (``core.evidence.files``, 25 MB).
+#: A last guard; the service checks files first (``core.evidence.files``, 15 MB).
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 _COLUMNS = ("id", "version", "meta", "entry_id", "added", "size", "filename", "media_type")
 

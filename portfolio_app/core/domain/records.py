@@ -80,6 +80,7 @@ class IntegrityFinding:
 _NOUNS = {
     "entries": "entry",
     "revisions": "saved version",
+    "revision_links": "history link",
     "events": "event",
     "experiences": "experience",
     "attachments": "attachment",

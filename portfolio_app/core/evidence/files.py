@@ -160,6 +160,8 @@ def check_image(data: bytes, name: str) -> tuple[int, int]:
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
+                raise ValidationError(_too_many_pixels(name, width, height))
             image.verify()  # structure and checksums, without decoding every pixel
     except Image.DecompressionBombError as exc:
         raise ValidationError(_too_many_pixels(name)) from exc
@@ -168,8 +170,6 @@ def check_image(data: bytes, name: str) -> tuple[int, int]:
             f"'{name}' looks like an image but cannot be read ({exc}); export it again from "
             "the app that made it"
         ) from exc
-    if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
-        raise ValidationError(_too_many_pixels(name, width, height))
     return width, height
 
 

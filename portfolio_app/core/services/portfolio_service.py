@@ -82,6 +82,7 @@ from portfolio_app.core.timeline.chain import (
     Link,
     canonical_time,
     chain_problems,
+    content_digest,
     private_digest,
     summarise,
 )
@@ -1334,6 +1335,7 @@ class PortfolioService:
         revisions = EntryRepository(store).check_all_revisions()
         report.counts["saved versions"] = len(revisions.records)
         report.damaged.extend(revisions.damaged)
+        report.counts["history links"] = self._check_chains(revisions.records, report.damaged)
         attachments = AttachmentRepository(store).load()
         report.damaged.extend(attachments.damaged)
         readable = 0
@@ -1370,6 +1372,54 @@ class PortfolioService:
                 unique.append(record)
         report.damaged = unique
         return report
+
+    def _check_chains(self, revisions: list[Revision], damaged: list[DamagedRecord]) -> int:
+        """Every saved version has a link, every entry's links form an intact chain, and each
+        link's content digest is its version's text. Returns how many links check."""
+        store = self._require_store()
+        found: list[DamagedRecord] = []
+        with store.read() as conn:
+            chains = chain_repository.ChainStore(store).links_of(conn, None, found)
+        damaged.extend(found)
+        by_revision = {s.revision_id: s for links in chains.values() for s in links}
+        good = 0
+        for revision in revisions:
+            stored = by_revision.get(revision.id)
+            label = self._label("entries", revision.entry_id)
+            if stored is None:
+                damaged.append(
+                    DamagedRecord(
+                        "revision_links",
+                        revision.id,
+                        "this saved version has no link in the entry's history chain",
+                        label,
+                    )
+                )
+                continue
+            content = chain_repository.content_of(revision.entry)
+            if content_digest(content, stored.salt) != stored.link.content:
+                damaged.append(
+                    DamagedRecord(
+                        "revision_links",
+                        revision.id,
+                        "its history link does not match the saved version's text",
+                        label,
+                    )
+                )
+                continue
+            good += 1
+        for entry_id, links in chains.items():
+            problems = chain_problems(entry_id, [s.link for s in links])
+            if problems:
+                damaged.append(
+                    DamagedRecord(
+                        "revision_links",
+                        entry_id,
+                        "its history chain is broken: " + "; ".join(problems),
+                        self._label("entries", entry_id),
+                    )
+                )
+        return good
 
     def integrity_check(self) -> list[str]:
         """Every problem :meth:`full_check` finds, one line each; empty when all is well."""

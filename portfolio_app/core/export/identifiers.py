@@ -22,6 +22,9 @@ from portfolio_app.core.domain.entries import Entry
 from portfolio_app.core.domain.events import Event, Experience
 from portfolio_app.core.domain.privacy_guard import KIND_LABELS, find_identifiers
 
+#: The kind of the export dialog's rows that are timeline notes, not identifiers.
+TIMELINE_NOTE = "timeline-note"
+
 
 @dataclass(frozen=True)
 class ExportFinding:
@@ -36,6 +39,8 @@ class ExportFinding:
     @property
     def kind_label(self) -> str:
         """How people name the kind ("NHS number")."""
+        if self.kind == TIMELINE_NOTE:
+            return "Timeline note"
         return KIND_LABELS.get(self.kind, (self.kind, self.kind))[0]
 
     def to_dict(self) -> dict[str, Any]:

@@ -38,6 +38,9 @@ FILE_FILTER = (
 )
 
 
+_WATCHED = "portfolioEvidenceDrops"
+
+
 class _DropFilter(QObject):
     """Takes file drops from any widget of the editor (text boxes would paste the file's
     address as text otherwise) and hands them to the controller."""
@@ -80,7 +83,6 @@ class AttachmentsController(QObject):
         self.panel = AttachmentsPanel(editor.links_tabs)
         self._tab = editor.links_tabs.addTab(self.panel, "Evidence")
         self._drops = _DropFilter(self)
-        self._filtered: set[int] = set()
         self.panel.browse_requested.connect(self.browse)
         self.panel.attach_requested.connect(self.attach_paths)
         self.panel.open_requested.connect(self.open_attachment)
@@ -98,12 +100,13 @@ class AttachmentsController(QObject):
 
     def _watch_drops(self) -> None:
         # Section editors are rebuilt for every entry: install on whatever is there now.
+        # A property marks the widgets already watched (Python ids of wrappers are reused).
         widgets = [self._editor, *self._editor.findChildren(QWidget)]
         for widget in widgets:
-            if id(widget) not in self._filtered:
+            if not widget.property(_WATCHED):
                 widget.installEventFilter(self._drops)
                 widget.setAcceptDrops(True)
-                self._filtered.add(id(widget))
+                widget.setProperty(_WATCHED, True)
 
     def refresh(self) -> None:
         """Reload the list and the tab's count."""

@@ -20,7 +20,8 @@ AttachmentIdRole = Qt.ItemDataRole.UserRole + 1
 def kind_label(media_type: str) -> str:
     """``PDF document``, ``JPEG photo``...: the kind in words."""
     label = ALLOWED.get(media_type, ("a file", ()))[0]
-    return label.removeprefix("a ").removeprefix("an ").capitalize()
+    words = label.removeprefix("a ").removeprefix("an ")
+    return words[:1].upper() + words[1:]
 
 
 _COLUMNS: tuple[Column[AttachmentInfo], ...] = (

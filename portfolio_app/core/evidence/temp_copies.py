@@ -77,7 +77,9 @@ def sweep_stale(base: Path | None = None, *, older_than: float = STALE_SECONDS) 
         for folder in root.glob(f"{PREFIX}*"):
             with contextlib.suppress(OSError):
                 info = folder.lstat()
-                mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+                mine = True
+                if hasattr(os, "getuid"):  # POSIX: only this user's folders
+                    mine = info.st_uid == os.getuid()
                 stale = now - info.st_mtime > older_than
                 if folder.is_dir() and not folder.is_symlink() and mine and stale:
                     shutil.rmtree(folder, ignore_errors=True)

@@ -814,20 +814,16 @@ class PortfolioService:
         version (links changed by deleting an event, say) a version now (``export``), so
         each exported head hashes to the text exported. Returns how many were added."""
         store = self._require_store()
+        ids = [EntryId(i) for i in entry_ids if EntryId(i) in self._entries]
+        with store.read() as conn:  # one read for all the chains, not one per entry
+            chains = chain_repository.ChainStore(store).links_of(conn, ids)
         repo = EntryRepository(store)
-        chains = chain_repository.ChainStore(store)
         added = 0
-        for raw_id in entry_ids:
-            entry = self._entries.get(EntryId(raw_id))
-            if entry is None:
-                continue
-            with store.read() as conn:
-                try:
-                    head = chains.head(conn, entry.id)
-                except DamagedRecordError:
-                    head = None
+        for entry_id in ids:
+            entry = self._entries[entry_id]
+            links = chains.get(entry_id)
             current = private_digest(chain_repository.content_of(entry))
-            if head is None or head.private != current:
+            if not links or links[-1].private != current:
                 repo.record_version(entry, now, origin="export")
                 added += 1
         return added

@@ -76,6 +76,12 @@ class EvidenceFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
+def kind_label(media_type: str) -> str:
+    """The kind of a file in words, for a list or a table: ``PDF document``, ``JPEG photo``."""
+    words = ALLOWED.get(media_type, ("a file", ()))[0].removeprefix("a ").removeprefix("an ")
+    return words[:1].upper() + words[1:]
+
+
 def describe_size(size: int) -> str:
     """Bytes in words people read (``1.4 MB``)."""
     if size < 1024:

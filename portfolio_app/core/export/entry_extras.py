@@ -35,7 +35,7 @@ from reportlab.platypus import (
 
 from portfolio_app.core.domain.entries import Entry
 from portfolio_app.core.domain.errors import ValidationError
-from portfolio_app.core.evidence.files import ALLOWED, describe_size
+from portfolio_app.core.evidence.files import describe_size, kind_label
 from portfolio_app.core.evidence.images import inline_image
 from portfolio_app.core.evidence.pdf_embed import EvidenceItem
 from portfolio_app.core.export.fonts import MONO, SANS, SANS_BOLD
@@ -130,11 +130,13 @@ class EntryExtras:
             f"{versions} saved version{'' if versions == 1 else 's'}"
             + (f" ({summary.edits} with changes)" if 1 < summary.edits < versions else "")
         )
-        if summary.upgraded:
+        if summary.upgraded == summary.revisions:
             parts.append(
-                f"{'the first' if summary.upgraded == 1 else f'the first {summary.upgraded}'} "
-                "saved before the chain existed"
+                ("saved" if versions == 1 else "all saved") + " before the chain was started"
             )
+        elif summary.upgraded:
+            earliest = "the first" if summary.upgraded == 1 else f"the first {summary.upgraded}"
+            parts.append(f"{earliest} saved before the chain was started")
         if timeline.problems:
             parts.append("history chain: " + "; ".join(timeline.problems))
         return markup_text(" · ".join(parts))
@@ -166,7 +168,7 @@ class EntryExtras:
             rows.append(
                 [
                     Paragraph(markup_text(item.embedded_as), cell),
-                    Paragraph(markup_text(_kind(item.media_type)), cell),
+                    Paragraph(markup_text(kind_label(item.media_type)), cell),
                     Paragraph(markup_text(describe_size(item.size)), cell),
                     Paragraph(markup_text(_day(item.added, self.zone)), cell),
                     Paragraph(f"{sha[:_SHA_SPLIT]}<br/>{sha[_SHA_SPLIT:]}", self.sha_style),
@@ -246,11 +248,6 @@ class EntryExtras:
                 ]
             ),
         ]
-
-
-def _kind(media_type: str) -> str:
-    label = ALLOWED.get(media_type, ("a file", ()))[0]
-    return label.removeprefix("a ").removeprefix("an ")
 
 
 def _day(moment: datetime, zone: tzinfo | None) -> str:

@@ -9,19 +9,12 @@ from PySide6.QtCore import QObject, Qt
 from typing_extensions import override
 
 from portfolio_app.core.domain.records import AttachmentInfo
-from portfolio_app.core.evidence.files import ALLOWED, describe_size
+from portfolio_app.core.evidence.files import describe_size, kind_label
 from portfolio_app.gui.item_models.column_table_model import Column, ColumnTableModel
 from portfolio_app.gui.widgets.plain_text import plain_tooltip
 
 #: The attachment's id (str).
 AttachmentIdRole = Qt.ItemDataRole.UserRole + 1
-
-
-def kind_label(media_type: str) -> str:
-    """``PDF document``, ``JPEG photo``...: the kind in words."""
-    label = ALLOWED.get(media_type, ("a file", ()))[0]
-    words = label.removeprefix("a ").removeprefix("an ")
-    return words[:1].upper() + words[1:]
 
 
 _COLUMNS: tuple[Column[AttachmentInfo], ...] = (

@@ -400,3 +400,41 @@ def test_a_hostile_image_in_the_vault_is_listed_without_its_picture(
     if shutil.which("pdftotext"):
         text = tool_output("pdftotext", str(out), "-")
         assert "E1-bomb.png: picture not shown" in " ".join(text.split())
+
+
+def test_one_inflating_stream_named_many_times_is_bounded() -> None:
+    """A hostile signed file could name one small stream that inflates to 15 MB thousands of
+    times: the check stops at its total budget instead of inflating gigabytes."""
+    from pyhanko.pdf_utils import generic
+
+    from portfolio_app.core.evidence.pdf_read import MAX_TOTAL_BYTES, check_evidence_root
+
+    bomb = zlib.compress(b"\x00" * (15 * 1024 * 1024), 9)
+    stream = generic.StreamObject(
+        {generic.pdf_name("/Filter"): generic.pdf_name("/FlateDecode")}, encoded_data=bomb
+    )
+    spec = generic.DictionaryObject(
+        {
+            generic.pdf_name("/UF"): generic.pdf_string("E1-bomb.txt"),
+            generic.pdf_name("/EF"): generic.DictionaryObject({generic.pdf_name("/F"): stream}),
+        }
+    )
+    names = generic.ArrayObject()
+    for n in range(1000):
+        names.append(generic.pdf_string(f"E{n:05d}"))
+        names.append(spec)
+    root = generic.DictionaryObject(
+        {
+            generic.pdf_name("/Names"): generic.DictionaryObject(
+                {
+                    generic.pdf_name("/EmbeddedFiles"): generic.DictionaryObject(
+                        {generic.pdf_name("/Names"): names}
+                    )
+                }
+            )
+        }
+    )
+    report = check_evidence_root(root, {"entries": []})
+    assert any("more than any export embeds" in p for p in report.problems)
+    # Inflated only until the budget ran out: a handful, not the thousand the file names.
+    assert len(report.files) <= MAX_TOTAL_BYTES // (15 * 1024 * 1024) + 1

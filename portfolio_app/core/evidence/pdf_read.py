@@ -6,7 +6,8 @@ already fails such a file). For each embedded file: its name, size and SHA-256, 
 ``portfolio.json`` records exactly that. A recorded file that is missing or differs, or an
 embedded file that is not recorded, is a problem: ``portfolio verify`` then fails the file
 (an honest export can never produce either). Bounded like the rest of verification: at most
-:data:`MAX_FILES` files of at most :data:`MAX_FILE_BYTES` each, a bounded name-tree walk.
+:data:`MAX_FILES` files of at most :data:`MAX_FILE_BYTES` each and :data:`MAX_TOTAL_BYTES`
+decoded in all (our own bounded inflate, not the PDF library's), a bounded name-tree walk.
 Never raises.
 """
 
@@ -23,6 +24,9 @@ from portfolio_app.core.evidence.files import MAX_EVIDENCE_BYTES, describe_size
 
 MAX_FILES = 2_000
 MAX_FILE_BYTES = MAX_EVIDENCE_BYTES + 1024 * 1024
+#: All embedded files together, decoded (one stream named many times is counted each time):
+#: an export embeds at most 24 MB.
+MAX_TOTAL_BYTES = 32 * 1024 * 1024
 _MAX_DEPTH = 8
 PORTFOLIO_JSON = "portfolio.json"
 
@@ -222,14 +226,19 @@ def check_evidence_root(root: Any, document: Mapping[str, Any]) -> EvidenceRepor
     files: list[EmbeddedFile] = []
     problems: list[str] = []
     seen: set[str] = set()
+    budget = MAX_TOTAL_BYTES
     for spec in specs:
         name = _spec_name(spec)
         if name == PORTFOLIO_JSON:
             continue
+        if budget <= 0:
+            problems.append("the embedded files come to more than any export embeds")
+            break
         try:
             content = _spec_bytes(spec)
         except (Exception, RecursionError):
             content = None
+        budget -= len(content) if content is not None else 0
         size = len(content) if content is not None else None
         sha = hashlib.sha256(content).hexdigest() if content is not None else None
         expected = recorded.get(name)

@@ -320,7 +320,7 @@ def _compare_entry(entry_id: str, earlier: _Side, later: _Side) -> EntryComparis
             "not in the later export (deleted since, or not selected for it)",
         )
     l_label = later.labels.get(entry_id)
-    title = _title(new) if _title(new) != title else title
+    title = _title(new)  # the later title names it (an edit may have changed it)
     for side, which in ((earlier, "earlier"), (later, "later")):
         if entry_id in side.problems:
             return EntryComparison(

@@ -82,13 +82,13 @@ class AttachmentsPanel(QWidget):
         self.hint = plain_label(EMPTY_HINT, self, accessible_name="About evidence files")
         self.message_bar = InfoBar("warning", closable=True, parent=self)
         self.message_bar.setAccessibleName("Evidence message")
-        self.attach_button = QPushButton(icon("import"), "Attach &file…", self)
+        self.attach_button = QPushButton(icon("import"), "Atta&ch file…", self)
         self.attach_button.setToolTip(f"Add evidence to this entry ({ALLOWED_TEXT})")
         self.open_button = QPushButton(icon("preview"), "&Open", self)
         self.open_button.setToolTip(
             "Open a temporary decrypted copy in your usual app (deleted when you lock or quit)"
         )
-        self.remove_button = QPushButton(icon("delete"), "Re&move", self)
+        self.remove_button = QPushButton(icon("delete"), "&Remove", self)
         self.remove_button.setToolTip("Remove the selected file from this entry")
         buttons = QHBoxLayout()
         buttons.addWidget(self.attach_button)

@@ -602,7 +602,9 @@ def test_history_and_restore_revision(portfolio: Run, add_entry: Add, cli_dir: P
     assert history.code == 0
     revisions = history.json()
     assert [r["title"] for r in revisions] == ["Version two", "Version one"]
-    assert set(revisions[0]) == {"id", "saved", "title", "status", "word_count"}
+    assert set(revisions[0]) == {"id", "saved", "title", "status", "word_count", "chain"}
+    assert revisions[0]["chain"]["seq"] == 2 and revisions[1]["chain"]["seq"] == 1
+    assert revisions[0]["chain"]["prev"] == revisions[1]["chain"]["hash"]
     table = portfolio("history", entry).out.splitlines()
     assert table[0].split()[:2] == ["REVISION", "SAVED"]
     assert len(table) == 3

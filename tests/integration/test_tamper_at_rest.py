@@ -368,8 +368,10 @@ def test_a_save_changes_a_constant_number_of_manifest_rows(folder: dict[str, str
         db = _db(folder)
         after = {tuple(r) for r in db.execute("SELECT * FROM record_manifest")}
         db.close()
-    # The entry's row and one revision row changed or appeared; nothing else was rewritten.
-    assert len(after - before) == 2
+    # The entry's row, one revision row and its chain link changed or appeared; nothing else
+    # was rewritten.
+    assert len(after - before) == 3
+    assert {row[0] for row in after - before} == {"entries", "revisions", "revision_links"}
 
 
 def test_the_schema_migration_keeps_every_link_revision_and_attachment(tmp_path: Path) -> None:

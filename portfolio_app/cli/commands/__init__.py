@@ -13,6 +13,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portfolio_app.cli.commands.init_cmd",
     "portfolio_app.cli.commands.demo_cmd",
     "portfolio_app.cli.commands.entries_cmd",
+    "portfolio_app.cli.commands.attachments_cmd",
     "portfolio_app.cli.commands.catalogue_cmd",
     "portfolio_app.cli.commands.frameworks_cmd",
     "portfolio_app.cli.commands.final_reflection_cmd",

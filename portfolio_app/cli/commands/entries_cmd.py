@@ -780,6 +780,7 @@ def run_history(ctx: CliContext) -> int:
     with ctx.open_portfolio() as service:
         entry = service.get_entry(ctx.args.id)
         revisions = service.revisions(entry.id)
+        links = service.chain_links(entry.id)
     if ctx.as_json:
         ctx.print_json(
             [
@@ -789,6 +790,7 @@ def run_history(ctx: CliContext) -> int:
                     "title": r.entry.title,
                     "status": r.entry.status.value,
                     "word_count": r.entry.word_count,
+                    "chain": links[r.id].to_json() if r.id in links else None,
                 }
                 for r in revisions
             ]
@@ -801,12 +803,14 @@ def run_history(ctx: CliContext) -> int:
         (
             short(r.id),
             f"{r.saved:%Y-%m-%d %H:%M:%S}",
+            str(links[r.id].seq) if r.id in links else "-",
+            links[r.id].hash[:12] if r.id in links else "(no link)",
             str(r.entry.word_count),
             clip(r.entry.title, 60),
         )
         for r in revisions
     ]
-    for line in table(("REVISION", "SAVED (UTC)", "WORDS", "TITLE"), rows):
+    for line in table(("REVISION", "SAVED (UTC)", "SEQ", "CHAIN", "WORDS", "TITLE"), rows):
         ctx.print(line)
     return exit_codes.OK
 

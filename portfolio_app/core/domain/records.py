@@ -81,6 +81,7 @@ _NOUNS = {
     "feedback": "imported tutor feedback",
     "entries": "entry",
     "revisions": "saved version",
+    "revision_links": "history link",
     "events": "event",
     "experiences": "experience",
     "attachments": "attachment",

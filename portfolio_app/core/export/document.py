@@ -79,8 +79,10 @@ from portfolio_app.core.domain.events import Event, Experience, format_hours
 from portfolio_app.core.domain.frameworks import Framework
 from portfolio_app.core.domain.ids import EntryId, EventId, ExperienceId
 from portfolio_app.core.domain.profile import Profile
+from portfolio_app.core.evidence.pdf_embed import EvidenceItem
 from portfolio_app.core.export.charts import category_chart, months_chart
 from portfolio_app.core.export.coverage_pages import MAX_TERMS, CountBar, heat_shade
+from portfolio_app.core.export.entry_extras import EntryExtras
 from portfolio_app.core.export.errors import ExportCancelled, ExportLayoutError
 from portfolio_app.core.export.fonts import MONO, SANS, SANS_BOLD, printable, register_fonts
 from portfolio_app.core.export.markdown_render import MarkdownRenderer, markup_text
@@ -100,6 +102,8 @@ from portfolio_app.core.export.styles import (
     Styles,
     make_styles,
 )
+from portfolio_app.core.timeline.chain import EntryTimeline
+from portfolio_app.core.timeline.notes import TimelineNote
 
 Progress = Callable[[int, int, str], None]
 IsCancelled = Callable[[], bool]
@@ -175,6 +179,13 @@ class DocumentContent:
     attendance_experiences: tuple[Experience, ...] = ()
     #: Records that could not be decrypted and that the student chose to leave out.
     left_out: tuple[str, ...] = ()
+    #: Each exported entry's revision chain, the notes on dates, the evidence to embed, and
+    #: portfolio.json's top-level ``timeline`` (see ``entry_extras``).
+    timelines: dict[str, EntryTimeline] = field(default_factory=dict)
+    timeline_notes: tuple[TimelineNote, ...] = ()
+    evidence: tuple[EvidenceItem, ...] = ()
+    timeline_info: dict[str, Any] = field(default_factory=dict)
+    inline_images: bool = True
     #: Issue 9: an empty "Tutor feedback" form field after each entry and an overall one on
     #: the signatures page (the export dialog and ``--no-feedback-fields`` can leave them out).
     feedback_fields: bool = True
@@ -213,6 +224,8 @@ class LayoutResult:
     student_box: SignatureBox
     staff_boxes: dict[str, SignatureBox]
     seconds: float
+    #: The 0-based page listing each entry's evidence files (their PDF "associated" page).
+    evidence_pages: dict[str, int] = field(default_factory=dict)
     #: Where each feedback field goes: entry id (or :data:`OVERALL_FEEDBACK_SLOT`) -> box.
     feedback_boxes: dict[str, SignatureBox] = field(default_factory=dict)
 
@@ -230,6 +243,7 @@ class _LayoutState:
     last_page: int = 0
     boxes: dict[str, SignatureBox] = field(default_factory=dict)
     outline_levels: list[int] = field(default_factory=list)
+    anchors: dict[str, int] = field(default_factory=dict)
     feedback_boxes: dict[str, SignatureBox] = field(default_factory=dict)
 
 
@@ -595,6 +609,14 @@ class _Builder:
             if part.strip()
         )
         self.header_line = _fit(self.header_text, SANS, 8, FRAME_WIDTH)  # same on every page
+        self.extras = EntryExtras(
+            self.styles,
+            timelines=content.timelines,
+            notes=content.timeline_notes,
+            evidence=content.evidence,
+            zone=content.generated_at.tzinfo,
+            record_page=state.anchors.setdefault,
+        )
         #: Set by signatures_section when the overall feedback area does not fit its page.
         self.overall_before_signatures = False
 
@@ -1103,7 +1125,47 @@ class _Builder:
         else:
             out.append(self.t("No professions are recorded in the exported entries."))
         out.extend(self._models_used(entries))
+        out.extend(self._timeline_summary())
         return out
+
+    def _timeline_summary(self) -> list[Any]:
+        """How to read the dates under each entry, and what the chain lets a reader check."""
+        c = self.content
+        info = c.timeline_info
+        if not info:
+            return []
+        started = info.get("chain_started")
+        since = ""
+        if isinstance(started, str):
+            day = datetime.fromisoformat(started).astimezone(c.generated_at.tzinfo)
+            since = f" since {day.day} {day:%b %Y}" + (
+                " (history saved before then was chained when the app was upgraded)"
+                if info.get("chain_origin") == "upgrade"
+                else ""
+            )
+        head = str(info.get("portfolio_head") or "")
+        notes = len(c.timeline_notes)
+        files = len(c.evidence)
+        text = (
+            "<b>Timeline.</b> Under each entry: the day it is about, and when it was first "
+            "written and last changed, from its saved versions. These times come from the "
+            "student's own computer clock. The saved versions of every entry form a hash chain"
+            f"{markup_text(since)}; the newest link of each is in the signed portfolio.json "
+            f"(portfolio head <font name='{MONO}'>{head[:16]}…</font>), so a later export can "
+            "be checked against this one: <i>portfolio verify --compare EARLIER.pdf "
+            "LATER.pdf</i> shows every entry changed, added or removed in between."
+        )
+        if notes:
+            text += (
+                f" {_plural(notes, 'timeline note is', 'timeline notes are')} printed beside "
+                "the entries concerned (for instance a plan first written after its event)."
+            )
+        if files:
+            text += (
+                f" {_plural(files, 'evidence file is', 'evidence files are')} embedded in "
+                "this PDF, listed under their entries with their SHA-256."
+            )
+        return [Spacer(1, 10), CondPageBreak(80), self.p(text, self.styles.meta)]
 
     def _models_used(self, entries: Sequence[Entry]) -> list[Any]:
         """Which reflective models the entries were written with, each credited to its source."""
@@ -1191,8 +1253,12 @@ class _Builder:
             f"{entry.word_count} words",
         ]
         lines = [markup_text(" · ".join(meta))]
+        written = self.extras.timeline_line(entry)
+        if written:
+            lines.append(written)
         lines.extend(self._relations(entry))
         out.append(self.p("<br/>".join(lines), s.meta))
+        out.extend(self.extras.note_flowables(entry))
         multi = len(entry.sections) > 1
         for section in entry.sections:
             if multi or section.heading.strip():
@@ -1205,6 +1271,7 @@ class _Builder:
         if not entry.sections:
             out.append(self.t("(no text)", s.blank))
         out.extend(self._entry_details(entry))
+        out.extend(self.extras.evidence_flowables(entry))
         if self.content.feedback_fields and self.content.feedback_per_entry:
             out.append(Spacer(1, 3))
             out.append(
@@ -1637,6 +1704,11 @@ def render_document(
         student_box=state.boxes[STUDENT_SLOT],
         staff_boxes={r: state.boxes[r] for r in content.staff_roles},
         seconds=time.perf_counter() - started,
+        evidence_pages={
+            key.removeprefix("evidence:"): page
+            for key, page in state.anchors.items()
+            if key.startswith("evidence:")
+        },
         feedback_boxes=dict(state.feedback_boxes),
     )
 

@@ -13,12 +13,11 @@ Contract:
 from __future__ import annotations
 
 import json
-import mimetypes
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
 from portfolio_app.core.domain.entries import (
@@ -61,7 +60,7 @@ from portfolio_app.core.domain.records import (
     noun_for,
 )
 from portfolio_app.core.passphrase_strength import check_new_passphrase
-from portfolio_app.core.storage import integrity
+from portfolio_app.core.storage import chain_repository, integrity
 from portfolio_app.core.storage.attachment_repository import AttachmentRepository
 from portfolio_app.core.storage.catalogue_repository import CatalogueRepository
 from portfolio_app.core.storage.database import (
@@ -79,6 +78,15 @@ from portfolio_app.core.storage.vault_repository import (
     read_key_slots,
     write_slot_rows,
 )
+from portfolio_app.core.timeline.chain import (
+    EntryTimeline,
+    Link,
+    canonical_time,
+    chain_problems,
+    content_digest,
+    private_digest,
+    summarise,
+)
 from portfolio_app.core.vault import kdf
 from portfolio_app.core.vault.field_cipher import FieldCipher
 from portfolio_app.core.vault.kdf import KdfParams
@@ -92,6 +100,9 @@ from portfolio_app.core.vault.key_slots import (
     unlock_recovery_slot,
     vault_id_of,
 )
+
+if TYPE_CHECKING:
+    from portfolio_app.core.evidence.files import EvidenceFile
 
 #: Autosaves within this window of the newest revision update it instead of adding one, so a
 #: typing session leaves a readable history rather than one revision per keystroke batch.
@@ -165,6 +176,7 @@ class PortfolioService:
         self.integrity_findings: list[IntegrityFinding] = []
         self._changes: list[StructureChange] = []
         self._profile: Profile | None = None
+        self._timeline_info: dict[str, object] | None = None
         #: One-off messages for the student from this unlock (a status migration...).
         self.notices: list[str] = []
         #: Imported tutor feedback, decrypted on first use (``feedback_service``).
@@ -209,6 +221,10 @@ class PortfolioService:
                 store.manifest.rebuild(conn, {}, {})
             VaultRepository(store).write_key_slots(slots)
             VaultRepository(store).write_profile(profile)
+            VaultRepository(store).set_setting(
+                chain_repository.TIMELINE_SETTING,
+                chain_repository.timeline_setting(datetime.now(UTC), "new"),
+            )
         except BaseException:
             lock.release()
             raise
@@ -255,6 +271,7 @@ class PortfolioService:
                 data_key[i] = 0
             service = cls(data_dir, store, lock, vault_id_of(slots["passphrase"]))
             service._seal_if_older(slots, progress)
+            service._chain_if_older(progress)
             if progress:
                 progress(2, 3, "Decrypting your entries")
             service._load()
@@ -285,6 +302,25 @@ class PortfolioService:
             integrity.migrate_to_sealed(
                 conn, store.cipher, store.manifest, _slot_digests(slots), report
             )
+
+    def _chain_if_older(self, progress: Progress | None) -> None:
+        """First unlock after the timeline migration's schema step: link the saved history.
+
+        One transaction, after the automatic backup the schema step took; it only adds link
+        records (see ``chain_repository.build_chains``), so it hides nothing the manifest
+        check after it would report.
+        """
+        store = self._require_store()
+        with store.read() as conn:
+            if not chain_repository.needs_build(conn, store.manifest):
+                return
+
+        def report(done: int, total: int) -> None:
+            if progress:
+                progress(1, 3, f"Chaining your revision history ({done} of {total})")
+
+        with store.write() as conn:
+            chain_repository.build_chains(conn, store, report)
 
     def _load(self, *, everything: bool = False) -> None:
         """Decrypt what the app shows and compare the file with the manifest.
@@ -350,6 +386,7 @@ class PortfolioService:
         self._experiences.clear()
         self._imported_frameworks.clear()
         self._profile = None
+        self._timeline_info = None
         self.feedback_cache = None
         self.notices = []
         self.integrity_findings = []
@@ -589,8 +626,15 @@ class PortfolioService:
         repo = EntryRepository(self._require_store())
         action = RevisionAction("new")
         if autosave:
+            # Coalesce into the newest version only while the session goes on, and never
+            # into a version an export has published (its hash is in a signed file).
             latest = repo.latest_revision(entry.id)
-            if latest and entry.updated - latest[1] < REVISION_COALESCE:
+            published = self.published_until()
+            if (
+                latest
+                and timedelta(0) <= entry.updated - latest[1] < REVISION_COALESCE
+                and (published is None or latest[1] > published)
+            ):
                 action = RevisionAction("update", latest[0])
         repo.save(entry, is_new=False, revision=action)
         self._remember(entry)
@@ -793,6 +837,91 @@ class PortfolioService:
             plan_id=revision.entry.plan_id if revision.entry.plan_id in self._entries else None,
         )
         return self.save_entry(restored)
+
+    # ---- the timeline (revision hash chain) ----------------------------------------------
+
+    def timeline_info(self) -> dict[str, object]:
+        """When and how this portfolio's chain started, and until when versions were published
+        by an export (the vault's ``timeline`` setting; empty if it is missing)."""
+        if self._timeline_info is None:
+            try:
+                raw = self.get_secret_setting(chain_repository.TIMELINE_SETTING)
+                value = json.loads(raw) if raw else {}
+            except (DamagedRecordError, ValueError):
+                value = {}
+            self._timeline_info = value if isinstance(value, dict) else {}
+        return dict(self._timeline_info)
+
+    def published_until(self) -> datetime | None:
+        """Versions saved up to this time may be in a signed export (see mark_published)."""
+        value = self.timeline_info().get("published_until")
+        try:
+            return datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return datetime.max.replace(tzinfo=UTC)  # unreadable: treat everything as published
+
+    def timelines(self, entry_ids: Sequence[str]) -> dict[EntryId, EntryTimeline]:
+        """The chain of each entry (that has one): links, head salt, summary, problems."""
+        store = self._require_store()
+        with store.read() as conn:
+            found = chain_repository.ChainStore(store).links_of(conn, list(entry_ids))
+        result: dict[EntryId, EntryTimeline] = {}
+        for raw_id, stored in found.items():
+            if not stored:
+                continue
+            entry_id = EntryId(raw_id)
+            entry = self._entries.get(entry_id)
+            links = tuple(s.link for s in stored)
+            problems = chain_problems(entry_id, links)
+            if (
+                entry is not None
+                and private_digest(chain_repository.content_of(entry)) != stored[-1].private
+            ):
+                problems.append("the entry changed after its newest saved version")
+            summary = summarise(links, canonical_time(entry.created) if entry else None)
+            result[entry_id] = EntryTimeline(
+                entry_id, links, stored[-1].salt, summary, tuple(problems)
+            )
+        return result
+
+    def chain_links(self, entry_id: str) -> dict[str, Link]:
+        """The chain link of each saved version of an entry, by revision id."""
+        entry = self.get_entry(entry_id)
+        store = self._require_store()
+        with store.read() as conn:
+            found = chain_repository.ChainStore(store).links_of(conn, [entry.id])
+        return {s.revision_id: s.link for s in found.get(entry.id, [])}
+
+    def record_current_versions(self, entry_ids: Sequence[str], now: datetime) -> int:
+        """Before an export: give every entry whose current state is not its newest saved
+        version (links changed by deleting an event, say) a version now (``export``), so
+        each exported head hashes to the text exported. Returns how many were added."""
+        store = self._require_store()
+        ids = [EntryId(i) for i in entry_ids if EntryId(i) in self._entries]
+        with store.read() as conn:  # one read for all the chains, not one per entry
+            chains = chain_repository.ChainStore(store).links_of(conn, ids)
+        repo = EntryRepository(store)
+        added = 0
+        for entry_id in ids:
+            entry = self._entries[entry_id]
+            links = chains.get(entry_id)
+            current = private_digest(chain_repository.content_of(entry))
+            if not links or links[-1].private != current:
+                repo.record_version(entry, now, origin="export")
+                added += 1
+        return added
+
+    def mark_published(self, until: datetime) -> None:
+        """An export put the chain heads of versions saved up to ``until`` into a signed file:
+        from now on those versions are never updated in place (autosave coalescing)."""
+        info = self.timeline_info()
+        previous = self.published_until()
+        if previous is not None and previous >= until:
+            return
+        info["published_until"] = until.astimezone(UTC).isoformat()
+        info.setdefault("format", 1)
+        self.set_secret_setting(chain_repository.TIMELINE_SETTING, json.dumps(info).encode("utf-8"))
+        self._timeline_info = info
 
     # ---- events and experiences ------------------------------------------------------------
 
@@ -1003,15 +1132,48 @@ class PortfolioService:
     # ---- attachments -----------------------------------------------------------------------
 
     def add_attachment(self, entry_id: str, path: Path) -> AttachmentInfo:
-        """Encrypt a file into the portfolio as evidence for an entry."""
+        """Check a file (kind from its content, size, no links; ``core.evidence.files``) and
+        encrypt it into the portfolio as evidence for an entry, in one transaction: on any
+        refusal (``ValidationError`` saying why) nothing is stored."""
+        from portfolio_app.core.evidence.files import read_evidence_file
+
         entry = self.get_entry(entry_id)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ValidationError(f"cannot read {path}: {exc.strerror}") from exc
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return self._store_evidence(entry.id, read_evidence_file(path))
+
+    def add_attachment_data(self, entry_id: str, name: str, data: bytes) -> AttachmentInfo:
+        """The same for bytes that did not come from a path (a paste in the GUI)."""
+        from portfolio_app.core.evidence.files import EvidenceFile, check_content, clean_name
+
+        entry = self.get_entry(entry_id)
+        clean = clean_name(name)
+        if not clean:
+            raise ValidationError("the file has no usable name")
+        return self._store_evidence(entry.id, EvidenceFile(clean, check_content(clean, data), data))
+
+    def _store_evidence(self, entry_id: EntryId, evidence: EvidenceFile) -> AttachmentInfo:
+        from portfolio_app.core.evidence.files import (
+            MAX_BYTES_PER_ENTRY,
+            MAX_FILES_PER_ENTRY,
+            describe_size,
+        )
+
+        existing = self.attachments(entry_id)
+        if len(existing) >= MAX_FILES_PER_ENTRY:
+            raise ValidationError(
+                f"this entry already has {len(existing)} evidence files, the most it can have; "
+                "remove one first"
+            )
+        total = sum(a.size for a in existing) + len(evidence.data)
+        if total > MAX_BYTES_PER_ENTRY:
+            raise ValidationError(
+                f"this entry's evidence would come to {describe_size(total)}; an entry can hold "
+                f"at most {describe_size(MAX_BYTES_PER_ENTRY)}"
+            )
+        for other in existing:
+            if other.filename == evidence.name and other.size == len(evidence.data):
+                raise ValidationError(f"'{evidence.name}' is already attached to this entry")
         return AttachmentRepository(self._require_store()).add(
-            entry.id, path.name, media_type, data
+            entry_id, evidence.name, evidence.media_type, evidence.data
         )
 
     def attachments(self, entry_id: str | None = None) -> list[AttachmentInfo]:
@@ -1209,6 +1371,7 @@ class PortfolioService:
                             f"DELETE FROM {table} WHERE id = ?",
                             (change.row_id,),
                         )
+            chain_repository.ChainStore(store).restore_index(conn)
             slots = _slot_digests(read_key_slots(store.engine))
             store.manifest.rebuild(
                 conn, integrity.scan_file(conn), slots, counter=integrity.head_counter(conn)
@@ -1251,6 +1414,7 @@ class PortfolioService:
         revisions = EntryRepository(store).check_all_revisions()
         report.counts["saved versions"] = len(revisions.records)
         report.damaged.extend(revisions.damaged)
+        report.counts["history links"] = self._check_chains(revisions.records, report.damaged)
         attachments = AttachmentRepository(store).load()
         report.damaged.extend(attachments.damaged)
         readable = 0
@@ -1292,6 +1456,54 @@ class PortfolioService:
                 unique.append(record)
         report.damaged = unique
         return report
+
+    def _check_chains(self, revisions: list[Revision], damaged: list[DamagedRecord]) -> int:
+        """Every saved version has a link, every entry's links form an intact chain, and each
+        link's content digest is its version's text. Returns how many links check."""
+        store = self._require_store()
+        found: list[DamagedRecord] = []
+        with store.read() as conn:
+            chains = chain_repository.ChainStore(store).links_of(conn, None, found)
+        damaged.extend(found)
+        by_revision = {s.revision_id: s for links in chains.values() for s in links}
+        good = 0
+        for revision in revisions:
+            stored = by_revision.get(revision.id)
+            label = self._label("entries", revision.entry_id)
+            if stored is None:
+                damaged.append(
+                    DamagedRecord(
+                        "revision_links",
+                        revision.id,
+                        "this saved version has no link in the entry's history chain",
+                        label,
+                    )
+                )
+                continue
+            content = chain_repository.content_of(revision.entry)
+            if content_digest(content, stored.salt) != stored.link.content:
+                damaged.append(
+                    DamagedRecord(
+                        "revision_links",
+                        revision.id,
+                        "its history link does not match the saved version's text",
+                        label,
+                    )
+                )
+                continue
+            good += 1
+        for entry_id, links in chains.items():
+            problems = chain_problems(entry_id, [s.link for s in links])
+            if problems:
+                damaged.append(
+                    DamagedRecord(
+                        "revision_links",
+                        entry_id,
+                        "its history chain is broken: " + "; ".join(problems),
+                        self._label("entries", entry_id),
+                    )
+                )
+        return good
 
     def integrity_check(self) -> list[str]:
         """Every problem :meth:`full_check` finds, one line each; empty when all is well."""

@@ -34,6 +34,7 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 
+from portfolio_app.core.evidence.pdf_read import EvidenceReport, check_evidence_root
 from portfolio_app.core.signing.attachments import find_portfolio_json
 from portfolio_app.core.signing.feedback_fields import MAX_FEEDBACK_CHARS
 from portfolio_app.core.signing.feedback_report import (
@@ -230,6 +231,9 @@ class VerificationReport:
     """Set when the file was refused for the work it needs rather than for what it says:
     ``size``, ``structure``, ``work``, ``decode``, ``memory``, ``time`` or ``worker`` (a check
     that stopped unexpectedly); the verdict is then ``NOT_SIGNED_OR_UNREADABLE``."""
+    evidence: EvidenceReport | None = None
+    """The evidence files embedded in the student's signed revision, checked against
+    ``portfolio.json`` (``core.evidence.pdf_read``; a mismatch is also a problem)."""
 
     @property
     def exit_code(self) -> int:
@@ -258,6 +262,7 @@ class VerificationReport:
             "feedback_unsigned": any(
                 i.filled_in in (AFTER_LAST_SIGNATURE, AFTER_LOCK) for i in self.feedback
             ),
+            "evidence": self.evidence.to_dict() if self.evidence is not None else None,
         }
 
     def describe(self) -> list[str]:
@@ -268,6 +273,8 @@ class VerificationReport:
         for sig in self.signatures:
             lines.extend(_describe_signature(sig))
         lines.extend(describe_feedback(self.feedback))
+        if self.evidence is not None:
+            lines.extend(self.evidence.describe(with_problems=False))
         lines.extend(f"Warning: {w}" for w in self.warnings)
         return lines
 
@@ -537,6 +544,7 @@ def _verify(
     layout = _layout_from(document, problems)
     if layout is not None:
         _inspect_forms(reader, sigs, layout, problems)
+    evidence = _check_evidence(reader, sigs[0], document, problems)
 
     checks: list[SignatureCheck] = []
     previous_time: dt.datetime | None = None
@@ -610,7 +618,20 @@ def _verify(
         stage=stage,
         missing_roles=missing,
         feedback=tuple(feedback),
+        evidence=evidence,
     )
+
+
+def _check_evidence(
+    reader: Any, certification: Any, document: dict[str, Any] | None, problems: list[str]
+) -> EvidenceReport | None:
+    """Evidence files in the revision the student signed, against ``portfolio.json``."""
+    if document is None:
+        return None
+    root = reader.get_historical_resolver(certification.signed_revision).root
+    report = check_evidence_root(root, document)
+    problems.extend(f"evidence: {p}" for p in report.problems)
+    return report
 
 
 def _parse_json(json_data: bytes | None, problems: list[str]) -> dict[str, Any] | None:

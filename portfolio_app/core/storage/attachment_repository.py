@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from portfolio_app.core.domain.errors import DamagedRecordError, NotFoundError
+from portfolio_app.core.domain.errors import DamagedRecordError, NotFoundError, ValidationError
 from portfolio_app.core.domain.ids import AttachmentId, EntryId, new_id
 from portfolio_app.core.domain.records import AttachmentInfo, DamagedRecord, StructureChange
 from portfolio_app.core.storage import integrity
@@ -20,6 +20,7 @@ from portfolio_app.core.storage.records import AttachmentRecord, table_of
 from portfolio_app.core.storage.store import Store, to_db
 
 TABLE = "attachments"
+#: A last guard; the service checks files first (``core.evidence.files``, 15 MB).
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 _COLUMNS = ("id", "version", "meta", "entry_id", "added", "size", "filename", "media_type")
 
@@ -33,7 +34,7 @@ class AttachmentRepository:
     def add(self, entry_id: EntryId, filename: str, media_type: str, data: bytes) -> AttachmentInfo:
         """Encrypt and store one file."""
         if len(data) > MAX_ATTACHMENT_BYTES:
-            raise DamagedRecordError("attachments can be at most 50 MB")
+            raise ValidationError("attachments can be at most 50 MB")
         c = self._store.cipher
         aid = AttachmentId(new_id())
         added = datetime.now(UTC)

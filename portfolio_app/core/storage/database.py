@@ -19,7 +19,7 @@ from portfolio_app.core.storage.backups import backup_database
 
 DB_NAME = "portfolio.db"
 SCHEMA_HEAD = "0008"
-KNOWN_REVISIONS = ("0001", "0002", "0004", "0005", "0008")
+KNOWN_REVISIONS = ("0001", "0002", "0004", "0005", "0007", "0008")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

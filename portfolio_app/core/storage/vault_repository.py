@@ -187,6 +187,10 @@ class VaultRepository:
         with self._store.write() as conn:
             self._put_blob(conn, "settings", key, "value", value)
 
+    def set_setting_in(self, conn: Connection, key: str, value: bytes) -> None:
+        """Store an encrypted setting as part of a larger change (same transaction)."""
+        self._put_blob(conn, "settings", key, "value", value)
+
     def get_setting(self, key: str) -> bytes | None:
         """Read an encrypted setting, or None."""
         return self._get_blob("settings", key, "value")

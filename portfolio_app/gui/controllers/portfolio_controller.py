@@ -43,6 +43,7 @@ from portfolio_app.core.reflective_templates import (
 )
 from portfolio_app.core.services.portfolio_service import EntryDraft, PortfolioService
 from portfolio_app.gui.background import run_in_background
+from portfolio_app.gui.controllers.attachments_controller import AttachmentsController
 from portfolio_app.gui.controllers.editor_controller import EditorController
 from portfolio_app.gui.controllers.facets import (
     GROUP_CODES,
@@ -109,6 +110,8 @@ class PortfolioController(QObject):
         self.editor_controller = EditorController(service, window.editor, self)
         self.editor_controller.entry_saved.connect(self._on_editor_entry_saved)
         self.editor_controller.save_failed.connect(self._on_editor_save_failed)
+        # Evidence files: a tab of the editor and drops on it (issue 9).
+        self.attachments = AttachmentsController(service, window.editor, self)
         self._facet_timer = QTimer(self)
         self._facet_timer.setSingleShot(True)
         self._facet_timer.setInterval(FACETS_MS)
@@ -322,6 +325,7 @@ class PortfolioController(QObject):
 
         self.editor.set_feedback(entry_feedback(self.service, entry.id))
         self.editor_controller.entry_shown(entry)
+        self.attachments.entry_shown(entry.id)
 
     def _choices(self, entry: Entry) -> EditorChoices:
         templates = [(t.id, t.name) for t in templates_for(entry.kind.value)]
@@ -568,6 +572,7 @@ class PortfolioController(QObject):
         if shown:
             self.editor_controller.discard()
             self.editor.clear()
+            self.attachments.entry_shown("")
         self.entry_list.source_model.remove_entry(entry_id)
         self.search_index.remove(entry_id)
         self._after_change()
@@ -652,6 +657,7 @@ class PortfolioController(QObject):
         """Save typed text and forget decrypted data (lock or quit); False if the save failed."""
         saved = self.flush_typing()
         self.editor_controller.discard()
+        self.attachments.shutdown()
         self._facet_timer.stop()
         for widget in list(self._open_windows.values()):
             widget.close()

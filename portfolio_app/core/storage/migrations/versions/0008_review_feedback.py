@@ -5,14 +5,14 @@ SHA-256) is one encrypted JSON field; the only plain column is when it was impor
 the manifest covers like every other record's plain columns.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -146,3 +146,25 @@ def test_verify_window_lists_the_feedback(
     text = window.feedback_label.text()
     assert "Feedback: 2 entries have feedback (E1, E2); overall feedback given" in text
     assert HOSTILE_FEEDBACK in text  # shown as characters (a plain-text label)
+
+
+def test_the_reviewed_status_notice_is_shown_at_unlock(
+    make_controller: object, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A portfolio made with the schema-0007 code, one entry marked "reviewed" by hand."""
+    import shutil
+
+    from portfolio_app.core.services.portfolio_service import PortfolioService
+    from portfolio_app.core.storage.database import DB_NAME
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    data = Path(__file__).parents[1] / "data" / "portfolio-schema-0007.db"
+    shutil.copyfile(data, folder / DB_NAME)
+    service = PortfolioService.open(folder, "schema seven passphrase")
+    controller = make_controller(folder)  # type: ignore[operator]
+    controller.open_session(service)
+    qtbot.waitExposed(controller.window)
+    banner = controller.window.banner
+    assert banner.isVisible()
+    assert "now read 'Ready for review'" in banner.text()

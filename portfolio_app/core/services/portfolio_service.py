@@ -708,11 +708,12 @@ class PortfolioService:
             return
         with store.write() as conn:
             EntryRepository(store).update_in(conn, [self._entries[i] for i in ids])
+        one = len(ids) == 1
         self.notices.append(
-            f"{len(ids)} {'entry was' if len(ids) == 1 else 'entries were'} marked 'Reviewed' "
-            "by hand in an earlier version and now read 'Ready for review': 'Reviewed' never "
-            "meant a tutor had seen them. 'Feedback received' is now set only by importing "
-            "your tutor's countersigned PDF."
+            f"{len(ids)} {'entry was' if one else 'entries were'} marked 'Reviewed' by hand in "
+            f"an earlier version and now {'reads' if one else 'read'} 'Ready for review': "
+            f"'Reviewed' never meant a tutor had seen {'it' if one else 'them'}. 'Feedback "
+            "received' is now set only by importing your tutor's countersigned PDF."
         )
 
     def delete_entry(self, entry_id: str) -> Entry:

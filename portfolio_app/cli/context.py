@@ -107,5 +107,11 @@ class CliContext:
                 raise ValidationError(
                     f"cannot read the recovery key file {recovery}: {exc.strerror}"
                 ) from exc
-            return PortfolioService.open(data_dir, recovery_key=key)
-        return PortfolioService.open(data_dir, self.read_passphrase())
+            return self._told(PortfolioService.open(data_dir, recovery_key=key))
+        return self._told(PortfolioService.open(data_dir, self.read_passphrase()))
+
+    def _told(self, service: PortfolioService) -> PortfolioService:
+        """Print the one-off notices of this unlock (a status migration) on standard error."""
+        for notice in service.notices:
+            self.warn(f"note: {notice}")
+        return service

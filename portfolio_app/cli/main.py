@@ -136,6 +136,11 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
 
 def entry_point() -> None:
     """Console-script entry point."""
+    import multiprocessing
+
+    # A frozen build starts verify's worker processes (core.signing.isolation) by running
+    # itself again; this hands such a start to the worker. No-op when not frozen.
+    multiprocessing.freeze_support()
     sys.exit(main())
 
 

@@ -70,6 +70,13 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 separated=True,
             ),
             ActionSpec(
+                "import_feedback",
+                "Import tutor &feedback…",
+                "Ctrl+Shift+I",
+                "import",
+                "Bring your tutor's countersigned PDF back: its feedback goes under each entry",
+            ),
+            ActionSpec(
                 "backup", "&Back up…", "Ctrl+Shift+B", "backup", "Write an encrypted backup file"
             ),
             ActionSpec(
@@ -268,6 +275,13 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Check who signed a portfolio PDF and that nothing changed",
             ),
             ActionSpec(
+                "review",
+                "Review a &portfolio…",
+                "Ctrl+Alt+W",
+                "verify",
+                "As a tutor: read a student's signed PDF, give feedback per entry and countersign",
+            ),
+            ActionSpec(
                 "countersign",
                 "&Countersign a PDF…",
                 "Ctrl+Alt+S",
@@ -385,7 +399,7 @@ class AppActions:
 
     def set_portfolio_actions_enabled(self, enabled: bool) -> None:
         """Disable everything that needs an open portfolio while it is locked."""
-        always = {"quit", "verify", "about", "shortcuts", "preferences", "countersign"}
+        always = {"quit", "verify", "about", "shortcuts", "preferences", "countersign", "review"}
         always |= {"course_certificates"}
         for name, action in self._actions.items():
             if name not in always and name not in {"undo", "redo"}:

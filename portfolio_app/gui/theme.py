@@ -189,7 +189,6 @@ class ContrastStyle(QProxyStyle):
         finally:
             option.palette = original
 
-
     @override
     def drawControl(
         self,

@@ -231,16 +231,13 @@ def test_check_of_a_healthy_portfolio(portfolio: Run) -> None:
     portfolio("events", "add", "--kind", "supervision", "--title", "Session")
     result = portfolio("check")
     assert result.code == 0, result.err
-    assert "No problems found: 1 entries, 1 events and 0 experiences" in result.out
+    assert "No problems found" in result.out
+    assert "1 entries, 1 events, 0 experiences" in result.out
     data = portfolio("check", "--json").json()
-    assert data == {
-        "ok": True,
-        "problems": [],
-        "damaged": [],
-        "entries": 1,
-        "events": 1,
-        "experiences": 0,
-    }
+    assert data["ok"] is True
+    assert data["problems"] == [] and data["damaged"] == [] and data["changed_outside_app"] == []
+    assert data["counts"]["entries"] == 1 and data["counts"]["events"] == 1
+    assert data["counts"]["experiences"] == 0 and data["counts"]["manifest"] == 1
 
 
 def _tamper(cli_dir: Path, entry_id: str) -> None:
@@ -261,14 +258,17 @@ def test_check_lists_a_damaged_record_and_exits_5(portfolio: Run, cli_dir: Path)
     _tamper(cli_dir, bad)
     result = portfolio("check")
     assert result.code == exit_codes.DAMAGED
-    assert "1 problem(s) found" in result.out
-    assert f"entries {bad}" in result.out
+    assert "1 record(s) cannot be read" in result.out
+    assert f"entry {bad[:8]} ('Bad', from its history" in result.out
     data = portfolio("check", "--json").json()
     assert data["ok"] is False
     assert [d["row_id"] for d in data["damaged"]] == [bad]
     assert data["damaged"][0]["table"] == "entries"
     # The rest stays readable.
-    assert [e["id"] for e in portfolio("list", "--json").json()] == [good]
+    listed = portfolio("list", "--json").json()
+    assert [e["id"] for e in listed if not e.get("damaged")] == [good]
+    # ...and the damaged one is listed as damaged, never silently dropped.
+    assert [e["id"] for e in listed if e.get("damaged")] == [bad]
 
 
 def test_check_of_a_file_that_is_not_a_portfolio(portfolio: Run, cli_dir: Path) -> None:

@@ -92,7 +92,7 @@ def test_every_verb_help_documents_exit_codes(cli: Run, verb: tuple[str, ...]) -
 
 
 def test_check_help_names_exit_code_5(cli: Run) -> None:
-    assert "Exit code 5 when anything is damaged" in " ".join(cli("check", "--help").out.split())
+    assert "Exit code 5 when anything is wrong" in " ".join(cli("check", "--help").out.split())
 
 
 @pytest.mark.parametrize("argv", OPENING_VERBS, ids=" ".join)

@@ -114,11 +114,22 @@ def test_init_needs_a_name(cli: Run) -> None:
     assert "--name" in result.err
 
 
-def test_init_warns_about_a_weak_passphrase(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PORTFOLIO_PASSPHRASE", "portfolio1")
+@pytest.mark.parametrize("common", ["password", "12345678", "portfolio1", "Password123"])
+def test_init_refuses_a_common_passphrase_and_says_why(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, common: str
+) -> None:
+    monkeypatch.setenv("PORTFOLIO_PASSPHRASE", common)
+    result = cli(*INIT)
+    assert result.code == 1
+    assert "too easy to guess" in result.err or "at least 8 characters" in result.err
+    assert "copied the portfolio file could find it in" in result.err or len(common) < 8
+
+
+def test_init_warns_about_a_fair_passphrase(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTFOLIO_PASSPHRASE", "Tr0ub4dor&3")
     result = cli(*INIT)
     assert result.code == 0
-    assert "note: the passphrase is weak" in result.err
+    assert "note: the passphrase is fair" in result.err
 
 
 def test_passwd_with_a_new_passphrase_file(portfolio: Run, cli_dir: Path, tmp_path: Path) -> None:
@@ -134,11 +145,11 @@ def test_passwd_with_a_new_passphrase_file(portfolio: Run, cli_dir: Path, tmp_pa
 def test_passwd_with_the_new_passphrase_in_the_environment(
     portfolio: Run, cli_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PORTFOLIO_NEW_PASSPHRASE", "from the environment")
+    monkeypatch.setenv("PORTFOLIO_NEW_PASSPHRASE", "from the environment, with more words")
     result = portfolio("passwd", "--json")
     assert result.code == 0, result.err
-    assert result.json() == {"changed": True, "recovery_key_unchanged": True}
-    PortfolioService.open(cli_dir, "from the environment").close()
+    assert result.json() == {"changed": True, "rotated": False, "recovery_key_unchanged": True}
+    PortfolioService.open(cli_dir, "from the environment, with more words").close()
 
 
 def test_passwd_refuses_the_same_passphrase(
@@ -191,12 +202,12 @@ def test_passwd_with_the_recovery_key_when_the_passphrase_is_forgotten(
     key_file = tmp_path / "recovery.txt"
     key_file.write_text(key.lower() + "\n", encoding="utf-8")  # typed in lower case
     new = tmp_path / "new.txt"
-    new.write_text("after the recovery\n", encoding="utf-8")
+    new.write_text("after the recovery, a fresh passphrase\n", encoding="utf-8")
     monkeypatch.delenv("PORTFOLIO_PASSPHRASE")
     result = cli("passwd", "--recovery-key-file", str(key_file), "--new-passphrase-file", str(new))
     assert result.code == 0, result.err
     assert "recovery key still works" in result.out
-    PortfolioService.open(cli_dir, "after the recovery").close()
+    PortfolioService.open(cli_dir, "after the recovery, a fresh passphrase").close()
 
 
 def test_passwd_with_a_wrong_recovery_key(
@@ -205,7 +216,7 @@ def test_passwd_with_a_wrong_recovery_key(
     _init_with_key(cli)
     key_file = tmp_path / "recovery.txt"
     key_file.write_text("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH\n", encoding="utf-8")
-    monkeypatch.setenv("PORTFOLIO_NEW_PASSPHRASE", "after the recovery")
+    monkeypatch.setenv("PORTFOLIO_NEW_PASSPHRASE", "after the recovery, a fresh passphrase")
     result = cli("passwd", "--recovery-key-file", str(key_file))
     assert result.code == exit_codes.CANNOT_UNLOCK
     assert "recovery key" in result.error_line

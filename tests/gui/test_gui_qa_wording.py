@@ -17,9 +17,19 @@ from portfolio_app.gui.dialogs.unlock_dialog import strength_text
 @pytest.mark.parametrize(
     ("passphrase", "expected"),
     [
-        ("river lantern copper meadow", "Strength: strong."),
-        ("abcdefghij", "Strength: fair. A few more words would make it much stronger."),
-        ("abc", "Strength: weak. Too easy to guess: add more words or characters."),
+        ("river lantern copper meadow", "Strength: strong. Thousands of years to guess offline."),
+        (
+            "Tr0ub4dor&3",
+            "Strength: fair. About 1 year to guess offline. A few more words would make it "
+            "much stronger.",
+        ),
+        ("abc", "Strength: too short. Use at least 8 characters; four random words work well."),
+        (
+            "password123",
+            "Strength: too easy to guess. Someone with a copy of the portfolio file could find "
+            "it in less than a second. This is a very common password. Add more "
+            "words; four random words work well.",
+        ),
     ],
 )
 def test_strength_hint_says_the_strength_once(passphrase: str, expected: str) -> None:

@@ -46,7 +46,11 @@ def test_change_button_waits_for_a_long_enough_matching_passphrase(
     dialog.new_edit.setText("short")
     dialog.repeat_edit.setText("short")
     assert not dialog.change_button.isEnabled()
-    assert dialog.strength_bar.format() == "Weak"
+    assert dialog.strength_bar.format() == "Too short"
+    dialog.new_edit.setText("password123")
+    dialog.repeat_edit.setText("password123")
+    assert not dialog.change_button.isEnabled()  # long enough, but guessed at once
+    assert "Too easy to guess" in dialog.hint_label.text()
     dialog.new_edit.setText(NEW)
     dialog.repeat_edit.setText(NEW + "x")
     assert not dialog.change_button.isEnabled()
@@ -175,3 +179,69 @@ def test_cancelling_the_new_recovery_key_changes_nothing(
     _on_next_modal(cancel)
     dialog.new_key_button.click()
     assert called == []
+
+
+def test_rotation_is_offered_when_the_old_passphrase_may_be_known(
+    qtbot: QtBot, service: PortfolioService, data_dir: Path
+) -> None:
+    entry_ids = {e.id for e in service.entries()}
+    dialog = ChangePassphraseDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.rotate_check.isChecked()
+    dialog.known_check.setChecked(True)
+    assert dialog.rotate_check.isChecked()  # default on when the old one may be known
+    dialog.current_edit.setText(OLD)
+    dialog.new_edit.setText(NEW)
+    dialog.repeat_edit.setText(NEW)
+    shown: list[str] = []
+
+    def keep_key(widget: QWidget) -> None:
+        assert isinstance(widget, RecoveryKeyDialog)
+        shown.append(widget.key_edit.text())
+        widget.kept_check.setChecked(True)
+        widget.accept()
+
+    _on_next_modal(keep_key, skip=dialog)
+    with qtbot.waitSignal(dialog.passphrase_changed, timeout=20_000):
+        dialog.change_button.click()
+    assert len(shown) == 1
+    service.close()
+    with PortfolioService.open(data_dir, NEW) as reopened:
+        assert {e.id for e in reopened.entries()} == entry_ids
+        assert reopened.full_check().ok
+    with PortfolioService.open(data_dir, recovery_key=shown[0]):
+        pass
+
+
+def test_renewing_the_recovery_key_can_also_re_encrypt_everything(
+    qtbot: QtBot, service: PortfolioService, data_dir: Path
+) -> None:
+    dialog = RecoveryKeyStatusDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.rotate_check.setChecked(True)
+    assert dialog.passphrase_edit.isVisible()
+    dialog.passphrase_edit.setText(OLD)
+    shown: list[str] = []
+
+    def keep_key(widget: QWidget) -> None:
+        assert isinstance(widget, RecoveryKeyDialog)
+        shown.append(widget.key_edit.text())
+        widget.kept_check.setChecked(True)
+        widget.accept()
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        make = next(b for b in box.buttons() if b.text() == "&Make a new key")
+        _on_next_modal(keep_key, skip=box)
+        make.click()
+
+    _on_next_modal(confirm)
+    with qtbot.waitSignal(dialog.recovery_key_replaced, timeout=20_000):
+        dialog.new_key_button.click()
+    assert len(shown) == 1
+    service.close()
+    with PortfolioService.open(data_dir, recovery_key=shown[0]) as reopened:
+        assert reopened.full_check().ok
+    PortfolioService.open(data_dir, OLD).close()  # the passphrase stays the same

@@ -31,7 +31,7 @@ def test_first_run_creates_portfolio_and_shows_recovery_key_once(
     qtbot.keyClicks(dialog.student_id_edit, "STU-1")
     dialog.profession_combo.setCurrentText("Pharmacy")
     qtbot.keyClicks(dialog.passphrase_edit, "short")
-    assert "weak" in dialog.strength_label.text().lower()
+    assert "too short" in dialog.strength_label.text().lower()
     dialog.passphrase_edit.clear()
     qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
     qtbot.keyClicks(dialog.repeat_edit, PASSPHRASE + "x")

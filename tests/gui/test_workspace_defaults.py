@@ -68,9 +68,7 @@ def test_a_date_the_student_chose_is_not_replaced(
     assert stored.occurred_on is not None and stored.occurred_on.date() == chosen
 
 
-def test_a_new_future_event_is_not_marked_attended(
-    qtbot: QtBot, service: PortfolioService
-) -> None:
+def test_a_new_future_event_is_not_marked_attended(qtbot: QtBot, service: PortfolioService) -> None:
     dialog = EventEditorDialog(service)
     qtbot.addWidget(dialog)
     assert dialog.attended_check.isChecked()  # today: it happened

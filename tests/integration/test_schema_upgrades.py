@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from portfolio_app.core.domain.catalogue import EventKind
+from portfolio_app.core.domain.entries import EntryStatus
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.core.storage.database import DB_NAME, MIGRATIONS_DIR, SCHEMA_HEAD, schema_version
@@ -51,6 +52,27 @@ FIXTURES = {
         "0002",
         "schema two passphrase",
         "Σοφία Παπαδοπούλου",
+        frozenset({"Before the round", "What the chaplain said"}),
+        "Listening is a clinical skill.",
+    ),
+    "0004": Fixture(
+        "0004",
+        "schema four passphrase",
+        "Aoife Ní Bhriain",
+        frozenset({"Before the round", "What the chaplain said"}),
+        "Listening is a clinical skill.",
+    ),
+    "0005": Fixture(
+        "0005",
+        "schema five passphrase",
+        "Ngozi Adébáyọ̀",
+        frozenset({"Before the round", "What the chaplain said"}),
+        "Listening is a clinical skill.",
+    ),
+    "0007": Fixture(
+        "0007",
+        "schema seven passphrase",
+        "Þóra Sigurðardóttir",
         frozenset({"Before the round", "What the chaplain said"}),
         "Listening is a clinical skill.",
     ),
@@ -120,8 +142,21 @@ def test_a_portfolio_of_each_schema_opens_after_an_automatic_backup(
         for entry in service.entries():
             for event_id in entry.event_ids:
                 service.get_event(event_id)  # every link still resolves
-        if revision == "0002":
+        if revision in ("0002", "0004", "0005", "0007"):
             _check_everything_schema_two_held(service)
+        if revision == "0007":
+            # marked "reviewed" by hand with that code: read as ready, and the student is told
+            reflection = next(e for e in service.entries() if e.title == "What the chaplain said")
+            assert reflection.status is EntryStatus.READY
+            assert any("now read 'Ready for review'" in notice for notice in service.notices)
+        if revision in ("0004", "0005", "0007"):
+            hours = {e.title: (e.hours, e.confirmed_by) for e in service.events()}
+            assert hours["Schwartz round: when the plan changes"] == (1.5, "Round facilitator")
+            (placement,) = service.experiences()
+            assert (placement.hours, placement.confirmed_by) == (412.5, "Practice educator")
+        # every record was sealed at this first unlock, and the full check agrees
+        assert service.integrity_findings == []
+        assert service.full_check().ok
         # and it is writable in the new schema
         service.set_final_reflection("written after the upgrade")
     backups = sorted((folder / "backups").glob("*.db")) if (folder / "backups").exists() else []

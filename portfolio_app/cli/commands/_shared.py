@@ -124,6 +124,52 @@ def read_text_input(ctx: CliContext, source: str, what: str) -> str:
         ) from None
 
 
+def add_text_option(
+    parser: argparse.ArgumentParser,
+    name: str,
+    *,
+    help: str,
+    required: bool = False,
+    default: str | None = None,
+) -> None:
+    """``--NAME TEXT`` or ``--NAME-file FILE`` ('-' = standard input), one of them.
+
+    Text given on the command line shows in the process list (to every user of the machine)
+    and in shell history; the file forms keep it out of both.
+    """
+    flag = name.replace("_", "-")
+    group = parser.add_mutually_exclusive_group(required=required)
+    group.add_argument(
+        f"--{flag}",
+        default=default,
+        help=f"{help} (visible in the process list and shell history: prefer --{flag}-file)",
+    )
+    group.add_argument(
+        f"--{flag}-file",
+        metavar="FILE",
+        help=f"read the {name.replace('_', ' ')} from FILE ('-': standard input)",
+    )
+
+
+def resolve_text_options(ctx: CliContext, *names: str) -> None:
+    """Put the text of every ``--NAME-file`` into ``args.NAME`` (at most one reads stdin)."""
+    args = ctx.args
+    from_stdin = [n for n in names if getattr(args, f"{n}_file", None) == "-"]
+    if getattr(args, "body_file", None) == "-":
+        from_stdin.append("body")
+    if len(from_stdin) > 1:
+        raise ValidationError(
+            "only one text can come from standard input ('-'); give the others as files "
+            f"({', '.join('--' + n.replace('_', '-') + '-file' for n in from_stdin)})"
+        )
+    for name in names:
+        source = getattr(args, f"{name}_file", None)
+        if source is None:
+            continue
+        text = read_text_input(ctx, source, name)
+        setattr(args, name, text.strip() if name == "title" else text.rstrip("\r\n"))
+
+
 def read_secret_file(source: str, what: str) -> str:
     """The first line of a file holding a passphrase or recovery key."""
     try:

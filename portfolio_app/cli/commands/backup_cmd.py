@@ -69,12 +69,16 @@ def run_restore(ctx: CliContext) -> int:
             raise ValidationError(f"cannot read {recovery_file}: {exc.strerror}") from exc
         path = restore_backup(source, ctx.data_dir, recovery_key=key, replace=ctx.args.replace)
     else:
-        path = restore_backup(
-            source,
-            ctx.data_dir,
-            passphrase=ctx.read_passphrase("Passphrase of the backup: "),
-            replace=ctx.args.replace,
-        )
+        from portfolio_app.core.passphrase_strength import estimate
+
+        passphrase = ctx.read_passphrase("Passphrase of the backup: ")
+        path = restore_backup(source, ctx.data_dir, passphrase=passphrase, replace=ctx.args.replace)
+        strength = estimate(passphrase)
+        if not strength.acceptable:
+            ctx.warn(
+                f"note: the restored portfolio's passphrase is {strength.label}: "
+                f"{strength.hint} Change it with 'portfolio passwd --rotate'."
+            )
     if ctx.as_json:
         ctx.print_json({"restored": str(path.parent)})
     else:

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 from portfolio_app.cli import exit_codes
 from portfolio_app.cli.commands._shared import (
     add_json_option,
+    add_text_option,
     add_verb,
     clip,
     iso_date,
+    resolve_text_options,
     short,
     table,
 )
@@ -53,9 +55,11 @@ def register(subparsers: Any) -> None:
         description=f"Record an IPL event. Kinds: {_EVENT_KINDS}. Prints the new id.",
     )
     add.add_argument("--kind", required=True, metavar="KIND", help=f"one of: {_EVENT_KINDS}")
-    add.add_argument("--title", required=True, help="what the event was")
+    add_text_option(add, "title", help="what the event was", required=True)
     add.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="when it took place")
-    add.add_argument("--place", default="", help="where (a room or setting, not a patient's home)")
+    add_text_option(
+        add, "place", help="where (a room or setting, not a patient's home)", default=""
+    )
     add.add_argument(
         "--profession",
         action="append",
@@ -63,7 +67,7 @@ def register(subparsers: Any) -> None:
         metavar="P",
         help="a profession present (repeatable)",
     )
-    add.add_argument("--notes", default="", help="short notes")
+    add_text_option(add, "notes", help="short notes", default="")
     add.add_argument(
         "--not-attended", action="store_true", help="record it as booked but not attended"
     )
@@ -117,16 +121,16 @@ def register(subparsers: Any) -> None:
         description=f"Record an experience. Kinds: {_EXPERIENCE_KINDS}. Prints the new id.",
     )
     xadd.add_argument("--kind", required=True, metavar="KIND", help=f"one of: {_EXPERIENCE_KINDS}")
-    xadd.add_argument("--title", required=True, help="what the experience is")
-    xadd.add_argument(
-        "--setting", default="", help="the kind of setting, e.g. 'district nursing team'"
+    add_text_option(xadd, "title", help="what the experience is", required=True)
+    add_text_option(
+        xadd, "setting", help="the kind of setting, e.g. 'district nursing team'", default=""
     )
-    xadd.add_argument("--supervisor", default="", help="your supervisor or practice assessor")
+    add_text_option(xadd, "supervisor", help="your supervisor or practice assessor", default="")
     xadd.add_argument(
         "--from", dest="starts_on", type=iso_date, metavar="YYYY-MM-DD", help="first day"
     )
     xadd.add_argument("--to", dest="ends_on", type=iso_date, metavar="YYYY-MM-DD", help="last day")
-    xadd.add_argument("--notes", default="", help="short notes")
+    add_text_option(xadd, "notes", help="short notes", default="")
     _add_attendance_options(xadd, "on placement")
     add_json_option(xadd)
     xadd.set_defaults(handler=run_experiences_add)
@@ -167,11 +171,11 @@ def _add_attendance_options(parser: Any, what: str) -> None:
         metavar="H",
         help=f"hours {what} (decimals allowed, e.g. 7.5)",
     )
-    parser.add_argument(
-        "--confirmed-by",
-        default="",
-        metavar="WHO",
+    add_text_option(
+        parser,
+        "confirmed_by",
         help="who confirmed the hours (a role or name; kept encrypted)",
+        default="",
     )
 
 
@@ -233,6 +237,7 @@ def run_events_add(ctx: CliContext) -> int:
     from portfolio_app.core.domain.serialisation import event_to_dict
 
     args = ctx.args
+    resolve_text_options(ctx, "title", "place", "notes", "confirmed_by")
     kind = parse_event_kind(args.kind)
     if not args.title.strip():
         raise ValidationError("an event needs a title")
@@ -291,6 +296,7 @@ def run_experiences_add(ctx: CliContext) -> int:
     from portfolio_app.core.domain.serialisation import experience_to_dict
 
     args = ctx.args
+    resolve_text_options(ctx, "title", "setting", "supervisor", "notes", "confirmed_by")
     kind = parse_experience_kind(args.kind)
     if not args.title.strip():
         raise ValidationError("an experience needs a title")

@@ -11,6 +11,7 @@ from portfolio_app.cli import exit_codes
 from portfolio_app.cli.commands._shared import (
     DEFAULT_FRAMEWORK,
     add_json_option,
+    add_text_option,
     add_verb,
     clip,
     competency_label,
@@ -23,6 +24,7 @@ from portfolio_app.cli.commands._shared import (
     print_entry_table,
     privacy_findings,
     read_text_input,
+    resolve_text_options,
     sections_for,
     short,
     table,
@@ -33,6 +35,7 @@ from portfolio_app.core.domain.entries import CompetencyLink, Entry, EntryKind, 
 from portfolio_app.core.domain.entry_filter import EntryFilter, entry_date
 from portfolio_app.core.domain.errors import NotFoundError, ValidationError
 from portfolio_app.core.domain.ids import EntryId, EventId, ExperienceId
+from portfolio_app.core.domain.records import DamagedRecord
 
 if TYPE_CHECKING:
     from portfolio_app.core.services.portfolio_service import PortfolioService
@@ -161,7 +164,7 @@ def _register_add(subparsers: Any) -> None:
         "body into its sections. Prints the new entry's id. A privacy check warns (on stderr) "
         "about text that could identify a patient; it never blocks the save.",
     )
-    add.add_argument("--title", required=True, help="the entry's title")
+    add_text_option(add, "title", help="the entry's title", required=True)
     add.add_argument(
         "--body-file", metavar="FILE", help="read the Markdown body from FILE ('-': stdin)"
     )
@@ -224,7 +227,8 @@ def _register_add(subparsers: Any) -> None:
         "--status",
         choices=STATUSES,
         default=EntryStatus.DRAFT.value,
-        help="draft (default), ready or reviewed",
+        help="draft (default) or ready ('submitted' is set by a signed export, "
+        "'feedback-received' by 'portfolio feedback import')",
     )
     add_json_option(add)
     add.set_defaults(handler=run_add)
@@ -239,7 +243,7 @@ def _register_edit(subparsers: Any) -> None:
         + _NO_EDITOR,
     )
     edit.add_argument("id", metavar="ID", help="the entry's id (or a unique prefix)")
-    edit.add_argument("--title", help="a new title")
+    add_text_option(edit, "title", help="a new title")
     edit.add_argument(
         "--body-file",
         metavar="FILE",
@@ -254,7 +258,8 @@ def _register_edit(subparsers: Any) -> None:
     edit.add_argument(
         "--status",
         choices=STATUSES,
-        help="move the status: draft -> ready -> reviewed, or back to draft",
+        help="draft or ready (also to reopen a submitted entry); 'submitted' and "
+        "'feedback-received' are set only by the app",
     )
     edit.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="when it happened")
     edit.add_argument("--add-tag", action="append", default=[], metavar="TAG")
@@ -308,6 +313,8 @@ def _register_edit(subparsers: Any) -> None:
 def _read_body(ctx: CliContext, source: str | None) -> str:
     if source is not None:
         return read_text_input(ctx, source, "body")
+    if getattr(ctx.args, "title_file", None) == "-":
+        return ""  # standard input held the title
     if ctx.stdin.isatty():
         ctx.warn("Type the entry in Markdown; end with Ctrl-D (Ctrl-Z then Enter on Windows).")
     return read_text_input(ctx, "-", "body")
@@ -360,6 +367,7 @@ def run_add(ctx: CliContext) -> int:
             f"note: the {template.name} template is meant for "
             f"{' or '.join(template.entry_kinds)} entries, not a {kind.value}"
         )
+    resolve_text_options(ctx, "title")
     if not args.title.strip():
         raise ValidationError("an entry needs a title")
     body = _read_body(ctx, args.body_file)
@@ -401,18 +409,39 @@ def run_add(ctx: CliContext) -> int:
 # ---- list, search, show -------------------------------------------------------------------
 
 
-def _print_entries(ctx: CliContext, entries: list[Entry], limit: int | None, empty: str) -> None:
+def _print_entries(
+    ctx: CliContext,
+    entries: list[Entry],
+    limit: int | None,
+    empty: str,
+    damaged: Sequence[DamagedRecord] = (),
+) -> None:
+    """The entries, then every entry that cannot be decrypted (never silently dropped)."""
     total = len(entries)
     shown = entries[:limit] if limit else entries
     if ctx.as_json:
-        ctx.print_json([entry_summary(e) for e in shown])
+        ctx.print_json(
+            [entry_summary(e) for e in shown]
+            + [
+                {"id": d.row_id, "damaged": True, "what": d.label, "reason": d.reason}
+                for d in damaged
+            ]
+        )
         return
-    if not shown:
+    if not shown and not damaged:
         ctx.warn(empty)
         return
-    print_entry_table(ctx, shown)
+    if shown:
+        print_entry_table(ctx, shown)
     if len(shown) < total:
         ctx.warn(f"({len(shown)} of {total} entries shown; raise --limit to see more)")
+    if damaged:
+        ctx.warn(
+            f"{len(damaged)} entr{'y' if len(damaged) == 1 else 'ies'} cannot be read "
+            "(damaged or changed outside the app; see 'portfolio check'):"
+        )
+        for record in damaged:
+            ctx.warn(f"  DAMAGED {record.describe()}")
 
 
 def run_list(ctx: CliContext) -> int:
@@ -426,12 +455,13 @@ def run_list(ctx: CliContext) -> int:
     with ctx.open_portfolio() as service:
         entries = service.filter(flt)
         count = service.entry_count()
+        damaged = service.damaged_entries()
     empty = (
         "No entries yet: write one with 'portfolio add --title TITLE'."
         if count == 0
         else "No entries match."
     )
-    _print_entries(ctx, entries, args.limit, empty)
+    _print_entries(ctx, entries, args.limit, empty, damaged)
     return exit_codes.OK
 
 
@@ -440,7 +470,8 @@ def run_search(ctx: CliContext) -> int:
     query = " ".join(ctx.args.query)
     with ctx.open_portfolio() as service:
         entries = service.search(query)
-    _print_entries(ctx, entries, ctx.args.limit, f"No entries match '{query}'.")
+        damaged = service.damaged_entries()
+    _print_entries(ctx, entries, ctx.args.limit, f"No entries match '{query}'.", damaged)
     return exit_codes.OK
 
 
@@ -496,10 +527,22 @@ def _entry_detail(service: PortfolioService, entry: Entry) -> dict[str, Any]:
 def run_show(ctx: CliContext) -> int:
     """Show one entry in full."""
     from portfolio_app.core.reflective_templates import TemplateError, get_template
+    from portfolio_app.core.services.feedback_service import entry_feedback
 
     with ctx.open_portfolio() as service:
         entry = service.get_entry(ctx.args.id)
         detail = _entry_detail(service, entry)
+        feedback = entry_feedback(service, entry.id)
+    detail["feedback"] = [
+        {
+            "text": item.text,
+            "signer_name": item.signer_name,
+            "signer_role": item.signer_role,
+            "signed_at": item.signed_at,
+            "imported_at": item.imported_at.isoformat(),
+        }
+        for item in feedback
+    ]
     if ctx.as_json:
         ctx.print_json(detail)
         return exit_codes.OK
@@ -551,6 +594,12 @@ def run_show(ctx: CliContext) -> int:
             ctx.print(f"## {section.heading}")
             ctx.print("")
         ctx.print(section.body.strip() or "(empty)")
+        ctx.print("")
+    for item in feedback:
+        when = (item.signed_at or "")[:16].replace("T", " ")
+        ctx.print(f"## Tutor feedback: {item.who}, signed {when or '(time not stated)'}")
+        ctx.print("")
+        ctx.print(item.text)
         ctx.print("")
     return exit_codes.OK
 
@@ -617,6 +666,7 @@ def _remove_values(current: Sequence[str], remove: Sequence[str], what: str) -> 
 def run_edit(ctx: CliContext) -> int:
     """Change an entry in place."""
     args = ctx.args
+    resolve_text_options(ctx, "title")
     changes_asked = any(
         [
             args.title is not None,
@@ -730,6 +780,7 @@ def run_history(ctx: CliContext) -> int:
     with ctx.open_portfolio() as service:
         entry = service.get_entry(ctx.args.id)
         revisions = service.revisions(entry.id)
+        links = service.chain_links(entry.id)
     if ctx.as_json:
         ctx.print_json(
             [
@@ -739,6 +790,7 @@ def run_history(ctx: CliContext) -> int:
                     "title": r.entry.title,
                     "status": r.entry.status.value,
                     "word_count": r.entry.word_count,
+                    "chain": links[r.id].to_json() if r.id in links else None,
                 }
                 for r in revisions
             ]
@@ -751,12 +803,14 @@ def run_history(ctx: CliContext) -> int:
         (
             short(r.id),
             f"{r.saved:%Y-%m-%d %H:%M:%S}",
+            str(links[r.id].seq) if r.id in links else "-",
+            links[r.id].hash[:12] if r.id in links else "(no link)",
             str(r.entry.word_count),
             clip(r.entry.title, 60),
         )
         for r in revisions
     ]
-    for line in table(("REVISION", "SAVED (UTC)", "WORDS", "TITLE"), rows):
+    for line in table(("REVISION", "SAVED (UTC)", "SEQ", "CHAIN", "WORDS", "TITLE"), rows):
         ctx.print(line)
     return exit_codes.OK
 

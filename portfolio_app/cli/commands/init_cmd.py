@@ -50,8 +50,20 @@ def register(subparsers: Any) -> None:
         description="Change the passphrase: type the current one, then the new one twice. "
         "If you forgot the passphrase, give the recovery key with --recovery-key-file. "
         "For scripts, the current passphrase comes from PORTFOLIO_PASSPHRASE or "
-        f"--passphrase-file and the new one from --new-passphrase-file or {NEW_PASSPHRASE_ENV}. "
-        "Entries are not re-encrypted; only the key that unlocks them is.",
+        f"--passphrase-file and the new one from --new-passphrase-file or {NEW_PASSPHRASE_ENV}.\n\n"
+        "Without --rotate only the key that unlocks the portfolio is re-wrapped: fast, and "
+        "enough when you simply want a better passphrase. But anyone who knew the old "
+        "passphrase AND has (or later gets) a copy of the file or a backup can still read "
+        "everything written afterwards, because the data key is the same. With --rotate "
+        "everything is re-encrypted under a new data key (entries, history, attachments, "
+        "settings, identity, manifest) in one transaction, and a new recovery key is shown "
+        "once (the old one stops working). Use it when someone may know the old passphrase.",
+    )
+    passwd.add_argument(
+        "--rotate",
+        action="store_true",
+        help="re-encrypt everything under a new data key (use it if the old passphrase may be "
+        "known); shows a new recovery key",
     )
     passwd.add_argument(
         "--recovery-key-file",
@@ -76,13 +88,19 @@ def register(subparsers: Any) -> None:
     recovery.add_argument(
         "--renew", action="store_true", help="make a new recovery key (the old one stops working)"
     )
+    recovery.add_argument(
+        "--rotate",
+        action="store_true",
+        help="with --renew: also re-encrypt everything under a new data key (the passphrase "
+        "stays the same)",
+    )
     add_json_option(recovery)
     recovery.set_defaults(handler=run_recovery_key)
 
 
 def run_init(ctx: CliContext) -> int:
     """Create the portfolio and show the recovery key once."""
-    from portfolio_app.core.domain.passphrase_policy import estimate
+    from portfolio_app.core.passphrase_strength import estimate
     from portfolio_app.core.services.portfolio_service import PortfolioService, portfolio_exists
 
     args = ctx.args
@@ -155,23 +173,58 @@ def run_passwd(ctx: CliContext) -> int:
     else:
         current = ctx.read_passphrase("Current passphrase: ")
         service = PortfolioService.open(data_dir, current)
+    rotate = bool(getattr(ctx.args, "rotate", False))
+    new_recovery: str | None = None
     with service:
         new = _read_new_passphrase(ctx)
         if current is not None and new == current:
             raise ValidationError(
                 "the new passphrase is the same as the current one; nothing was changed"
             )
-        service.change_passphrase(new)
+        if rotate:
+            new_recovery = service.rotate_keys(new, progress=_progress(ctx))
+        else:
+            service.change_passphrase(new)
     if ctx.as_json:
-        ctx.print_json({"changed": True, "recovery_key_unchanged": True})
+        ctx.print_json(
+            {
+                "changed": True,
+                "rotated": rotate,
+                "recovery_key_unchanged": not rotate,
+                **({"recovery_key": new_recovery} if new_recovery else {}),
+            }
+        )
         return exit_codes.OK
     ctx.print("The passphrase was changed. Use the new one from now on.")
+    if new_recovery:
+        ctx.print("Everything was re-encrypted under a new data key.")
+        ctx.print("")
+        ctx.print(f"NEW RECOVERY KEY: {new_recovery}")
+        ctx.print("")
+        ctx.print("The old recovery key no longer works.")
+        ctx.print(_RECOVERY_WORDS)
+        return exit_codes.OK
     if recovery_file:
         ctx.print(
             "Your recovery key still works. If someone else may have seen it, make a new one "
             "with 'portfolio recovery-key --renew'."
         )
     return exit_codes.OK
+
+
+def _progress(ctx: CliContext) -> Any:
+    """Progress on a terminal's standard error; nothing when it is not a terminal."""
+    stream = ctx.err
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        return None
+
+    def show(done: int, total: int, message: str) -> None:
+        stream.write(f"\r\x1b[2K{message} ({done}%)" if total == 100 else f"\r\x1b[2K{message}")
+        if done >= total:
+            stream.write("\r\x1b[2K")
+        stream.flush()
+
+    return show
 
 
 def run_recovery_key(ctx: CliContext) -> int:
@@ -183,8 +236,18 @@ def run_recovery_key(ctx: CliContext) -> int:
             "working)"
         )
         return exit_codes.USAGE
-    with ctx.open_portfolio() as service:
-        recovery_key = service.new_recovery_key()
+    rotate = bool(getattr(ctx.args, "rotate", False))
+    if rotate:
+        from portfolio_app.core.services.portfolio_service import PortfolioService
+
+        passphrase = ctx.read_passphrase()
+        with PortfolioService.open(ctx.data_dir, passphrase) as service:
+            recovery_key = service.rotate_keys(
+                passphrase, current_passphrase=passphrase, progress=_progress(ctx)
+            )
+    else:
+        with ctx.open_portfolio() as service:
+            recovery_key = service.new_recovery_key()
     if ctx.as_json:
         ctx.print_json({"data_dir": str(ctx.data_dir), "recovery_key": recovery_key})
         return exit_codes.OK

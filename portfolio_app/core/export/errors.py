@@ -42,3 +42,35 @@ class ExportLayoutError(PortfolioError):
 
 class ExportWriteError(PortfolioError):
     """The output file could not be written (permissions, a read-only disk...)."""
+
+
+class IntegrityFindingsPendingError(PortfolioError):
+    """The portfolio was changed outside the app and the student has not seen the findings.
+
+    A signed export vouches for the portfolio, so it waits until the student has read what
+    changed (``PortfolioService.acknowledge_integrity_findings``; ``portfolio check --accept``
+    or the GUI's findings window) or restored a backup.
+    """
+
+    def __init__(self, findings: Sequence[str]) -> None:
+        self.findings = tuple(findings)
+        listed = "; ".join(self.findings[:3]) + ("; ..." if len(self.findings) > 3 else "")
+        super().__init__(
+            f"the portfolio was changed outside the app ({len(self.findings)} finding(s): "
+            f"{listed}). Nothing was exported. Restore a backup taken before the change, or "
+            "accept the changes first ('Keep it as it is now' in the window shown at unlock, "
+            "or 'portfolio check --accept'; 'portfolio check' lists them)"
+        )
+
+
+class DamagedRecordsError(PortfolioError):
+    """Some records cannot be decrypted; exporting would silently leave them out."""
+
+    def __init__(self, described: Sequence[str]) -> None:
+        self.described = tuple(described)
+        listed = "; ".join(self.described[:3]) + ("; ..." if len(self.described) > 3 else "")
+        super().__init__(
+            f"{len(self.described)} record(s) cannot be read, so the export would leave them "
+            f"out: {listed}. Nothing was exported. Restore a backup, or export without them "
+            "with --leave-out-damaged (the PDF then says what was left out)"
+        )

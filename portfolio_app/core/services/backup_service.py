@@ -19,6 +19,7 @@ from portfolio_app.core.storage.backups import (
     serialize_database,
 )
 from portfolio_app.core.storage.database import DB_NAME
+from portfolio_app.core.storage.file_modes import open_private, private_dir
 from portfolio_app.core.storage.lock_file import PortfolioLock
 from portfolio_app.core.storage.store import translated_errors
 from portfolio_app.core.storage.vault_repository import read_key_slots
@@ -38,7 +39,7 @@ def atomic_write(path: Path, chunks: list[bytes] | tuple[bytes, ...]) -> None:
     path = path.expanduser()
     tmp = path.with_name(f".{path.name}.partial")
     try:
-        with translated_errors(), tmp.open("wb") as handle:
+        with translated_errors(), os.fdopen(open_private(tmp), "wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
@@ -98,7 +99,7 @@ def restore_backup(
     problems = check_database_bytes(database)
     if problems:
         raise BackupFileError(f"the backup holds a damaged database ({problems[0]})")
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(data_dir)
     lock = PortfolioLock(data_dir)
     lock.acquire()
     try:

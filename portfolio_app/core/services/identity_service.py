@@ -198,7 +198,7 @@ def certificate_pem(identity: Identity, *, with_chain: bool = False) -> bytes:
 def export_certificate(service: PortfolioService, path: Path, *, with_chain: bool = False) -> Path:
     """Write the identity's certificate (public, no key) to ``path``, creating the identity."""
     identity = get_or_create_identity(service)
-    write_atomically(path, certificate_pem(identity, with_chain=with_chain), mode=0o644)
+    write_atomically(path, certificate_pem(identity, with_chain=with_chain), mode=0o600)
     return path
 
 
@@ -207,7 +207,7 @@ def make_certificate_request(service: PortfolioService, path: Path) -> Path:
     from portfolio_app.core.signing.identity import make_csr
 
     identity = get_or_create_identity(service)
-    write_atomically(path, make_csr(identity), mode=0o644)
+    write_atomically(path, make_csr(identity), mode=0o600)
     return path
 
 
@@ -388,7 +388,7 @@ def init_course_ca(
     ``roles`` limits what it may issue (default: every role); a course running a separate
     staff CA makes a student-only CA and a staff-only one.
     """
-    from portfolio_app.core.domain.passphrase_policy import check_new_passphrase
+    from portfolio_app.core.passphrase_strength import check_new_passphrase
     from portfolio_app.core.signing.course_ca import create_ca, serialize_ca
     from portfolio_app.core.signing.roles import ALL_ROLES, Role
 
@@ -402,7 +402,7 @@ def init_course_ca(
     ca = create_ca(name, institution, roles=tuple(r for r in ALL_ROLES if r in chosen))
     ca_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_atomically(ca_dir / CA_KEY_FILE, serialize_ca(ca, passphrase.encode("utf-8")), mode=0o600)
-    write_atomically(ca_dir / CA_CERT_FILE, ca.certificate_pem, mode=0o644)
+    write_atomically(ca_dir / CA_CERT_FILE, ca.certificate_pem, mode=0o600)
     return _ca_info(ca_dir, ca.certificate_pem)
 
 
@@ -608,7 +608,7 @@ def issue_student_certificate(
     issued_dir = ca_dir / CA_ISSUED_DIR
     issued_dir.mkdir(exist_ok=True, mode=0o700)
     serial = _serial_text(load_certificate(cert_pem).serial_number)
-    write_atomically(issued_dir / f"{serial}.pem", cert_pem, mode=0o644)
+    write_atomically(issued_dir / f"{serial}.pem", cert_pem, mode=0o600)
     info = describe_identity(Identity(private_key_pem=b"", certificate_pem=cert_pem))
     return cert_pem + ca.certificate_pem, info
 
@@ -724,7 +724,7 @@ def _write_crl(
         )
         for serial, entry in register.items()
     ]
-    write_atomically(out, build_crl(ca, revocations, number=number, now=now), mode=0o644)
+    write_atomically(out, build_crl(ca, revocations, number=number, now=now), mode=0o600)
     return out
 
 

@@ -11,9 +11,14 @@ What is trusted and why:
 * The signing time is the signer's own clock claim and is labelled so everywhere.
 
 Untrusted input never raises: an empty, truncated, encrypted, hostile or unsigned file is the
-``NOT_SIGNED_OR_UNREADABLE`` verdict with a reason. Work is bounded without a wall clock: a
-size cap, a cap on revisions and signatures, pyHanko's stream decode limits, and
-``RecursionError`` from deeply nested objects is caught like any other parse failure.
+``NOT_SIGNED_OR_UNREADABLE`` verdict with a reason. Work is bounded without a wall clock
+(``limits``): a scan of the raw bytes refuses files over the size, revision and
+cross-reference limits before pyHanko parses them; pyHanko's stream decoding runs under
+tightened limits; the form, page and annotation walks have budgets, and the form is walked
+(bounded) before pyHanko's own field enumeration and change analysis would walk it unbounded.
+A file over a limit is ``NOT_SIGNED_OR_UNREADABLE`` with ``limit`` set. ``RecursionError`` from
+deeply nested objects is caught like any other parse failure. The wall clock is the caller's
+business (``isolation`` runs this in a worker process with a time limit).
 """
 
 from __future__ import annotations
@@ -29,13 +34,31 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 
-from portfolio_app.core.signing.attachments import MAX_JSON_BYTES, find_portfolio_json
+from portfolio_app.core.evidence.pdf_read import EvidenceReport, check_evidence_root
+from portfolio_app.core.signing.attachments import find_portfolio_json
+from portfolio_app.core.signing.feedback_fields import MAX_FEEDBACK_CHARS
+from portfolio_app.core.signing.feedback_report import (
+    AFTER_LAST_SIGNATURE,
+    AFTER_LOCK,
+    FeedbackItem,
+    collect_feedback,
+)
 from portfolio_app.core.signing.form_inspection import (
     inspect_certified_revision,
     inspect_revision,
+    walk_fields,
 )
 from portfolio_app.core.signing.form_layout import FormLayout, FormLayoutError
 from portfolio_app.core.signing.identity import format_fingerprint
+from portfolio_app.core.signing.limits import (
+    MAX_JSON_BYTES,
+    MAX_REVISIONS,
+    MAX_SIGNATURES,
+    WorkLimitError,
+    check_object_syntax,
+    decode_limits,
+    scan_structure,
+)
 from portfolio_app.core.signing.log_routing import route_pyhanko_logs
 from portfolio_app.core.signing.notes import (
     DECISION_LABELS,
@@ -45,11 +68,6 @@ from portfolio_app.core.signing.notes import (
 from portfolio_app.core.signing.roles import Role, asn1_policy_oids, ca_permits, roles_in
 from portfolio_app.core.signing.trust import TrustSettings, build_trust
 
-MAX_PDF_BYTES = 512 * 1024 * 1024
-MAX_REVISIONS = 256
-MAX_SIGNATURES = 32
-MAX_ANNOTATIONS_PER_PAGE = 5000
-MAX_FIELD_NODES = 20_000
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
@@ -91,8 +109,10 @@ class SignatureCheck:
 
     ``signer_id`` is the certificate's serialNumber: the student id for a student, a staff
     number for staff. ``decision`` and ``comment`` are set only for a staff signature in a
-    staff box whose certificate carries that box's role; a decision found anywhere else is in
-    ``claimed_decision`` and is a problem.
+    staff box, with no problems, by a signer trusted for that box whose certificate carries the
+    box's role: only then is it a decision. Any other decision found is in
+    ``claimed_decision``, and ``claimed_decision_note`` says why it does not count (a decision
+    outside a staff box is also a problem; one by a signer nobody confirmed is not).
     """
 
     index: int
@@ -121,6 +141,7 @@ class SignatureCheck:
     claimed_decision: str | None = None
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    claimed_decision_note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -160,6 +181,7 @@ class SignatureCheck:
             "decision": self.decision,
             "comment": self.comment,
             "claimed_decision": self.claimed_decision,
+            "claimed_decision_not_counted": self.claimed_decision_note,
             "ok": self.ok,
             "problems": list(self.problems),
             "notes": list(self.notes),
@@ -203,6 +225,15 @@ class VerificationReport:
     stage: str = "none"
     missing_roles: tuple[str, ...] = ()
     trust_notes: tuple[str, ...] = ()
+    feedback: tuple[FeedbackItem, ...] = ()
+    """Filled feedback boxes and who answers for each (``feedback_report``)."""
+    limit: str | None = None
+    """Set when the file was refused for the work it needs rather than for what it says:
+    ``size``, ``structure``, ``work``, ``decode``, ``memory``, ``time`` or ``worker`` (a check
+    that stopped unexpectedly); the verdict is then ``NOT_SIGNED_OR_UNREADABLE``."""
+    evidence: EvidenceReport | None = None
+    """The evidence files embedded in the student's signed revision, checked against
+    ``portfolio.json`` (``core.evidence.pdf_read``; a mismatch is also a problem)."""
 
     @property
     def exit_code(self) -> int:
@@ -225,6 +256,13 @@ class VerificationReport:
             "warnings": list(self.warnings),
             "trust_notes": list(self.trust_notes),
             "has_portfolio_json": self.has_portfolio_json,
+            "limit": self.limit,
+            "feedback": [item.to_dict() for item in self.feedback],
+            "feedback_entries": [i.label for i in self.feedback if i.entry_id is not None],
+            "feedback_unsigned": any(
+                i.filled_in in (AFTER_LAST_SIGNATURE, AFTER_LOCK) for i in self.feedback
+            ),
+            "evidence": self.evidence.to_dict() if self.evidence is not None else None,
         }
 
     def describe(self) -> list[str]:
@@ -234,6 +272,9 @@ class VerificationReport:
         lines.extend(f"Problem: {p}" for p in self.problems)
         for sig in self.signatures:
             lines.extend(_describe_signature(sig))
+        lines.extend(describe_feedback(self.feedback))
+        if self.evidence is not None:
+            lines.extend(self.evidence.describe(with_problems=False))
         lines.extend(f"Warning: {w}" for w in self.warnings)
         return lines
 
@@ -303,6 +344,9 @@ def _describe_signature(sig: SignatureCheck) -> list[str]:
         lines.append("  Trusted: no")
     if sig.decision:
         lines.append(f"  Decision: {sig.decision} ({DECISION_LABELS[sig.decision]})")
+    elif sig.claimed_decision:
+        why = sig.claimed_decision_note or "the signature fails its checks"
+        lines.append(f"  Claimed decision (not counted: {why}): {sig.claimed_decision}")
     if sig.comment:
         first, *rest = sig.comment.split("\n")
         lines.append(f"  Comment: {first}")
@@ -312,8 +356,35 @@ def _describe_signature(sig: SignatureCheck) -> list[str]:
     return lines
 
 
-def _unreadable(reason: str) -> VerificationReport:
-    return VerificationReport(Verdict.NOT_SIGNED_OR_UNREADABLE, reason)
+def describe_feedback(items: Sequence[FeedbackItem]) -> list[str]:
+    """The feedback section of the text report: which entries, who answers for it, the text."""
+    if not items:
+        return []
+    per_entry = [i for i in items if i.entry_id is not None]
+    lines = [
+        f"Feedback: {len(per_entry)} {'entry has' if len(per_entry) == 1 else 'entries have'} "
+        "feedback"
+        + (" (" + ", ".join(i.label for i in per_entry) + ")" if per_entry else "")
+        + ("; overall feedback given" if len(per_entry) != len(items) else "")
+    ]
+    for item in items:
+        head = "Overall" if item.entry_id is None else f"{item.label}"
+        if item.title:
+            head += f" ({item.title})"
+        mark = "" if item.counts else " [does not count]"
+        lines.append(f"  {head}{mark}: {item.responsibility}")
+        for line in item.text.split("\n"):
+            lines.append(f"    | {line}")
+    return lines
+
+
+def _unreadable(reason: str, limit: str | None = None) -> VerificationReport:
+    return VerificationReport(Verdict.NOT_SIGNED_OR_UNREADABLE, reason, limit=limit)
+
+
+def limit_report(reason: str, limit: str) -> VerificationReport:
+    """The report for a file refused for the work it needs (exit 3)."""
+    return _unreadable(reason, limit)
 
 
 def _fingerprint(cert: asn1_x509.Certificate) -> str:
@@ -337,19 +408,25 @@ def _enum_value(value: Any) -> str | None:
     return str(name).lower().replace("_", "-")
 
 
-def _quick_rejection(data: bytes) -> str | None:
-    """Cheap checks before the parser sees the bytes."""
+def _quick_rejection(data: bytes) -> tuple[str, str | None] | None:
+    """Cheap checks before the parser sees the bytes: (reason, limit) or ``None``."""
     if not data:
-        return "The file is empty."
-    if len(data) > MAX_PDF_BYTES:
-        return "The file is larger than any portfolio this app makes."
+        return "The file is empty.", None
     if b"%PDF-" not in data[:1024]:
-        return "This is not a PDF file."
+        return "This is not a PDF file.", None
+    structure = scan_structure(data)
+    if structure:
+        return structure, "size" if structure.startswith("The file is ") else "structure"
     if b"%%EOF" not in data[-2048:]:
-        return "The PDF is truncated (no end-of-file marker)."
-    if data.count(b"startxref") > MAX_REVISIONS:
-        return "The PDF has an implausible number of revisions."
+        return "The PDF is truncated (no end-of-file marker).", None
     return None
+
+
+_TOO_MUCH = (
+    "The PDF is larger or more complex than any portfolio this app makes ({detail}), so it "
+    "was not checked further. A portfolio exported by the app stays far inside the limits "
+    "listed in 'portfolio verify --help'."
+)
 
 
 def verify_pdf(
@@ -385,15 +462,25 @@ def verify_pdf(
     now = now or dt.datetime.now(dt.UTC)
     rejection = _quick_rejection(data)
     if rejection:
-        return replace(_unreadable(rejection), trust_notes=trust.notes)
+        return replace(_unreadable(*rejection), trust_notes=trust.notes)
     try:
         report = _verify(data, trust, tuple(require), now)
+    except WorkLimitError as exc:
+        report = _unreadable(_TOO_MUCH.format(detail=exc), "work")
     except RecursionError:
         report = _unreadable("The PDF's structure is nested too deeply to check safely.")
     except MemoryError:
-        report = _unreadable("The PDF needs too much memory to check.")
+        report = _unreadable("The PDF needs more memory to check than is allowed.", "memory")
     except Exception as exc:
-        report = _unreadable(f"The PDF could not be read ({type(exc).__name__}: {_short(exc)}).")
+        if _is_decode_limit(exc):
+            report = _unreadable(
+                _TOO_MUCH.format(detail="a compressed stream inflates beyond the limit"),
+                "decode",
+            )
+        else:
+            report = _unreadable(
+                f"The PDF could not be read ({type(exc).__name__}: {_short(exc)})."
+            )
     return replace(report, trust_notes=trust.notes)
 
 
@@ -412,10 +499,24 @@ def _printable(text: str | None, *, keep_newlines: bool = False) -> str | None:
     )
 
 
+def _is_decode_limit(exc: BaseException) -> bool:
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+
+    return isinstance(exc, PdfDecodeLimitError)
+
+
+def _reraise_limits(exc: BaseException) -> None:
+    """Limits are the file's verdict, not a finding about one part of it: let them through."""
+    if isinstance(exc, WorkLimitError | MemoryError) or _is_decode_limit(exc):
+        raise exc
+
+
 def _open_reader(data: bytes) -> Any:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    return PdfFileReader(io.BytesIO(data), strict=True)
+    reader = PdfFileReader(io.BytesIO(data), strict=True, decode_limits=decode_limits())
+    check_object_syntax(reader, data)
+    return reader
 
 
 def _verify(
@@ -424,6 +525,8 @@ def _verify(
     reader = _open_reader(data)
     if reader.encrypted:
         return _unreadable("The PDF is encrypted; signed portfolios are never encrypted.")
+    # pyHanko's signature enumeration walks the whole form unbounded: walk it bounded first.
+    walk_fields(reader.root)
     sigs = sorted(reader.embedded_signatures, key=lambda s: s.signed_revision)
     if not sigs:
         return _unreadable("The PDF has no signatures.")
@@ -441,6 +544,7 @@ def _verify(
     layout = _layout_from(document, problems)
     if layout is not None:
         _inspect_forms(reader, sigs, layout, problems)
+    evidence = _check_evidence(reader, sigs[0], document, problems)
 
     checks: list[SignatureCheck] = []
     previous_time: dt.datetime | None = None
@@ -459,6 +563,33 @@ def _verify(
     checks = _cross_checks(checks, sigs, layout)
     if document is not None and checks:
         checks[0] = _match_profile(checks[0], document)
+    feedback: list[FeedbackItem] = []
+    if layout is not None:
+        try:
+            feedback = collect_feedback(reader, sigs, checks, layout, document)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            _reraise_limits(exc)
+            problems.append(f"the feedback boxes could not be read ({_short(exc)})")
+    for item in feedback:
+        where = "the overall feedback" if item.entry_id is None else f"the feedback on {item.label}"
+        if item.filled_in == AFTER_LOCK:
+            problem = (
+                f"{where} was changed after signature {item.signature_index} locked the "
+                "feedback boxes"
+            )
+            if problem not in problems:
+                problems.append(problem)
+        elif item.filled_in == AFTER_LAST_SIGNATURE:
+            warnings.append(
+                f"{where[0].upper()}{where[1:]} was typed after the last signature: the "
+                "student's certification allows filling the form, so the signatures still "
+                "verify, but nobody signed this text; it is not a tutor's feedback."
+            )
+        if item.cut:
+            warnings.append(
+                f"{where[0].upper()}{where[1:]} is {item.length:,} characters, more than any "
+                f"feedback box takes ({MAX_FEEDBACK_CHARS:,}); only the start is shown."
+            )
     if checks[-1].coverage == "entire-revision" and checks[-1].modification_level == (
         "lta-updates"
     ):
@@ -486,7 +617,21 @@ def _verify(
         summary=summary,
         stage=stage,
         missing_roles=missing,
+        feedback=tuple(feedback),
+        evidence=evidence,
     )
+
+
+def _check_evidence(
+    reader: Any, certification: Any, document: dict[str, Any] | None, problems: list[str]
+) -> EvidenceReport | None:
+    """Evidence files in the revision the student signed, against ``portfolio.json``."""
+    if document is None:
+        return None
+    root = reader.get_historical_resolver(certification.signed_revision).root
+    report = check_evidence_root(root, document)
+    problems.extend(f"evidence: {p}" for p in report.problems)
+    return report
 
 
 def _parse_json(json_data: bytes | None, problems: list[str]) -> dict[str, Any] | None:
@@ -552,6 +697,7 @@ def _inspect_forms(reader: Any, sigs: list[Any], layout: FormLayout, problems: l
                 if problem not in problems:
                     problems.append(problem)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        _reraise_limits(exc)
         problems.append(f"the form fields could not be checked ({_short(exc)})")
 
 
@@ -612,6 +758,38 @@ def _verdict(
         f"Signed by the student and countersigned by {roles}; every signature is intact, in "
         "its box, by a trusted signer of the right role, and nothing else changed.",
     )
+
+
+_DIFF_POLICY: Any = None
+
+
+def _diff_policy() -> Any:
+    """pyHanko's default change analysis, except that filling a form field may also set the
+    widget's ``/M`` (its modification date, which draws nothing): poppler-based readers write
+    it when a tutor types feedback, and the default policy would call that a forbidden change.
+    Everything else is pyHanko's whitelist as it is (field locks included)."""
+    global _DIFF_POLICY  # built once per process
+    if _DIFF_POLICY is None:
+        from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, StandardDiffPolicy
+        from pyhanko.sign.diff_analysis.constants import VALUE_UPDATE_KEYS
+        from pyhanko.sign.diff_analysis.form_rules_api import FormUpdatingRule
+        from pyhanko.sign.diff_analysis.rules.form_field_rules import (
+            GenericFieldModificationRule,
+            SigFieldCreationRule,
+            SigFieldModificationRule,
+        )
+
+        _DIFF_POLICY = StandardDiffPolicy(
+            global_rules=DEFAULT_DIFF_POLICY.global_rules,
+            form_rule=FormUpdatingRule(
+                field_rules=[
+                    SigFieldCreationRule(),  # type: ignore[no-untyped-call]
+                    SigFieldModificationRule(),
+                    GenericFieldModificationRule(value_update_keys=VALUE_UPDATE_KEYS | {"/M"}),
+                ]
+            ),
+        )
+    return _DIFF_POLICY
 
 
 def _timestamp_info(sig: Any, trust: TrustSettings) -> tuple[dt.datetime | None, Any]:
@@ -797,8 +975,11 @@ def _check_signature(
         "time_source": time_source,
     }
     try:
-        status = validate_pdf_signature(sig, context, ts_validation_context=ts_context)
+        status = validate_pdf_signature(
+            sig, context, ts_validation_context=ts_context, diff_policy=_diff_policy()
+        )
     except Exception as exc:
+        _reraise_limits(exc)
         return SignatureCheck(
             **base,
             intact=False,
@@ -861,6 +1042,17 @@ def _check_signature(
             f"it carries a decision ({decision!r}) although it is not a staff countersignature "
             "in a staff box; the app never writes one there, so it was put there by hand"
         )
+    note = None
+    if accepted and expected is not None:
+        why = []
+        if not trusted:
+            why.append(f"signer not confirmed as a {expected.label}")
+        if expected not in cert_roles:
+            why.append(f"its certificate carries no {expected.label} role")
+        note = "; ".join(why) or None
+        accepted = note is None
+    elif decision is not None:
+        note = "the signature fails its checks"
     return SignatureCheck(
         **base,
         intact=bool(status.intact),
@@ -873,6 +1065,7 @@ def _check_signature(
         decision=decision if accepted else None,
         comment=_printable(comment, keep_newlines=True) if accepted else None,
         claimed_decision=None if accepted else decision,
+        claimed_decision_note=None if accepted or decision is None else note,
         problems=tuple(problems),
         notes=tuple(notes),
     )
@@ -1013,6 +1206,11 @@ def _cross_checks(
                 check,
                 problems=(*check.problems, *extra),
                 claimed_decision=check.claimed_decision or check.decision,
+                claimed_decision_note=(
+                    check.claimed_decision_note
+                    if check.claimed_decision
+                    else ("the signature fails its checks" if check.decision else None)
+                ),
                 decision=None,
                 comment=None,
             )
@@ -1082,6 +1280,8 @@ def _summary(
             "signer_name": c.signer_name,
             "signer_id": c.signer_id,
             "decision": c.decision,
+            "claimed_decision": c.claimed_decision,
+            "claimed_decision_not_counted": c.claimed_decision_note,
             "comment": c.comment,
             "time": c.signing_time.isoformat() if c.signing_time else None,
             "time_source": c.time_source,
@@ -1122,7 +1322,8 @@ def _signed_json(reader: Any, certification: Any) -> bytes | None:
     try:
         root = reader.get_historical_resolver(certification.signed_revision).root
         data: bytes | None = find_portfolio_json(root)
-    except Exception:
+    except Exception as exc:
+        _reraise_limits(exc)
         return None
     return data
 

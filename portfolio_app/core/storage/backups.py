@@ -11,14 +11,17 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from portfolio_app.core.storage.file_modes import private_dir, private_file
+
 KEEP_BACKUPS = 5
 
 
 def backup_database(db_path: Path, backup_dir: Path, *, reason: str) -> Path:
     """Copy ``db_path`` into ``backup_dir`` consistently, even with a WAL in use."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(backup_dir)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backup_dir / f"portfolio-{stamp}-{reason}.db"
+    private_file(target)
     try:
         source = sqlite3.connect(str(db_path))
         try:
@@ -33,10 +36,10 @@ def backup_database(db_path: Path, backup_dir: Path, *, reason: str) -> Path:
         # A damaged file cannot be read by SQLite, but it may still be worth something to a
         # specialist: keep its bytes (and its WAL) exactly as they are instead of failing.
         target.unlink(missing_ok=True)
-        shutil.copy2(db_path, target)
+        shutil.copyfile(db_path, private_file(target))
         wal = db_path.with_name(db_path.name + "-wal")
         if wal.exists():
-            shutil.copy2(wal, target.with_name(target.name + "-wal"))
+            shutil.copyfile(wal, private_file(target.with_name(target.name + "-wal")))
     _rotate(backup_dir)
     return target
 

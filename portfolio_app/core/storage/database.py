@@ -18,8 +18,8 @@ from portfolio_app.core.domain.errors import CorruptDatabaseError, PortfolioErro
 from portfolio_app.core.storage.backups import backup_database
 
 DB_NAME = "portfolio.db"
-SCHEMA_HEAD = "0004"
-KNOWN_REVISIONS = ("0001", "0002", "0004")
+SCHEMA_HEAD = "0008"
+KNOWN_REVISIONS = ("0001", "0002", "0004", "0005", "0007", "0008")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -109,6 +109,17 @@ def _run_alembic(engine: Engine, target: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, target)
+    # Batch migrations rebuild tables (copy, drop, rename). With foreign keys on, dropping
+    # the old ``entries`` would cascade into its links, revisions and attachments (a test
+    # caught exactly that), so they are off while the schema changes; a PRAGMA only takes
+    # effect outside a transaction.
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, target)
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()

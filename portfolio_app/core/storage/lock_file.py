@@ -28,7 +28,8 @@ class PortfolioLock:
 
     def acquire(self) -> None:
         """Take the lock or raise PortfolioInUseError naming who holds it."""
-        handle = self.path.open("a+", encoding="utf-8")
+        fd = os.open(self.path, os.O_CREAT | os.O_RDWR | os.O_APPEND, 0o600)
+        handle = os.fdopen(fd, "a+", encoding="utf-8")
         try:
             _lock(handle)
         except OSError as exc:

@@ -3,6 +3,11 @@
 Columns of type ``LargeBinary`` named after user text hold AES-GCM ciphertext from
 :mod:`portfolio_app.core.vault.field_cipher`. Plain columns are structure only: ids, foreign
 keys, kinds, statuses, timestamps and public framework codes. SECURITY.md lists them.
+
+The plain columns are an index, not the truth: each record's ``meta`` ciphertext holds the
+same structure as it was saved, ``version`` counts its saves (and is bound into every field's
+associated data), and ``record_manifest`` + ``manifest_head`` are the keyed manifest over every
+record (see ``core.storage.integrity``).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -52,6 +58,7 @@ class ProfileRecord(Base):
 
     __tablename__ = "profile"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
@@ -60,6 +67,8 @@ class EventRecord(Base):
 
     __tablename__ = "events"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    meta: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     kind: Mapped[str] = mapped_column(String(40))
     on_date: Mapped[date | None] = mapped_column(Date)
     attended: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
@@ -77,6 +86,8 @@ class ExperienceRecord(Base):
 
     __tablename__ = "experiences"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    meta: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     kind: Mapped[str] = mapped_column(String(40))
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
@@ -94,6 +105,8 @@ class EntryRecord(Base):
 
     __tablename__ = "entries"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    meta: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     template_id: Mapped[str] = mapped_column(String(64))
@@ -150,6 +163,8 @@ class AttachmentRecord(Base):
 
     __tablename__ = "attachments"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    meta: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     entry_id: Mapped[str] = mapped_column(String(32), ForeignKey("entries.id", ondelete="CASCADE"))
     added: Mapped[datetime] = mapped_column(DateTime)
     size: Mapped[int] = mapped_column(Integer)
@@ -163,6 +178,7 @@ class RevisionRecord(Base):
 
     __tablename__ = "revisions"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     entry_id: Mapped[str] = mapped_column(
         String(32), ForeignKey("entries.id", ondelete="CASCADE"), index=True
     )
@@ -170,11 +186,44 @@ class RevisionRecord(Base):
     snapshot: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class RevisionLinkRecord(Base):
+    """One link of an entry's revision hash chain (see ``core.timeline.chain``).
+
+    ``link`` is the encrypted link (its hash, the previous link's hash, the content digest and
+    its salt, the save time); ``entry_id`` and ``seq`` are an index, sealed inside ``link``.
+    """
+
+    __tablename__ = "revision_links"
+    __table_args__ = (Index("ix_revision_links_entry_id", "entry_id", "seq"),)
+    id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    entry_id: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+    link: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class FeedbackRecord(Base):
+    """Tutor feedback imported from one countersigned PDF (``core.services.feedback_service``).
+
+    ``data`` is the encrypted JSON of the whole import (feedback per entry, decisions, signers,
+    the file's SHA-256); ``received`` is when it was imported (also inside ``data``).
+    """
+
+    __tablename__ = "feedback"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    received: Mapped[datetime] = mapped_column(DateTime)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class FrameworkRecord(Base):
     """A framework pack the student imported (built-in packs ship as resources)."""
 
     __tablename__ = "frameworks"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     imported: Mapped[datetime] = mapped_column(DateTime)
     pack: Mapped[bytes] = mapped_column(LargeBinary)
 
@@ -184,7 +233,27 @@ class SettingRecord(Base):
 
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     value: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RecordManifestRecord(Base):
+    """One row per record the app wrote: its table, id, save counter and structure digest."""
+
+    __tablename__ = "record_manifest"
+    tbl: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+
+
+class ManifestHeadRecord(Base):
+    """The sealed manifest head: per-table keyed aggregates and counts, key-slot digests."""
+
+    __tablename__ = "manifest_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def table_of(record: type[Base]) -> Table:

@@ -8,14 +8,16 @@ happened and that nothing was changed (each write is one transaction, rolled bac
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from portfolio_app.core.domain.errors import CorruptDatabaseError, StorageFullError
+from portfolio_app.core.storage.integrity import Manifest
 from portfolio_app.core.vault.field_cipher import FieldCipher
 
 
@@ -25,12 +27,24 @@ class Store:
 
     engine: Engine
     cipher: FieldCipher
+    manifest: Manifest = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.manifest = Manifest(self.cipher)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
-        """One transaction for one user action; errors become PortfolioErrors."""
+        """One transaction for one user action; errors become PortfolioErrors.
+
+        The manifest's head is updated just before the commit, in the same transaction.
+        """
         with translated_errors(), self.engine.begin() as connection:
-            yield connection
+            self.manifest.begin()
+            try:
+                yield connection
+                self.manifest.flush(connection)
+            finally:
+                self.manifest.discard()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
@@ -44,8 +58,8 @@ def translated_errors() -> Iterator[None]:
     """Map SQLite failures to messages a user can act on."""
     try:
         yield
-    except OperationalError as exc:
-        text = str(exc.orig).lower()
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        text = str(getattr(exc, "orig", exc)).lower()
         if "disk is full" in text or "disk i/o" in text:
             raise StorageFullError(
                 "the disk is full or failing, so the change was not saved (nothing was lost); "
@@ -55,10 +69,13 @@ def translated_errors() -> Iterator[None]:
             raise StorageFullError(
                 "the portfolio folder is read-only, so the change was not saved"
             ) from exc
-        raise CorruptDatabaseError(f"the portfolio database could not be used: {exc.orig}") from exc
-    except DatabaseError as exc:
         raise CorruptDatabaseError(
-            f"the portfolio database is damaged ({exc.orig}); restore it from a backup"
+            f"the portfolio database could not be used: {getattr(exc, 'orig', exc)}"
+        ) from exc
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        raise CorruptDatabaseError(
+            f"the portfolio database is damaged ({getattr(exc, 'orig', exc)}); restore it from "
+            "a backup"
         ) from exc
 
 

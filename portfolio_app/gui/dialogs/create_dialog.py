@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from portfolio_app.core.domain.catalogue import PROFESSIONS
-from portfolio_app.core.domain.passphrase_policy import MIN_LENGTH
 from portfolio_app.core.domain.profile import Profile
+from portfolio_app.core.passphrase_strength import MIN_LENGTH, estimate
 from portfolio_app.gui.dialogs.discard_guard import TypedTextGuard
 from portfolio_app.gui.dialogs.unlock_dialog import strength_text
 from portfolio_app.gui.icons import icon
@@ -174,6 +174,8 @@ class CreatePortfolioDialog(QDialog):
             return "Type your name."
         if len(self.passphrase_edit.text()) < MIN_LENGTH:
             return f"The passphrase needs at least {MIN_LENGTH} characters."
+        if not estimate(self.passphrase_edit.text()).acceptable:
+            return "The passphrase is too easy to guess: add more words."
         if self.passphrase_edit.text() != self.repeat_edit.text():
             return "The two passphrases differ."
         return ""

@@ -2,7 +2,10 @@
 
 Changing the passphrase re-wraps the data key under a new Argon2id-derived key (about a third
 of a second on a laptop), so it runs through :func:`gui.background.run_in_background` while
-the dialog shows that it is busy; no entry is re-encrypted. A new recovery key is fast (HKDF)
+the dialog shows that it is busy; no entry is re-encrypted. When the student says the old
+passphrase may be known, "Re-encrypt everything under a new key" is ticked for them: then
+every record is re-encrypted under a new data key (with progress), and a new recovery key is
+shown once. A new recovery key is fast (HKDF)
 and is shown once, with Copy, Save and Print, in :class:`RecoveryKeyDialog`.
 """
 
@@ -27,9 +30,9 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from portfolio_app.core.domain.errors import PortfolioError
-from portfolio_app.core.domain.passphrase_policy import MIN_LENGTH, estimate
+from portfolio_app.core.passphrase_strength import MIN_LENGTH, estimate
 from portfolio_app.core.services.portfolio_service import PortfolioService
-from portfolio_app.gui.background import CancelledFn, ProgressFn
+from portfolio_app.gui.background import CancelledFn, ProgressFn, run_in_background
 from portfolio_app.gui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.widgets.busy_state import BusyDialog, make_busy_bar, make_status_label
@@ -60,12 +63,9 @@ class ChangePassphraseDialog(BusyDialog):
         self.setWindowTitle("Change passphrase")
         self.setWindowIcon(icon("passphrase"))
 
-        intro = QLabel(
-            "Choose a new passphrase for this portfolio. Four or more random words are easy "
-            "to remember and hard to guess. Your recovery key keeps working.",
-            self,
-        )
+        intro = QLabel(self)
         intro.setWordWrap(True)
+        self.intro = intro
         self.current_edit = QLineEdit(self)
         self.current_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.current_edit.setAccessibleName("Current passphrase")
@@ -92,6 +92,19 @@ class ChangePassphraseDialog(BusyDialog):
         self.hint_label.setAccessibleName("Passphrase hint")
         self.match_label = QLabel(self)
         self.match_label.setAccessibleName("Do the passphrases match")
+        self.known_check = QCheckBox(
+            "Someone else may &know (or have seen) my old passphrase", self
+        )
+        self.known_check.setAccessibleName("Someone else may know my old passphrase")
+        self.rotate_check = QCheckBox(
+            "Re-&encrypt everything under a new key (a new recovery key is shown)", self
+        )
+        self.rotate_check.setAccessibleName("Re-encrypt everything under a new key")
+        self.rotate_check.setToolTip(
+            "A passphrase change alone keeps the same data key: someone who knew the old "
+            "passphrase and has a copy of the file or a backup could still read what you "
+            "write next. Re-encrypting takes longer and makes a new recovery key."
+        )
 
         form = QFormLayout()
         form.addRow("C&urrent passphrase:", self.current_edit)
@@ -101,6 +114,8 @@ class ChangePassphraseDialog(BusyDialog):
         form.addRow("Strength:", self.strength_bar)
         form.addRow("", self.hint_label)
         form.addRow("", self.match_label)
+        form.addRow("", self.known_check)
+        form.addRow("", self.rotate_check)
 
         self.busy_bar = make_busy_bar(self)
         self.status_label = make_status_label(self)
@@ -125,15 +140,34 @@ class ChangePassphraseDialog(BusyDialog):
         self.new_edit.textChanged.connect(self._update)
         self.repeat_edit.textChanged.connect(self._update)
         self.show_check.toggled.connect(self._on_show_check_toggled)
+        self.known_check.toggled.connect(self._on_known_toggled)
+        self.rotate_check.toggled.connect(self._on_rotate_toggled)
+        self._on_rotate_toggled(False)
         self._update()
+
+    def _on_rotate_toggled(self, rotate: bool) -> None:
+        self.intro.setText(
+            "Choose a new passphrase for this portfolio. Four or more random words are easy "
+            "to remember and hard to guess. "
+            + (
+                "Everything will be re-encrypted under a new key, and a new recovery key "
+                "shown once (the old one stops working)."
+                if rotate
+                else "Your recovery key keeps working."
+            )
+        )
+
+    def _on_known_toggled(self, known: bool) -> None:
+        # Default on when the old passphrase may be known; the student can still untick it.
+        self.rotate_check.setChecked(known)
 
     def _update(self) -> None:
         new, repeat = self.new_edit.text(), self.repeat_edit.text()
         strength = estimate(new)
         self.strength_bar.setValue(strength.score)
         self.strength_bar.setFormat(strength.label.capitalize())
-        # "Good." / "Strong." would only repeat the bar's word; weaker ones say what to do.
-        self.hint_label.setText(strength.hint if strength.score < 3 else "")
+        # Weaker ones say what to do and how long guessing would take; "Good"/"Strong" too.
+        self.hint_label.setText(strength.hint if new else "")
         if not repeat:
             self.match_label.setText("Type the new passphrase again to confirm it.")
         elif new == repeat:
@@ -143,6 +177,7 @@ class ChangePassphraseDialog(BusyDialog):
         self.change_button.setEnabled(
             bool(self.current_edit.text())
             and len(new) >= MIN_LENGTH
+            and strength.acceptable
             and new == repeat
             and not self.is_busy
         )
@@ -161,11 +196,30 @@ class ChangePassphraseDialog(BusyDialog):
         new = self.new_edit.text()
         current = self.current_edit.text()
         service = self._service
+        if self.rotate_check.isChecked():
+
+            def rotate(progress: ProgressFn, _is_cancelled: CancelledFn) -> str:
+                return service.rotate_keys(new, current_passphrase=current, progress=progress)
+
+            self._set_busy(True)
+            self.status_label.setText("Re-encrypting your portfolio under a new key…")
+            self._task = run_in_background(
+                rotate,
+                on_success=self._on_task_succeeded,
+                on_error=self._on_task_failed,
+                on_progress=self._on_progress,
+            )
+            return
 
         def work(_progress: ProgressFn, _is_cancelled: CancelledFn) -> None:
             service.change_passphrase(new, current_passphrase=current)
 
         self._start(work, "Protecting your portfolio with the new passphrase…")
+
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        self.busy_bar.setRange(0, total)
+        self.busy_bar.setValue(done)
+        self.status_label.setText(message)
 
     @override
     def _set_busy(self, busy: bool) -> None:
@@ -175,6 +229,8 @@ class ChangePassphraseDialog(BusyDialog):
             self.new_edit,
             self.repeat_edit,
             self.show_check,
+            self.known_check,
+            self.rotate_check,
             self.cancel_button,
         ):
             widget.setEnabled(not busy)
@@ -187,6 +243,8 @@ class ChangePassphraseDialog(BusyDialog):
         self.new_edit.clear()
         self.repeat_edit.clear()
         self.status_label.setText("Passphrase changed. Use the new one the next time you unlock.")
+        if isinstance(result, str):  # re-encrypted: the new recovery key, shown once
+            RecoveryKeyDialog(result, self._service.profile.name, self).exec()
         self.passphrase_changed.emit()
         super().accept()
 
@@ -227,6 +285,21 @@ class RecoveryKeyStatusDialog(QDialog):
             "The old key stops working at once; the new one is shown once"
         )
         self.new_key_button.setAccessibleName("Make a new recovery key")
+        self.rotate_check = QCheckBox(
+            "Also re-&encrypt everything under a new key (asks for your passphrase)", self
+        )
+        self.rotate_check.setAccessibleName("Also re-encrypt everything under a new key")
+        self.rotate_check.setToolTip(
+            "If someone may have seen the old recovery key or a copy of the portfolio file, a "
+            "new key alone keeps the same data key; re-encrypting replaces it too."
+        )
+        self.passphrase_edit = QLineEdit(self)
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_edit.setAccessibleName("Your passphrase")
+        self.passphrase_edit.setPlaceholderText("Your passphrase (needed to re-encrypt)")
+        self.passphrase_edit.setVisible(False)
+        self.rotate_check.toggled.connect(self.passphrase_edit.setVisible)
+        self._task: Any = None
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Status")
@@ -234,6 +307,8 @@ class RecoveryKeyStatusDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(explain)
+        layout.addWidget(self.rotate_check)
+        layout.addWidget(self.passphrase_edit)
         layout.addWidget(self.new_key_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.status_label)
         layout.addWidget(buttons)
@@ -242,7 +317,10 @@ class RecoveryKeyStatusDialog(QDialog):
 
     def make_new_key(self) -> None:
         """Confirm, replace the key, and show the new one once."""
-        if not self._confirm():
+        if self._task is not None or not self._confirm():
+            return
+        if self.rotate_check.isChecked():
+            self._rotate()
             return
         try:
             key = self._service.new_recovery_key()
@@ -254,6 +332,45 @@ class RecoveryKeyStatusDialog(QDialog):
         )
         RecoveryKeyDialog(key, self._service.profile.name, self).exec()
         self.recovery_key_replaced.emit()
+
+    def _rotate(self) -> None:
+        """Re-encrypt under a new data key (off the GUI thread), keeping the passphrase."""
+        passphrase = self.passphrase_edit.text()
+        if not passphrase:
+            self.status_label.setText("Type your passphrase to re-encrypt everything.")
+            return
+        service = self._service
+
+        def work(progress: ProgressFn, _is_cancelled: CancelledFn) -> str:
+            return service.rotate_keys(passphrase, current_passphrase=passphrase, progress=progress)
+
+        def done(key: Any) -> None:
+            self._task = None
+            self.new_key_button.setEnabled(True)
+            self.passphrase_edit.clear()
+            self.status_label.setText(
+                "Everything was re-encrypted under a new key, and a new recovery key was made; "
+                "the old one no longer opens this portfolio."
+            )
+            RecoveryKeyDialog(str(key), service.profile.name, self).exec()
+            self.recovery_key_replaced.emit()
+
+        def failed(error: BaseException) -> None:
+            self._task = None
+            self.new_key_button.setEnabled(True)
+            self.status_label.setText(f"<b>Nothing was changed:</b> {error_text(error)}")
+
+        def progress(done_steps: int, total: int, message: str) -> None:
+            self.status_label.setText(f"{message} ({done_steps * 100 // max(total, 1)} %)")
+
+        self.new_key_button.setEnabled(False)
+        self.status_label.setText("Re-encrypting your portfolio under a new key…")
+        self._task = run_in_background(work, on_success=done, on_error=failed, on_progress=progress)
+
+    @override
+    def reject(self) -> None:
+        if self._task is None:  # not while re-encrypting: the result must be shown
+            super().reject()
 
     def _confirm(self) -> bool:
         box = QMessageBox(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from portfolio_app.core.domain.passphrase_policy import MIN_LENGTH, estimate
+from portfolio_app.core.passphrase_strength import MIN_LENGTH, estimate
 from portfolio_app.gui.icons import icon
 
 PAGE_PASSPHRASE = 0

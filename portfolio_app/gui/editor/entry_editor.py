@@ -19,8 +19,10 @@ links panel.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QResizeEvent, QTextCharFormat, QTextCursor
@@ -53,6 +55,7 @@ from portfolio_app.gui.editor.text_change import TextChange
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.theme import status_colours
 from portfolio_app.gui.widgets.checklist import ChecklistWidget
+from portfolio_app.gui.widgets.feedback_panel import FeedbackPanel
 from portfolio_app.gui.widgets.flow_layout import FlowLayout
 from portfolio_app.gui.widgets.info_bar import InfoBar
 from portfolio_app.gui.widgets.links_summary import LinksSummaryWidget
@@ -258,9 +261,18 @@ class EntryEditorWidget(QWidget):
         status_label = QLabel("St&atus:")
         self.status_combo = QComboBox()
         self.status_combo.setAccessibleName("Status")
-        self.status_combo.setAccessibleDescription("Draft, ready for review, or reviewed")
+        self.status_combo.setAccessibleDescription(
+            "Draft or ready; the app sets submitted (signed export) and feedback received"
+        )
         for status in EntryStatus:
             self.status_combo.addItem(status.label, status.value)
+            if status.set_by_app:  # shown, never chosen: export and feedback import set them
+                item = self.status_combo.model().item(self.status_combo.count() - 1)  # type: ignore[attr-defined]
+                item.setEnabled(False)
+                item.setToolTip(
+                    "Set by the app: a signed export marks entries submitted; importing your "
+                    "tutor's countersigned PDF marks entries with feedback."
+                )
         status_label.setBuddy(self.status_combo)
         self.status_combo.activated.connect(self._on_status_activated)
         meta.addWidget(_pair(self.meta_row, status_label, self.status_combo))
@@ -293,6 +305,9 @@ class EntryEditorWidget(QWidget):
         self.sections_layout.setContentsMargins(0, 0, 0, 0)
         self.sections_layout.setSpacing(0)
         layout.addLayout(self.sections_layout)
+        # Tutor feedback (issue 9), read-only, under the answers it is about.
+        self.feedback_panel = FeedbackPanel(page)
+        layout.addWidget(self.feedback_panel)
         layout.addStretch(1)
 
         self.preview = PreviewBrowser("Preview", self.body_splitter)
@@ -528,6 +543,7 @@ class EntryEditorWidget(QWidget):
                 checklist.filter_edit.clear()
             self.privacy_bar.hide()
             self.reminder_bar.hide()
+            self.feedback_panel.set_feedback(())
             self.save_state_label.clear()
             self.links_summary.set_links((), 0, 0, 0, 0)
             self.stack.setCurrentIndex(0)
@@ -699,6 +715,17 @@ class EntryEditorWidget(QWidget):
         position = bar.value()
         self.preview.setHtml(html)
         bar.setValue(position)
+
+    def set_feedback(self, items: Sequence[Any]) -> None:
+        """The tutor feedback received on the shown entry (read-only; hidden when none).
+
+        The panel sits in the editor's scrolling page, so it is as tall as its text (up to
+        about twenty lines) and the page scrolls rather than squeezing the answers."""
+        self.feedback_panel.set_feedback(items)
+        if items:
+            wanted = self.feedback_panel.body.sizeHint().height() + 4
+            cap = self.fontMetrics().lineSpacing() * 20
+            self.feedback_panel.scroll_area.setMinimumHeight(min(wanted, cap))
 
     def set_status_shown(self, status: EntryStatus) -> None:
         """Show a status (e.g. to revert a refused change)."""

@@ -130,3 +130,41 @@ def test_forgotten_key_cannot_decrypt() -> None:
     cipher.forget_key()
     with pytest.raises(DamagedRecordError, match="locked"):
         cipher.decrypt(blob, table="t", row_id="r", field="f")
+
+
+def test_lock_wipes_the_data_key_and_the_manifest_key() -> None:
+    from portfolio_app.core.domain.errors import DamagedRecordError as Locked
+
+    key = bytearray(b"k" * 32)
+    cipher = FieldCipher(key)
+    assert cipher.mac(b"record") != b""
+    data_copy, mac_copy = cipher._key_copy, cipher._mac_key
+    cipher.forget_key()
+    assert set(data_copy) == {0} and set(mac_copy) == {0}  # the buffers were zeroed
+    with pytest.raises(Locked):
+        cipher.mac(b"record")
+    with pytest.raises(Locked):
+        cipher.data_key_for_rewrap()
+
+
+def test_an_older_save_of_a_field_is_told_from_damage() -> None:
+    from portfolio_app.core.vault.field_cipher import RolledBackFieldError
+
+    cipher = FieldCipher(b"k" * 32)
+    old = cipher.encrypt_text("v3 text", table="entries", row_id="r1", field="title", version=3)
+    with pytest.raises(RolledBackFieldError, match="from save 3; the record is at save 7"):
+        cipher.decrypt_text(old, table="entries", row_id="r1", field="title", version=7)
+
+
+def test_kdf_bounds_refuse_more_work_than_four_times_the_default() -> None:
+    from portfolio_app.core.vault import kdf
+
+    kdf.KdfParams(kdf.MAX_MEMORY_KIB, 2, kdf.MAX_LANES).check()  # the worst accepted
+    for params in (
+        kdf.KdfParams(kdf.MAX_MEMORY_KIB, 3, 1),  # too much memory x passes
+        kdf.KdfParams(2 * 1024 * 1024, 1, 1),  # the old bound: 2 GiB
+        kdf.KdfParams(64 * 1024, 64, 1),  # the old bound: 64 passes
+        kdf.KdfParams(64 * 1024, 4, 16),
+    ):
+        with pytest.raises(VaultHeaderError):
+            params.check()

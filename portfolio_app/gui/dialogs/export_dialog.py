@@ -280,6 +280,9 @@ class ExportDialog(QDialog):
         )
         self.inline_check = QCheckBox("Show &photos on the page", what)
         self.inline_check.setAccessibleName("Show photos on the page")
+        self.inline_check.setAccessibleDescription(
+            "Print attached photos under their entry as well as embedding the files"
+        )
         self.inline_check.setChecked(True)
         evidence_row = QHBoxLayout()
         evidence_row.addWidget(self.evidence_check)

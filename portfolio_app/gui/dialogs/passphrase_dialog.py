@@ -96,6 +96,9 @@ class ChangePassphraseDialog(BusyDialog):
             "Someone else may &know (or have seen) my old passphrase", self
         )
         self.known_check.setAccessibleName("Someone else may know my old passphrase")
+        self.known_check.setAccessibleDescription(
+            "Ticks re-encrypting under a new key, so the old passphrase opens nothing new"
+        )
         self.rotate_check = QCheckBox(
             "Re-&encrypt everything under a new key (a new recovery key is shown)", self
         )

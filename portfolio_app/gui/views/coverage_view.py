@@ -213,6 +213,9 @@ class CoverageView(QWidget):
         top = QHBoxLayout()
         self.feedback_only = QCheckBox("Only entries with tutor feed&back", self)
         self.feedback_only.setAccessibleName("Only entries with tutor feedback")
+        self.feedback_only.setAccessibleDescription(
+            "Count and list only entries your tutor has commented on"
+        )
         self.feedback_only.toggled.connect(lambda _on: self._show(self._entries()))
         top.addWidget(framework_label)
         top.addWidget(self.framework_combo, 1)

@@ -66,6 +66,9 @@ class AttachmentsPanel(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Evidence files of this entry")
+        self.table.setAccessibleDescription(
+            "Name, kind, size and date of each file; Enter opens the selected one"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

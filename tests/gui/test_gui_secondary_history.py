@@ -83,6 +83,7 @@ def test_history_lists_versions_newest_first_and_marks_the_current_one(
     dialog.table.selectRow(1)
     assert dialog.restore_button.isEnabled()
     assert "# First title" in dialog.version_view.toPlainText()
+    qtbot.waitUntil(lambda: not dialog.diff_pending)  # compared on a worker thread
     # The entry now, with what went struck out and what came underlined (not colour alone).
     html = dialog.diff_view.toHtml()
     shown = dialog.diff_view.toPlainText()

@@ -1,5 +1,9 @@
 """An entry's history: its saved versions, what each said, how it differs now, and restore.
 
+The comparison of a version with the entry now (``core.text_compare``, bounded work) runs on a
+worker thread: the Changes tab says "Comparing…" meanwhile, one comparison runs at a time, and
+a result for a version no longer selected is dropped (the newest selection is compared next).
+
 Restoring calls :meth:`PortfolioService.restore_revision`, which saves the old version as the
 current one; the text it replaces stays in the history, so a restore can itself be undone
 from here. The dialog emits ``revision_restored(entry_id)`` so the editor reloads the entry.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QPalette
@@ -28,17 +33,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 from portfolio_app.core.domain.entries import Entry
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.domain.records import Revision
 from portfolio_app.core.services.portfolio_service import PortfolioService
+from portfolio_app.core.text_compare import compare_texts, comparison_html
+from portfolio_app.gui.background import (
+    BackgroundTask,
+    CancelledFn,
+    ProgressFn,
+    run_in_background,
+)
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.revision_table_model import (
     RevisionTableModel,
     format_saved,
 )
 from portfolio_app.gui.theme import status_colours
+from portfolio_app.gui.widgets.plain_text import plain_message
 
 NO_DIFFERENCE_TEXT = "No differences: this version is the same as the entry now."
 
@@ -69,7 +83,9 @@ def revision_diff(version: Entry, current: Entry) -> str:
     Lines starting with ``-`` are in the version only, ``+`` in the entry now only, two spaces
     in both; each group of changes starts with a line saying where it is in the entry now.
     """
-    if same_text(version, current) and not same_content(version, current):
+    if same_text(version, current):
+        if same_content(version, current):
+            return NO_DIFFERENCE_TEXT
         return (
             "The text is the same as the entry now; its tags, links, kind or date differ, "
             "and restoring would bring back those of this version."
@@ -94,12 +110,45 @@ def revision_diff(version: Entry, current: Entry) -> str:
 
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 #: Said above the highlighted changes (the marks are not colour alone).
 DIFF_LEGEND = (
     "The entry now, with the changes since the selected version: <s>struck out</s> words "
     "were in that version and are gone now; <u>underlined</u> words were added since."
 )
+#: Shown while a comparison runs on the worker thread.
+COMPARING_TEXT = "Comparing…"
+
+
+@dataclass(frozen=True)
+class DiffShown:
+    """What the Changes tab shows for one version: the marked-up text and how much changed."""
+
+    html: str
+    summary: str
+
+
+def compare_for_view(
+    version_text: str,
+    current_text: str,
+    removed_colours: tuple[str, str],
+    added_colours: tuple[str, str],
+) -> DiffShown:
+    """The Changes tab's content (pure; the dialog runs it on a worker thread)."""
+    comparison = compare_texts(version_text, current_text)
+    removed, added = comparison.removed_words, comparison.added_words
+    summary = " ".join(
+        (
+            f"{removed:,} word{'s' if removed != 1 else ''} removed, "
+            f"{added:,} added since this version.",
+            *comparison.notes,
+        )
+    )
+    return DiffShown(comparison_html(comparison, removed_colours, added_colours), summary)
+
+
+def diff_colours(palette: QPalette) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(removed, added) as (background, text) colours of the theme (read on the GUI thread)."""
+    return status_colours("error", palette), status_colours("success", palette)
 
 
 def inline_diff_html(version: Entry, current: Entry, palette: QPalette) -> str:
@@ -107,44 +156,14 @@ def inline_diff_html(version: Entry, current: Entry, palette: QPalette) -> str:
     each also tinted (error and success colours of the theme)."""
     if same_text(version, current):
         return f"<p>{_escape(revision_diff(version, current))}</p>"
-    old = _TOKEN.findall(entry_text(version))
-    new = _TOKEN.findall(entry_text(current))
-    removed_bg, removed_fg = status_colours("error", palette)
-    added_bg, added_fg = status_colours("success", palette)
-    parts: list[str] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            parts.append(_html_text("".join(new[j1:j2])))
-            continue
-        if tag in ("delete", "replace"):
-            parts.append(
-                f'<s style="background-color:{removed_bg}; color:{removed_fg}">'
-                f"{_html_text(''.join(old[i1:i2]))}</s>"
-            )
-        if tag in ("insert", "replace"):
-            parts.append(
-                f'<u style="background-color:{added_bg}; color:{added_fg}">'
-                f"{_html_text(''.join(new[j1:j2]))}</u>"
-            )
-    return "<p>" + "".join(parts) + "</p>"
+    removed, added = diff_colours(palette)
+    return compare_for_view(entry_text(version), entry_text(current), removed, added).html
 
 
 def diff_counts(version: Entry, current: Entry) -> tuple[int, int]:
     """Words removed and added between ``version`` and the entry now."""
-    old = entry_text(version).split()
-    new = entry_text(current).split()
-    removed = added = 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
-        if tag in ("delete", "replace"):
-            removed += i2 - i1
-        if tag in ("insert", "replace"):
-            added += j2 - j1
-    return removed, added
-
-
-def _html_text(text: str) -> str:
-    return _escape(text).replace("\n", "<br>")
+    comparison = compare_texts(entry_text(version), entry_text(current))
+    return comparison.removed_words, comparison.added_words
 
 
 class RevisionHistoryDialog(QDialog):
@@ -159,6 +178,10 @@ class RevisionHistoryDialog(QDialog):
         self._service = service
         self._entry_id = service.get_entry(entry_id).id
         self.setWindowIcon(icon("history"))
+        self._diff_task: BackgroundTask | None = None
+        self._diff_request: tuple[int, str, str] | None = None
+        self._diff_wanted = 0  # bumped for every version shown
+        self._diff_shown = 0  # the number of the version the Changes tab shows
 
         self.heading_label = QLabel(self)
         self.heading_label.setWordWrap(True)
@@ -193,11 +216,14 @@ class RevisionHistoryDialog(QDialog):
         self.version_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.diff_view = QTextBrowser(self)
         self.diff_view.setOpenLinks(False)
+        # One paragraph per line (fast to lay out); without margins they read as lines.
+        self.diff_view.document().setDefaultStyleSheet("p { margin-top: 0; margin-bottom: 0; }")
         self.diff_view.setAccessibleName("Changes between the selected version and now")
         self.diff_view.setAccessibleDescription(
             "The entry now; removed words are struck out, added words underlined"
         )
         self.changes_label = QLabel(self)
+        self.changes_label.setWordWrap(True)
         self.changes_label.setAccessibleName("How much changed")
         diff_page = QWidget(self)
         diff_layout = QVBoxLayout(diff_page)
@@ -274,28 +300,77 @@ class RevisionHistoryDialog(QDialog):
         return self.model.revision_at(rows[0].row()) if rows else None
 
     def _show(self, revision: Revision | None) -> None:
+        self._diff_wanted += 1  # a comparison still running is for another version now
+        self._diff_request = None
         if revision is None:
             self.version_view.clear()
             self.diff_view.clear()
             self.changes_label.clear()
             self.restore_button.setEnabled(False)
+            self._diff_shown = self._diff_wanted
             return
         current = self.current_entry()
         self.version_view.setPlainText(entry_text(revision.entry))
-        self.diff_view.setHtml(inline_diff_html(revision.entry, current, self.palette()))
-        removed, added = diff_counts(revision.entry, current)
-        self.changes_label.setText(
-            f"{removed:,} word{'s' if removed != 1 else ''} removed, "
-            f"{added:,} added since this version."
-        )
         is_same = same_content(revision.entry, current)
         self.restore_button.setEnabled(not is_same)
         self.restore_button.setToolTip(
             "This version is the same as the entry now." if is_same else ""
         )
+        if same_text(revision.entry, current):  # nothing to compare: said at once
+            self.diff_view.setHtml(f"<p>{_escape(revision_diff(revision.entry, current))}</p>")
+            self.changes_label.setText("0 words removed, 0 added since this version.")
+            self._diff_shown = self._diff_wanted
+            return
+        self.diff_view.setPlainText(COMPARING_TEXT)
+        self.changes_label.setText(COMPARING_TEXT)
+        self._diff_request = (
+            self._diff_wanted,
+            entry_text(revision.entry),
+            entry_text(current),
+        )
+        if self._diff_task is None:
+            self._start_comparing()
+        # else: _on_comparing_finished starts the newest request
+
+    def _start_comparing(self) -> None:
+        if self._diff_request is None:
+            return
+        wanted, version_text, current_text = self._diff_request
+        self._diff_request = None
+        removed, added = diff_colours(self.palette())
+
+        def work(_progress: ProgressFn, _cancelled: CancelledFn) -> tuple[int, DiffShown]:
+            return wanted, compare_for_view(version_text, current_text, removed, added)
+
+        self._diff_task = run_in_background(
+            work, on_success=self._on_compared, on_finished=self._on_comparing_finished
+        )
+
+    def _on_compared(self, result: tuple[int, DiffShown]) -> None:
+        wanted, shown = result
+        if wanted != self._diff_wanted:
+            return  # the selection changed meanwhile: a newer comparison follows
+        self.diff_view.setHtml(shown.html)
+        self.changes_label.setText(shown.summary)
+        self._diff_shown = wanted
+
+    def _on_comparing_finished(self) -> None:
+        self._diff_task = None
+        self._start_comparing()
+
+    @property
+    def diff_pending(self) -> bool:
+        """Whether the Changes tab still waits for its comparison (tests wait on this)."""
+        return self._diff_task is not None or self._diff_shown != self._diff_wanted
 
     def _on_table_selection_changed(self, _selected: QItemSelection, _old: QItemSelection) -> None:
         self._show(self.selected_revision())
+
+    @override
+    def done(self, result: int) -> None:
+        self._diff_wanted += 1  # a late comparison is dropped
+        self._diff_request = None
+        super().done(result)
 
     # ---- restore -------------------------------------------------------------------------------
 
@@ -309,7 +384,7 @@ class RevisionHistoryDialog(QDialog):
         try:
             self._service.restore_revision(revision)
         except PortfolioError as exc:
-            QMessageBox.warning(self, "Not restored", exc.user_message)
+            plain_message(self, QMessageBox.Icon.Warning, "Not restored", exc.user_message).exec()
             return
         self.reload()
         self.status_label.setText(

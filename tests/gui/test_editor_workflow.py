@@ -301,7 +301,9 @@ def test_reflect_on_plan_shows_the_plan_beside_the_reflection(
     assert reflection.plan_id == plan_id
     assert reflection.kind is EntryKind.REFLECTION
     assert window.editor.plan_box.isVisible()
-    assert "pharmacists review medicines" in window.editor.plan_view.toPlainText()
+    qtbot.waitUntil(  # rendered on a worker thread
+        lambda: "pharmacists review medicines" in window.editor.plan_view.toPlainText()
+    )
 
 
 def test_privacy_warning_lists_findings_and_template_reminder_shows(

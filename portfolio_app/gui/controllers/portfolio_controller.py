@@ -40,7 +40,6 @@ from portfolio_app.core.domain.entry_filter import EntryFilter, parse_query
 from portfolio_app.core.domain.errors import PortfolioError, ValidationError
 from portfolio_app.core.domain.model_change import change_model
 from portfolio_app.core.domain.templates import FREE_TEMPLATE_ID, ReflectiveTemplate
-from portfolio_app.core.markdown_html import render_document
 from portfolio_app.core.preferences import Preferences
 from portfolio_app.core.reflective_templates import (
     TemplateError,
@@ -50,7 +49,7 @@ from portfolio_app.core.reflective_templates import (
 from portfolio_app.core.services.portfolio_service import EntryDraft, PortfolioService
 from portfolio_app.gui.background import run_in_background
 from portfolio_app.gui.controllers.attachments_controller import AttachmentsController
-from portfolio_app.gui.controllers.editor_controller import EditorController
+from portfolio_app.gui.controllers.editor_controller import PLAN_PENDING_HTML, EditorController
 from portfolio_app.gui.controllers.facets import (
     GROUP_CODES,
     GROUP_EVENT_KINDS,
@@ -318,17 +317,15 @@ class PortfolioController(QObject):
             self.status_message.emit(exc.user_message)
             return
         template = _template_or_none(entry.template_id)
-        plan_html = ""
+        plan = None
         if entry.plan_id:
             try:
                 plan = self.service.get_entry(entry.plan_id)
             except PortfolioError:
                 plan = None
-            if plan is not None:
-                plan_html = render_document(
-                    plan.title, [(s.heading, s.body) for s in plan.sections]
-                )
-        self.editor.show_entry(entry, template, self._choices(entry), plan_html=plan_html)
+        pending = PLAN_PENDING_HTML if plan is not None else ""
+        self.editor.show_entry(entry, template, self._choices(entry), plan_html=pending)
+        self.editor_controller.show_plan(plan)  # rendered on a worker thread
         self._update_competency_hint(entry)
         from portfolio_app.core.services.feedback_service import entry_feedback
 

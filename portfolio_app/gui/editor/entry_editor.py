@@ -709,6 +709,10 @@ class EntryEditorWidget(QWidget):
         total = max(self.body_splitter.width(), 300)
         self.body_splitter.setSizes([total * w // max(1, sum(shown)) for w in shown])
 
+    def set_plan_html(self, html: str) -> None:
+        """Show the plan's sanitised HTML (rendered on a worker thread after ``show_entry``)."""
+        self.plan_view.setHtml(html)
+
     def set_preview_html(self, html: str) -> None:
         """Show sanitised HTML in the preview, keeping the scroll position."""
         bar = self.preview.verticalScrollBar()

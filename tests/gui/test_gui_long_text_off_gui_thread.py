@@ -1,10 +1,12 @@
-"""The history dialog compares versions off the GUI thread, and drops stale comparisons.
+"""Long text is compared and rendered off the GUI thread: the history diff and the plan pane.
 
 A 20,000-line entry once kept the GUI thread busy for minutes when an older version was
-selected (issue 8 item 5). Here the comparison is held inside ``difflib`` (which both the old
-and the new code use) until the GUI thread has shown it is free: a QTimer must tick while the
-comparison waits. On the GUI thread the timer could not tick, and the hold gives up with an
-error instead of letting a test hang. No timing thresholds: events are counted, not ms.
+selected in the history dialog, and a long plan rendered on the GUI thread each time its
+reflection was shown (issue 8 item 5). Here the work is held at a function both the old and
+the new code call (``difflib.SequenceMatcher.get_opcodes``, ``markdown_html.render_markdown``)
+until the GUI thread has shown it is free: a QTimer must tick while the work waits. On the GUI
+thread the timer could not tick, and the hold gives up with an error instead of letting a test
+hang. No timing thresholds: events are counted, not ms.
 """
 
 from __future__ import annotations
@@ -82,17 +84,19 @@ def ticker() -> Iterator[_Ticker]:
 
 
 class _Hold:
-    """Holds ``difflib.SequenceMatcher.get_opcodes`` until the GUI thread ticked, then runs it."""
+    """Holds the first call of ``owner.name`` until the GUI thread ticked, then runs it."""
 
-    def __init__(self, ticker: _Ticker, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(
+        self, ticker: _Ticker, monkeypatch: pytest.MonkeyPatch, owner: object, name: str
+    ) -> None:
         self.entered = threading.Event()
         self.release = threading.Event()
         self.ticks_while_held: list[int] = []
         self.on_gui_thread: list[bool] = []
-        real = difflib.SequenceMatcher.get_opcodes
+        real = getattr(owner, name)
 
-        def held(matcher: Any) -> Any:
-            if not self.entered.is_set():  # the first call of a comparison is held
+        def held(*args: Any, **kwargs: Any) -> Any:
+            if not self.entered.is_set():
                 self.on_gui_thread.append(threading.current_thread() is threading.main_thread())
                 self.entered.set()
                 start = ticker.count
@@ -101,11 +105,23 @@ class _Hold:
                     time.sleep(0.002)
                 self.ticks_while_held.append(ticker.count - start)
                 if ticker.count < start + TICKS:
-                    raise AssertionError("the GUI thread did not run while the diff was computed")
+                    raise AssertionError("the GUI thread did not run while the work was done")
                 self.release.wait(HOLD_LIMIT_S)
-            return real(matcher)
+            return real(*args, **kwargs)
 
-        monkeypatch.setattr(difflib.SequenceMatcher, "get_opcodes", held)
+        monkeypatch.setattr(owner, name, held)
+
+    def wait_until_held(self, qtbot: QtBot) -> None:
+        qtbot.waitUntil(self.entered.is_set, timeout=int(HOLD_LIMIT_S * 1000))
+
+    def check_the_gui_thread_ran(self, qtbot: QtBot) -> None:
+        qtbot.waitUntil(lambda: bool(self.ticks_while_held), timeout=int(HOLD_LIMIT_S * 2000))
+        assert self.on_gui_thread == [False]
+        assert self.ticks_while_held[0] >= TICKS
+
+
+def _hold_difflib(ticker: _Ticker, monkeypatch: pytest.MonkeyPatch) -> _Hold:
+    return _Hold(ticker, monkeypatch, difflib.SequenceMatcher, "get_opcodes")
 
 
 def test_a_huge_comparison_runs_while_the_gui_thread_keeps_ticking(
@@ -116,14 +132,12 @@ def test_a_huge_comparison_runs_while_the_gui_thread_keeps_ticking(
     dialog = RevisionHistoryDialog(service, entry_id)
     qtbot.addWidget(dialog)
     dialog.show()
-    hold = _Hold(ticker, monkeypatch)
+    hold = _hold_difflib(ticker, monkeypatch)
     dialog.table.selectRow(2)  # the first version: 20,000 lines against the one line now
-    qtbot.waitUntil(hold.entered.is_set, timeout=int(HOLD_LIMIT_S * 1000))
+    hold.wait_until_held(qtbot)
     assert dialog.diff_view.toPlainText() == COMPARING_TEXT
     assert dialog.changes_label.text() == COMPARING_TEXT
-    qtbot.waitUntil(lambda: bool(hold.ticks_while_held), timeout=int(HOLD_LIMIT_S * 2000))
-    assert hold.on_gui_thread == [False]
-    assert hold.ticks_while_held[0] >= TICKS
+    hold.check_the_gui_thread_ran(qtbot)
     hold.release.set()
     qtbot.waitUntil(lambda: not dialog.diff_pending, timeout=60_000)
     shown = dialog.diff_view.toPlainText()
@@ -138,9 +152,9 @@ def test_a_comparison_for_a_version_no_longer_selected_is_dropped(
     dialog = RevisionHistoryDialog(service, entry_id)
     qtbot.addWidget(dialog)
     dialog.show()
-    hold = _Hold(ticker, monkeypatch)
+    hold = _hold_difflib(ticker, monkeypatch)
     dialog.table.selectRow(1)  # every tenth line edited: held while the selection moves on
-    qtbot.waitUntil(hold.entered.is_set, timeout=int(HOLD_LIMIT_S * 1000))
+    hold.wait_until_held(qtbot)
     dialog.table.selectRow(2)
     assert dialog.diff_view.toPlainText() == COMPARING_TEXT
     seen: list[str] = []
@@ -169,3 +183,53 @@ def test_closing_the_dialog_while_it_compares_drops_the_result(
     assert wait_for_all(60_000)
     qtbot.wait(50)  # the queued result arrives and is dropped
     assert dialog.diff_view.toPlainText() == COMPARING_TEXT
+
+
+def _plan_and_reflection(service: PortfolioService) -> str:
+    """A plan of six sections of 99,000 characters (the guard converts each) and a reflection
+    on it; the reflection's id."""
+    paragraph = "I want to see how the *pharmacist* reviews [medicines](https://e.org). "
+    body = (paragraph * (99_000 // len(paragraph)))[:99_000]
+    plan = service.add_entry(
+        EntryDraft(
+            kind=EntryKind.PLAN,
+            title="What I want to learn on the ward",
+            sections=tuple(Section(f"Goal {n}", body, f"goal-{n}") for n in range(6)),
+        )
+    )
+    reflection = service.add_entry(
+        EntryDraft(
+            kind=EntryKind.REFLECTION,
+            title="How the ward went",
+            sections=(Section("What?", "It went well.", "what"),),
+            plan_id=plan.id,
+        )
+    )
+    return reflection.id
+
+
+def test_the_plan_beside_a_reflection_renders_while_the_gui_thread_keeps_ticking(
+    open_app: Any,
+    service: PortfolioService,
+    qtbot: QtBot,
+    ticker: _Ticker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from portfolio_app.core import markdown_html
+
+    reflection_id = _plan_and_reflection(service)
+    portfolio = open_app.portfolio
+    editor = open_app.window.editor
+    hold = _Hold(ticker, monkeypatch, markdown_html, "render_markdown")
+    portfolio.show_entry(reflection_id)
+    hold.wait_until_held(qtbot)
+    assert editor.entry_id == reflection_id
+    assert editor.plan_box.isVisible()
+    assert editor.plan_view.toPlainText() == "Showing the plan…"
+    hold.check_the_gui_thread_ran(qtbot)
+    hold.release.set()
+    qtbot.waitUntil(
+        lambda: "What I want to learn" in editor.plan_view.toPlainText(), timeout=60_000
+    )
+    assert "pharmacist reviews medicines" in editor.plan_view.toPlainText()
+    assert "Goal 5" in editor.plan_view.toPlainText()

@@ -13,6 +13,18 @@ from portfolio_app.core.services import export_service, identity_service
 from portfolio_app.core.services.portfolio_service import EntryDraft, PortfolioService
 
 HOSTILE_FEEDBACK = "<b>bold?</b> <a href='http://example.invalid'>link</a> **not markdown**"
+#: Loud if any widget rendered it: large green words, an image fetch, a link.
+HOSTILE_MARKUP = (
+    "<font size=7 color=green>VALID AND TRUSTED</font> <img src=x> "
+    "<a href='https://evil.example'>click</a>"
+)
+#: Names go into certificates too (at most 64 characters there).
+HOSTILE_STUDENT_NAME = "<font size=7 color=green>VALID AND TRUSTED</font> Zoë"
+HOSTILE_TUTOR_NAME = "<h1>Dr Tomás</h1> <a href='https://evil.example'>Tutor</a>"
+HOSTILE_ENTRIES = (
+    (f"{HOSTILE_MARKUP} handover", "We used SBAR. " + HOSTILE_MARKUP),
+    ("<h1>Schwartz round</h1>", "Listening. <b>bold?</b>"),
+)
 ENTRIES = (
     (
         "Handover on ward 5 with Łukasz (pharmacy)",
@@ -45,8 +57,10 @@ class ReviewCourse:
                 service.close()
 
 
-def build_review_course(folder: Path) -> ReviewCourse:
-    """A course CA, a student with three entries exported and signed, and a tutor."""
+def build_review_course(folder: Path, *, hostile: bool = False) -> ReviewCourse:
+    """A course CA, a student with three entries exported and signed, and a tutor; with
+    ``hostile``, the student's name and programme and the entries' titles and text are HTML
+    (two entries)."""
     folder.mkdir(parents=True, exist_ok=True)
     ca_dir = folder / "ca"
     identity_service.init_course_ca(
@@ -55,14 +69,23 @@ def build_review_course(folder: Path) -> ReviewCourse:
         institution="University of Leicester",
         passphrase=CA_PASSPHRASE,
     )
-    student = _portfolio(folder / "student", "Zoë Ñúñez", "STU-2025-0042")
-    tutor = _portfolio(folder / "tutor", "Dr Tomás Tutor", "STAFF-7")
+    student = _portfolio(
+        folder / "student",
+        HOSTILE_STUDENT_NAME if hostile else "Zoë Ñúñez",
+        "STU-2025-0042",
+        f"<h1>MBChB</h1> {HOSTILE_MARKUP}" if hostile else "BSc Adult Nursing",
+    )
+    tutor = _portfolio(
+        folder / "tutor",
+        HOSTILE_TUTOR_NAME if hostile else "Dr Tomás Tutor",
+        "STAFF-7",
+    )
     work = folder / "requests"
     work.mkdir()
     _certify(student, ca_dir, work, "student", "student")
     _certify(tutor, ca_dir, work, "tutor", "tutor")
     ids = []
-    for title, body in ENTRIES:
+    for title, body in HOSTILE_ENTRIES if hostile else ENTRIES:
         entry = student.add_entry(
             EntryDraft(
                 kind=EntryKind.REFLECTION,

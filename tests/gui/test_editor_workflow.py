@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import make_entries
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from portfolio_app.core.domain.entries import EntryKind, EntryStatus
@@ -180,10 +181,13 @@ def test_status_change_is_undoable_and_refused_moves_explain_why(
     assert service.get_entry(entry_id).status is EntryStatus.DRAFT
     assert window.editor.status_combo.currentData() == "draft"
     shown: list[str] = []
-    monkeypatch.setattr(
-        "portfolio_app.gui.controllers.portfolio_controller.QMessageBox.warning",
-        lambda _parent, _title, text: shown.append(text),
-    )
+
+    def record(box: QMessageBox) -> int:
+        assert box.textFormat() == Qt.TextFormat.PlainText  # errors may quote a file
+        shown.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
     _portfolio(open_app).change_status(EntryStatus.FEEDBACK_RECEIVED)  # type: ignore[attr-defined]
     assert shown and "set only by importing" in shown[0]
     assert service.get_entry(entry_id).status is EntryStatus.DRAFT

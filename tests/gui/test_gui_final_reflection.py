@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -37,7 +38,14 @@ def test_a_failed_save_keeps_the_dialog_and_text(
 
     told: list[str] = []
     monkeypatch.setattr(service, "set_final_reflection", refuse)
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: told.append(text))
+    formats: list[Qt.TextFormat] = []
+
+    def record(box: QMessageBox) -> int:
+        told.append(box.text())
+        formats.append(box.textFormat())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
     dialog = FinalReflectionDialog(service)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -47,6 +55,7 @@ def test_a_failed_save_keeps_the_dialog_and_text(
     assert dialog.editor.toPlainText() == "Words I must not lose"
     assert len(told) == 1
     assert told[0].startswith("the disk is full, so the change was not saved")
+    assert formats == [Qt.TextFormat.PlainText]
 
 
 def test_entry_menu_opens_it(

@@ -57,12 +57,14 @@ class Course:
                 service.close()
 
 
-def _portfolio(folder: Path, name: str, student_id: str) -> PortfolioService:
+def _portfolio(
+    folder: Path, name: str, student_id: str, programme: str = "BSc Adult Nursing"
+) -> PortfolioService:
     profile = Profile(
         name=name,
         student_id=student_id,
         profession="Nursing",
-        programme="BSc Adult Nursing",
+        programme=programme,
         institution="University of Leicester",
     )
     service, _recovery = PortfolioService.create(folder, PASSPHRASE, profile, kdf_params=CHEAP_KDF)

@@ -41,6 +41,7 @@ from portfolio_app.gui.controllers.idle_watcher import IdleWatcher
 from portfolio_app.gui.dialogs.unlock_dialog import UnlockDialog
 from portfolio_app.gui.screen_fit import install_screen_fitter
 from portfolio_app.gui.theme import ThemeManager
+from portfolio_app.gui.widgets.plain_text import plain_message
 from portfolio_app.gui.window_keys import install_window_keys
 from portfolio_app.gui.window_state import use_profile
 
@@ -506,21 +507,23 @@ class AppController(QObject):
 
         parent = self.top_window()
         if path.suffix.lower() != BACKUP_SUFFIX or not path.is_file():
-            QMessageBox.warning(
+            plain_message(  # the file's name is anyone's: never rich text
                 parent,
+                QMessageBox.Icon.Warning,
                 "Cannot open this file",
                 f"{path.name} is not a Reflective Portfolio backup ({BACKUP_SUFFIX} file), so "
                 "there is nothing to open. Portfolios open from the app itself; PDF portfolios "
                 "are checked with Tools ▸ Verify a PDF…",
-            )
+            ).exec()
             return
         if self.service is not None:
-            QMessageBox.information(
+            plain_message(
                 parent,
+                QMessageBox.Icon.Information,
                 "Restore from a backup",
                 f"To restore {path.name}, use File ▸ Restore from backup… (it locks this "
                 "portfolio first, and your typing is saved).",
-            )
+            ).exec()
             return
         dialog = RestoreDialog(parent, self.data_dir)
         dialog.file_row.edit.setText(str(path))
@@ -566,9 +569,12 @@ class AppController(QObject):
         try:
             save_preferences(preferences)
         except OSError as exc:
-            QMessageBox.warning(
-                self.window, "Preferences not saved", f"Could not write them: {exc}"
-            )
+            plain_message(
+                self.window,
+                QMessageBox.Icon.Warning,
+                "Preferences not saved",
+                f"Could not write them: {exc}",
+            ).exec()
         self.themes.apply(preferences.theme)
         self.idle.set_interval_ms(preferences.auto_lock_minutes * 60_000)
         if self.portfolio is not None:

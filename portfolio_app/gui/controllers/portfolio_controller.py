@@ -76,6 +76,7 @@ from portfolio_app.gui.undo_commands import (
     _EntryCommand,
     status_command,
 )
+from portfolio_app.gui.widgets.plain_text import plain_message
 
 #: More competencies than this on one entry earns a gentle hint (never a block).
 USUAL_COMPETENCIES = 3
@@ -759,7 +760,8 @@ class PortfolioController(QObject):
 
     def show_error(self, title: str, error: PortfolioError) -> None:
         """A clear dialog with the error's user message (never a traceback)."""
-        QMessageBox.warning(self.window, title, error.user_message)
+        # The message may quote a file name or a file's own text: plain, never rich text.
+        plain_message(self.window, QMessageBox.Icon.Warning, title, error.user_message).exec()
 
     def shutdown(self) -> bool:
         """Save typed text and forget decrypted data (lock or quit); False if the save failed."""

@@ -9,6 +9,7 @@ the form in words, and the form stays open so nothing typed is lost.
 from __future__ import annotations
 
 import dataclasses
+import html
 from datetime import date
 
 from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt, Signal
@@ -59,6 +60,7 @@ from portfolio_app.gui.item_models.experience_table_model import (
     ExperienceTableModel,
 )
 from portfolio_app.gui.widgets.checklist import ChecklistWidget
+from portfolio_app.gui.widgets.plain_text import plain_message
 
 _DATE_FORMAT = "d MMM yyyy"
 
@@ -148,7 +150,8 @@ class _FormDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         """Say what is wrong, in words (bold, with a prefix: never colour alone)."""
-        self.error_label.setText(f"<b>Not saved:</b> {message}")
+        # The message may quote what the student typed: escaped, so only our bold is markup.
+        self.error_label.setText(f"<b>Not saved:</b> {html.escape(message)}")
         self.error_label.show()
 
     def _guide_label(self, name: str) -> QLabel:
@@ -732,7 +735,7 @@ class CatalogueDialog(QDialog):
         try:
             self._service.delete_event(event.id)
         except PortfolioError as exc:
-            QMessageBox.warning(self, "Not deleted", exc.user_message)
+            plain_message(self, QMessageBox.Icon.Warning, "Not deleted", exc.user_message).exec()
             return
         self._changed()
 
@@ -780,7 +783,7 @@ class CatalogueDialog(QDialog):
         try:
             self._service.delete_experience(experience.id)
         except PortfolioError as exc:
-            QMessageBox.warning(self, "Not deleted", exc.user_message)
+            plain_message(self, QMessageBox.Icon.Warning, "Not deleted", exc.user_message).exec()
             return
         self._changed()
 

@@ -67,6 +67,7 @@ from portfolio_app.gui.item_models.finding_table_model import (
     FindingTableModel,
 )
 from portfolio_app.gui.widgets.checklist import ChecklistWidget
+from portfolio_app.gui.widgets.plain_text import plain_label, plain_message, plain_tooltip
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
 
 PDF_FILTER = "PDF files (*.pdf)"
@@ -265,9 +266,11 @@ class ExportDialog(QDialog):
             what,
         )
         self.leave_out_check.setAccessibleName("Leave out records that cannot be read")
-        self.leave_out_check.setToolTip(
-            "\n".join(d.describe() for d in unreadable[:10])
-            or "Every record of the portfolio can be read."
+        self.leave_out_check.setToolTip(  # names what was in them: literal, never rich text
+            plain_tooltip(
+                "\n".join(d.describe() for d in unreadable[:10])
+                or "Every record of the portfolio can be read."
+            )
         )
         self.leave_out_check.setVisible(bool(unreadable))
         # Evidence files (issue 9): embedded inside the signature, photos shown on the page.
@@ -343,7 +346,6 @@ class ExportDialog(QDialog):
         intro.setWordWrap(True)
 
         # Signature boxes and timestamps (issue 7): say what the export will prepare.
-        from portfolio_app.gui.widgets.plain_text import plain_label
 
         self.signing_label = plain_label("", page, accessible_name="Signing settings")
         self.signing_button = QPushButton("Si&gning settings…", page)
@@ -499,11 +501,12 @@ class ExportDialog(QDialog):
         self._run(acknowledge=False)
 
     def _confirm_replace(self, path: Path) -> bool:
-        box = QMessageBox(
+        box = plain_message(  # the file name is the student's: never rich text
+            self,
             QMessageBox.Icon.Question,
             "Replace the file?",
             f"{path.name} already exists in {path.parent}. Replace it?",
-            parent=self,
+            buttons=QMessageBox.StandardButton.NoButton,
         )
         replace = box.addButton("&Replace", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)

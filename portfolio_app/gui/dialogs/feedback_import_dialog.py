@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
@@ -93,6 +94,7 @@ class FeedbackImportDialog(BusyDialog):
         self.busy_bar = make_busy_bar(self)
         layout.addWidget(self.busy_bar)
         self.status_label = make_status_label(self)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the file's errors
         layout.addWidget(self.status_label)
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)

@@ -29,6 +29,7 @@ from typing_extensions import override
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.domain.privacy_guard import find_identifiers
 from portfolio_app.core.services.portfolio_service import PortfolioService
+from portfolio_app.gui.widgets.plain_text import plain_message
 
 PROMPT = (
     "Looking back over your interprofessional learning: how has your understanding of other "
@@ -130,12 +131,13 @@ class FinalReflectionDialog(QDialog):
     def _save_before_closing(self) -> bool:
         if self.save():
             return True
-        QMessageBox.warning(
+        plain_message(  # the reason may quote a path or the system's words
             self,
+            QMessageBox.Icon.Warning,
             "Not saved",
             self.save_label.text().removeprefix("Not saved: ")
             + "\n\nThe dialog stays open so your text is not lost.",
-        )
+        ).exec()
         return False
 
     def close_for_lock(self) -> bool:

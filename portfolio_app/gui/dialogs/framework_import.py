@@ -27,6 +27,7 @@ from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.domain.frameworks import Framework
 from portfolio_app.core.framework_packs import MAX_PACK_BYTES
 from portfolio_app.core.services.portfolio_service import PortfolioService
+from portfolio_app.gui.widgets.plain_text import plain_message
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
 
 PACK_FILTER = (
@@ -162,6 +163,5 @@ def _course_pack(data: bytes, file_name: str, parent: QWidget | None) -> bytes |
 def _show(
     parent: QWidget | None, kind: QMessageBox.Icon, title: str, text: str, detail: str
 ) -> None:
-    box = QMessageBox(kind, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setInformativeText(detail)
-    box.exec()
+    # The text names the file and quotes the pack (its name, what is wrong in it): plain text.
+    plain_message(parent, kind, title, text, informative=detail).exec()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from portfolio_app.gui.icons import icon
+from portfolio_app.gui.widgets.plain_text import plain_message
 from portfolio_app.gui.window_state import remember_folder, remembered_folder
 
 
@@ -130,7 +131,12 @@ class RecoveryKeyDialog(QDialog):
         try:
             self.save_to(Path(name))
         except OSError as exc:
-            QMessageBox.warning(self, "Not saved", f"Could not save the key: {exc.strerror}")
+            plain_message(
+                self,
+                QMessageBox.Icon.Warning,
+                "Not saved",
+                f"Could not save the key: {exc.strerror}",
+            ).exec()
             return
         remember_folder("recovery-key", str(Path(name).parent))
 

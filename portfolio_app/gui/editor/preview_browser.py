@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 from typing_extensions import override
 
 from portfolio_app.core.markdown_html import LINK_SCHEMES
+from portfolio_app.gui.widgets.plain_text import plain_message
 
 
 class PreviewBrowser(QTextBrowser):
@@ -45,12 +46,13 @@ class PreviewBrowser(QTextBrowser):
             self.open_url(url)
 
     def _ask_to_open(self, url: QUrl) -> bool:
-        answer = QMessageBox.question(
+        box = plain_message(  # the address is from the text: shown as typed, never rich text
             self,
+            QMessageBox.Icon.Question,
             "Open link?",
             f"Open this link in your web browser?\n\n{url.toDisplayString()}\n\n"
             "The web site will see that you visited it.",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+            buttons=QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            default=QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Open
+        return box.exec() == QMessageBox.StandardButton.Open

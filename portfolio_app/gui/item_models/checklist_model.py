@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from typing_extensions import override
 
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
+
 #: The choice's key (an id, a profession, "framework-id:code").
 ChoiceKeyRole = Qt.ItemDataRole.UserRole + 1
 #: Text the filter box matches against (label plus extra words).
@@ -56,7 +58,8 @@ class ChecklistModel(QAbstractListModel):
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if choice.key in self._checked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
-            return choice.tooltip or choice.label
+            # Titles, places and imported competency statements: literal, never rich text.
+            return plain_tooltip(choice.tooltip or choice.label)
         if role == ChoiceKeyRole:
             return choice.key
         if role == SearchTextRole:

@@ -30,6 +30,7 @@ from portfolio_app.core.domain.ids import EntryId
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.column_table_model import NO_PARENT, Index, header_title
 from portfolio_app.gui.item_models.event_table_model import format_day
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
 
 #: On entry rows, the entry id (str); None on competency rows.
 EntryIdRole = Qt.ItemDataRole.UserRole + 1
@@ -238,7 +239,7 @@ class CoverageTreeModel(QAbstractItemModel):
             said = f", self-rating {rating}" if rating else ""
             return f"{row.label}: {_evidence_said(row)}{said}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(row, points)
+            return plain_tooltip(_tooltip(row, points))  # a pack's statement, literally
         if role == Qt.ItemDataRole.FontRole and (not row.is_evidenced or row.is_standard):
             return self._bold
         if (
@@ -279,7 +280,9 @@ class CoverageTreeModel(QAbstractItemModel):
             said = f", self-rating {rating}" if rating else ""
             return f"{node.title}, {node.detail}{said}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{node.title}\n{node.detail}\nDouble-click or press Enter to open it."
+            return plain_tooltip(  # the entry's title, literally
+                f"{node.title}\n{node.detail}\nDouble-click or press Enter to open it."
+            )
         if role == EntryIdRole:
             return str(node.entry_id)
         if role == CodeRole:

@@ -28,6 +28,7 @@ from portfolio_app.core.domain.entries import Entry, EntryStatus
 from portfolio_app.core.domain.entry_filter import entry_date
 from portfolio_app.core.domain.ids import EntryId
 from portfolio_app.gui.icons import icon
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
 
 _KIND_ICONS = {"plan": "new-plan", "reflection": "new-reflection", "note": "new-note"}
 
@@ -162,7 +163,7 @@ class EntryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.text(column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.tooltip
+            return plain_tooltip(row.tooltip)  # the title and tags: literal, never rich text
         if role == Qt.ItemDataRole.DecorationRole and column == COL_TITLE:
             # The kind as an icon too, so the narrow list can hide the Kind column.
             return kind_icon(row.entry.kind.value)

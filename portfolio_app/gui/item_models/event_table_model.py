@@ -9,6 +9,7 @@ from typing_extensions import override
 
 from portfolio_app.core.domain.events import Event, format_hours
 from portfolio_app.gui.item_models.column_table_model import Column, ColumnTableModel
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
 
 #: The event's id (str).
 EventIdRole = Qt.ItemDataRole.UserRole + 1
@@ -57,9 +58,10 @@ class EventTableModel(ColumnTableModel[Event]):
             return str(row.id)
         if role == Qt.ItemDataRole.ToolTipRole:
             # The whole text of a cell the column may cut short; the notes on the title.
+            # The student's words: shown literally, never as rich text.
             if column != self.TITLE:
-                return self._columns[column].text(row) or None
-            return row.notes.strip() or row.title
+                return plain_tooltip(self._columns[column].text(row)) or None
+            return plain_tooltip(row.notes.strip() or row.title)
         return None
 
     def set_events(self, events: list[Event]) -> None:

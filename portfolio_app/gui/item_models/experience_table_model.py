@@ -10,6 +10,7 @@ from typing_extensions import override
 from portfolio_app.core.domain.events import Experience, format_hours
 from portfolio_app.gui.item_models.column_table_model import Column, ColumnTableModel
 from portfolio_app.gui.item_models.event_table_model import SortRole, format_day
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
 
 #: The experience's id (str).
 ExperienceIdRole = Qt.ItemDataRole.UserRole + 1
@@ -59,9 +60,10 @@ class ExperienceTableModel(ColumnTableModel[Experience]):
             return str(row.id)
         if role == Qt.ItemDataRole.ToolTipRole:
             # The whole text of a cell the column may cut short; the notes on the title.
+            # The student's words: shown literally, never as rich text.
             if column != self.TITLE:
-                return self._columns[column].text(row) or None
-            return row.notes.strip() or row.title
+                return plain_tooltip(self._columns[column].text(row)) or None
+            return plain_tooltip(row.notes.strip() or row.title)
         return None
 
     def set_experiences(self, experiences: list[Experience]) -> None:

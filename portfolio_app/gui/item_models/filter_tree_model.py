@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from typing_extensions import override
 
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
+
 COL_LABEL = 0
 COL_COUNT = 1
 COLUMN_COUNT = 2
@@ -114,7 +116,8 @@ class FilterTreeModel(QAbstractItemModel):
             ticked = facet.key in self._checked.get(group.key, set())
             return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
-            return facet.tooltip or f"{facet.label}: {facet.count:,} entries"
+            # Tags, titles and statements: shown literally, never as rich text.
+            return plain_tooltip(facet.tooltip or f"{facet.label}: {facet.count:,} entries")
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_COUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.AccessibleTextRole:

@@ -10,6 +10,7 @@ from typing_extensions import override
 
 from portfolio_app.core.export.identifiers import ExportFinding
 from portfolio_app.gui.item_models.column_table_model import Column, ColumnTableModel
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
 
 #: The entry id the finding is in (str), or None (final reflection, an event...).
 FindingEntryIdRole = Qt.ItemDataRole.UserRole + 1
@@ -37,7 +38,8 @@ class FindingTableModel(ColumnTableModel[ExportFinding]):
     @override
     def row_data(self, row: ExportFinding, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.where}\n{row.kind_label}: {row.excerpt}\n{row.advice}"
+            # The excerpt is the student's text: shown literally, never as rich text.
+            return plain_tooltip(f"{row.where}\n{row.kind_label}: {row.excerpt}\n{row.advice}")
         if role == FindingEntryIdRole:
             return row.entry_id
         if role == FindingSourceRole:

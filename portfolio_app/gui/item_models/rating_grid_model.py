@@ -16,6 +16,7 @@ from typing_extensions import override
 
 from portfolio_app.core.domain.coverage import RatingGrid
 from portfolio_app.gui.item_models.column_table_model import NO_PARENT, Index
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
 
 #: The rating in a term cell (int) or None; the growth in the last column.
 RatingRole = Qt.ItemDataRole.UserRole + 1
@@ -65,7 +66,8 @@ class RatingGridModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             if 0 <= section < len(self._grid.rows):
                 row = self._grid.rows[section]
-                return row.label if role == Qt.ItemDataRole.ToolTipRole else row.code
+                # An imported pack's statement: a tooltip shows it literally.
+                return plain_tooltip(row.label) if role == Qt.ItemDataRole.ToolTipRole else row.code
             return None
         if 0 <= section < len(self._grid.terms):
             return self._grid.terms[section].label
@@ -91,7 +93,9 @@ class RatingGridModel(QAbstractTableModel):
                 return growth
             if role == RatingRole:
                 return row.growth
-            if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return plain_tooltip(f"{row.label}: from {row.first} to {row.latest} ({growth})")
+            if role == Qt.ItemDataRole.AccessibleTextRole:
                 return f"{row.label}: from {row.first} to {row.latest} ({growth})"
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignCenter)
@@ -106,7 +110,8 @@ class RatingGridModel(QAbstractTableModel):
             return rating
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             said = "not rated" if rating is None else f"self-rating {rating} of 5"
-            return f"{row.label}, {term}: {said}"
+            text = f"{row.label}, {term}: {said}"
+            return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if rating is not None and role in (

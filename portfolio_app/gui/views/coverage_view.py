@@ -55,6 +55,7 @@ from portfolio_app.gui.item_models.coverage_tree_model import (
 )
 from portfolio_app.gui.item_models.rating_grid_model import RatingGridModel
 from portfolio_app.gui.widgets.charts import ActivityChartsWidget
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
 
 
 class CoverageView(QWidget):
@@ -300,7 +301,7 @@ class CoverageView(QWidget):
         summary = summarise(rows)
         self.summary_label.setText(summary.describe())
         self.completeness_label.setText(framework.completeness_text())
-        self.completeness_label.setToolTip(framework.completeness_details())
+        self.completeness_label.setToolTip(plain_tooltip(framework.completeness_details()))
         details: list[str] = []
         if summary.gap_count:
             details.append(
@@ -355,9 +356,9 @@ class CoverageView(QWidget):
         for suggestion in found:
             name = QStandardItem(suggestion.label)
             name.setData(suggestion.code, CodeRole)
-            name.setToolTip(suggestion.label)
+            name.setToolTip(plain_tooltip(suggestion.label))  # a pack's statement, literally
             reason = QStandardItem(suggestion.reason)
-            reason.setToolTip(suggestion.reason)
+            reason.setToolTip(plain_tooltip(suggestion.reason))
             model.appendRow([name, reason])
         self.plan_button.setEnabled(False)
         if found:

@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
+
 
 def _day(value: Any) -> str:
     if value is None:
@@ -74,7 +76,12 @@ class FeedbackPanel(QFrame):
                 f"From {item.who}, signed {_day(item.signed_at)} · imported "
                 f"{_day(item.imported_at)} from {item.file_name}{decision}"
             )
-            who.setToolTip(f"Certificate SHA-256: {item.signer_fingerprint}\n{item.responsibility}")
+            # Who answers for it is read from the tutor's file: literal, never rich text.
+            who.setToolTip(
+                plain_tooltip(
+                    f"Certificate SHA-256: {item.signer_fingerprint}\n{item.responsibility}"
+                )
+            )
             text = QPlainTextEdit(self.body)
             text.setReadOnly(True)
             text.setPlainText(item.text)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QWidget
 
 from portfolio_app.gui.widgets.flow_layout import FlowLayout
+from portfolio_app.gui.widgets.plain_text import plain_tooltip
 
 #: The links panel's pages, in tab order (the index is what ``page_requested`` carries).
 PAGES: tuple[str, ...] = ("tags", "events", "experiences", "competencies")
@@ -83,4 +84,7 @@ class LinksSummaryWidget(QWidget):
             button.setText(text.replace("&", "&&"))
             button.setAccessibleName(spoken)
             button.setAccessibleDescription("Opens the links panel on this page (Ctrl+Shift+L)")
-            button.setToolTip(f"{spoken}. Click to change (Ctrl+Shift+L shows the links panel).")
+            # The tags are the student's words: shown literally, never as rich text.
+            button.setToolTip(
+                plain_tooltip(f"{spoken}. Click to change (Ctrl+Shift+L shows the links panel).")
+            )

@@ -61,11 +61,15 @@ def plain_message(
     *,
     buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
     default: QMessageBox.StandardButton = QMessageBox.StandardButton.NoButton,
+    informative: str = "",
 ) -> QMessageBox:
-    """A message box whose text is plain (call ``exec()`` or ``open()`` on it)."""
+    """A message box whose text (and informative text) is plain; call ``exec()`` or ``open()``
+    on it."""
     box = QMessageBox(icon, title, "", buttons, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the informative text follows this format
     box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
     if default != QMessageBox.StandardButton.NoButton:
         box.setDefaultButton(default)
     return box

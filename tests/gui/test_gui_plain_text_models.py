@@ -129,7 +129,7 @@ def _hostile_portfolio(service: PortfolioService) -> dict[str, object]:
     course = parse_course_outcomes_csv(
         sheet.getvalue().encode(),
         framework_id="course",
-        name=HOSTILE,
+        name=html.escape(HOSTILE),
         source_name=f"{HOSTILE}.csv",
     )
     framework = service.import_framework(
@@ -260,6 +260,23 @@ def test_the_links_panel_shows_hostile_titles_places_and_outcomes_as_characters(
     for checklist in (editor.events, editor.experiences, editor.competencies):
         problems, _everything = check_model(checklist.model, HOSTILE)
         assert problems == [], checklist.model.objectName()
+
+
+def test_the_coverage_view_shows_an_imported_pack_as_characters(
+    service: PortfolioService, qtbot: QtBot
+) -> None:
+    """Its labels quote the pack (name, completeness, details); its tables its statements."""
+    from plain_text_walk import rich_text_leaks, shown_texts
+
+    from portfolio_app.gui.views.coverage_view import CoverageView
+
+    made = _hostile_portfolio(service)
+    view = CoverageView(service)
+    qtbot.addWidget(view)
+    view.show()
+    view.set_framework(made["framework"].id)  # type: ignore[attr-defined]
+    assert rich_text_leaks(view) == []
+    assert HOSTILE in shown_texts(view)
 
 
 class _LeakyModel(QAbstractListModel):

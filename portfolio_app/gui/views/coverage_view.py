@@ -109,6 +109,14 @@ class CoverageView(QWidget):
         self.attribution_label.setWordWrap(True)
         self.attribution_label.setAccessibleName("Framework source")
         self.attribution_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # They quote the pack (its name, notes, licence), which may be a file from anywhere.
+        for label in (
+            self.summary_label,
+            self.completeness_label,
+            self.detail_label,
+            self.attribution_label,
+        ):
+            label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.model = CoverageTreeModel(self)
         self._proxy = QSortFilterProxyModel(self)

@@ -62,7 +62,9 @@ class UnlockDialog(QDialog):
         layout = QVBoxLayout(self)
         heading = QLabel("<h2>Unlock your portfolio</h2>", self)
         layout.addWidget(heading)
-        where = QLabel(f"Portfolio folder: {data_dir}", self)
+        where = QLabel(self)
+        where.setTextFormat(Qt.TextFormat.PlainText)  # a folder's name is anyone's
+        where.setText(f"Portfolio folder: {data_dir}")
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(where)

@@ -254,9 +254,7 @@ class EntryEditorWidget(QWidget):
         self.template_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        # 16 characters (longer model names elide): the editor and the links panel then fit
-        # side by side at 200 % on a 1280x720 screen.
-        self.template_combo.setMinimumContentsLength(16)
+        self.template_combo.setMinimumContentsLength(22)
         template_label.setBuddy(self.template_combo)
         self.template_combo.activated.connect(self._on_template_activated)
         meta.addWidget(_pair(self.meta_row, template_label, self.template_combo))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QSplitter,
+    QStyle,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -240,6 +241,40 @@ class MainWindow(QMainWindow):
         self.entry_list.setVisible(shown)
         self.sidebar.setVisible(shown and self.app_actions.get("toggle_sidebar").isChecked())
         self.app_actions.get("toggle_sidebar").setEnabled(shown)
+        if shown and not self._restoring and self._too_wide():
+            # Both panels and the editor do not fit side by side (200 % on a small laptop):
+            # the one the student did not just ask for makes room.
+            self.app_actions.get("toggle_links").setChecked(False)
+            self.show_status(
+                "The links panel folded away to make room (Ctrl+Shift+L brings it back)"
+            )
+
+    def _make_room_for_links(self) -> None:
+        """Fold the entry list when the links panel does not fit beside it (200 % on a laptop)."""
+        if self.links_dock.isHidden() or not self.app_actions.get("toggle_list").isChecked():
+            return
+        free = free_area(self)
+        if not self._too_wide():
+            return
+        self.app_actions.get("toggle_list").setChecked(False)
+        self.show_status("The entry list folded away to make room (F9 brings it back)")
+        if self.width() > free.width():
+            self.resize(max(self.minimumSizeHint().width(), free.width()), self.height())
+
+    def _too_wide(self) -> bool:
+        """Whether the window's panes now need more width than its screen has free.
+
+        Summed from the parts: QMainWindow's own minimum is computed lazily and lags behind a
+        dock that has just been shown."""
+        central = self.centralWidget()
+        if central is None:
+            return False
+        needed = central.minimumSizeHint().width()
+        if not self.links_dock.isHidden():
+            separator = self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
+            needed += self.links_dock.minimumSizeHint().width() + separator
+        frame = self.frameGeometry().width() - self.width()
+        return needed + frame > free_area(self).width()
 
     def _on_toggle_sidebar(self, shown: bool) -> None:
         self.sidebar.setVisible(shown and self.app_actions.get("toggle_list").isChecked())
@@ -247,6 +282,10 @@ class MainWindow(QMainWindow):
     def _on_toggle_links(self, shown: bool) -> None:
         if self.links_dock.isHidden() == shown:
             self.links_dock.setVisible(shown)
+        if shown:
+            # Measured once the dock's pages are laid out (their minimum sizes are known only
+            # after they are shown and polished).
+            QTimer.singleShot(0, self._make_room_for_links)
         if shown and self.isActiveWindow() and not self._restoring:
             # Opened with Ctrl+Shift+L: straight into it, so the keyboard can tag at once.
             self.editor.links_tabs.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)

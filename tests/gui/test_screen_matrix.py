@@ -5,6 +5,8 @@ text cut short, or a horizontal scroll bar in the editor fails the test."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import screen_matrix
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
@@ -19,8 +21,10 @@ REDUCED = (
 
 
 @pytest.mark.slow
-def test_every_window_fits_the_smallest_screens() -> None:
-    problems = screen_matrix.run_matrix(list(REDUCED), out=None)
+def test_every_window_fits_the_smallest_screens(tmp_path: Path) -> None:
+    # Drawn as well as checked: drawing lays the windows out as they are on screen (the links
+    # panel's evidence page was 12 px too wide at 200 % only when drawn).
+    problems = screen_matrix.run_matrix(list(REDUCED), out=tmp_path)
     assert problems == []
 
 

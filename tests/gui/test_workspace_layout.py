@@ -151,3 +151,30 @@ def test_every_room_switch_has_a_shortcut(open_app: AppController, name: str) ->
     window = open_app.window
     assert window is not None
     assert not window.app_actions.get(name).shortcut().isEmpty()
+
+
+def test_the_links_panel_folds_the_list_when_they_do_not_fit_side_by_side(
+    open_app: AppController, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """200 % on a small laptop: opening the links panel folds the entry list (and says so),
+    and bringing the list back folds the links panel, so the window stays on the screen."""
+    from PySide6.QtCore import QRect
+
+    from portfolio_app.gui import main_window as main_window_module
+
+    window = open_app.window
+    assert window is not None
+    window.app_actions.get("toggle_links").setChecked(False)
+    window.app_actions.get("toggle_list").setChecked(True)
+    QApplication.processEvents()
+    central = window.centralWidget().minimumSizeHint().width()
+    # Room for the list and the editor, but not for the links panel beside them.
+    narrow = QRect(0, 0, central + 40, 600)
+    monkeypatch.setattr(main_window_module, "free_area", lambda _widget: narrow)
+    window.app_actions.get("toggle_links").setChecked(True)
+    qtbot.waitUntil(lambda: not window.app_actions.get("toggle_list").isChecked())
+    assert window.entry_list.isHidden()
+    assert "F9" in window.statusBar().currentMessage()
+    window.app_actions.get("toggle_list").setChecked(True)
+    assert not window.app_actions.get("toggle_links").isChecked()
+    assert "Ctrl+Shift+L" in window.statusBar().currentMessage()

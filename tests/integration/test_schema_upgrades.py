@@ -148,7 +148,7 @@ def test_a_portfolio_of_each_schema_opens_after_an_automatic_backup(
             # marked "reviewed" by hand with that code: read as ready, and the student is told
             reflection = next(e for e in service.entries() if e.title == "What the chaplain said")
             assert reflection.status is EntryStatus.READY
-            assert any("now read 'Ready for review'" in notice for notice in service.notices)
+            assert any("now reads 'Ready for review'" in notice for notice in service.notices)
         if revision in ("0004", "0005", "0007"):
             hours = {e.title: (e.hours, e.confirmed_by) for e in service.events()}
             assert hours["Schwartz round: when the plan changes"] == (1.5, "Round facilitator")

@@ -727,9 +727,16 @@ class EntryEditorWidget(QWidget):
         about twenty lines) and the page scrolls rather than squeezing the answers."""
         self.feedback_panel.set_feedback(items)
         if items:
-            wanted = self.feedback_panel.body.sizeHint().height() + 4
+            # Measured per item at the page's width: the body's own size hint is taken before
+            # the wrapped "From ..." lines know their width, and comes out a line or two short.
+            width = max(200, self.sections_host.width() - 40)
+            spacing = self.feedback_panel.body_layout.spacing()
+            wanted = sum(
+                who.heightForWidth(width) + text.height() + 2 * spacing
+                for who, text in self.feedback_panel.items
+            )
             cap = self.fontMetrics().lineSpacing() * 20
-            self.feedback_panel.scroll_area.setMinimumHeight(min(wanted, cap))
+            self.feedback_panel.scroll_area.setMinimumHeight(min(wanted + 4, cap))
 
     def set_status_shown(self, status: EntryStatus) -> None:
         """Show a status (e.g. to revert a refused change)."""

@@ -61,6 +61,13 @@ FIXTURES = {
         frozenset({"Before the round", "What the chaplain said"}),
         "Listening is a clinical skill.",
     ),
+    "0005": Fixture(
+        "0005",
+        "schema five passphrase",
+        "Chidi Okonkwo-Adébáyọ̀",
+        frozenset({"Before the round", "What the chaplain said"}),
+        "Listening is a clinical skill.",
+    ),
 }
 
 
@@ -127,9 +134,9 @@ def test_a_portfolio_of_each_schema_opens_after_an_automatic_backup(
         for entry in service.entries():
             for event_id in entry.event_ids:
                 service.get_event(event_id)  # every link still resolves
-        if revision in ("0002", "0004"):
+        if revision in ("0002", "0004", "0005"):
             _check_everything_schema_two_held(service)
-        if revision == "0004":
+        if revision in ("0004", "0005"):
             hours = {e.title: (e.hours, e.confirmed_by) for e in service.events()}
             assert hours["Schwartz round: when the plan changes"] == (1.5, "Round facilitator")
             (placement,) = service.experiences()

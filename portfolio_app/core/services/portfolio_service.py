@@ -5,7 +5,15 @@ Contract:
   data key and every decrypted cache and releases the lock.
 - Every method that changes something is one SQLite transaction, committed before it returns
   (autosave relies on this), and then updates the in-memory caches.
-- Reads (listing, search, filters) run on the decrypted caches: nothing decrypted is written.
+- Reads (listing, search, filters) run on the decrypted caches and the search index:
+  nothing decrypted is written.
+- How much is read at unlock depends on ``open(load=...)``:
+  ``"all"`` checks every record against the keyed manifest and decrypts every entry (export,
+  check, coverage, archive); ``"index"`` checks every record but decrypts only the search
+  index, entries being decrypted when opened (the app); ``"lazy"`` checks the small tables and
+  the search index, and each entry when it is read (the command line's one-entry verbs). Any
+  disagreement a lighter mode meets makes it do what ``"all"`` does, so findings are never
+  hidden by choosing a mode; SECURITY.md says what each mode checks.
 - Not thread-safe: the GUI calls it from one thread, except for long read-only work (export)
   that receives copies of the data.
 """
@@ -14,10 +22,11 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, Literal, NoReturn
 
 from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
 from portfolio_app.core.domain.entries import (
@@ -29,7 +38,18 @@ from portfolio_app.core.domain.entries import (
     check_status_move,
     normalise_tags,
 )
-from portfolio_app.core.domain.entry_filter import EntryFilter, filter_entries, parse_query
+from portfolio_app.core.domain.entry_filter import (
+    EntryFilter,
+    filter_entries,
+    newest_first,
+    parse_query,
+)
+from portfolio_app.core.domain.entry_index import (
+    EntryIndex,
+    EntrySummary,
+    search_terms,
+    summary_record,
+)
 from portfolio_app.core.domain.errors import (
     CorruptDatabaseError,
     DamagedRecordError,
@@ -70,6 +90,7 @@ from portfolio_app.core.storage.database import (
 )
 from portfolio_app.core.storage.entry_repository import EntryRepository, RevisionAction
 from portfolio_app.core.storage.file_modes import private_dir, private_file, tighten_folder
+from portfolio_app.core.storage.index_store import IndexStore, Segment, bucket_of
 from portfolio_app.core.storage.lock_file import PortfolioLock
 from portfolio_app.core.storage.store import Store, sqlite_integrity_problems
 from portfolio_app.core.storage.vault_repository import (
@@ -96,6 +117,9 @@ from portfolio_app.core.vault.key_slots import (
 REVISION_COALESCE = timedelta(minutes=10)
 
 Progress = Callable[[int, int, str], None]
+LoadMode = Literal["all", "index", "lazy"]
+#: What ``load="lazy"`` checks in full at unlock: small tables the verbs need whole.
+SMALL_TABLES = ("profile", "settings", "frameworks", "events", "experiences", "entry_index")
 
 
 @dataclass(frozen=True)
@@ -151,9 +175,15 @@ class PortfolioService:
         self._store: Store | None = store
         self._lock = lock
         self.vault_id = vault_id
+        #: Decrypted entries: every readable one when ``_complete``, else those read so far.
         self._entries: dict[EntryId, Entry] = {}
-        self._sorted: list[Entry] | None = None  # newest first; rebuilt after any change
+        self._complete = True
+        self._mode: LoadMode = "all"
         self._texts: dict[str, str] = {}
+        #: The search index in memory (summaries and terms), once something needed it.
+        self._index: EntryIndex | None = None
+        #: Decrypted segments of the stored index, for checking single entries (lazy mode).
+        self._segments: dict[str, Segment] = {}
         self._events: dict[EventId, Event] = {}
         self._experiences: dict[ExperienceId, Experience] = {}
         self._imported_frameworks: dict[str, Framework] = {}
@@ -201,6 +231,7 @@ class PortfolioService:
             store = Store(engine, FieldCipher(data_key))
             with store.write() as conn:
                 store.manifest.rebuild(conn, {}, {})
+                IndexStore(store).rebuild(conn, [])
             VaultRepository(store).write_key_slots(slots)
             VaultRepository(store).write_profile(profile)
         except BaseException:
@@ -218,8 +249,13 @@ class PortfolioService:
         *,
         recovery_key: str | None = None,
         progress: Progress | None = None,
+        load: LoadMode = "all",
     ) -> PortfolioService:
-        """Unlock an existing portfolio with its passphrase (or recovery key) and load it."""
+        """Unlock an existing portfolio with its passphrase (or recovery key) and load it.
+
+        ``load`` says how much is read now (see the module docstring); the default reads and
+        checks everything.
+        """
         db_path = data_dir / DB_NAME
         if not data_dir.is_dir():
             raise PortfolioNotFoundError(
@@ -251,7 +287,12 @@ class PortfolioService:
             service._seal_if_older(slots, progress)
             if progress:
                 progress(2, 3, "Decrypting your entries")
-            service._load()
+            if load == "lazy":
+                service._load_lazy()
+            elif load == "index":
+                service._load_listing()
+            else:
+                service._load()
             if progress:
                 progress(3, 3, "Ready")
         except BaseException:
@@ -280,31 +321,148 @@ class PortfolioService:
             )
 
     def _load(self, *, everything: bool = False) -> None:
-        """Decrypt what the app shows and compare the file with the manifest.
+        """Check every record against the manifest and decrypt every entry (``load="all"``).
 
         Entries the manifest vouches for are built from their plain columns; suspect ones (and
         all of them with ``everything``, for ``portfolio check``) from their sealed structure.
+        A missing or stale search index is rebuilt here when nothing is pending.
         """
         store = self._require_store()
-        self.damaged = []
-        self._changes = []
-        try:
-            self._profile = VaultRepository(store).read_profile()
-        except DamagedRecordError as exc:
-            self._profile = Profile(name="(profile damaged)")
-            self.damaged.append(DamagedRecord("profile", "1", exc.user_message))
-        slots = _slot_digests(read_key_slots(store.engine))
-        with store.read() as conn:
-            files = integrity.scan_file(conn)
-            discrepancies = store.manifest.verify(conn, files, slots)
+        self._start_load()
+        files, discrepancies = self._check_tables(integrity.TABLES)
         suspects = None if everything else _suspects(discrepancies, "entries")
         loaded = EntryRepository(store).load_all(files["entries"], suspects)
         entries: list[Entry] = loaded.records
         self.damaged.extend(loaded.damaged)
         self._changes.extend(loaded.changes)
         self._entries = {e.id: e for e in entries}
-        self._sorted = None
+        self._complete = True
+        self._mode = "all"
         self._texts = {e.id: e.searchable_text() for e in entries}
+        self._finish_load(discrepancies, files)
+        self._repair_index(discrepancies, files)
+
+    def _load_listing(self) -> None:
+        """Check every record against the manifest; decrypt the search index, not the entries
+        (``load="index"``, the app's list). Entries are decrypted when opened.
+
+        The list must show what ``load="all"`` would: entries the manifest does not vouch
+        for, or whose row is not what the index says, are decrypted now (and their findings
+        named); entries gone from the file leave the list. An index that is missing, stale or
+        itself changed outside the app means everything is decrypted instead.
+        """
+        store = self._require_store()
+        self._start_load()
+        files, discrepancies = self._check_tables(integrity.TABLES)
+        suspects = _suspects(discrepancies, "entries")
+        index = self._stored_index(discrepancies) if suspects is not None else None
+        if index is None or suspects is None:
+            self._load_after_check(files, discrepancies)
+            return
+        file_entries = files["entries"]
+        stamps = {rid: (i.version, i.digest) for seg in index[1] for rid, i in seg.items()}
+        redo = set(suspects)
+        for rid, record in file_entries.items():
+            if stamps.get(rid) != (record.version, record.digest):
+                redo.add(rid)
+        memory = index[0]
+        for rid in set(stamps) - set(file_entries):
+            memory.remove(rid)
+        self._entries = {}
+        self._complete = False
+        self._mode = "index"
+        self._texts = {}
+        if redo:
+            loaded = EntryRepository(store).load_all(file_entries, suspects, only=sorted(redo))
+            self.damaged.extend(loaded.damaged)
+            self._changes.extend(loaded.changes)
+            for entry in loaded.records:
+                self._entries[entry.id] = entry
+                memory.put(entry)
+            for bad in loaded.damaged:
+                memory.remove(bad.row_id)
+        self._index = memory
+        self._finish_load(discrepancies, files)
+        stale = [e for e in self._entries.values() if e.id not in suspects]
+        if stale and not discrepancies:
+            self._reindex(stale, files)
+
+    def _load_lazy(self) -> None:
+        """Check the small tables and the search index; entries one by one when read
+        (``load="lazy"``). Anything out of place, or an index that is not ready, and this
+        does what ``load="all"`` does instead."""
+        store = self._require_store()
+        self._start_load()
+        files, discrepancies = self._check_tables(SMALL_TABLES)
+        with store.read() as conn:
+            ready = IndexStore(store).state(conn) == "ready"
+        if discrepancies or not ready:
+            self._load_after_check(None, None)
+            return
+        self._entries = {}
+        self._complete = False
+        self._mode = "lazy"
+        self._texts = {}
+        self._finish_load(discrepancies, files)
+        if self._changes or any(d.table in SMALL_TABLES for d in self.damaged):
+            self._load_after_check(None, None)
+
+    def _load_after_check(
+        self,
+        files: dict[str, dict[str, integrity.FileRecord]] | None,
+        discrepancies: list[integrity.Discrepancy] | None,
+    ) -> None:
+        """Fall back to ``load="all"`` (reusing a full check already made)."""
+        if files is None or discrepancies is None:
+            self._load()
+            return
+        store = self._require_store()
+        self._start_load(profile=False)
+        suspects = _suspects(discrepancies, "entries")
+        loaded = EntryRepository(store).load_all(files["entries"], suspects)
+        self.damaged.extend(loaded.damaged)
+        self._changes.extend(loaded.changes)
+        self._entries = {e.id: e for e in loaded.records}
+        self._complete = True
+        self._mode = "all"
+        self._texts = {e.id: e.searchable_text() for e in loaded.records}
+        self._finish_load(discrepancies, files)
+        self._repair_index(discrepancies, files)
+
+    def _start_load(self, *, profile: bool = True) -> None:
+        store = self._require_store()
+        if profile:
+            self.damaged = []
+            self._changes = []
+            try:
+                self._profile = VaultRepository(store).read_profile()
+            except DamagedRecordError as exc:
+                self._profile = Profile(name="(profile damaged)")
+                self.damaged.append(DamagedRecord("profile", "1", exc.user_message))
+        else:
+            self.damaged = [d for d in self.damaged if d.table == "profile"]
+            self._changes = []
+        self._index = None
+        self._segments = {}
+
+    def _check_tables(
+        self, tables: Sequence[str]
+    ) -> tuple[dict[str, dict[str, integrity.FileRecord]], list[integrity.Discrepancy]]:
+        """What the file holds of these tables, and how it differs from the manifest."""
+        store = self._require_store()
+        slots = _slot_digests(read_key_slots(store.engine))
+        with store.read() as conn:
+            files = integrity.scan_file(conn, tables)
+            discrepancies = store.manifest.verify(conn, files, slots, tables)
+        return files, discrepancies
+
+    def _finish_load(
+        self,
+        discrepancies: list[integrity.Discrepancy],
+        files: dict[str, dict[str, integrity.FileRecord]],
+    ) -> None:
+        """Events, experiences and framework packs; name what changed outside the app."""
+        store = self._require_store()
         loaded = CatalogueRepository(store).load_events()
         self.damaged.extend(loaded.damaged)
         self._changes.extend(loaded.changes)
@@ -330,6 +488,67 @@ class PortfolioService:
                 continue
             self._imported_frameworks[framework.id] = framework
 
+    # ---- the search index ---------------------------------------------------------------------
+
+    def _stored_index(
+        self, discrepancies: list[integrity.Discrepancy]
+    ) -> tuple[EntryIndex, list[dict[str, Any]]] | None:
+        """The stored index in memory, with each segment's stamps; None when it cannot be
+        used (missing, stale, damaged, or changed outside the app)."""
+        if any(d.table in ("entry_index", "manifest") for d in discrepancies):
+            return None
+        store = self._require_store()
+        indexes = IndexStore(store)
+        try:
+            with store.read() as conn:
+                if indexes.state(conn) != "ready":
+                    return None
+                segments = indexes.read_all(conn)
+        except DamagedRecordError:
+            return None
+        memory = EntryIndex(
+            (item.record, item.terms) for seg in segments for item in seg.entries.values()
+        )
+        return memory, [seg.entries for seg in segments]
+
+    def _repair_index(
+        self,
+        discrepancies: list[integrity.Discrepancy],
+        files: dict[str, dict[str, integrity.FileRecord]],
+    ) -> None:
+        """After a full load: rebuild a missing or stale index, or one that disagrees with
+        entries the manifest vouches for. Only when nothing is pending: the index is built
+        from records the manifest vouches for, never from changes not yet accepted."""
+        if discrepancies or self._changes or any(d.table == "entries" for d in self.damaged):
+            return
+        store = self._require_store()
+        indexes = IndexStore(store)
+        file_entries = files["entries"]
+        try:
+            with store.read() as conn:
+                ready = indexes.state(conn) == "ready"
+                segments = indexes.read_all(conn, with_terms=False) if ready else []
+        except DamagedRecordError:
+            ready, segments = False, []
+        if ready:
+            stamps = {
+                rid: (i.version, i.digest) for seg in segments for rid, i in seg.entries.items()
+            }
+            expected = {rid: (r.version, r.digest) for rid, r in file_entries.items()}
+            if stamps == expected:
+                return
+        with store.write() as conn:
+            indexes.rebuild(conn, _stamped(self._entries.values(), file_entries))
+
+    def _reindex(
+        self, entries: list[Entry], files: dict[str, dict[str, integrity.FileRecord]]
+    ) -> None:
+        """Bring stale index entries up to date (rows the manifest vouches for)."""
+        store = self._require_store()
+        file_entries = files["entries"]
+        with store.write() as conn:
+            IndexStore(store).maintain(conn, put=list(_stamped(entries, file_entries)))
+
     def close(self) -> None:
         """Drop keys and decrypted data, release the lock. Safe to call twice."""
         if self._store is not None:
@@ -337,8 +556,9 @@ class PortfolioService:
             self._store.engine.dispose()
             self._store = None
         self._entries.clear()
-        self._sorted = None
         self._texts.clear()
+        self._index = None
+        self._segments = {}
         self._events.clear()
         self._experiences.clear()
         self._imported_frameworks.clear()
@@ -500,16 +720,29 @@ class PortfolioService:
 
     # ---- entries ---------------------------------------------------------------------------
 
+    @property
+    def load_mode(self) -> LoadMode:
+        """How much was read at unlock ("all" once a lighter mode had to read everything)."""
+        return self._mode
+
     def entries(self) -> list[Entry]:
-        """All readable entries, newest first (by when they happened, else when written)."""
+        """All readable entries, newest first (by when they happened, else when written).
+
+        In a lighter mode this reads and checks everything first (as ``load="all"``).
+        """
         self._require_store()
-        return sorted(
-            self._entries.values(), key=lambda e: e.occurred_on or e.created, reverse=True
-        )
+        self._ensure_complete()
+        return sorted(self._entries.values(), key=newest_first, reverse=True)
+
+    def summaries(self) -> list[EntrySummary]:
+        """Every readable entry without its text, newest first (from the search index)."""
+        return self._memory_index().summaries()
 
     def entry_count(self) -> int:
         """How many readable entries there are."""
-        return len(self._entries)
+        if self._complete:
+            return len(self._entries)
+        return len(self._memory_index())
 
     def get_entry(self, entry_id: str) -> Entry:
         """One entry by id (a unique prefix of at least 4 characters also works, for the CLI)."""
@@ -517,6 +750,8 @@ class PortfolioService:
         entry = self._entries.get(EntryId(entry_id))
         if entry is not None:
             return entry
+        if not self._complete:
+            return self._read_entry(self._resolve_id(entry_id))
         if len(entry_id) >= 4:
             found = [e for i, e in self._entries.items() if i.startswith(entry_id)]
             if len(found) == 1:
@@ -525,7 +760,116 @@ class PortfolioService:
                 raise NotFoundError(
                     f"'{entry_id}' matches {len(found)} entries; give more of the id"
                 )
+        self._raise_missing(entry_id)
+
+    def get_summary(self, entry_id: str) -> EntrySummary:
+        """One entry's summary (no text decrypted when the index is loaded)."""
+        if self._index is not None:
+            summary = self._index.get(entry_id)
+            if summary is not None:
+                return summary
+        return EntrySummary.of(self.get_entry(entry_id))
+
+    def _raise_missing(self, entry_id: str) -> NoReturn:
+        for record in self.damaged:
+            if record.table == "entries" and record.row_id.startswith(entry_id):
+                raise DamagedRecordError(f"entry {record.describe()}; see 'portfolio check'")
         raise NotFoundError(f"there is no entry with id '{entry_id}'")
+
+    def _resolve_id(self, entry_id: str) -> EntryId:
+        """The full id of an entry named by id or unique prefix (lighter modes)."""
+        repo = EntryRepository(self._require_store())
+        if repo.exists(entry_id) or len(entry_id) < 4:
+            return EntryId(entry_id)
+        found = repo.ids_with_prefix(entry_id)
+        if len(found) > 1:
+            raise NotFoundError(f"'{entry_id}' matches more than one entry; give more of the id")
+        return EntryId(found[0] if found else entry_id)
+
+    def _read_entry(self, entry_id: EntryId) -> Entry:
+        """Decrypt one entry, trusted only if its row is exactly what the index (checked
+        against the manifest at unlock) says the app last wrote. Anything else (a row
+        deleted, brought back, rolled back or edited outside the app, or an index that does
+        not know it) and the whole portfolio is read and checked as ``load="all"`` does, so
+        the findings are named."""
+        store = self._require_store()
+        cached = self._entries.get(entry_id)
+        if cached is not None:
+            return cached
+        if self._mode == "index" and self._index is not None and entry_id not in self._index:
+            self._raise_missing(entry_id)  # the listing load already named what is missing
+        repo = EntryRepository(store)
+        row = repo.read_one(entry_id)
+        stamp = self._stamp_of(entry_id)
+        if row is None and stamp is None:
+            self._raise_missing(entry_id)
+        if row is None or stamp is None or stamp != (row[0]["version"], row[1]):
+            self._ensure_complete()
+            entry = self._entries.get(entry_id)
+            if entry is None:
+                self._raise_missing(entry_id)
+            return entry
+        try:
+            entry = repo.decode_vouched(row[0])
+        except (DamagedRecordError, ValueError, KeyError, TypeError) as exc:
+            reason = exc.user_message if isinstance(exc, PortfolioError) else "unreadable entry"
+            damaged = DamagedRecord("entries", entry_id, reason)
+            if damaged not in self.damaged:
+                self.damaged.append(damaged)
+            raise DamagedRecordError(f"entry {damaged.describe()}; see 'portfolio check'") from exc
+        self._entries[entry.id] = entry
+        return entry
+
+    def _stamp_of(self, entry_id: str) -> tuple[int, str] | None:
+        """(save counter, digest) the stored index holds for an entry's row."""
+        bucket = bucket_of(entry_id)
+        segment = self._segments.get(bucket)
+        if segment is None:
+            store = self._require_store()
+            try:
+                with store.read() as conn:
+                    segment = IndexStore(store).read_bucket(conn, bucket, with_terms=False)
+            except DamagedRecordError:
+                return None  # checked at unlock, so this is new damage: read everything
+            self._segments[bucket] = segment
+        indexed = segment.entries.get(entry_id)
+        return (indexed.version, indexed.digest) if indexed else None
+
+    def _ensure_complete(self) -> None:
+        """Read and check everything (a lighter mode met something it cannot vouch for, or a
+        caller needs every entry)."""
+        if not self._complete:
+            self._load()
+
+    def _memory_index(self) -> EntryIndex:
+        """The search index in memory: from the stored index, or from the entries."""
+        self._require_store()
+        if self._index is not None:
+            return self._index
+        if not self._complete:
+            store = self._require_store()
+            try:
+                with store.read() as conn:
+                    segments = IndexStore(store).read_all(conn)
+            except DamagedRecordError:
+                segments = None
+            if segments is not None and self._index_matches_file(segments):
+                self._index = EntryIndex(
+                    (i.record, i.terms) for seg in segments for i in seg.entries.values()
+                )
+                return self._index
+            self._ensure_complete()
+        self._index = EntryIndex(
+            (summary_record(e), search_terms(e)) for e in self._entries.values()
+        )
+        return self._index
+
+    def _index_matches_file(self, segments: list[Segment]) -> bool:
+        """Whether the file holds exactly the entry rows, at the save counters, that the
+        index lists (a cheap look at ids and counters: deleted, brought back and rolled-back
+        entries show here; the index's own segments were checked against the manifest)."""
+        listed = {rid: i.version for seg in segments for rid, i in seg.entries.items()}
+        return listed == EntryRepository(self._require_store()).stamps()
 
     def add_entry(self, draft: EntryDraft) -> Entry:
         """Create and save a new entry."""
@@ -547,6 +891,7 @@ class PortfolioService:
             tags=normalise_tags(draft.tags),
             competencies=draft.competencies,
         )
+        entry = _in_utc(entry)
         self._check_entry(entry)
         EntryRepository(self._require_store()).save(
             entry, is_new=True, revision=RevisionAction("new")
@@ -560,7 +905,7 @@ class PortfolioService:
         With ``autosave`` the newest revision is updated in place when it is recent, so the
         history keeps one version per working session; otherwise a new revision is added.
         """
-        old = self._entries.get(entry.id)
+        old = self._lookup(entry.id)
         if old is None:
             raise NotFoundError(f"there is no entry with id '{entry.id}'")
         check_status_move(old.status, entry.status)
@@ -571,6 +916,7 @@ class PortfolioService:
             updated=datetime.now(UTC),
             created=old.created,
         )
+        entry = _in_utc(entry)
         self._check_entry(entry)
         repo = EntryRepository(self._require_store())
         action = RevisionAction("new")
@@ -590,49 +936,83 @@ class PortfolioService:
     def delete_entry(self, entry_id: str) -> Entry:
         """Delete an entry and return it (so the GUI can offer undo via :meth:`restore_entry`)."""
         entry = self.get_entry(entry_id)
-        relinked = [
-            other.replace(plan_id=None)
-            for other in self._entries.values()
-            if other.plan_id == entry.id
-        ]
+        relinked = [other.replace(plan_id=None) for other in self.reflections_for_plan(entry.id)]
         EntryRepository(self._require_store()).delete(entry.id, relinked=relinked)
-        self._entries.pop(entry.id, None)
-        self._texts.pop(entry.id, None)
-        self._sorted = None
-        for other in list(self._entries.values()):
-            if other.plan_id == entry.id:
-                self._remember(other.replace(plan_id=None))
+        self._forget(entry.id)
+        for other in relinked:
+            self._remember(other)
         return entry
 
     def restore_entry(self, entry: Entry) -> Entry:
         """Put back a deleted entry with the same id (undo of delete)."""
-        if entry.id in self._entries:
+        if self._exists(entry.id):
             raise ValidationError("that entry is already in the portfolio")
         entry = entry.replace(
             event_ids=tuple(e for e in entry.event_ids if e in self._events),
             experience_ids=tuple(e for e in entry.experience_ids if e in self._experiences),
-            plan_id=entry.plan_id if entry.plan_id in self._entries else None,
+            plan_id=entry.plan_id if entry.plan_id and self._exists(entry.plan_id) else None,
         )
+        entry = _in_utc(entry)
         EntryRepository(self._require_store()).save(
             entry, is_new=True, revision=RevisionAction("new")
         )
         self._remember(entry)
         return entry
 
-    def add_entries_bulk(self, entries: Sequence[Entry]) -> None:
-        """Insert many prepared entries in one transaction (demo portfolio, benchmarks)."""
+    def add_entries_bulk(
+        self, entries: Sequence[Entry], progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        """Insert many prepared entries in one transaction (archive import, demo, benchmarks)."""
+        known = {e.id for e in entries}
+        frameworks = {f.id: f for f in self.frameworks()}
         for entry in entries:
-            self._check_entry(entry, known_entries={e.id for e in entries})
-        EntryRepository(self._require_store()).insert_many(list(entries))
+            self._check_entry(entry, known_entries=known, frameworks=frameworks)
+        entries = [_in_utc(e) for e in entries]
+        EntryRepository(self._require_store()).insert_many(entries, progress)
         for entry in entries:
             self._remember(entry)
 
     def _remember(self, entry: Entry) -> None:
-        self._sorted = None
+        """A saved entry: update every cache that holds it."""
         self._entries[entry.id] = entry
-        self._texts[entry.id] = entry.searchable_text()
+        if self._complete:
+            self._texts[entry.id] = entry.searchable_text()
+        if self._index is not None:
+            self._index.put(entry)
+        self._segments.pop(bucket_of(entry.id), None)
 
-    def _check_entry(self, entry: Entry, known_entries: set[EntryId] | None = None) -> None:
+    def _forget(self, entry_id: str) -> None:
+        self._entries.pop(EntryId(entry_id), None)
+        self._texts.pop(entry_id, None)
+        if self._index is not None:
+            self._index.remove(entry_id)
+        self._segments.pop(bucket_of(entry_id), None)
+
+    def _lookup(self, entry_id: str) -> Entry | None:
+        """An entry by exact id, or None when there is none (decrypted on demand)."""
+        entry = self._entries.get(EntryId(entry_id))
+        if entry is not None or self._complete:
+            return entry
+        try:
+            return self._read_entry(EntryId(entry_id))
+        except NotFoundError:
+            return None
+
+    def _exists(self, entry_id: str) -> bool:
+        if entry_id in self._entries:
+            return True
+        if self._complete:
+            return False
+        if self._index is not None:
+            return entry_id in self._index
+        return self._lookup(entry_id) is not None
+
+    def _check_entry(
+        self,
+        entry: Entry,
+        known_entries: set[EntryId] | None = None,
+        frameworks: dict[str, Framework] | None = None,
+    ) -> None:
         entry.validate()
         for event_id in entry.event_ids:
             if event_id not in self._events:
@@ -641,14 +1021,16 @@ class PortfolioService:
             if experience_id not in self._experiences:
                 raise ValidationError(f"there is no experience with id '{experience_id}'")
         if entry.plan_id is not None:
-            plan = self._entries.get(entry.plan_id)
-            if plan is None and not (known_entries and entry.plan_id in known_entries):
+            known = known_entries and entry.plan_id in known_entries
+            plan = None if known else self._lookup(entry.plan_id)
+            if plan is None and not known:
                 raise ValidationError(f"there is no plan with id '{entry.plan_id}'")
             if plan is not None and plan.kind is not EntryKind.PLAN:
                 raise ValidationError("a reflection can only answer a plan")
         if not entry.competencies:
             return
-        frameworks = {f.id: f for f in self.frameworks()}
+        if frameworks is None:
+            frameworks = {f.id: f for f in self.frameworks()}
         for link in entry.competencies:
             framework = frameworks.get(link.framework_id)
             if framework is None:
@@ -666,10 +1048,34 @@ class PortfolioService:
         return self.filter(parse_query(query))
 
     def filter(self, flt: EntryFilter) -> list[Entry]:
-        """Entries passing a filter, newest first."""
-        return filter_entries(
-            self.entries(), flt, texts=self._texts, event_kind_of=self._event_kind_of
+        """Entries passing a filter, newest first (decrypting only the matches when the
+        search index answers)."""
+        if self._complete or flt.extra:
+            return filter_entries(
+                self.entries(), flt, texts=self._texts, event_kind_of=self._event_kind_of
+            )
+        return [self.get_entry(s.id) for s in self.find(flt)]
+
+    def search_summaries(self, query: str) -> list[EntrySummary]:
+        """:meth:`search` without decrypting the matching entries (the index answers)."""
+        return self.find(parse_query(query))
+
+    def find(self, flt: EntryFilter) -> list[EntrySummary]:
+        """Summaries of the entries passing a filter, newest first, from the search index."""
+        if flt.extra:
+            return [EntrySummary.of(e) for e in self.filter(flt)]
+        return self._memory_index().search(
+            flt, event_kind_of=self._event_kind_of, text_of=self.search_text
         )
+
+    def search_text(self, entry_id: str) -> str:
+        """An entry's searchable text (decrypted on demand; phrases need it)."""
+        text = self._texts.get(entry_id)
+        if text is None:
+            text = self.get_entry(entry_id).searchable_text()
+            if self._complete:
+                self._texts[entry_id] = text
+        return text
 
     def _event_kind_of(self, event_id: str) -> str | None:
         event = self._events.get(EventId(event_id))
@@ -678,14 +1084,32 @@ class PortfolioService:
     def all_tags(self) -> dict[str, int]:
         """Every free tag with how many entries use it (one pass, no per-tag scans)."""
         counts: dict[str, int] = {}
-        for entry in self._entries.values():
+        items: Iterable[Entry | EntrySummary] = (
+            self._entries.values() if self._complete else self.summaries()
+        )
+        for entry in items:
             for tag in entry.tags:
                 counts[tag] = counts.get(tag, 0) + 1
         return dict(sorted(counts.items(), key=lambda kv: kv[0].casefold()))
 
     def reflections_for_plan(self, plan_id: str) -> list[Entry]:
-        """Reflections written against a plan."""
-        return [e for e in self._entries.values() if e.plan_id == plan_id]
+        """Reflections written against a plan.
+
+        In a lighter mode the file's indexed ``plan_id`` column finds them and each is then
+        checked like any entry read on demand; a link removed outside the app shows up in
+        a full check (the other entry's row no longer matches the manifest).
+        """
+        if self._complete:
+            return [e for e in self._entries.values() if e.plan_id == plan_id]
+        if self._index is not None:
+            ids = [s.id for s in self._index if s.plan_id == plan_id]
+        else:
+            repo = EntryRepository(self._require_store())
+            ids = [EntryId(i) for i in repo.ids_answering(plan_id)]
+        found = [self._read_entry(i) for i in ids]
+        if self._mode == "all":  # reading one of them made it read and check everything
+            found = list(self._entries.values())
+        return [e for e in found if e.plan_id == plan_id]
 
     # ---- revisions -------------------------------------------------------------------------
 
@@ -706,7 +1130,9 @@ class PortfolioService:
             experience_ids=tuple(
                 e for e in revision.entry.experience_ids if e in self._experiences
             ),
-            plan_id=revision.entry.plan_id if revision.entry.plan_id in self._entries else None,
+            plan_id=revision.entry.plan_id
+            if revision.entry.plan_id and self._exists(revision.entry.plan_id)
+            else None,
         )
         return self.save_entry(restored)
 
@@ -774,6 +1200,7 @@ class PortfolioService:
     def delete_event(self, event_id: str) -> Event:
         """Delete an event; its entries stay, without the link."""
         event = self.get_event(event_id)
+        self._ensure_complete()
         relinked = [
             entry.replace(event_ids=tuple(e for e in entry.event_ids if e != event.id))
             for entry in self._entries.values()
@@ -856,6 +1283,7 @@ class PortfolioService:
     def delete_experience(self, experience_id: str) -> Experience:
         """Delete an experience; its entries stay, without the link."""
         experience = self.get_experience(experience_id)
+        self._ensure_complete()
         relinked = [
             entry.replace(
                 experience_ids=tuple(x for x in entry.experience_ids if x != experience.id)
@@ -969,8 +1397,10 @@ class PortfolioService:
         """What a record was, in words, as far as the app can tell."""
         store = self._require_store()
         if table == "entries":
-            entry = self._entries.get(EntryId(row_id))
-            title = entry.title if entry else EntryRepository(store).newest_readable_title(row_id)
+            known = self._entries.get(EntryId(row_id)) or (
+                self._index.get(row_id) if self._index is not None else None
+            )
+            title = known.title if known else EntryRepository(store).newest_readable_title(row_id)
             return f"entry '{title}' ({row_id[:8]})" if title else f"entry {row_id[:8]}"
         if table == "events" and EventId(row_id) in self._events:
             return f"event '{self._events[EventId(row_id)].title}' ({row_id[:8]})"
@@ -1097,6 +1527,7 @@ class PortfolioService:
         experience_ids = {c.row_id for c in self._changes if c.table == "experiences"}
         attachments = AttachmentRepository(store).load()
         revisions = EntryRepository(store).check_all_revisions()
+        index = self._memory_index()
         with store.write() as conn:
             EntryRepository(store).update_in(
                 conn, [self._entries[EntryId(i)] for i in entry_ids if EntryId(i) in self._entries]
@@ -1115,7 +1546,7 @@ class PortfolioService:
                     if change.column != "entry_id":
                         continue
                     owner = str(change.saved)
-                    if EntryId(owner) in self._entries:
+                    if self._exists(owner):
                         conn.exec_driver_sql(
                             f"UPDATE {table} SET entry_id = ? WHERE id = ?",
                             (owner, change.row_id),
@@ -1126,11 +1557,24 @@ class PortfolioService:
                             (change.row_id,),
                         )
             slots = _slot_digests(read_key_slots(store.engine))
+            # The search index is rebuilt from what the student now keeps (it is only ever
+            # built from records the manifest vouches for), then the manifest re-based.
+            written = integrity.scan_file(conn, ("entries",))["entries"]
+            IndexStore(store).rebuild_records(
+                conn,
+                (
+                    (record, terms, version, written[record[0]].digest)
+                    for record, terms in index.items()
+                    if record[0] in written
+                    and isinstance(version := written[record[0]].version, int)
+                ),
+            )
             store.manifest.rebuild(
                 conn, integrity.scan_file(conn), slots, counter=integrity.head_counter(conn)
             )
         self.integrity_findings = []
         self._changes = []
+        self._segments = {}
         return count
 
     def damaged_for_export(self) -> list[DamagedRecord]:
@@ -1229,6 +1673,27 @@ class PortfolioService:
             "entries": [entry_to_dict(e) for e in self.entries()],
             "final_reflection": self.final_reflection,
         }
+
+
+def _stamped(
+    entries: Iterable[Entry], files: dict[str, integrity.FileRecord]
+) -> Iterator[tuple[Entry, int, str]]:
+    """Entries with their rows' save counter and digest (what the index records)."""
+    for entry in entries:
+        record = files.get(entry.id)
+        if record is not None and isinstance(record.version, int):
+            yield entry, record.version, record.digest
+
+
+def _in_utc(entry: Entry) -> Entry:
+    """The entry with its times in UTC (as they come back from the file), so the index and a
+    scan agree on the day an entry is about."""
+    changes: dict[str, object] = {}
+    for name in ("created", "updated", "occurred_on"):
+        value = getattr(entry, name)
+        if value is not None and value.tzinfo is not None and value.utcoffset():
+            changes[name] = value.astimezone(UTC)
+    return entry.replace(**changes) if changes else entry
 
 
 def _unlock(

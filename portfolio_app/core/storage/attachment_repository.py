@@ -9,14 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert
-
 from portfolio_app.core.domain.errors import DamagedRecordError, NotFoundError
 from portfolio_app.core.domain.ids import AttachmentId, EntryId, new_id
 from portfolio_app.core.domain.records import AttachmentInfo, DamagedRecord, StructureChange
 from portfolio_app.core.storage import integrity
 from portfolio_app.core.storage.entry_repository import Loaded
-from portfolio_app.core.storage.records import AttachmentRecord, table_of
 from portfolio_app.core.storage.store import Store, to_db
 
 TABLE = "attachments"
@@ -44,8 +41,8 @@ class AttachmentRepository:
             return c.encrypt(value, table=TABLE, row_id=aid, field=name, version=1)
 
         with self._store.write() as conn:
-            conn.execute(
-                insert(table_of(AttachmentRecord)),
+            conn.insert(
+                TABLE,
                 [
                     {
                         "id": aid,
@@ -60,9 +57,7 @@ class AttachmentRepository:
                     }
                 ],
             )
-            self._store.manifest.put(
-                conn, TABLE, aid, 1, integrity.record_digest(conn, TABLE, aid)
-            )
+            self._store.manifest.put(conn, TABLE, aid, 1, integrity.record_digest(conn, TABLE, aid))
         return AttachmentInfo(aid, entry_id, filename, media_type, len(data), added)
 
     def _rows(self, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:

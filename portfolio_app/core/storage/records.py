@@ -113,7 +113,7 @@ class EntryRecord(Base):
     updated: Mapped[datetime] = mapped_column(DateTime)
     occurred_on: Mapped[datetime | None] = mapped_column(DateTime)
     plan_id: Mapped[str | None] = mapped_column(
-        String(32), ForeignKey("entries.id", ondelete="SET NULL")
+        String(32), ForeignKey("entries.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[bytes] = mapped_column(LargeBinary)
     sections: Mapped[bytes] = mapped_column(LargeBinary)
@@ -183,6 +183,16 @@ class RevisionRecord(Base):
     )
     saved: Mapped[datetime] = mapped_column(DateTime)
     snapshot: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EntryIndexRecord(Base):
+    """One sealed segment of the encrypted search index (see core.storage.index_store)."""
+
+    __tablename__ = "entry_index"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    summaries: Mapped[bytes] = mapped_column(LargeBinary)
+    terms: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class FrameworkRecord(Base):

@@ -144,7 +144,9 @@ def _link(framework_id: str, code: str, rating: int | None) -> CompetencyLink:
 
 
 def summary_from_record(record: list[Any]) -> EntrySummary:
-    """The summary object of a (checked) record."""
+    """The summary object of a record (checked here: records are decoded in bulk unchecked,
+    and only the ones a caller asks for become objects)."""
+    check_record(record)
     occurred = record[R_OCCURRED]
     plan = record[R_PLAN]
     return EntrySummary(

@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
+from portfolio_app.core.bulk import paused_gc
 from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
 from portfolio_app.core.domain.entries import (
     CompetencyLink,
@@ -365,9 +366,14 @@ class PortfolioService:
         for rid, record in file_entries.items():
             if stamps.get(rid) != (record.version, record.digest):
                 redo.add(rid)
-        memory = index[0]
+        memory, marks = index[0], index[2]
         for rid in set(stamps) - set(file_entries):
             memory.remove(rid)
+        for rid, (reason, label) in marks.items():
+            if rid in file_entries:
+                redo.discard(rid)  # known: it does not decrypt
+                memory.remove(rid)
+                self.damaged.append(DamagedRecord("entries", rid, reason, label))
         self._entries = {}
         self._complete = False
         self._mode = "index"
@@ -492,7 +498,7 @@ class PortfolioService:
 
     def _stored_index(
         self, discrepancies: list[integrity.Discrepancy]
-    ) -> tuple[EntryIndex, list[dict[str, Any]]] | None:
+    ) -> tuple[EntryIndex, list[dict[str, Any]], dict[str, list[str]]] | None:
         """The stored index in memory, with each segment's stamps; None when it cannot be
         used (missing, stale, damaged, or changed outside the app)."""
         if any(d.table in ("entry_index", "manifest") for d in discrepancies):
@@ -504,12 +510,14 @@ class PortfolioService:
                 if indexes.state(conn) != "ready":
                     return None
                 segments = indexes.read_all(conn)
+                marks = indexes.damaged(conn)
         except DamagedRecordError:
             return None
-        memory = EntryIndex(
-            (item.record, item.terms) for seg in segments for item in seg.entries.values()
-        )
-        return memory, [seg.entries for seg in segments]
+        with paused_gc():
+            memory = EntryIndex(
+                (item.record, item.terms) for seg in segments for item in seg.entries.values()
+            )
+        return memory, [seg.entries for seg in segments], marks
 
     def _repair_index(
         self,
@@ -517,28 +525,33 @@ class PortfolioService:
         files: dict[str, dict[str, integrity.FileRecord]],
     ) -> None:
         """After a full load: rebuild a missing or stale index, or one that disagrees with
-        entries the manifest vouches for. Only when nothing is pending: the index is built
-        from records the manifest vouches for, never from changes not yet accepted."""
-        if discrepancies or self._changes or any(d.table == "entries" for d in self.damaged):
+        entries the manifest vouches for, and remember entries that cannot be decrypted.
+        Only when nothing is pending: the index is built from records the manifest vouches
+        for, never from changes not yet accepted."""
+        if discrepancies or self._changes:
             return
         store = self._require_store()
         indexes = IndexStore(store)
         file_entries = files["entries"]
+        damaged = {d.row_id: [d.reason, d.label] for d in self.damaged if d.table == "entries"}
         try:
             with store.read() as conn:
                 ready = indexes.state(conn) == "ready"
                 segments = indexes.read_all(conn, with_terms=False) if ready else []
+                marks = indexes.damaged(conn) if ready else {}
         except DamagedRecordError:
-            ready, segments = False, []
-        if ready:
+            ready, segments, marks = False, [], {}
+        if ready and set(marks) == set(damaged):
             stamps = {
                 rid: (i.version, i.digest) for seg in segments for rid, i in seg.entries.items()
             }
-            expected = {rid: (r.version, r.digest) for rid, r in file_entries.items()}
+            expected = {
+                rid: (r.version, r.digest) for rid, r in file_entries.items() if rid not in damaged
+            }
             if stamps == expected:
                 return
         with store.write() as conn:
-            indexes.rebuild(conn, _stamped(self._entries.values(), file_entries))
+            indexes.rebuild(conn, _stamped(self._entries.values(), file_entries), damaged)
 
     def _reindex(
         self, entries: list[Entry], files: dict[str, dict[str, integrity.FileRecord]]
@@ -813,12 +826,22 @@ class PortfolioService:
             entry = repo.decode_vouched(row[0])
         except (DamagedRecordError, ValueError, KeyError, TypeError) as exc:
             reason = exc.user_message if isinstance(exc, PortfolioError) else "unreadable entry"
-            damaged = DamagedRecord("entries", entry_id, reason)
-            if damaged not in self.damaged:
+            damaged = self._labelled(DamagedRecord("entries", entry_id, reason))
+            if all(d.row_id != entry_id for d in self.damaged):
                 self.damaged.append(damaged)
+            self._remember_damage(damaged)
             raise DamagedRecordError(f"entry {damaged.describe()}; see 'portfolio check'") from exc
         self._entries[entry.id] = entry
         return entry
+
+    def _remember_damage(self, record: DamagedRecord) -> None:
+        """Note in the search index that an entry does not decrypt, so lists name it."""
+        store = self._require_store()
+        with store.write() as conn:
+            IndexStore(store).mark_damaged(conn, {record.row_id: [record.reason, record.label]})
+        self._segments.pop(bucket_of(record.row_id), None)
+        if self._index is not None:
+            self._index.remove(record.row_id)
 
     def _stamp_of(self, entry_id: str) -> tuple[int, str] | None:
         """(save counter, digest) the stored index holds for an entry's row."""
@@ -834,6 +857,15 @@ class PortfolioService:
             self._segments[bucket] = segment
         indexed = segment.entries.get(entry_id)
         return (indexed.version, indexed.digest) if indexed else None
+
+    def _check_table_now(self, table: str) -> None:
+        """In a lighter mode, check a whole table against the manifest before using it (its
+        rows are not decrypted); anything out of place and everything is read and checked."""
+        if self._mode == "all":
+            return
+        _files, discrepancies = self._check_tables((table,))
+        if discrepancies:
+            self._load()
 
     def _ensure_complete(self) -> None:
         """Read and check everything (a lighter mode met something it cannot vouch for, or a
@@ -854,14 +886,16 @@ class PortfolioService:
             except DamagedRecordError:
                 segments = None
             if segments is not None and self._index_matches_file(segments):
-                self._index = EntryIndex(
-                    (i.record, i.terms) for seg in segments for i in seg.entries.values()
-                )
+                with paused_gc():
+                    self._index = EntryIndex(
+                        (i.record, i.terms) for seg in segments for i in seg.entries.values()
+                    )
                 return self._index
             self._ensure_complete()
-        self._index = EntryIndex(
-            (summary_record(e), search_terms(e)) for e in self._entries.values()
-        )
+        with paused_gc():
+            self._index = EntryIndex(
+                (summary_record(e), search_terms(e)) for e in self._entries.values()
+            )
         return self._index
 
     def _index_matches_file(self, segments: list[Segment]) -> bool:
@@ -1116,6 +1150,7 @@ class PortfolioService:
     def revisions(self, entry_id: str) -> list[Revision]:
         """Earlier versions of an entry, newest first."""
         entry = self.get_entry(entry_id)
+        self._check_table_now("revisions")
         revisions, damaged = EntryRepository(self._require_store()).revisions(entry.id)
         self.damaged.extend(d for d in damaged if d not in self.damaged)
         return revisions
@@ -1361,6 +1396,7 @@ class PortfolioService:
     def attachments(self, entry_id: str | None = None) -> list[AttachmentInfo]:
         """Attachments of one entry, or of all."""
         entry = EntryId(self.get_entry(entry_id).id) if entry_id else None
+        self._check_table_now("attachments")
         return AttachmentRepository(self._require_store()).list_for(entry)
 
     def read_attachment(self, attachment_id: str) -> bytes:
@@ -1420,17 +1456,17 @@ class PortfolioService:
         return f"{noun_for(table)} {row_id[:8]}"
 
     def _label_damaged(self) -> None:
-        labelled = []
+        self.damaged = [self._labelled(record) for record in self.damaged]
+
+    def _labelled(self, record: DamagedRecord) -> DamagedRecord:
+        """A damaged entry with what it was, as far as the app can tell."""
+        if record.table != "entries" or record.label:
+            return record
         repo = EntryRepository(self._require_store())
-        for record in self.damaged:
-            if record.table == "entries" and not record.label:
-                title = repo.newest_readable_title(record.row_id)
-                plain = repo.plain_description(record.row_id)
-                label = f"'{title}', from its history; {plain}" if title else plain
-                labelled.append(DamagedRecord(record.table, record.row_id, record.reason, label))
-            else:
-                labelled.append(record)
-        self.damaged = labelled
+        title = repo.newest_readable_title(record.row_id)
+        plain = repo.plain_description(record.row_id)
+        label = f"'{title}', from its history; {plain}" if title else plain
+        return DamagedRecord(record.table, record.row_id, record.reason, label)
 
     def _name_findings(
         self,
@@ -1653,8 +1689,24 @@ class PortfolioService:
         return self.full_check().problems()
 
     def damaged_entries(self) -> list[DamagedRecord]:
-        """Entries that cannot be decrypted (listed as damaged by list, search and check)."""
-        return [d for d in self.damaged if d.table == "entries"]
+        """Entries that cannot be decrypted (listed as damaged by list, search and check).
+
+        In a lighter mode: those met so far, and those the search index remembers from
+        earlier full reads (an entry damaged since is named once something reads it).
+        """
+        found = [d for d in self.damaged if d.table == "entries"]
+        if self._mode == "lazy":
+            store = self._require_store()
+            seen = {d.row_id for d in found}
+            with store.read() as conn:
+                marks = IndexStore(store).damaged(conn)
+            present = EntryRepository(store).stamps() if marks else {}
+            found.extend(
+                DamagedRecord("entries", rid, reason, label)
+                for rid, (reason, label) in marks.items()
+                if rid not in seen and rid in present
+            )
+        return found
 
     def snapshot_json(self) -> dict[str, object]:
         """Everything readable, as plain data (the base of portfolio.json and archives)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from portfolio_app.core.bulk import paused_gc
 from portfolio_app.core.domain.entries import (
     CompetencyLink,
     Entry,
@@ -114,6 +115,16 @@ class EntryRepository:
             if files is None:
                 files = integrity.scan_file(conn, ("entries",))["entries"]
                 suspects = None
+        with paused_gc():
+            return self._load_rows(rows, names, files, suspects)
+
+    def _load_rows(
+        self,
+        rows: list[tuple[Any, ...]],
+        names: list[str],
+        files: Mapping[str, integrity.FileRecord],
+        suspects: Container[str] | None,
+    ) -> Loaded:
         loaded = Loaded()
         for row in rows:
             values = dict(zip(names, row, strict=True))

@@ -32,8 +32,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from portfolio_app.core.bulk import paused_gc
 from portfolio_app.core.domain.entries import Entry
-from portfolio_app.core.domain.entry_index import check_record, search_terms, summary_record
+from portfolio_app.core.domain.entry_index import RECORD_LENGTH, search_terms, summary_record
 from portfolio_app.core.domain.errors import DamagedRecordError
 from portfolio_app.core.storage import integrity
 from portfolio_app.core.storage.store import Conn, Store
@@ -77,20 +78,37 @@ class IndexStore:
 
     # ---- reading ---------------------------------------------------------------------------
 
-    def state(self, conn: Conn) -> str:
-        """ "ready", "missing" (never built, or cleared) or "stale" (another format)."""
+    def head(self, conn: Conn) -> dict[str, Any] | None:
+        """The decrypted head row (format, buckets, entries known to be damaged), or None."""
         rows = integrity.raw_rows(
             conn, f"SELECT version, summaries FROM {TABLE} WHERE id = ?", (HEAD,)
         )
         if not rows:
+            return None
+        head = self._decrypt_json(HEAD, "summaries", *rows[0])
+        return head if isinstance(head, dict) else {}
+
+    def state(self, conn: Conn, head: dict[str, Any] | None = None) -> str:
+        """ "ready", "missing" (never built, or cleared) or "stale" (another format)."""
+        head = self.head(conn) if head is None else head
+        if head is None:
             return "missing"
-        version, blob = rows[0]
-        head = self._decrypt_json(HEAD, "summaries", version, blob)
-        if not isinstance(head, dict) or head.get("format") != FORMAT:
-            return "stale"
-        if head.get("buckets") != BUCKETS:
+        if head.get("format") != FORMAT or head.get("buckets") != BUCKETS:
             return "stale"
         return "ready"
+
+    def damaged(self, conn: Conn) -> dict[str, list[str]]:
+        """Entries a full read found undecryptable: {id: [reason, label]} (they are not in
+        the buckets, so lists built from the index name them instead of showing them)."""
+        head = self.head(conn) or {}
+        marks = head.get("damaged")
+        if not isinstance(marks, dict):
+            return {}
+        return {
+            str(k): [str(x) for x in v]
+            for k, v in marks.items()
+            if isinstance(v, list) and len(v) == 2
+        }
 
     def read_bucket(self, conn: Conn, bucket: str, *, with_terms: bool = True) -> Segment:
         """One bucket (an empty segment when it has no row)."""
@@ -107,10 +125,11 @@ class IndexStore:
         """Every bucket that has a row."""
         columns = "id, version, summaries, terms" if with_terms else "id, version, summaries, NULL"
         rows = integrity.raw_rows(conn, f"SELECT {columns} FROM {TABLE} WHERE id != ?", (HEAD,))
-        return [
-            self._parse(str(rid), version, summaries, terms, with_terms=with_terms)
-            for rid, version, summaries, terms in rows
-        ]
+        with paused_gc():
+            return [
+                self._parse(str(rid), version, summaries, terms, with_terms=with_terms)
+                for rid, version, summaries, terms in rows
+            ]
 
     def _decrypt_json(self, rid: str, name: str, version: object, blob: object) -> object:
         if not isinstance(version, int) or not isinstance(blob, bytes):
@@ -151,7 +170,8 @@ class IndexStore:
                 entry_version, digest, record = item
                 if not isinstance(entry_version, int) or not isinstance(digest, str):
                     raise ValueError("bad stamp")
-                check_record(record)
+                if len(record) != RECORD_LENGTH or not isinstance(record[0], str):
+                    raise ValueError("bad record")  # the fields are checked when used
                 segment.entries[record[0]] = Indexed(entry_version, digest, record, line)
         except (ValueError, TypeError) as exc:
             raise DamagedRecordError(f"search index segment {bucket} is unreadable") from exc
@@ -174,13 +194,42 @@ class IndexStore:
         manifest still reports any record changed outside the app.
         """
         try:
-            if self.state(conn) != "ready":
+            head = self.head(conn)
+            if self.state(conn, head) != "ready":
                 return
-            self.put_many(conn, put)
-            for entry_id in remove:
+            assert head is not None
+            items = list(put)
+            gone = list(remove)
+            self.put_many(conn, items)
+            for entry_id in gone:
                 self.remove(conn, entry_id)
+            marks = head.get("damaged")
+            if isinstance(marks, dict):
+                touched = {e.id for e, _v, _d in items} | set(gone)
+                if touched & set(marks):
+                    kept = {k: v for k, v in marks.items() if k not in touched}
+                    self._write_head(conn, kept)
         except DamagedRecordError:
             self.clear(conn)
+
+    def mark_damaged(self, conn: Conn, marks: dict[str, list[str]]) -> None:
+        """Remember entries found undecryptable ({id: [reason, label]}): their summaries
+        leave the buckets and the head names them (only on a ready index)."""
+        head = self.head(conn)
+        if self.state(conn, head) != "ready" or not marks:
+            return
+        assert head is not None
+        found = head.get("damaged")
+        known: dict[str, Any] = found if isinstance(found, dict) else {}
+        for entry_id in marks:
+            self.remove(conn, entry_id)
+        self._write_head(conn, {**known, **marks})
+
+    def _write_head(self, conn: Conn, damaged: dict[str, Any]) -> None:
+        payload: dict[str, Any] = {"format": FORMAT, "buckets": BUCKETS}
+        if damaged:
+            payload["damaged"] = damaged
+        self._write_row(conn, HEAD, payload, "")
 
     def put(self, conn: Conn, entry: Entry, version: int, digest: str) -> None:
         """An entry was written: its summary, terms and stamp replace the old ones."""
@@ -205,7 +254,12 @@ class IndexStore:
         if segment.entries.pop(entry_id, None) is not None:
             self._write(conn, segment)
 
-    def rebuild(self, conn: Conn, items: Iterable[tuple[Entry, int, str]]) -> int:
+    def rebuild(
+        self,
+        conn: Conn,
+        items: Iterable[tuple[Entry, int, str]],
+        damaged: dict[str, list[str]] | None = None,
+    ) -> int:
         """Replace the whole index (missing, stale, or after the findings were accepted).
 
         The caller passes only entries the manifest vouches for. Returns how many entries
@@ -214,10 +268,17 @@ class IndexStore:
         return self.rebuild_records(
             conn,
             ((summary_record(e), search_terms(e), version, digest) for e, version, digest in items),
+            damaged,
         )
 
-    def rebuild_records(self, conn: Conn, items: Iterable[tuple[list[Any], str, int, str]]) -> int:
-        """:meth:`rebuild` from summary records and terms already made."""
+    def rebuild_records(
+        self,
+        conn: Conn,
+        items: Iterable[tuple[list[Any], str, int, str]],
+        damaged: dict[str, list[str]] | None = None,
+    ) -> int:
+        """:meth:`rebuild` from summary records and terms already made (``damaged``: entries
+        that could not be read, named in the head)."""
         self.clear(conn)
         segments: dict[str, Segment] = {}
         count = 0
@@ -228,7 +289,7 @@ class IndexStore:
             count += 1
         for segment in segments.values():
             self._write(conn, segment)
-        self._write_row(conn, HEAD, {"format": FORMAT, "buckets": BUCKETS}, "")
+        self._write_head(conn, damaged or {})
         return count
 
     def clear(self, conn: Conn) -> None:

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from portfolio_app.core.bulk import paused_gc
 from portfolio_app.core.domain.errors import DamagedRecordError
 from portfolio_app.core.storage.sqlite_db import Conn
 from portfolio_app.core.vault.field_cipher import FieldCipher
@@ -258,6 +259,13 @@ def scan_file(
 ) -> dict[str, dict[str, FileRecord]]:
     """Every record's id, save counter and raw-column digest, straight from the file
     (``where_ids``: only those records, for a writer reading its own rows back)."""
+    with paused_gc():
+        return _scan_file(conn, tables, where_ids)
+
+
+def _scan_file(
+    conn: Conn, tables: Iterable[str], where_ids: Iterable[str] | None
+) -> dict[str, dict[str, FileRecord]]:
     wanted = set(tables)
     links = read_links(conn) if "entries" in wanted else {}
     ids = list(where_ids) if where_ids is not None else None

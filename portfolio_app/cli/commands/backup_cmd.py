@@ -72,9 +72,7 @@ def run_restore(ctx: CliContext) -> int:
         from portfolio_app.core.passphrase_strength import estimate
 
         passphrase = ctx.read_passphrase("Passphrase of the backup: ")
-        path = restore_backup(
-            source, ctx.data_dir, passphrase=passphrase, replace=ctx.args.replace
-        )
+        path = restore_backup(source, ctx.data_dir, passphrase=passphrase, replace=ctx.args.replace)
         strength = estimate(passphrase)
         if not strength.acceptable:
             ctx.warn(

@@ -25,6 +25,7 @@ portfolios and queries):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -166,6 +167,24 @@ def summary_from_record(record: list[Any]) -> EntrySummary:
         competencies=tuple(_link(fw, code, rating) for fw, code, rating in record[R_COMPETENCIES]),
         word_count=record[R_WORDS],
     )
+
+
+_NON_TEXT_FIELDS = tuple(
+    f.name for f in dataclasses.fields(EntryFilter) if f.name not in {"words", "phrases", "extra"}
+)
+
+
+def narrows(new: EntryFilter, old: EntryFilter) -> bool:
+    """True when every entry matching ``new`` also matches ``old`` (a letter was typed), so
+    the search may look only at ``old``'s matches. Kinds and statuses are alternatives (one
+    more widens), so every filter but the text must be unchanged; every old word or phrase
+    must sit inside a new word or phrase."""
+    if new.extra or old.extra:
+        return False
+    if any(getattr(new, name) != getattr(old, name) for name in _NON_TEXT_FIELDS):
+        return False
+    new_texts = (*new.words, *new.phrases)
+    return all(any(o in n for n in new_texts) for o in (*old.words, *old.phrases))
 
 
 def search_terms(entry: Entry) -> str:

@@ -400,8 +400,11 @@ class PortfolioService:
         store = self._require_store()
         self._start_load()
         files, discrepancies = self._check_tables(SMALL_TABLES)
-        with store.read() as conn:
-            ready = IndexStore(store).state(conn) == "ready"
+        try:
+            with store.read() as conn:
+                ready = IndexStore(store).state(conn) == "ready"
+        except DamagedRecordError:
+            ready = False
         if discrepancies or not ready:
             self._load_after_check(None, None)
             return
@@ -539,8 +542,16 @@ class PortfolioService:
                 ready = indexes.state(conn) == "ready"
                 segments = indexes.read_all(conn, with_terms=False) if ready else []
                 marks = indexes.damaged(conn) if ready else {}
-        except DamagedRecordError:
+        except DamagedRecordError as exc:
             ready, segments, marks = False, [], {}
+            self.damaged.append(
+                DamagedRecord(
+                    "entry_index",
+                    "*",
+                    f"{exc.user_message}; the search index was rebuilt from the entries",
+                    "the search index",
+                )
+            )
         if ready and set(marks) == set(damaged):
             stamps = {
                 rid: (i.version, i.digest) for seg in segments for rid, i in seg.entries.items()
@@ -837,8 +848,11 @@ class PortfolioService:
     def _remember_damage(self, record: DamagedRecord) -> None:
         """Note in the search index that an entry does not decrypt, so lists name it."""
         store = self._require_store()
-        with store.write() as conn:
-            IndexStore(store).mark_damaged(conn, {record.row_id: [record.reason, record.label]})
+        try:
+            with store.write() as conn:
+                IndexStore(store).mark_damaged(conn, {record.row_id: [record.reason, record.label]})
+        except DamagedRecordError:
+            pass  # an index that does not decrypt is rebuilt at the next full read
         self._segments.pop(bucket_of(record.row_id), None)
         if self._index is not None:
             self._index.remove(record.row_id)
@@ -1563,11 +1577,29 @@ class PortfolioService:
         experience_ids = {c.row_id for c in self._changes if c.table == "experiences"}
         attachments = AttachmentRepository(store).load()
         revisions = EntryRepository(store).check_all_revisions()
+        repo = EntryRepository(store)
+        # Saved values go back, without links to records that are gone from the file (a plan
+        # or event deleted outside the app): the foreign keys would refuse them.
+        kept = [
+            self._entries[EntryId(i)].replace(
+                plan_id=plan
+                if (plan := self._entries[EntryId(i)].plan_id) and repo.exists(plan)
+                else None,
+                event_ids=tuple(
+                    e for e in self._entries[EntryId(i)].event_ids if e in self._events
+                ),
+                experience_ids=tuple(
+                    x for x in self._entries[EntryId(i)].experience_ids if x in self._experiences
+                ),
+            )
+            for i in entry_ids
+            if EntryId(i) in self._entries
+        ]
+        for entry in kept:
+            self._remember(entry)
         index = self._memory_index()
         with store.write() as conn:
-            EntryRepository(store).update_in(
-                conn, [self._entries[EntryId(i)] for i in entry_ids if EntryId(i) in self._entries]
-            )
+            repo.update_in(conn, kept)
             catalogue = CatalogueRepository(store)
             for event_id in event_ids:
                 if EventId(event_id) in self._events:
@@ -1613,8 +1645,16 @@ class PortfolioService:
         self._segments = {}
         return count
 
+    def read_everything(self) -> None:
+        """Read and check every record now, as ``load="all"`` does (a lighter mode has only
+        checked what it read). Whole-portfolio work (export, archive, coverage) calls this
+        before looking at the findings."""
+        self._require_store()
+        self._ensure_complete()
+
     def damaged_for_export(self) -> list[DamagedRecord]:
         """Damaged records an export would otherwise silently leave out."""
+        self.read_everything()
         relevant = {"entries", "events", "experiences", "profile", "frameworks"}
         found = [d for d in self.damaged if d.table in relevant]
         try:
@@ -1698,8 +1738,11 @@ class PortfolioService:
         if self._mode == "lazy":
             store = self._require_store()
             seen = {d.row_id for d in found}
-            with store.read() as conn:
-                marks = IndexStore(store).damaged(conn)
+            try:
+                with store.read() as conn:
+                    marks = IndexStore(store).damaged(conn)
+            except DamagedRecordError:
+                marks = {}
             present = EntryRepository(store).stamps() if marks else {}
             found.extend(
                 DamagedRecord("entries", rid, reason, label)

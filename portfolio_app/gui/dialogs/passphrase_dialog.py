@@ -333,9 +333,7 @@ class RecoveryKeyStatusDialog(QDialog):
         service = self._service
 
         def work(progress: ProgressFn, _is_cancelled: CancelledFn) -> str:
-            return service.rotate_keys(
-                passphrase, current_passphrase=passphrase, progress=progress
-            )
+            return service.rotate_keys(passphrase, current_passphrase=passphrase, progress=progress)
 
         def done(key: Any) -> None:
             self._task = None
@@ -358,9 +356,7 @@ class RecoveryKeyStatusDialog(QDialog):
 
         self.new_key_button.setEnabled(False)
         self.status_label.setText("Re-encrypting your portfolio under a new key…")
-        self._task = run_in_background(
-            work, on_success=done, on_error=failed, on_progress=progress
-        )
+        self._task = run_in_background(work, on_success=done, on_error=failed, on_progress=progress)
 
     @override
     def reject(self) -> None:

@@ -1,6 +1,6 @@
 """Exit codes of the ``portfolio`` command. Scripts depend on these numbers: never renumber.
 
-``portfolio verify`` has its own meaning for 0-3 (see verify's help); every other verb uses
+``portfolio verify`` has its own meaning for 0-4 (see verify's help); every other verb uses
 these.
 """
 
@@ -34,11 +34,13 @@ exit codes (all verbs but verify):
   4  the passphrase or recovery key does not unlock the portfolio
   5  the portfolio file or its vault header is damaged or was tampered with
   6  another copy of the app has this portfolio open
-exit codes of 'portfolio verify':
-  0  every file intact and signed by a trusted signer
-  1  a signature is broken, or the document was changed in a way signing did not allow
-  2  intact, but the signer is not trusted (no or another trust anchor)
-  3  not a signed portfolio, or unreadable
+exit codes of 'portfolio verify' (the worst over all files, in the order 1 > 3 > 2 > 4 > 0;
+see 'portfolio verify --help'):
+  0  every file intact, in its boxes, by trusted signers of the right roles
+  1  broken, modified or forged
+  2  intact, but a signer is not trusted for its box
+  3  not a signed portfolio, unreadable, or over a size, work or time limit
+  4  intact and trusted, but a role given with --require has not countersigned
 """
 
 

@@ -180,6 +180,12 @@ _SHORT_VERBS = frozenset(
 
 def entry_point() -> None:
     """Console-script entry point."""
+    if getattr(sys, "frozen", False):
+        import multiprocessing  # (only a frozen build needs it; the import costs every verb)
+
+        # A frozen build starts verify's worker processes (core.signing.isolation) by running
+        # itself again; this hands such a start to the worker. No-op when not frozen.
+        multiprocessing.freeze_support()
     if _verb_in(sys.argv[1:]) in _SHORT_VERBS:
         gc.disable()
     sys.exit(main())

@@ -99,7 +99,9 @@ def role_rows(report: VerificationReport) -> list[RoleRow]:
         if sig.decision:
             decision = DECISION_WORDS.get(sig.decision, sig.decision)
         elif sig.claimed_decision:
-            decision = "None (a decision outside a staff box is ignored)"
+            claimed = DECISION_WORDS.get(sig.claimed_decision, sig.claimed_decision)
+            why = sig.claimed_decision_note or "the signature fails its checks"
+            decision = f"None counted (claimed: {claimed}; not counted: {why})"
         else:
             decision = ""
         rows.append(

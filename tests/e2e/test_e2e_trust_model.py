@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -635,6 +636,9 @@ def test_revoked_after_signing_stands_revoked_before_fails(course: Course, tmp_p
     _certify(course.ca_dir, late, "student", tmp_path)
     before_revocation = tmp_path / "before.pdf"
     late.ok("export", *late.d, str(before_revocation))
+    # CRL dates and CMS signing times have one-second precision, and a revocation in the same
+    # second as a signature counts as before it (the safe reading); keep them apart.
+    time.sleep(1.2)
     listing = json.loads(Cli(None, "").ok("ca", "list", "--ca-dir", str(course.ca_dir), "--json"))
     serial = next(c["serial"] for c in listing["certificates"] if c["name"] == "Lou Late")
     Cli(None, "").ok(

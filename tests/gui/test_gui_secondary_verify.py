@@ -344,3 +344,13 @@ def test_a_file_that_fails_its_checks_claims_nothing(course: Course) -> None:
     assert report.verdict.value == "broken-or-modified"
     assert stage_text(report).startswith("The file fails its checks: nothing in it is confirmed")
     assert ("Student (claimed)", "Zoë Ñúñez") in summary_rows(report)
+
+
+def test_a_decision_nobody_confirmed_reads_as_a_claim(course: Course) -> None:
+    """Without trust in the course CA the tutor is unconfirmed: the per-role view must not show
+    the tutor's decision as a decision (the CLI says the same; see SECURITY.md)."""
+    [(_path, report)] = verify_paths([course.countersigned])
+    assert report.exit_code == 2
+    tutor = next(r for r in role_rows(report) if r.role == "Tutor")
+    assert tutor.decision.startswith("None counted (claimed: ")
+    assert "not counted: signer not confirmed as a tutor" in tutor.decision

@@ -310,11 +310,10 @@ def test_first_schema_database_is_migrated_after_a_backup(tmp_path: Path) -> Non
 def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
 
     from portfolio_app.core.storage.database import make_engine, upgrade_schema
     from portfolio_app.core.storage.records import Base
-
-    from sqlalchemy import create_engine
 
     db = tmp_path / DB_NAME
     database = make_engine(db)

@@ -188,7 +188,8 @@ def test_a_damaged_index_segment_is_rebuilt_from_the_entries_and_said(
 @pytest.mark.parametrize(
     "move",
     [
-        "DELETE FROM entry_index WHERE id != 'head' AND rowid = (SELECT max(rowid) FROM entry_index)",
+        "DELETE FROM entry_index WHERE id != 'head' AND rowid = "
+        "(SELECT max(rowid) FROM entry_index)",
         "DELETE FROM entry_index WHERE id = 'head'",
         "UPDATE entry_index SET version = version + 1 WHERE id = 'head'",
         "DELETE FROM manifest_head",
@@ -256,9 +257,11 @@ def test_a_damaged_ciphertext_is_named_when_read_and_then_by_lists(folder: dict[
     db.execute("UPDATE entries SET sections = ? WHERE id = ?", (bytes(blob), folder["second"]))
     db.commit()
     db.close()
-    with _lazy(folder) as service:
-        with pytest.raises(DamagedRecordError, match="failed its integrity check"):
-            service.get_entry(folder["second"])
+    with (
+        _lazy(folder) as service,
+        pytest.raises(DamagedRecordError, match="failed its integrity check"),
+    ):
+        service.get_entry(folder["second"])
     with _lazy(folder) as service:  # remembered: the list names it instead of showing it
         assert folder["second"] not in {s.id for s in service.summaries()}
         assert [d.row_id for d in service.damaged_entries()] == [folder["second"]]

@@ -9,7 +9,9 @@ that was allowed, and whether the signer is trusted; then one verdict.
 
 Exit status, the worst over all files in the order 1 > 3 > 2 > 4 > 0: a broken or forged file
 outranks an unreadable one, which outranks an untrusted one, which outranks one missing a
-required countersignature, so a batch is only 0 when every file is valid and trusted.
+required countersignature, so a batch is only 0 when every file is valid and trusted. Each file
+is checked in a worker process under a time limit (``core.signing.isolation``), so a hostile
+file is exit 3 and the rest of a folder is still checked.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ from typing import Any
 
 from portfolio_app.cli.context import CliContext
 from portfolio_app.core.domain.errors import ValidationError
+from portfolio_app.core.signing.limits import (
+    DEFAULT_MEMORY_BYTES,
+    DEFAULT_SECONDS,
+    LIMITS_HELP,
+    MiB,
+    VerifyLimits,
+)
 
 STAFF_ROLE_CHOICES = ("tutor", "second-marker", "moderator", "practice-assessor")
 
@@ -35,14 +44,21 @@ exit codes (the worst over all files, in the order 1 > 3 > 2 > 4 > 0):
      revoked before the signature (--crl); a decision outside a staff box
      (also when a --trust/--crl file or --fingerprint is malformed: nothing was checked)
   2  intact, but a signer is not trusted for its box (give --trust, --trust-staff or
-     --fingerprint; a pinned certificate or fingerprint vouches for the student's box only)
-  3  not a signed portfolio, or unreadable
+     --fingerprint; a pinned certificate or fingerprint vouches for the student's box only);
+     a decision by such a signer is shown as a claim that does not count
+  3  not a signed portfolio, or unreadable; or over one of the limits below, or still being
+     checked after --time-limit (the file is refused, not judged)
   4  intact and trusted, but a role given with --require has not countersigned
   (argparse usage errors also exit 2, after printing the usage)
 
 time: each signature is checked at the time it claims (the signer's own clock), or at its
 RFC 3161 timestamp when the time-stamping authority is trusted (--trust-tsa); so a
 certificate that has expired since still verifies.
+
+hostile files: each file is checked in a separate worker process, several at once, stopped
+after --time-limit seconds (default 30; a 2,000-entry portfolio takes a few seconds) and, on
+Linux, allowed --memory-limit MiB of memory (default 1024; Windows and macOS: time limit
+only); a file that overruns is exit 3 and the other files are still checked.
 """
 _SEVERITY = {1: 4, 3: 3, 2: 2, 4: 1, 0: 0}
 
@@ -57,7 +73,7 @@ def register(subparsers: Any) -> None:
         "under it). Trust comes only from --trust (a course CA certificate; or a student's "
         "own certificate, which then vouches for that student's box only), --trust-staff (a "
         "separate CA for staff) and --fingerprint. Nothing is fetched from the network.",
-        epilog=VERIFY_EXIT_HELP,
+        epilog=VERIFY_EXIT_HELP + "\n" + LIMITS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     verb.add_argument("files", nargs="+", metavar="FILE.pdf|FOLDER")
@@ -106,9 +122,49 @@ def register(subparsers: Any) -> None:
         choices=STAFF_ROLE_CHOICES,
         help="exit 4 unless this staff role has countersigned (repeatable)",
     )
+    verb.add_argument(
+        "--time-limit",
+        type=_positive_float,
+        default=DEFAULT_SECONDS,
+        metavar="SECONDS",
+        help=f"stop checking a file after this long: exit 3 (default {DEFAULT_SECONDS:g})",
+    )
+    verb.add_argument(
+        "--memory-limit",
+        type=_positive_int,
+        default=DEFAULT_MEMORY_BYTES // MiB,
+        metavar="MIB",
+        help=f"memory a file's check may use, on Linux (default {DEFAULT_MEMORY_BYTES // MiB})",
+    )
+    verb.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="check N files at once (default: the number of CPUs, at most 4)",
+    )
     verb.add_argument("--csv", metavar="FILE.csv", help="also write one row per file to FILE")
     verb.add_argument("--json", action="store_true", help="print JSON for scripts")
     verb.set_defaults(handler=run_verify)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def worst_exit_code(codes: list[int]) -> int:
@@ -140,7 +196,10 @@ def run_verify(ctx: CliContext) -> int:
     targets = paths(args.files)
     if not pdf_files(targets):
         raise ValidationError("no PDF files found in the folder(s) given")
-    results = verify_paths(targets, trust=trust, require=args.require)
+    limits = VerifyLimits(
+        seconds=args.time_limit, memory_bytes=args.memory_limit * MiB, workers=args.jobs
+    )
+    results = verify_paths(targets, trust=trust, require=args.require, limits=limits)
     code = worst_exit_code([report.exit_code for _path, report in results])
     if args.csv:
         write_report_csv(results, Path(args.csv).expanduser())

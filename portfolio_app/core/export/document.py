@@ -118,6 +118,9 @@ _STAFF_BOX_TEXT = {
         "Countersignature of the practice assessor (placement supervisor).",
     ),
 }
+# The smallest staff box drawn to fit the signatures on one page: room for about nine lines
+# of the box's text (decision, comment, time, fingerprint) at 7-9 pt.
+_MIN_STAFF_SLOT = 92.0
 _STUB_LOOKAHEAD = 10
 _MAX_EVIDENCE_LISTED = 14
 _MAX_SUGGESTIONS = 8
@@ -1272,10 +1275,20 @@ class _Builder:
         return out
 
     def signatures_section(self) -> list[Any]:
+        """The student's box and one box per staff role, laid out to read well on paper.
+
+        Everything goes on one page when it can: the staff boxes shrink (down to
+        ``_MIN_STAFF_SLOT``, still room for a decision, a short comment and a fingerprint at a
+        readable size) to make it fit. When it cannot (four staff roles), the page breaks only
+        between boxes: the heading stays with the student's box, each staff box with its title,
+        and the closing note with the last box.
+        """
         s = self.styles
         c = self.content
         student_note = None if c.signed else "Not digitally signed: exported without a signature"
-        block: list[Any] = [
+        staff = [r for r in c.staff_roles if r in _STAFF_BOX_TEXT]
+        opening: list[Any] = [
+            self.heading("Signatures", s.h1, "signatures", 0),
             self.t("Student", s.h3),
             self.t(
                 "I confirm that this portfolio is my own work and my own reflection, and that I "
@@ -1290,24 +1303,23 @@ class _Builder:
             ),
             _SignatureSlot(STUDENT_SLOT, 104, self.state, student_note),
         ]
-        staff = [r for r in c.staff_roles if r in _STAFF_BOX_TEXT]
-        for role in staff:
-            title, words = _STAFF_BOX_TEXT[role]
-            block += [
-                Spacer(1, 14 if len(staff) > 1 else 22),
-                self.t(title, s.h3),
+        explained = (
+            "Added digitally with the Reflective Portfolio app (decision: meets, partially meets "
+            "or does not meet the standard, and a comment); it leaves the student's signature "
+            "valid and only a certificate with this role counts here."
+        )
+        if len(staff) > 1:
+            opening.append(Spacer(1, 10))
+            opening.append(
                 self.t(
-                    f"{words} Added digitally with the Reflective Portfolio app (decision: meets, "
-                    "partially meets or does not meet the standard, and a comment); it leaves "
-                    "the student's signature valid and only a certificate with this role counts "
-                    "here.",
+                    "Countersignatures are added digitally with the Reflective Portfolio app, one "
+                    "box per role (decision: meets, partially meets or does not meet the "
+                    "standard, and a comment). They leave the student's signature valid, and "
+                    "only a certificate with a box's role counts in that box.",
                     s.meta,
-                ),
-                _SignatureSlot(role, 150 if len(staff) == 1 else 112, self.state),
-            ]
-        return [
-            self.heading("Signatures", s.h1, "signatures", 0),
-            KeepTogether(block),
+                )
+            )
+        closing = [
             Spacer(1, 16),
             self.p(
                 "<b>Checking the signatures.</b> Offline, with the app: <i>portfolio verify "
@@ -1316,6 +1328,39 @@ class _Builder:
                 s.small,
             ),
         ]
+
+        def staff_block(role: str, slot_height: float) -> list[Any]:
+            title, words = _STAFF_BOX_TEXT[role]
+            return [
+                Spacer(1, 14 if len(staff) > 1 else 22),
+                self.t(title, s.h3),
+                self.t(words if len(staff) > 1 else f"{words} {explained}", s.meta),
+                _SignatureSlot(role, slot_height, self.state),
+            ]
+
+        preferred = 150.0 if len(staff) == 1 else 112.0
+        fixed = _stacked_height([*opening, *closing]) + sum(
+            _stacked_height(staff_block(role, 0.0)) for role in staff
+        )
+        room = (FRAME_HEIGHT - fixed) / len(staff) if staff else preferred
+        slot = min(preferred, room)
+        if slot >= _MIN_STAFF_SLOT or not staff:
+            blocks = [b for role in staff for b in staff_block(role, slot)]
+            return [KeepTogether([*opening, *blocks, *closing])]
+        parts: list[Any] = [KeepTogether(opening)]
+        for index, role in enumerate(staff):
+            block = staff_block(role, preferred)
+            parts.append(KeepTogether(block + (closing if index == len(staff) - 1 else [])))
+        return parts
+
+
+def _stacked_height(flowables: Sequence[Any]) -> float:
+    """Height the flowables take one above the other in the frame (space before and after)."""
+    total = 0.0
+    for flowable in flowables:
+        _width, height = flowable.wrap(FRAME_WIDTH, FRAME_HEIGHT)
+        total += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
 
 
 def _plural(count: int, one: str, many: str) -> str:

@@ -17,7 +17,10 @@ The export is split in two so the GUI can run the slow part on a worker thread w
 :func:`export_portfolio` does both for callers that do not need the split (the CLI).
 
 Countersigning (:func:`countersign_file`) and verification (:func:`verify_file`) also live
-here: the command line and the GUI reach the signing layer only through services.
+here: the command line and the GUI reach the signing layer only through services. Every file
+from outside is checked under :class:`VerifyLimits`: a size cap, bounded work, and (by
+default) a worker process with a time limit, so a hostile PDF costs seconds, not minutes
+(``core.signing.limits``, ``core.signing.isolation``).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from portfolio_app.core.export.errors import ExportCancelled, IdentifierFindings
 from portfolio_app.core.export.identifiers import ExportFinding, find_export_identifiers
 from portfolio_app.core.export.plan import DocumentPlan, build_plan
 from portfolio_app.core.export.selection import ExportSelection, select_entries
+from portfolio_app.core.signing.limits import MAX_PDF_BYTES, MiB, VerifyLimits, mib
 
 if TYPE_CHECKING:
     from portfolio_app.core.export.document import DocumentContent, LayoutResult
@@ -54,7 +58,6 @@ IsCancelled = Callable[[], bool]
 
 DEFAULT_FRAMEWORK_ID = "ipec-2023"
 SIGNING_REASON = "I am the author of this reflective portfolio"
-MAX_PDF_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -430,7 +433,10 @@ def _read_pdf(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_PDF_BYTES:
-            raise ValidationError(f"{path} is larger than any portfolio this app makes")
+            raise ValidationError(
+                f"{path} is {mib(size)}, larger than any portfolio this app makes (the limit "
+                f"is {MAX_PDF_BYTES // MiB} MiB)"
+            )
         return path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from exc
@@ -513,6 +519,19 @@ def _tutor_trust(identity: Identity, extra: TrustInputs | None) -> TrustInputs:
     )
 
 
+def _screen(path: Path, settings: TrustSettings) -> None:
+    """Check a file from outside in a time-limited worker before working on it in this process.
+
+    The checks that follow (before and after signing) are bounded in work, but only a worker
+    process can be stopped: a file that overruns a limit there is refused here.
+    """
+    from portfolio_app.core.signing.errors import CountersignRefusedError
+
+    report = verify_paths([path], trust=settings)[0][1]
+    if report.limit is not None:
+        raise CountersignRefusedError(f"This file cannot be countersigned: {report.reason}")
+
+
 def plan_countersign(
     service: PortfolioService,
     in_path: Path,
@@ -552,6 +571,7 @@ def plan_countersign_as(
     data = _read_pdf(in_path)
     inputs = _tutor_trust(identity, trust)
     settings = inputs.settings()
+    _screen(in_path, settings)
     report = precheck(data, identity, trust=settings)
     box, box_role = choose_box(data, identity, Role.parse(role) if role else None)
     warnings: list[str] = []
@@ -647,6 +667,7 @@ def countersign_as(
     started = time.perf_counter()
     data = _read_pdf(in_path)
     inputs = _tutor_trust(identity, trust)
+    _screen(in_path, inputs.settings())
     tsa = tsa_url
     with font_file() as font_path:
         signed = countersign(
@@ -682,6 +703,14 @@ def countersign_trust(service: PortfolioService, extra: TrustInputs | None = Non
     return _tutor_trust(identity_service.get_or_create_identity(service), extra)
 
 
+def _settings(trust: TrustInputs | TrustSettings | None) -> TrustSettings:
+    from portfolio_app.core.signing.trust import TrustSettings
+
+    if isinstance(trust, TrustSettings):
+        return trust
+    return (trust or TrustInputs()).settings()
+
+
 def verify_file(
     path: Path,
     *,
@@ -689,34 +718,22 @@ def verify_file(
     fingerprints: Sequence[str] = (),
     trust: TrustInputs | TrustSettings | None = None,
     require: Sequence[str] = (),
+    limits: VerifyLimits | None = None,
 ) -> VerificationReport:
     """Verify one file offline. An unreadable file is a verdict, not an exception.
 
-    Raises only for malformed trust inputs (a certificate that is not one, a fingerprint that
-    is not 64 hex digits, a CRL no trusted CA signed), which the person checking has to fix.
+    The file is checked in a worker process stopped after ``limits.seconds`` (default
+    :class:`VerifyLimits`); a file over a limit is exit 3 with ``report.limit`` set. Raises
+    only for malformed trust inputs (a certificate that is not one, a fingerprint that is not
+    64 hex digits, a CRL no trusted CA signed), which the person checking has to fix.
     """
-    from portfolio_app.core.signing.roles import Role
-    from portfolio_app.core.signing.trust import TrustSettings, build_trust
-    from portfolio_app.core.signing.verification import (
-        Verdict,
-        VerificationReport,
-        verify_pdf,
-    )
+    from portfolio_app.core.signing.trust import build_trust
 
-    if isinstance(trust, TrustInputs):
-        settings = trust.settings()
-    elif isinstance(trust, TrustSettings):
-        settings = trust
-    else:
+    if trust is None and (trust_pems or fingerprints):
         settings = build_trust(trust_pems, fingerprints=fingerprints)
-    roles = [Role.parse(r) for r in require]
-    try:
-        data = _read_pdf(path)
-    except ValidationError as exc:
-        return VerificationReport(
-            Verdict.NOT_SIGNED_OR_UNREADABLE, exc.user_message, trust_notes=settings.notes
-        )
-    return verify_pdf(data, trust=settings, require=roles)
+    else:
+        settings = _settings(trust)
+    return verify_paths([path], trust=settings, require=require, limits=limits)[0][1]
 
 
 def pdf_files(paths: Sequence[Path]) -> list[Path]:
@@ -736,26 +753,37 @@ def pdf_files(paths: Sequence[Path]) -> list[Path]:
 def verify_paths(
     paths: Sequence[Path],
     *,
-    trust: TrustInputs | None = None,
+    trust: TrustInputs | TrustSettings | None = None,
     require: Sequence[str] = (),
     progress: Progress | None = None,
+    limits: VerifyLimits | None = None,
 ) -> list[tuple[Path, VerificationReport]]:
-    """Verify files and folders (recursively) against the same trust; one report per file."""
-    settings = (trust or TrustInputs()).settings()
+    """Verify files and folders (recursively) against the same trust; one report per file.
+
+    Each file is checked in a worker process with a time limit (``limits``, default
+    :class:`VerifyLimits`: 30 s, 1 GiB more memory on POSIX), several at once, so one
+    hostile file cannot stall the run; ``progress(done, total, path)`` follows completion.
+    """
+    from portfolio_app.core.signing.isolation import verify_files
+    from portfolio_app.core.signing.roles import Role
+
+    settings = _settings(trust)
+    for role in require:
+        Role.parse(role)  # a wrong role is the caller's error, before any work
     files = pdf_files(paths)
-    results = []
-    for index, path in enumerate(files, start=1):
-        results.append((path, verify_file(path, trust=settings, require=require)))
-        if progress is not None:
-            progress(index, len(files), str(path))
-    return results
+    reports = verify_files(files, settings, require=require, limits=limits, progress=progress)
+    return list(zip(files, reports, strict=True))
 
 
 CSV_ROLES = ("tutor", "second-marker", "moderator", "practice-assessor")
 
 
 def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict[str, Any]]:
-    """One row per file for the assessor's CSV (and any spreadsheet)."""
+    """One row per file for the assessor's CSV (and any spreadsheet).
+
+    ``ROLE_decision`` holds only decisions that count (a trusted signer of that role);
+    ``ROLE_claimed_decision`` a decision in the box that does not count, and why.
+    """
     rows = []
     for path, report in results:
         summary = report.summary
@@ -775,9 +803,15 @@ def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict
             found = by_role.get(role, {})
             row[f"{role}_signer"] = found.get("signer_name") or ""
             row[f"{role}_decision"] = found.get("decision") or ""
+            claimed = found.get("claimed_decision")
+            row[f"{role}_claimed_decision"] = (
+                f"{claimed} (not counted: {found.get('claimed_decision_not_counted')})"
+                if claimed
+                else ""
+            )
             row[f"{role}_time"] = found.get("time") or ""
         row["signatures"] = "; ".join(
-            f"{s.index}:{s.box_role or 'other'}:{s.signer_name or '?'}:{s.decision or ''}:"
+            f"{s.index}:{s.box_role or 'other'}:{s.signer_name or '?'}:{_decision_cell(s)}:"
             f"{s.signing_time.isoformat() if s.signing_time else ''}"
             for s in report.signatures
         )
@@ -787,6 +821,15 @@ def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict
         row["reason"] = report.reason
         rows.append(row)
     return rows
+
+
+def _decision_cell(check: Any) -> str:
+    """A decision, or a claimed one marked as not counted (never passed off as a decision)."""
+    if check.decision:
+        return str(check.decision)
+    if check.claimed_decision:
+        return f"claimed {check.claimed_decision} (not counted)"
+    return ""
 
 
 def write_report_csv(results: Sequence[tuple[Path, VerificationReport]], out_path: Path) -> Path:

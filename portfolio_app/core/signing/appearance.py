@@ -138,7 +138,8 @@ def render_box_pdf(
     height: float,
     font_path: str | os.PathLike[str] | None = None,
 ) -> bytes:
-    """A one-page PDF of exactly ``width`` x ``height`` points showing the text in a frame."""
+    """A one-page PDF of exactly ``width`` x ``height`` points: an opaque white box with a frame
+    and the text."""
     from reportlab.pdfgen import canvas
 
     font = pick_font("".join(paragraphs), font_path)
@@ -150,6 +151,11 @@ def render_box_pdf(
     pdf = canvas.Canvas(
         buf, pagesize=(width, height), invariant=1, pageCompression=1, initialFontName=font
     )
+    # Opaque: the box is painted over the page, so text the student put in the page content
+    # under a signature box cannot show through what the signer's box says.
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.rect(0, 0, width, height, stroke=0, fill=1)
+    pdf.setFillColorRGB(0, 0, 0)
     pdf.setLineWidth(0.75)
     pdf.rect(0.5, 0.5, width - 1, height - 1)
     pdf.setFont(font, size)

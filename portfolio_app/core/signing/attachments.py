@@ -15,9 +15,10 @@ from typing import Any
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 
+from portfolio_app.core.signing.limits import MAX_JSON_BYTES, MiB, WorkLimitError, mib
+
 PORTFOLIO_JSON_NAME = "portfolio.json"
 PORTFOLIO_JSON_MIME = "application/json"
-MAX_JSON_BYTES = 64 * 1024 * 1024
 _MAX_NAME_TREE_DEPTH = 8
 _MAX_NAME_TREE_ENTRIES = 10_000
 
@@ -80,8 +81,12 @@ def _spec_data(spec: generic.DictionaryObject) -> bytes | None:
     stream = _deref(ef.get("/UF", ef.get("/F")))
     if not isinstance(stream, generic.StreamObject):
         return None
-    data = stream.data
-    return None if len(data) > MAX_JSON_BYTES else data
+    data: bytes = stream.data
+    if len(data) > MAX_JSON_BYTES:
+        raise WorkLimitError(
+            f"its portfolio.json is {mib(len(data))} (limit {MAX_JSON_BYTES // MiB} MiB)"
+        )
+    return data
 
 
 def _name_tree_specs(node: Any, depth: int = 0) -> list[generic.DictionaryObject]:

@@ -3,8 +3,11 @@
 This is the defence against shadow attacks (see ``form_layout``). pyHanko's difference
 analysis decides whether a later revision only filled or signed *existing* fields; this
 module decides whether those fields are the ones the honest export made, and whether anything
-lies over a signature box. All walks are bounded (field nodes, annotations per page, page-tree
-depth) because the file may be hostile; any structure we cannot read is itself a finding.
+lies over a signature box. All walks are bounded (field nodes, pages, annotations per page and
+in all, page-tree depth) because the file may be hostile: running out of a budget raises
+:class:`~portfolio_app.core.signing.limits.WorkLimitError` (the file is refused as larger
+than any portfolio, before pyHanko's slower analysis sees it); any other structure we cannot
+read is itself a finding.
 """
 
 from __future__ import annotations
@@ -22,10 +25,17 @@ from portfolio_app.core.signing.form_layout import (
     overlaps,
     same_rect,
 )
+from portfolio_app.core.signing.limits import (
+    MAX_ANNOTATIONS,
+    MAX_ANNOTATIONS_PER_PAGE,
+    MAX_FIELDS,
+    MAX_PAGES,
+    WorkLimitError,
+)
 
-MAX_FIELD_NODES = 20_000
-MAX_ANNOTATIONS_PER_PAGE = 5000
 MAX_PAGE_DEPTH = 32
+# Page-tree nodes visited (pages, intermediate nodes and repeated references) per walk.
+MAX_PAGE_TREE_VISITS = 4 * MAX_PAGES
 _FT = {"/Sig": SIGNATURE, "/Tx": TEXT}
 _HIDDEN_FLAGS = 2 | 32  # Hidden, NoView
 
@@ -53,11 +63,14 @@ def _ref_key(obj: Any) -> tuple[int, int] | None:
     return None
 
 
-def _raw_items(array: Any) -> list[Any]:
-    """Items of a PDF array without dereferencing them (so references can be compared)."""
+def _raw_items(array: Any, limit: int, what: str) -> list[Any]:
+    """Items of a PDF array without dereferencing them (so references can be compared);
+    more than ``limit`` items is more ``what`` than any portfolio has."""
     if not isinstance(array, generic.ArrayObject):
         return []
-    return [array.raw_get(i) for i in range(min(len(array), MAX_FIELD_NODES))]
+    if len(array) > limit:
+        raise WorkLimitError(f"it has more than {limit:,} {what}")
+    return [array.raw_get(i) for i in range(len(array))]
 
 
 def _raw(dictionary: Any, key: str) -> Any:
@@ -81,15 +94,17 @@ def walk_fields(root: Any) -> list[TerminalField]:
         return []
     found: list[TerminalField] = []
     seen: set[tuple[int, int]] = set()
-    budget = [MAX_FIELD_NODES]
+    budget = MAX_FIELDS
+    fields_what = "form fields"
     stack: list[tuple[Any, str, str | None]] = [
-        (item, "", None) for item in reversed(_raw_items(_deref(_raw(acroform, "/Fields"))))
+        (item, "", None)
+        for item in reversed(_raw_items(_deref(_raw(acroform, "/Fields")), MAX_FIELDS, fields_what))
     ]
     while stack:
         item, prefix, inherited_ft = stack.pop()
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise ValueError("the form has too many fields to check")
+        budget -= 1
+        if budget < 0:
+            raise WorkLimitError(f"it has more than {MAX_FIELDS:,} form fields")
         key = _ref_key(item)
         if key is not None:
             if key in seen:
@@ -102,7 +117,7 @@ def walk_fields(root: Any) -> list[TerminalField]:
         name = f"{prefix}.{partial}" if prefix and partial is not None else (partial or prefix)
         ft_raw = node.get("/FT")
         ft = str(ft_raw) if ft_raw is not None else inherited_ft
-        kids = _raw_items(_deref(_raw(node, "/Kids")))
+        kids = _raw_items(_deref(_raw(node, "/Kids")), MAX_FIELDS, fields_what)
         field_kids = [
             k for k in kids if isinstance(_deref(k), generic.DictionaryObject) and "/T" in _deref(k)
         ]
@@ -135,7 +150,7 @@ def page_at(root: Any, index: int) -> Any:
             return None
         if str(node.get("/Type", "")) == "/Page" or "/Kids" not in node:
             return node if index == 0 else None
-        for kid in _raw_items(_deref(_raw(node, "/Kids"))):
+        for kid in _raw_items(_deref(_raw(node, "/Kids")), MAX_PAGES, "pages"):
             child = _deref(kid)
             if not isinstance(child, generic.DictionaryObject):
                 continue
@@ -150,10 +165,12 @@ def page_at(root: Any, index: int) -> Any:
 
 
 def iter_pages(root: Any) -> list[Any]:
-    """Every page dictionary in order, in one walk of the page tree (bounded)."""
+    """Every page dictionary in order, in one walk of the page tree (bounded: every reference
+    queued counts, so a /Kids array shared by many nodes cannot multiply the work)."""
     pages: list[Any] = []
     seen: set[tuple[int, int]] = set()
     stack: list[tuple[Any, int]] = [(_raw(root, "/Pages"), 0)]
+    queued = 1
     while stack:
         item, depth = stack.pop()
         key = _ref_key(item)
@@ -165,13 +182,17 @@ def iter_pages(root: Any) -> list[Any]:
         if not isinstance(node, generic.DictionaryObject) or depth > MAX_PAGE_DEPTH:
             continue
         if "/Kids" in node:
-            stack.extend(
-                (kid, depth + 1) for kid in reversed(_raw_items(_deref(_raw(node, "/Kids"))))
-            )
+            kids = _raw_items(_deref(_raw(node, "/Kids")), MAX_PAGES, "pages")
+            queued += len(kids)
+            if queued > MAX_PAGE_TREE_VISITS:
+                raise WorkLimitError(
+                    f"its page tree has more than {MAX_PAGE_TREE_VISITS:,} entries"
+                )
+            stack.extend((kid, depth + 1) for kid in reversed(kids))
         else:
             pages.append(node)
-        if len(pages) > MAX_FIELD_NODES:
-            raise ValueError("the page tree is too large to check")
+            if len(pages) > MAX_PAGES:
+                raise WorkLimitError(f"it has more than {MAX_PAGES:,} pages")
     return pages
 
 
@@ -195,13 +216,27 @@ class Annotation:
     field_name: str | None
 
 
-def page_annotations(page: Any) -> list[Annotation]:
-    """Annotations of a page with their rectangles (bounded)."""
+class AnnotationBudget:
+    """How many more annotations one walk over the pages may read."""
+
+    def __init__(self, total: int = MAX_ANNOTATIONS) -> None:
+        self.remaining = total
+        self.total = total
+
+    def spend(self, count: int) -> None:
+        """Charge ``count`` annotations; raise when the budget runs out."""
+        self.remaining -= count
+        if self.remaining < 0:
+            raise WorkLimitError(f"it has more than {self.total:,} annotations")
+
+
+def page_annotations(page: Any, budget: AnnotationBudget | None = None) -> list[Annotation]:
+    """Annotations of a page with their rectangles (bounded per page and by ``budget``)."""
     out = []
     annots = _deref(_raw(page, "/Annots"))
-    items = _raw_items(annots)
-    if len(items) > MAX_ANNOTATIONS_PER_PAGE:
-        raise ValueError("a page has too many annotations to check")
+    items = _raw_items(annots, MAX_ANNOTATIONS_PER_PAGE, "annotations on one page")
+    if budget is not None:
+        budget.spend(len(items))
     for item in items:
         annot = _deref(item)
         if not isinstance(annot, generic.DictionaryObject):
@@ -268,10 +303,11 @@ def inspect_certified_revision(root: Any, layout: FormLayout) -> FormFindings:
     # Widgets anywhere that belong to no recorded field (orphans render too), and recorded
     # widgets on another page or in another place than recorded.
     placed: set[tuple[int, int]] = set()
+    budget = AnnotationBudget()
     for index, page in enumerate(iter_pages(root)):
         if "/Annots" not in page:
             continue
-        for annot in page_annotations(page):
+        for annot in page_annotations(page, budget):
             spec = known_widgets.get(annot.ref) if annot.ref is not None else None
             if spec is None:
                 if annot.subtype == "/Widget":
@@ -310,12 +346,13 @@ def inspect_revision(
     for box in layout.signature_boxes:
         if box.rect[2] - box.rect[0] > 0 and box.rect[3] - box.rect[1] > 0:
             by_page.setdefault(box.page_index, []).append(box)
+    budget = AnnotationBudget()
     for index, boxes in by_page.items():
         page = page_at(root, index)
         if page is None:
             problems.append(f"{label}: page {index + 1}, which holds a signature box, is missing")
             continue
-        for annot in page_annotations(page):
+        for annot in page_annotations(page, budget):
             for box in boxes:
                 own = box_widgets.get(box.name)
                 if annot.ref is not None and annot.ref == own:

@@ -53,6 +53,7 @@ from portfolio_app.core.signing.identity import (
     load_private_key,
     subject_summary,
 )
+from portfolio_app.core.signing.limits import MAX_JSON_BYTES, MAX_PAGES, MAX_PDF_BYTES, MiB, mib
 from portfolio_app.core.signing.log_routing import route_pyhanko_logs
 from portfolio_app.core.signing.notes import (
     COMMENT_KEY,
@@ -77,7 +78,6 @@ from portfolio_app.core.signing.verification import (
 SignatureBox = tuple[int, float, float, float, float]
 """``(page_index, x1, y1, x2, y2)`` in PDF points, origin at the page's bottom left."""
 
-MAX_INPUT_BYTES = 512 * 1024 * 1024
 _MD = "sha256"
 
 
@@ -109,8 +109,12 @@ def _signer(identity: Identity) -> signers.SimpleSigner:
 
 def _open(pdf_in: bytes) -> IncrementalPdfFileWriter:
     """An incremental writer over ``pdf_in``, or a :class:`SigningError` saying why not."""
-    if len(pdf_in) > MAX_INPUT_BYTES:
-        raise SigningError("The PDF is too large to sign.")
+    if len(pdf_in) > MAX_PDF_BYTES:
+        raise SigningError(
+            f"The PDF is {mib(len(pdf_in))}; portfolios are limited to {MAX_PDF_BYTES // MiB} "
+            "MiB so that every assessor can check them quickly (export a date range or fewer "
+            "entries)."
+        )
     if b"%PDF-" not in pdf_in[:1024]:
         raise SigningError("This is not a PDF file.")
     try:
@@ -188,7 +192,14 @@ def _with_form(embed_json: bytes | None, layout: FormLayout, identity: Identity)
             raise SigningError("The portfolio data to embed is not a JSON object.")
         document = parsed
     document["form"] = layout.to_json()
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    encoded = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    if len(encoded) > MAX_JSON_BYTES:
+        raise SigningError(
+            f"The portfolio's data is {mib(len(encoded))}; portfolio.json is limited to "
+            f"{MAX_JSON_BYTES // MiB} MiB so that every assessor can check it (export a date "
+            "range or fewer entries)."
+        )
+    return encoded
 
 
 def _sign(
@@ -243,6 +254,12 @@ def sign_portfolio(
             "This PDF is already signed; a certification signature must be the first one."
         )
     pages = _page_count(writer)
+    if pages > MAX_PAGES:
+        raise SigningError(
+            f"The portfolio has {pages:,} pages; signed portfolios are limited to "
+            f"{MAX_PAGES:,} pages so that every assessor can check them quickly (export a date "
+            "range or fewer entries)."
+        )
     student_spec = _field_spec(field_name, visible_box, pages)
     boxes: dict[Role, SignatureBox] = dict(staff_boxes or {})
     if countersign_box is not None:

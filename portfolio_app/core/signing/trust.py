@@ -154,6 +154,31 @@ class LoadedCrl:
 
 
 @dataclass(frozen=True)
+class TrustSource:
+    """The inputs :func:`build_trust` was given, as plain named bytes.
+
+    ``TrustSettings`` holds parsed certificates that cannot cross a process boundary; this can
+    (it pickles), so a worker process rebuilds the very same settings from it.
+    """
+
+    trust: tuple[tuple[str, bytes], ...] = ()
+    staff: tuple[tuple[str, bytes], ...] = ()
+    fingerprints: tuple[str, ...] = ()
+    tsa: tuple[tuple[str, bytes], ...] = ()
+    crls: tuple[tuple[str, bytes], ...] = ()
+
+    def build(self) -> TrustSettings:
+        """The settings these inputs make (raises like :func:`build_trust`)."""
+        return build_trust(
+            self.trust,
+            staff=self.staff,
+            fingerprints=self.fingerprints,
+            tsa=self.tsa,
+            crls=self.crls,
+        )
+
+
+@dataclass(frozen=True)
 class TrustSettings:
     """Everything the verifier may rely on, already sorted."""
 
@@ -164,6 +189,8 @@ class TrustSettings:
     tsa_roots: tuple[asn1_x509.Certificate, ...] = ()
     crls: tuple[LoadedCrl, ...] = ()
     notes: tuple[str, ...] = ()
+    source: TrustSource | None = None
+    """What these settings were built from (``None`` when made by hand)."""
 
     @property
     def separate_staff_ca(self) -> bool:
@@ -256,6 +283,15 @@ def build_trust(
     crls: Sequence[bytes | tuple[str, bytes]] = (),
 ) -> TrustSettings:
     """Sort the verifier's inputs (see the module docstring); raise on malformed ones."""
+    given = TrustSource(
+        trust=tuple(_named(item, f"trust certificate {i}") for i, item in enumerate(trust, 1)),
+        staff=tuple(
+            _named(item, f"staff trust certificate {i}") for i, item in enumerate(staff, 1)
+        ),
+        fingerprints=tuple(fingerprints),
+        tsa=tuple(_named(item, f"TSA certificate {i}") for i, item in enumerate(tsa, 1)),
+        crls=tuple(_named(item, f"revocation list {i}") for i, item in enumerate(crls, 1)),
+    )
     anchors: list[Anchor] = []
     staff_anchors: list[Anchor] = []
     pins: dict[str, str] = {}
@@ -308,4 +344,5 @@ def build_trust(
         tsa_roots=tuple(tsa_roots),
         crls=tuple(loaded),
         notes=tuple(notes),
+        source=given,
     )

@@ -11,9 +11,14 @@ What is trusted and why:
 * The signing time is the signer's own clock claim and is labelled so everywhere.
 
 Untrusted input never raises: an empty, truncated, encrypted, hostile or unsigned file is the
-``NOT_SIGNED_OR_UNREADABLE`` verdict with a reason. Work is bounded without a wall clock: a
-size cap, a cap on revisions and signatures, pyHanko's stream decode limits, and
-``RecursionError`` from deeply nested objects is caught like any other parse failure.
+``NOT_SIGNED_OR_UNREADABLE`` verdict with a reason. Work is bounded without a wall clock
+(``limits``): a scan of the raw bytes refuses files over the size, revision and
+cross-reference limits before pyHanko parses them; pyHanko's stream decoding runs under
+tightened limits; the form, page and annotation walks have budgets, and the form is walked
+(bounded) before pyHanko's own field enumeration and change analysis would walk it unbounded.
+A file over a limit is ``NOT_SIGNED_OR_UNREADABLE`` with ``limit`` set. ``RecursionError`` from
+deeply nested objects is caught like any other parse failure. The wall clock is the caller's
+business (``isolation`` runs this in a worker process with a time limit).
 """
 
 from __future__ import annotations
@@ -29,13 +34,23 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 
-from portfolio_app.core.signing.attachments import MAX_JSON_BYTES, find_portfolio_json
+from portfolio_app.core.signing.attachments import find_portfolio_json
 from portfolio_app.core.signing.form_inspection import (
     inspect_certified_revision,
     inspect_revision,
+    walk_fields,
 )
 from portfolio_app.core.signing.form_layout import FormLayout, FormLayoutError
 from portfolio_app.core.signing.identity import format_fingerprint
+from portfolio_app.core.signing.limits import (
+    MAX_JSON_BYTES,
+    MAX_REVISIONS,
+    MAX_SIGNATURES,
+    WorkLimitError,
+    check_object_syntax,
+    decode_limits,
+    scan_structure,
+)
 from portfolio_app.core.signing.log_routing import route_pyhanko_logs
 from portfolio_app.core.signing.notes import (
     DECISION_LABELS,
@@ -45,11 +60,6 @@ from portfolio_app.core.signing.notes import (
 from portfolio_app.core.signing.roles import Role, asn1_policy_oids, ca_permits, roles_in
 from portfolio_app.core.signing.trust import TrustSettings, build_trust
 
-MAX_PDF_BYTES = 512 * 1024 * 1024
-MAX_REVISIONS = 256
-MAX_SIGNATURES = 32
-MAX_ANNOTATIONS_PER_PAGE = 5000
-MAX_FIELD_NODES = 20_000
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
@@ -91,8 +101,10 @@ class SignatureCheck:
 
     ``signer_id`` is the certificate's serialNumber: the student id for a student, a staff
     number for staff. ``decision`` and ``comment`` are set only for a staff signature in a
-    staff box whose certificate carries that box's role; a decision found anywhere else is in
-    ``claimed_decision`` and is a problem.
+    staff box, with no problems, by a signer trusted for that box whose certificate carries the
+    box's role: only then is it a decision. Any other decision found is in
+    ``claimed_decision``, and ``claimed_decision_note`` says why it does not count (a decision
+    outside a staff box is also a problem; one by a signer nobody confirmed is not).
     """
 
     index: int
@@ -121,6 +133,7 @@ class SignatureCheck:
     claimed_decision: str | None = None
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    claimed_decision_note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -160,6 +173,7 @@ class SignatureCheck:
             "decision": self.decision,
             "comment": self.comment,
             "claimed_decision": self.claimed_decision,
+            "claimed_decision_not_counted": self.claimed_decision_note,
             "ok": self.ok,
             "problems": list(self.problems),
             "notes": list(self.notes),
@@ -203,6 +217,10 @@ class VerificationReport:
     stage: str = "none"
     missing_roles: tuple[str, ...] = ()
     trust_notes: tuple[str, ...] = ()
+    limit: str | None = None
+    """Set when the file was refused for the work it needs rather than for what it says:
+    ``size``, ``structure``, ``work``, ``decode``, ``memory``, ``time`` or ``worker`` (a check
+    that stopped unexpectedly); the verdict is then ``NOT_SIGNED_OR_UNREADABLE``."""
 
     @property
     def exit_code(self) -> int:
@@ -225,6 +243,7 @@ class VerificationReport:
             "warnings": list(self.warnings),
             "trust_notes": list(self.trust_notes),
             "has_portfolio_json": self.has_portfolio_json,
+            "limit": self.limit,
         }
 
     def describe(self) -> list[str]:
@@ -303,6 +322,9 @@ def _describe_signature(sig: SignatureCheck) -> list[str]:
         lines.append("  Trusted: no")
     if sig.decision:
         lines.append(f"  Decision: {sig.decision} ({DECISION_LABELS[sig.decision]})")
+    elif sig.claimed_decision:
+        why = sig.claimed_decision_note or "the signature fails its checks"
+        lines.append(f"  Claimed decision (not counted: {why}): {sig.claimed_decision}")
     if sig.comment:
         first, *rest = sig.comment.split("\n")
         lines.append(f"  Comment: {first}")
@@ -312,8 +334,13 @@ def _describe_signature(sig: SignatureCheck) -> list[str]:
     return lines
 
 
-def _unreadable(reason: str) -> VerificationReport:
-    return VerificationReport(Verdict.NOT_SIGNED_OR_UNREADABLE, reason)
+def _unreadable(reason: str, limit: str | None = None) -> VerificationReport:
+    return VerificationReport(Verdict.NOT_SIGNED_OR_UNREADABLE, reason, limit=limit)
+
+
+def limit_report(reason: str, limit: str) -> VerificationReport:
+    """The report for a file refused for the work it needs (exit 3)."""
+    return _unreadable(reason, limit)
 
 
 def _fingerprint(cert: asn1_x509.Certificate) -> str:
@@ -337,19 +364,25 @@ def _enum_value(value: Any) -> str | None:
     return str(name).lower().replace("_", "-")
 
 
-def _quick_rejection(data: bytes) -> str | None:
-    """Cheap checks before the parser sees the bytes."""
+def _quick_rejection(data: bytes) -> tuple[str, str | None] | None:
+    """Cheap checks before the parser sees the bytes: (reason, limit) or ``None``."""
     if not data:
-        return "The file is empty."
-    if len(data) > MAX_PDF_BYTES:
-        return "The file is larger than any portfolio this app makes."
+        return "The file is empty.", None
     if b"%PDF-" not in data[:1024]:
-        return "This is not a PDF file."
+        return "This is not a PDF file.", None
+    structure = scan_structure(data)
+    if structure:
+        return structure, "size" if structure.startswith("The file is ") else "structure"
     if b"%%EOF" not in data[-2048:]:
-        return "The PDF is truncated (no end-of-file marker)."
-    if data.count(b"startxref") > MAX_REVISIONS:
-        return "The PDF has an implausible number of revisions."
+        return "The PDF is truncated (no end-of-file marker).", None
     return None
+
+
+_TOO_MUCH = (
+    "The PDF is larger or more complex than any portfolio this app makes ({detail}), so it "
+    "was not checked further. A portfolio exported by the app stays far inside the limits "
+    "listed in 'portfolio verify --help'."
+)
 
 
 def verify_pdf(
@@ -385,15 +418,25 @@ def verify_pdf(
     now = now or dt.datetime.now(dt.UTC)
     rejection = _quick_rejection(data)
     if rejection:
-        return replace(_unreadable(rejection), trust_notes=trust.notes)
+        return replace(_unreadable(*rejection), trust_notes=trust.notes)
     try:
         report = _verify(data, trust, tuple(require), now)
+    except WorkLimitError as exc:
+        report = _unreadable(_TOO_MUCH.format(detail=exc), "work")
     except RecursionError:
         report = _unreadable("The PDF's structure is nested too deeply to check safely.")
     except MemoryError:
-        report = _unreadable("The PDF needs too much memory to check.")
+        report = _unreadable("The PDF needs more memory to check than is allowed.", "memory")
     except Exception as exc:
-        report = _unreadable(f"The PDF could not be read ({type(exc).__name__}: {_short(exc)}).")
+        if _is_decode_limit(exc):
+            report = _unreadable(
+                _TOO_MUCH.format(detail="a compressed stream inflates beyond the limit"),
+                "decode",
+            )
+        else:
+            report = _unreadable(
+                f"The PDF could not be read ({type(exc).__name__}: {_short(exc)})."
+            )
     return replace(report, trust_notes=trust.notes)
 
 
@@ -412,10 +455,24 @@ def _printable(text: str | None, *, keep_newlines: bool = False) -> str | None:
     )
 
 
+def _is_decode_limit(exc: BaseException) -> bool:
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+
+    return isinstance(exc, PdfDecodeLimitError)
+
+
+def _reraise_limits(exc: BaseException) -> None:
+    """Limits are the file's verdict, not a finding about one part of it: let them through."""
+    if isinstance(exc, WorkLimitError | MemoryError) or _is_decode_limit(exc):
+        raise exc
+
+
 def _open_reader(data: bytes) -> Any:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    return PdfFileReader(io.BytesIO(data), strict=True)
+    reader = PdfFileReader(io.BytesIO(data), strict=True, decode_limits=decode_limits())
+    check_object_syntax(reader, data)
+    return reader
 
 
 def _verify(
@@ -424,6 +481,8 @@ def _verify(
     reader = _open_reader(data)
     if reader.encrypted:
         return _unreadable("The PDF is encrypted; signed portfolios are never encrypted.")
+    # pyHanko's signature enumeration walks the whole form unbounded: walk it bounded first.
+    walk_fields(reader.root)
     sigs = sorted(reader.embedded_signatures, key=lambda s: s.signed_revision)
     if not sigs:
         return _unreadable("The PDF has no signatures.")
@@ -552,6 +611,7 @@ def _inspect_forms(reader: Any, sigs: list[Any], layout: FormLayout, problems: l
                 if problem not in problems:
                     problems.append(problem)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        _reraise_limits(exc)
         problems.append(f"the form fields could not be checked ({_short(exc)})")
 
 
@@ -799,6 +859,7 @@ def _check_signature(
     try:
         status = validate_pdf_signature(sig, context, ts_validation_context=ts_context)
     except Exception as exc:
+        _reraise_limits(exc)
         return SignatureCheck(
             **base,
             intact=False,
@@ -861,6 +922,17 @@ def _check_signature(
             f"it carries a decision ({decision!r}) although it is not a staff countersignature "
             "in a staff box; the app never writes one there, so it was put there by hand"
         )
+    note = None
+    if accepted and expected is not None:
+        why = []
+        if not trusted:
+            why.append(f"signer not confirmed as a {expected.label}")
+        if expected not in cert_roles:
+            why.append(f"its certificate carries no {expected.label} role")
+        note = "; ".join(why) or None
+        accepted = note is None
+    elif decision is not None:
+        note = "the signature fails its checks"
     return SignatureCheck(
         **base,
         intact=bool(status.intact),
@@ -873,6 +945,7 @@ def _check_signature(
         decision=decision if accepted else None,
         comment=_printable(comment, keep_newlines=True) if accepted else None,
         claimed_decision=None if accepted else decision,
+        claimed_decision_note=None if accepted or decision is None else note,
         problems=tuple(problems),
         notes=tuple(notes),
     )
@@ -1013,6 +1086,11 @@ def _cross_checks(
                 check,
                 problems=(*check.problems, *extra),
                 claimed_decision=check.claimed_decision or check.decision,
+                claimed_decision_note=(
+                    check.claimed_decision_note
+                    if check.claimed_decision
+                    else ("the signature fails its checks" if check.decision else None)
+                ),
                 decision=None,
                 comment=None,
             )
@@ -1082,6 +1160,8 @@ def _summary(
             "signer_name": c.signer_name,
             "signer_id": c.signer_id,
             "decision": c.decision,
+            "claimed_decision": c.claimed_decision,
+            "claimed_decision_not_counted": c.claimed_decision_note,
             "comment": c.comment,
             "time": c.signing_time.isoformat() if c.signing_time else None,
             "time_source": c.time_source,
@@ -1122,7 +1202,8 @@ def _signed_json(reader: Any, certification: Any) -> bytes | None:
     try:
         root = reader.get_historical_resolver(certification.signed_revision).root
         data: bytes | None = find_portfolio_json(root)
-    except Exception:
+    except Exception as exc:
+        _reraise_limits(exc)
         return None
     return data
 

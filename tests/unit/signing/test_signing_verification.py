@@ -486,11 +486,15 @@ def test_to_dict_is_json_and_describe_labels_the_clock(
     ]
     assert as_json["signatures"][1]["signer_id"] == "STAFF-7"
     assert "student_id" not in as_json["signatures"][1]
-    assert as_json["signatures"][1]["decision"] == "partially-meets"
+    # Trusting only the student's certificate, the tutor is not confirmed: a claim, not a
+    # decision (test_signing_claimed_decisions.py has the rest).
+    assert as_json["signatures"][1]["decision"] is None
+    assert as_json["signatures"][1]["claimed_decision"] == "partially-meets"
     assert as_json["signatures"][0]["claimed_signing_time_signers_clock"]
     text = "\n".join(report.describe())
     assert "signer's own clock" in text
-    assert "Decision: partially-meets" in text
+    claim = "Claimed decision (not counted: signer not confirmed as a tutor): partially-meets"
+    assert claim in text
     assert text.startswith("VALID BUT SIGNER NOT CONFIRMED")
 
 

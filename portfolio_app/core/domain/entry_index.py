@@ -29,6 +29,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import compress
 from typing import Any
 
 from portfolio_app.core.domain.entries import CompetencyLink, Entry, EntryKind, EntryStatus
@@ -228,6 +229,45 @@ class _Row:
         return self._day
 
 
+class SearchResult:
+    """The entries one search matched, newest first, as parallel lists (rows, their terms,
+    their ids), so the next keystroke narrows them with C-speed passes
+    (``EntryIndex.search_result``) without looking at any other entry."""
+
+    __slots__ = ("_id_set", "ids", "rows", "terms")
+
+    def __init__(self, rows: list[_Row], terms: list[str], ids: list[str]) -> None:
+        self.rows = rows
+        self.terms = terms
+        self.ids = ids
+        self._id_set: frozenset[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def id_set(self) -> frozenset[str]:
+        """The matching ids, as a set (made once)."""
+        if self._id_set is None:
+            self._id_set = frozenset(self.ids)
+        return self._id_set
+
+    def keep(self, mask: list[bool]) -> SearchResult:
+        """The rows whose mask is true (this very result when every one is)."""
+        if all(mask):
+            return self
+        return SearchResult(
+            list(compress(self.rows, mask)),
+            list(compress(self.terms, mask)),
+            list(compress(self.ids, mask)),
+        )
+
+    def keep_rows(self, rows: list[_Row]) -> SearchResult:
+        """A result of these rows (a subset of this one's, in order)."""
+        if len(rows) == len(self.rows):
+            return self
+        return SearchResult(rows, [r.terms for r in rows], [r.record[R_ID] for r in rows])
+
+
 class EntryIndex:
     """Summaries and terms of every entry of an open portfolio, searchable per keystroke.
 
@@ -237,7 +277,7 @@ class EntryIndex:
 
     def __init__(self, items: Iterable[tuple[list[Any], str]] = ()) -> None:
         self._rows: dict[str, _Row] = {r[R_ID]: _Row(r, terms) for r, terms in items}
-        self._ordered: list[_Row] | None = None
+        self._ordered: SearchResult | None = None
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -287,9 +327,25 @@ class EntryIndex:
         if self._rows.pop(entry_id, None) is not None:
             self._ordered = None
 
+    def prepare_filters(self) -> None:
+        """Make every row's tag and code sets and day now (the app calls this while
+        unlocking, off the GUI thread, so the first "#tag" typed is not the slow one)."""
+        for row in self._rows.values():
+            row.tags()
+            row.codes()
+            row.day()
+        self._everything()
+
     def _ordered_rows(self) -> list[_Row]:
+        return self._everything().rows
+
+    def _everything(self) -> SearchResult:
+        """Every entry, newest first, as a search result (kept until the index changes)."""
         if self._ordered is None:
-            self._ordered = sorted(self._rows.values(), key=lambda r: r.sort_key, reverse=True)
+            rows = sorted(self._rows.values(), key=lambda r: r.sort_key, reverse=True)
+            self._ordered = SearchResult(
+                rows, [r.terms for r in rows], [r.record[R_ID] for r in rows]
+            )
         return self._ordered
 
     def search(
@@ -301,7 +357,7 @@ class EntryIndex:
         within: Iterable[str] | None = None,
     ) -> list[EntrySummary]:
         """The summaries passing ``flt``, newest first (``entry_filter.matches`` semantics)."""
-        return [r.summary for r in self._search(flt, event_kind_of, text_of, within)]
+        return [r.summary for r in self._search(flt, event_kind_of, text_of, within).rows]
 
     def search_ids(
         self,
@@ -312,7 +368,21 @@ class EntryIndex:
         within: Iterable[str] | None = None,
     ) -> list[EntryId]:
         """The ids passing ``flt``, newest first (builds no summary objects)."""
-        return [EntryId(r.record[R_ID]) for r in self._search(flt, event_kind_of, text_of, within)]
+        found: list[EntryId] = list(self._search(flt, event_kind_of, text_of, within).ids)  # type: ignore[arg-type]
+        return found
+
+    def search_result(
+        self,
+        flt: EntryFilter,
+        *,
+        event_kind_of: Callable[[str], str | None] | None = None,
+        text_of: Callable[[EntryId], str] | None = None,
+        previous: SearchResult | None = None,
+    ) -> SearchResult:
+        """Like :meth:`search`, searching only ``previous``'s matches when given (the caller
+        checks that the new filter ``narrows`` the old one, and that nothing changed since).
+        When nothing drops out, ``previous`` itself comes back (its id set too)."""
+        return self._search(flt, event_kind_of, text_of, None, previous)
 
     def _search(
         self,
@@ -320,36 +390,39 @@ class EntryIndex:
         event_kind_of: Callable[[str], str | None] | None,
         text_of: Callable[[EntryId], str] | None,
         within: Iterable[str] | None,
-    ) -> list[_Row]:
-        """``within`` narrows the candidates (the previous keystroke's result: one more
-        letter can only narrow it). ``text_of`` gives an entry's searchable text, needed only
-        for phrases. Filters with ``extra`` checks need full entries: use the scan instead.
+        start: SearchResult | None = None,
+    ) -> SearchResult:
+        """``within``/``start`` narrow the candidates (the previous keystroke's result: one
+        more letter can only narrow it). ``text_of`` gives an entry's searchable text, needed
+        only for phrases. Filters with ``extra`` checks need full entries: use the scan.
         """
         if flt.extra:
             raise ValueError("extra checks need full entries; use entry_filter.filter_entries")
-        rows = self._ordered_rows()
+        found = start if start is not None else self._everything()
         if within is not None:
             wanted = within if isinstance(within, set | frozenset | dict) else set(within)
-            rows = [r for r in rows if r.record[R_ID] in wanted]
+            found = found.keep([i in wanted for i in found.ids])
         if flt.is_empty:
-            return list(rows)
-        rows = _narrow(rows, flt, event_kind_of)
+            return found
+        for word in flt.words:  # first: the cheapest pass, and usually the narrowest
+            found = found.keep([word in t for t in found.terms])
+        found = found.keep_rows(_narrow(found.rows, flt, event_kind_of))
         if flt.phrases:
             if text_of is None:
                 raise ValueError("phrases need the entries' texts (text_of)")
             for phrase in flt.phrases:
                 pieces = phrase.split(" ")
-                rows = [r for r in rows if all(p in r.terms for p in pieces)]
-            rows = [
-                r for r in rows if all(p in text_of(EntryId(r.record[R_ID])) for p in flt.phrases)
-            ]
-        return rows
+                found = found.keep([all(p in t for p in pieces) for t in found.terms])
+            found = found.keep(
+                [all(p in text_of(EntryId(i)) for p in flt.phrases) for i in found.ids]
+            )
+        return found
 
 
 def _narrow(
     rows: list[_Row], flt: EntryFilter, event_kind_of: Callable[[str], str | None] | None
 ) -> list[_Row]:
-    """Apply every filter but phrases, one list pass per criterion."""
+    """Apply every filter but words and phrases, one list pass per criterion."""
     if flt.kinds:
         rows = [r for r in rows if r.record[R_KIND] in flt.kinds]
     if flt.statuses:
@@ -377,6 +450,4 @@ def _narrow(
     if flt.date_to:
         end: date = flt.date_to
         rows = [r for r in rows if r.day() <= end]
-    for word in flt.words:
-        rows = [r for r in rows if word in r.terms]
     return rows

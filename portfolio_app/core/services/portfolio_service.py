@@ -48,6 +48,7 @@ from portfolio_app.core.domain.entry_filter import (
 from portfolio_app.core.domain.entry_index import (
     EntryIndex,
     EntrySummary,
+    SearchResult,
     search_terms,
     summary_record,
 )
@@ -387,6 +388,8 @@ class PortfolioService:
                 memory.put(entry)
             for bad in loaded.damaged:
                 memory.remove(bad.row_id)
+        with paused_gc():
+            memory.prepare_filters()
         self._index = memory
         self._finish_load(discrepancies, files)
         stale = [e for e in self._entries.values() if e.id not in suspects]
@@ -1114,6 +1117,29 @@ class PortfolioService:
             return [EntrySummary.of(e) for e in self.filter(flt)]
         return self._memory_index().search(
             flt, event_kind_of=self._event_kind_of, text_of=self.search_text
+        )
+
+    def find_ids(
+        self, flt: EntryFilter, *, within: Iterable[str] | None = None
+    ) -> list[EntryId]:
+        """Ids of the entries passing a filter, newest first (``within``: only among these,
+        e.g. the previous keystroke's matches); no summary objects are made."""
+        if flt.extra:
+            found = [e.id for e in self.filter(flt)]
+            return found if within is None else [i for i in found if i in set(within)]
+        return self._memory_index().search_ids(
+            flt, event_kind_of=self._event_kind_of, text_of=self.search_text, within=within
+        )
+
+    def find_result(
+        self, flt: EntryFilter, *, previous: SearchResult | None = None
+    ) -> SearchResult:
+        """:meth:`find_ids` as a result the next search can narrow (search-as-you-type);
+        ``previous`` must come from this portfolio's index with nothing saved since."""
+        if flt.extra:
+            raise ValidationError("this filter needs full entries; use filter()")
+        return self._memory_index().search_result(
+            flt, event_kind_of=self._event_kind_of, text_of=self.search_text, previous=previous
         )
 
     def search_text(self, entry_id: str) -> str:

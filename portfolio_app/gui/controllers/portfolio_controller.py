@@ -42,7 +42,6 @@ from portfolio_app.core.reflective_templates import (
     templates_for,
 )
 from portfolio_app.core.services.portfolio_service import EntryDraft, PortfolioService
-from portfolio_app.gui.background import run_in_background
 from portfolio_app.gui.controllers.editor_controller import EditorController
 from portfolio_app.gui.controllers.facets import (
     GROUP_CODES,
@@ -54,7 +53,7 @@ from portfolio_app.gui.controllers.facets import (
     GROUP_TAGS,
     build_facet_groups,
 )
-from portfolio_app.gui.controllers.search_index import SearchIndex, build_texts
+from portfolio_app.gui.controllers.search_index import SearchIndex
 from portfolio_app.gui.editor.entry_editor import EditorChoices
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.main_window import MainWindow
@@ -113,7 +112,6 @@ class PortfolioController(QObject):
         self._facet_timer.timeout.connect(self.refresh_facets)
         self._competency_choices: list[Choice] | None = None
         self.search_index = SearchIndex()
-        self._event_kinds: dict[str, str] = {}
         self._open_windows: dict[str, QWidget] = {}
         self._connect()
 
@@ -195,7 +193,7 @@ class PortfolioController(QObject):
         if not self.service.is_open:
             return
         groups = build_facet_groups(
-            self.service.entries(),
+            self.service.summaries(),
             self.service.events(),
             self.service.experiences(),
             self._frameworks(),
@@ -230,30 +228,15 @@ class PortfolioController(QObject):
         if not self.service.is_open:
             return
         flt = self.current_filter()
-        if flt.is_empty:
-            accepted = None
-        else:
-            accepted = self.search_index.matching_ids(flt, self._event_kinds.get)
-            if accepted is None:  # texts still being built: the service scans (slower)
-                accepted = {e.id for e in self.service.filter(flt)}
+        accepted = None if flt.is_empty else self.search_index.matching_ids(self.service, flt)
         self.entry_list.proxy.set_accepted(accepted)
         self._update_count()
 
     def _reload_entries(self) -> None:
-        """Reset the list from the service (unlock, or links changed by the catalogue)."""
-        entries = self.service.entries()
-        self.entry_list.source_model.set_entries(entries)
-        self.search_index.set_entries(entries)
-        self._event_kinds = {e.id: e.kind.value for e in self.service.events()}
-        snapshot = self.search_index.snapshot()
-        run_in_background(
-            lambda _progress, _cancelled: build_texts(snapshot),
-            on_success=self._on_search_texts_built,
-        )
-
-    def _on_search_texts_built(self, texts: dict[str, str]) -> None:
-        if self.service.is_open:
-            self.search_index.set_texts(texts)
+        """Reset the list from the service's search index (unlock, or links changed by the
+        catalogue): no entry is decrypted until it is opened."""
+        self.entry_list.source_model.set_entries(self.service.summaries())
+        self.search_index.invalidate()
 
     def clear_filters(self) -> None:
         """Show every entry again."""
@@ -551,7 +534,7 @@ class PortfolioController(QObject):
             self.editor_controller.discard()
             self.editor.clear()
         self.entry_list.source_model.remove_entry(entry_id)
-        self.search_index.remove(entry_id)
+        self.search_index.invalidate()
         self._after_change()
         return entry
 
@@ -577,7 +560,7 @@ class PortfolioController(QObject):
 
     def _entry_changed(self, entry: Entry, *, select: bool) -> None:
         self.entry_list.source_model.upsert_entry(entry)
-        self.search_index.update(entry)
+        self.search_index.invalidate()
         self.entry_list.proxy.pin(entry.id)
         if select and not self.entry_list.select_entry(entry.id):
             self.show_entry(entry.id)
@@ -590,7 +573,7 @@ class PortfolioController(QObject):
 
     def _on_editor_entry_saved(self, entry: Entry) -> None:
         self.entry_list.source_model.upsert_entry(entry)
-        self.search_index.update(entry)
+        self.search_index.invalidate()
         # A new title or date can move the row (sorted list); keep it selected.
         if self.entry_list.current_entry_id() != entry.id:
             self.entry_list.select_entry(entry.id)
@@ -645,8 +628,7 @@ class PortfolioController(QObject):
         self.entry_list.search.blockSignals(False)
         self.entry_list.proxy.set_accepted(None)
         self.entry_list.source_model.clear()
-        self.search_index.clear()
-        self._event_kinds = {}
+        self.search_index.invalidate()
         self.sidebar.model.set_groups([])
         self.undo_stack.clear()
         self._competency_choices = None
@@ -778,7 +760,7 @@ class PortfolioController(QObject):
         self.undo_stack.clear()  # earlier field commands may no longer apply to the restored text
         entry = self.service.get_entry(entry_id)
         self.entry_list.source_model.upsert_entry(entry)
-        self.search_index.update(entry)
+        self.search_index.invalidate()
         if self.editor.entry_id == entry_id:
             self.editor_controller.discard()
             self.show_entry(entry_id)

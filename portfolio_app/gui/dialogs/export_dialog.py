@@ -293,7 +293,7 @@ class ExportDialog(QDialog):
         self.criteria.setEnabled(some)
         self.from_date.setEnabled(some and self.from_check.isChecked())
         self.to_date.setEnabled(some and self.to_check.isChecked())
-        entries = self._service.entries()
+        entries = self._service.summaries()  # counting needs no text
         try:
             chosen = len(select_entries(entries, self.selection()))
         except PortfolioError as exc:

@@ -42,7 +42,7 @@ from portfolio_app.core.domain.coverage import (
     summarise,
     unlisted_links,
 )
-from portfolio_app.core.domain.entries import Entry
+from portfolio_app.core.domain.entry_index import EntrySummary
 from portfolio_app.core.domain.frameworks import Framework
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.gui.item_models.coverage_tree_model import (
@@ -226,7 +226,7 @@ class CoverageView(QWidget):
         """Re-read frameworks and entries (after edits, imports or a restore)."""
         current = self.current_framework_id()
         self._frameworks = self._service.frameworks()
-        entries = self._service.entries()
+        entries = self._service.summaries()  # from the index: nothing is decrypted
         if not self._picked_once:
             current = _busiest_framework(self._frameworks, entries)
             self._picked_once = True
@@ -260,7 +260,7 @@ class CoverageView(QWidget):
         framework_id = self.current_framework_id()
         return next((f for f in self._frameworks if f.id == framework_id), None)
 
-    def _show(self, entries: list[Entry]) -> None:
+    def _show(self, entries: list[EntrySummary]) -> None:
         framework = self._current_framework()
         expanded = self._expanded_codes()
         if framework is None:
@@ -308,7 +308,7 @@ class CoverageView(QWidget):
         else:
             self._restore_expanded(expanded)
 
-    def _show_ratings(self, framework: Framework, entries: list[Entry]) -> None:
+    def _show_ratings(self, framework: Framework, entries: list[EntrySummary]) -> None:
         grid = rating_heatmap(framework, entries)
         self.ratings_model.set_grid(grid)
         if grid.rows:
@@ -389,7 +389,7 @@ class CoverageView(QWidget):
             )
 
     def _on_framework_combo_changed(self, _row: int) -> None:
-        self._show(self._service.entries())
+        self._show(self._service.summaries())
 
     def _on_open_entry_triggered(self) -> None:
         self._on_tree_activated(self.tree.currentIndex())
@@ -407,7 +407,7 @@ def _has_competency_child(index: QModelIndex) -> bool:
     )
 
 
-def _busiest_framework(frameworks: list[Framework], entries: list[Entry]) -> str | None:
+def _busiest_framework(frameworks: list[Framework], entries: list[EntrySummary]) -> str | None:
     """The framework most linked to (the student's own), else the first one."""
     if not frameworks:
         return None

@@ -1119,9 +1119,7 @@ class PortfolioService:
             flt, event_kind_of=self._event_kind_of, text_of=self.search_text
         )
 
-    def find_ids(
-        self, flt: EntryFilter, *, within: Iterable[str] | None = None
-    ) -> list[EntryId]:
+    def find_ids(self, flt: EntryFilter, *, within: Iterable[str] | None = None) -> list[EntryId]:
         """Ids of the entries passing a filter, newest first (``within``: only among these,
         e.g. the previous keystroke's matches); no summary objects are made."""
         if flt.extra:

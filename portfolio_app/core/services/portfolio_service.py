@@ -23,11 +23,11 @@ from __future__ import annotations
 import gc
 import json
 import mimetypes
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from portfolio_app.core.bulk import paused_gc
 from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
@@ -114,6 +114,9 @@ from portfolio_app.core.vault.key_slots import (
     unlock_recovery_slot,
     vault_id_of,
 )
+
+if TYPE_CHECKING:
+    from portfolio_app.core.services.archive_import import ArchiveContents
 
 #: Autosaves within this window of the newest revision update it instead of adding one, so a
 #: typing session leaves a readable history rather than one revision per keystroke batch.
@@ -1079,13 +1082,15 @@ class PortfolioService:
         entry: Entry,
         known_entries: set[EntryId] | None = None,
         frameworks: dict[str, Framework] | None = None,
+        known_links: Collection[str] = (),
     ) -> None:
+        """``known_*``: records written in the same transaction (a bulk insert, an import)."""
         entry.validate()
         for event_id in entry.event_ids:
-            if event_id not in self._events:
+            if event_id not in self._events and event_id not in known_links:
                 raise ValidationError(f"there is no event with id '{event_id}'")
         for experience_id in entry.experience_ids:
-            if experience_id not in self._experiences:
+            if experience_id not in self._experiences and experience_id not in known_links:
                 raise ValidationError(f"there is no experience with id '{experience_id}'")
         if entry.plan_id is not None:
             known = known_entries and entry.plan_id in known_entries
@@ -1402,6 +1407,11 @@ class PortfolioService:
         builtin = load_builtin_frameworks()
         ids = {f.id for f in builtin}
         return [*builtin, *(f for f in self._imported_frameworks.values() if f.id not in ids)]
+
+    def imported_frameworks(self) -> list[Framework]:
+        """The packs the student imported (not the built-in ones)."""
+        self._require_store()
+        return list(self._imported_frameworks.values())
 
     def get_framework(self, framework_id: str) -> Framework:
         """One framework pack by id."""
@@ -1790,6 +1800,120 @@ class PortfolioService:
                 if rid not in seen and rid in present
             )
         return found
+
+    def import_archive_contents(
+        self, contents: ArchiveContents, progress: Progress | None = None
+    ) -> dict[str, int]:
+        """Add what a checked archive holds, in ONE transaction (``archive_import``).
+
+        Into a portfolio with no entries, events or experiences yet, the archive's profile
+        and final reflection replace the ones made at ``init``; into one that has some, they
+        are left as they are (the counts say so) and the archive's records are added beside
+        the student's own. Any id already in the portfolio refuses the whole import. Returns
+        counts of what was added.
+        """
+        from portfolio_app.core.framework_packs import (
+            framework_to_matrix_json,
+            load_builtin_frameworks,
+            parse_framework_pack,
+        )
+        from portfolio_app.core.services.archive_import import ArchiveImportError
+
+        store = self._require_store()
+        report = progress or (lambda _d, _t, _m: None)
+        self.read_everything()
+        fresh = not (self._entries or self._events or self._experiences)
+        clashes = (
+            sum(e.id in self._entries for e in contents.entries)
+            + sum(e.id in self._events for e in contents.events)
+            + sum(x.id in self._experiences for x in contents.experiences)
+        )
+        if clashes:
+            raise ArchiveImportError(
+                f"{clashes} record(s) of this archive are already in the portfolio (was it "
+                "imported before?); nothing was imported"
+            )
+        builtin = {f.id for f in load_builtin_frameworks()}
+        packs = []
+        for pack_id, raw in contents.packs:
+            framework = parse_framework_pack(raw, source_name=f"the archive's pack {pack_id}")
+            if framework.id not in builtin:
+                packs.append(framework)
+        frameworks = {f.id: f for f in self.frameworks()}
+        frameworks.update({f.id: f for f in packs})
+        known = {e.id for e in contents.entries}
+        links = {e.id for e in contents.events} | {x.id for x in contents.experiences}
+        for entry in contents.entries:
+            try:
+                self._check_entry(
+                    entry, known_entries=known, frameworks=frameworks, known_links=links
+                )
+            except ValidationError as exc:
+                raise ArchiveImportError(
+                    f"entry '{entry.title[:40]}' ({entry.id}): {exc.user_message}; nothing was "
+                    "imported"
+                ) from exc
+        entries = [_in_utc(e) for e in contents.entries]
+        # plans first: a reflection's plan must be in the file before it (foreign key)
+        entries.sort(key=lambda e: e.kind is not EntryKind.PLAN)
+        total = len(entries)
+
+        def step(done: int, _total: int) -> None:
+            report(30 + 60 * done // max(total, 1), 100, f"Saving entries ({done:,} of {total:,})")
+
+        vault = VaultRepository(store)
+        catalogue = CatalogueRepository(store)
+        files = AttachmentRepository(store)
+        with store.write() as conn:
+            for framework in packs:
+                vault.save_framework_pack_in(
+                    conn, framework.id, framework_to_matrix_json(framework)
+                )
+            if fresh:
+                vault.write_profile_in(conn, contents.profile)
+            for event in contents.events:
+                catalogue.save_event_in(conn, event, is_new=True)
+            for experience in contents.experiences:
+                catalogue.save_experience_in(conn, experience, is_new=True)
+            report(30, 100, "Saving entries")
+            EntryRepository(store).insert_many_in(conn, entries, step)
+            report(90, 100, "Saving attached files")
+            for item in contents.files:
+                files.add_in(
+                    conn,
+                    item.entry_id,
+                    item.filename,
+                    item.media_type,
+                    item.data,
+                    attachment_id=item.id,
+                    added=item.added,
+                )
+            final_kept = bool(contents.final_reflection) and (fresh or not self.final_reflection)
+            if final_kept:
+                vault.set_setting_in(
+                    conn, "final_reflection", contents.final_reflection.encode("utf-8")
+                )
+        if fresh:
+            self._profile = contents.profile
+        for framework in packs:
+            self._imported_frameworks[framework.id] = framework
+        for event in contents.events:
+            self._events[event.id] = event
+        for experience in contents.experiences:
+            self._experiences[experience.id] = experience
+        with paused_gc():
+            for entry in entries:
+                self._remember(entry)
+        report(100, 100, "Done")
+        return {
+            "entries": len(entries),
+            "events": len(contents.events),
+            "experiences": len(contents.experiences),
+            "attachments": len(contents.files),
+            "framework_packs": len(packs),
+            "profile": int(fresh),
+            "final_reflection": int(final_kept),
+        }
 
     def snapshot_json(self) -> dict[str, object]:
         """Everything readable, as plain data (the base of portfolio.json and archives)."""

@@ -318,27 +318,35 @@ class EntryRepository:
         self, entries: list[Entry], progress: Callable[[int, int], None] | None = None
     ) -> None:
         """Bulk insert (archive import, demo, benchmarks): one transaction, executemany."""
+        with self._store.write() as conn:
+            self.insert_many_in(conn, entries, progress)
+
+    def insert_many_in(
+        self,
+        conn: Conn,
+        entries: list[Entry],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """:meth:`insert_many` inside a larger transaction (``progress``: entries written of
+        the total, the second half being their first saved versions)."""
         manifest = self._store.manifest
         total = len(entries)
-        with self._store.write() as conn:
-            for start in range(0, total, 500):
-                chunk = entries[start : start + 500]
-                conn.insert(TABLE, [self._encode(e, 1) for e in chunk])
-                if progress:
-                    progress(start + len(chunk) // 2, total)
-            for entry in entries:
-                _insert_links(conn, entry)
-            written = integrity.scan_file(conn, ("entries",))["entries"]
-            for entry in entries:
-                manifest.put(conn, TABLE, entry.id, 1, written[entry.id].digest)
-            for start in range(0, total, 500):
-                for entry in entries[start : start + 500]:
-                    self._insert_revision(conn, entry)
-                if progress:
-                    progress(min(total, start + 500), total)
-            IndexStore(self._store).maintain(
-                conn, put=[(e, 1, written[e.id].digest) for e in entries]
-            )
+        for start in range(0, total, 500):
+            chunk = entries[start : start + 500]
+            conn.insert(TABLE, [self._encode(e, 1) for e in chunk])
+            if progress:
+                progress((start + len(chunk)) // 2, total)
+        for entry in entries:
+            _insert_links(conn, entry)
+        written = integrity.scan_file(conn, ("entries",))["entries"]
+        for entry in entries:
+            manifest.put(conn, TABLE, entry.id, 1, written[entry.id].digest)
+        for start in range(0, total, 500):
+            for entry in entries[start : start + 500]:
+                self._insert_revision(conn, entry)
+            if progress:
+                progress((total + min(total, start + 500)) // 2, total)
+        IndexStore(self._store).maintain(conn, put=[(e, 1, written[e.id].digest) for e in entries])
 
     def delete(self, entry_id: EntryId, *, relinked: list[Entry] | None = None) -> None:
         """Delete an entry; links, revisions and attachments go with it (ON DELETE CASCADE).

@@ -127,9 +127,13 @@ class VaultRepository:
 
     def write_profile(self, profile: Profile) -> None:
         """Store the profile (one encrypted JSON blob)."""
-        raw = json.dumps(profile_to_dict(profile), ensure_ascii=False).encode("utf-8")
         with self._store.write() as conn:
-            self._put_blob(conn, "profile", "1", "data", raw)
+            self.write_profile_in(conn, profile)
+
+    def write_profile_in(self, conn: Conn, profile: Profile) -> None:
+        """:meth:`write_profile` inside a larger transaction."""
+        raw = json.dumps(profile_to_dict(profile), ensure_ascii=False).encode("utf-8")
+        self._put_blob(conn, "profile", "1", "data", raw)
 
     def read_profile(self) -> Profile:
         """The profile; a damaged one raises DamagedRecordError."""
@@ -147,14 +151,18 @@ class VaultRepository:
     def save_framework_pack(self, framework_id: str, pack: bytes) -> None:
         """Store an imported framework pack (replacing one with the same id)."""
         with self._store.write() as conn:
-            self._put_blob(
-                conn,
-                "frameworks",
-                framework_id,
-                "pack",
-                pack,
-                extra={"imported": to_db(datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S.%f")},
-            )
+            self.save_framework_pack_in(conn, framework_id, pack)
+
+    def save_framework_pack_in(self, conn: Conn, framework_id: str, pack: bytes) -> None:
+        """:meth:`save_framework_pack` inside a larger transaction."""
+        self._put_blob(
+            conn,
+            "frameworks",
+            framework_id,
+            "pack",
+            pack,
+            extra={"imported": to_db(datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S.%f")},
+        )
 
     def delete_framework_pack(self, framework_id: str) -> None:
         """Remove an imported pack."""
@@ -181,7 +189,11 @@ class VaultRepository:
     def set_setting(self, key: str, value: bytes) -> None:
         """Store an encrypted setting."""
         with self._store.write() as conn:
-            self._put_blob(conn, "settings", key, "value", value)
+            self.set_setting_in(conn, key, value)
+
+    def set_setting_in(self, conn: Conn, key: str, value: bytes) -> None:
+        """:meth:`set_setting` inside a larger transaction."""
+        self._put_blob(conn, "settings", key, "value", value)
 
     def get_setting(self, key: str) -> bytes | None:
         """Read an encrypted setting, or None."""

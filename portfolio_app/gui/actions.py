@@ -75,6 +75,14 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Restore a portfolio from a backup file",
             ),
             ActionSpec(
+                "import_archive",
+                "&Import archive…",
+                "Ctrl+Shift+I",
+                "import",
+                "Bring the entries of an open archive (.zip from 'portfolio archive') into "
+                "this portfolio",
+            ),
+            ActionSpec(
                 "change_passphrase",
                 "Change &passphrase…",
                 "Ctrl+Alt+P",
@@ -323,7 +331,7 @@ class AppActions:
         for title, specs in SPECS:
             items: list[QAction | None] = [self._actions[s.name] for s in specs]
             if title == "&File":
-                items = [*items[:4], None, *items[4:9], None, items[9], None, items[10]]
+                items = [*items[:4], None, *items[4:10], None, items[10], None, items[11]]
             if title == "&Edit":
                 items = [
                     self._actions["undo"],

@@ -86,18 +86,23 @@ def run_import(ctx: CliContext, source: Path) -> int:
 
 class ProgressBar:
     """A progress bar on standard error: redrawn in place on a terminal, a line every 10%
-    otherwise (logs stay short)."""
+    otherwise (logs stay short). It appears only once the work has taken ``delay`` seconds,
+    so a quick import, or an archive refused at once, prints just its result or its one-line
+    error."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, delay: float = 0.5) -> None:
         self._stream = stream
         self._tty = stream.isatty() if hasattr(stream, "isatty") else False
         self._last_percent = -1
         self._last_draw = 0.0
         self._drawn = False
+        self._show_after = time.monotonic() + delay
 
     def update(self, done: int, total: int, message: str) -> None:
         """Show how far the work is (done of total) and what it is doing."""
         percent = max(0, min(100, 100 * done // max(total, 1)))
+        if time.monotonic() < self._show_after:
+            return
         if self._tty:
             now = time.monotonic()
             if percent == self._last_percent and now - self._last_draw < 0.1:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -143,6 +144,7 @@ class PortfolioController(QObject):
             "coverage": self.open_coverage,
             "catalogue": self.open_catalogue,
             "import_framework": self.open_framework_import,
+            "import_archive": self.open_archive_import,
             "export": self.open_export,
             "backup": self.open_backup,
             "change_passphrase": self.open_change_passphrase,
@@ -815,6 +817,35 @@ class PortfolioController(QObject):
             entry = self.current_entry()
             if entry is not None:
                 self.show_entry(entry.id)
+
+    def open_archive_import(self, path: Path | None = None) -> Any:
+        """File ▸ Import archive…: read, check and write an archive off the GUI thread, with
+        auto-lock paused and typed text saved first; the list reloads when it is done."""
+        importer = self._load("dialogs.archive_import_dialog", "ArchiveImport")
+        if importer is None or not self.flush_typing():
+            return None
+        idle = getattr(self.parent(), "idle", None)
+        if idle is not None:
+            idle.set_active(False)
+
+        def done(counts: dict[str, int] | None) -> None:
+            if idle is not None and self.service.is_open:
+                idle.set_active(True)
+            if counts is None or not self.service.is_open:
+                return
+            from portfolio_app.gui.dialogs.archive_import_dialog import describe
+
+            self._competency_choices = None
+            self._reload_entries()
+            self.refresh_facets()
+            self.apply_filter()
+            self.status_message.emit(describe(counts))
+
+        job = importer(self.service, self.window, done)
+        if not job.start(path):
+            done(None)
+            return None
+        return job
 
     def open_verify(self) -> None:
         """Verify a signed PDF (needs no portfolio)."""

@@ -228,18 +228,26 @@ def build(folder: Path, count: int) -> None:
     service.close()
 
 
-def child(folder: Path, out: Path) -> None:
+def child(folder: Path, out: Path, *, feedback_fields: bool = True) -> None:
     """Export once (in this fresh process) and print the figures as JSON."""
-    from portfolio_app.core.services.export_service import prepare_export
+    import inspect
+
+    from portfolio_app.core.services import export_service
     from portfolio_app.core.services.portfolio_service import PortfolioService
 
     started = time.perf_counter()
     service = PortfolioService.open(folder, PASS)
     opened = time.perf_counter()
     rss_open = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    job = prepare_export(service)
+    options = {}
+    if "feedback_fields" in inspect.signature(export_service.prepare_export).parameters:
+        options["feedback_fields"] = feedback_fields  # older versions had no feedback boxes
+    job = export_service.prepare_export(service, **options)
     prepared = time.perf_counter()
     result = job.run(out, acknowledge_findings=True)
+    record = getattr(export_service, "record_submission", None)
+    if record is not None:  # the exported entries become "submitted" (issue 9)
+        record(service, job)
     done = time.perf_counter()
     service.close()
     print(
@@ -272,11 +280,16 @@ def main() -> int:
     parser.add_argument("--entries", type=int, nargs="+", default=[500, 2000])
     parser.add_argument("--runs", type=int, default=3, help="exports per size (median shown)")
     parser.add_argument("--keep", type=Path, help="keep the portfolios and PDFs in this folder")
+    parser.add_argument(
+        "--no-feedback-fields",
+        action="store_true",
+        help="export without the per-entry feedback boxes (the figures before issue 9)",
+    )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     _cheap_kdf()
     if args.child:
-        child(args.child[0], args.child[1])
+        child(args.child[0], args.child[1], feedback_fields=not args.no_feedback_fields)
         return 0
     base = args.keep or Path(tempfile.mkdtemp(prefix="rp-bench-export-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -290,7 +303,14 @@ def main() -> int:
         for _ in range(args.runs):
             out = base / f"export-{count}.pdf"
             proc = subprocess.run(
-                [sys.executable, __file__, "--child", str(folder), str(out)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    str(folder),
+                    str(out),
+                    *(["--no-feedback-fields"] if args.no_feedback_fields else []),
+                ],
                 capture_output=True,
                 text=True,
                 check=True,

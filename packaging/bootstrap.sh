@@ -31,6 +31,9 @@ debian_packages=(
   # faketime moves the clock of a test subprocess (certificate expiry, a signer's clock
   # ahead); openssl checks each signature's CMS independently of pyHanko
   faketime openssl
+  # poppler's form filling through GObject introspection (the system python3): a tutor typing
+  # feedback in another PDF reader, in the review-loop tests
+  python3-gi gir1.2-poppler-0.18
 )
 
 install_debian_packages() {

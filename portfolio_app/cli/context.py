@@ -111,5 +111,11 @@ class CliContext:
                 raise ValidationError(
                     f"cannot read the recovery key file {recovery}: {exc.strerror}"
                 ) from exc
-            return PortfolioService.open(data_dir, recovery_key=key, load=load)
-        return PortfolioService.open(data_dir, self.read_passphrase(), load=load)
+            return self._told(PortfolioService.open(data_dir, recovery_key=key, load=load))
+        return self._told(PortfolioService.open(data_dir, self.read_passphrase(), load=load))
+
+    def _told(self, service: PortfolioService) -> PortfolioService:
+        """Print the one-off notices of this unlock (a status migration) on standard error."""
+        for notice in service.notices:
+            self.warn(f"note: {notice}")
+        return service

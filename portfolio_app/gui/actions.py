@@ -65,6 +65,13 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Export entries as a signed PDF portfolio",
             ),
             ActionSpec(
+                "import_feedback",
+                "Import tutor &feedback…",
+                "Ctrl+Shift+I",
+                "import",
+                "Bring your tutor's countersigned PDF back: its feedback goes under each entry",
+            ),
+            ActionSpec(
                 "backup", "&Back up…", "Ctrl+Shift+B", "backup", "Write an encrypted backup file"
             ),
             ActionSpec(
@@ -77,7 +84,7 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
             ActionSpec(
                 "import_archive",
                 "&Import archive…",
-                "Ctrl+Shift+I",
+                "Ctrl+Shift+A",
                 "import",
                 "Bring the entries of an open archive (.zip from 'portfolio archive') into "
                 "this portfolio",
@@ -232,6 +239,13 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Check who signed a portfolio PDF and that nothing changed",
             ),
             ActionSpec(
+                "review",
+                "Review a &portfolio…",
+                "Ctrl+Alt+W",
+                "verify",
+                "As a tutor: read a student's signed PDF, give feedback per entry and countersign",
+            ),
+            ActionSpec(
                 "countersign",
                 "&Countersign a PDF…",
                 "Ctrl+Alt+S",
@@ -358,7 +372,7 @@ class AppActions:
 
     def set_portfolio_actions_enabled(self, enabled: bool) -> None:
         """Disable everything that needs an open portfolio while it is locked."""
-        always = {"quit", "verify", "about", "shortcuts", "preferences", "countersign"}
+        always = {"quit", "verify", "about", "shortcuts", "preferences", "countersign", "review"}
         always |= {"course_certificates"}
         for name, action in self._actions.items():
             if name not in always and name not in {"undo", "redo"}:

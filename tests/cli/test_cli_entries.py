@@ -532,7 +532,8 @@ def test_edit_plan_links(portfolio: Run, three: dict[str, str]) -> None:
     "case",
     [
         ((), exit_codes.USAGE, "nothing to change"),
-        (("--status", "reviewed"), exit_codes.FAILED, "cannot move from 'Draft'"),
+        (("--status", "submitted"), exit_codes.FAILED, "'Submitted' is set by the app"),
+        (("--status", "feedback-received"), exit_codes.FAILED, "set only by importing"),
         (("--remove-tag", "absent"), exit_codes.FAILED, "has no tag 'absent'"),
         (("--remove-competency", "VE1"), exit_codes.FAILED, "not linked to ipec-2023:VE1"),
         (("--add-competency", "ZZ1"), exit_codes.FAILED, "unknown competency code 'ZZ1'"),
@@ -601,7 +602,9 @@ def test_history_and_restore_revision(portfolio: Run, add_entry: Add, cli_dir: P
     assert history.code == 0
     revisions = history.json()
     assert [r["title"] for r in revisions] == ["Version two", "Version one"]
-    assert set(revisions[0]) == {"id", "saved", "title", "status", "word_count"}
+    assert set(revisions[0]) == {"id", "saved", "title", "status", "word_count", "chain"}
+    assert revisions[0]["chain"]["seq"] == 2 and revisions[1]["chain"]["seq"] == 1
+    assert revisions[0]["chain"]["prev"] == revisions[1]["chain"]["hash"]
     table = portfolio("history", entry).out.splitlines()
     assert table[0].split()[:2] == ["REVISION", "SAVED"]
     assert len(table) == 3

@@ -49,13 +49,15 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
     marker = _person(folder / "marker", "Dr Sam Second", "STAFF-2", ca, Role.SECOND_MARKER)
     try:
         for title in ("SBAR handover with pharmacy", "Schwartz round reflection"):
-            student.add_entry(
+            entry = student.add_entry(
                 EntryDraft(
                     kind=EntryKind.REFLECTION,
                     title=title,
                     sections=(Section("What happened", f"{title}: what I learned."),),
                 )
             )
+        # An embedded evidence file too, so mutants reach the evidence check (issue 9).
+        student.add_attachment_data(entry.id, "attendance.txt", b"Attended, 2 hours.\n")
         signed = folder / "signed.pdf"
         export_service.export_portfolio(
             student, signed, staff_roles=["tutor", "second-marker"], acknowledge_findings=True

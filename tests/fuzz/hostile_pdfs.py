@@ -429,8 +429,9 @@ def pages_at_limit(scale: float = 1.0) -> bytes:
 
 
 def fields_at_limit(scale: float = 1.0) -> bytes:
-    """190 fields (under the 200 limit), then updates up to the revision limit."""
-    count = max(2, int(190 * scale))
+    """990 fields (under the 1,010 limit and the 1,000 annotations a page may hold), then
+    updates up to the revision limit."""
+    count = max(2, int(990 * scale))
     objects = _pages_objects(2)
     first = 100
     refs = b" ".join(b"%d 0 R" % (first + i) for i in range(count))
@@ -514,7 +515,7 @@ CASES: tuple[HostileCase, ...] = (
 
 AT_LIMITS: tuple[HostileCase, ...] = (
     HostileCase("pages-at-limit", lambda _b, s: pages_at_limit(s), "4,990 pages x 2 annots"),
-    HostileCase("fields-at-limit", lambda _b, s: fields_at_limit(s), "190 fields, 14 updates"),
+    HostileCase("fields-at-limit", lambda _b, s: fields_at_limit(s), "990 fields, 14 updates"),
     HostileCase("xref-at-limit", xref_at_limit, "95,000 objects in one update"),
     HostileCase("huge-object", lambda _b, s: huge_object(s), "one array of 15M numbers"),
     HostileCase("syntax-at-limit", lambda _b, s: syntax_at_limit(s), "15 x 240 KB of syntax"),

@@ -184,8 +184,8 @@ def test_status_change_is_undoable_and_refused_moves_explain_why(
         "portfolio_app.gui.controllers.portfolio_controller.QMessageBox.warning",
         lambda _parent, _title, text: shown.append(text),
     )
-    _portfolio(open_app).change_status(EntryStatus.REVIEWED)  # type: ignore[attr-defined]
-    assert shown and "cannot move" in shown[0]
+    _portfolio(open_app).change_status(EntryStatus.FEEDBACK_RECEIVED)  # type: ignore[attr-defined]
+    assert shown and "set only by importing" in shown[0]
     assert service.get_entry(entry_id).status is EntryStatus.DRAFT
 
 

@@ -36,11 +36,13 @@ from portfolio_app.gui.dialogs.catalogue_dialog import (
 )
 from portfolio_app.gui.dialogs.countersign_dialog import CountersignDialog
 from portfolio_app.gui.dialogs.export_dialog import ExportDialog
+from portfolio_app.gui.dialogs.feedback_import_dialog import FeedbackImportDialog
 from portfolio_app.gui.dialogs.history_dialog import RevisionHistoryDialog
 from portfolio_app.gui.dialogs.passphrase_dialog import (
     ChangePassphraseDialog,
     RecoveryKeyStatusDialog,
 )
+from portfolio_app.gui.dialogs.review_window import ReviewWindow
 from portfolio_app.gui.dialogs.verify_window import VerifyWindow
 from portfolio_app.gui.views.coverage_view import CoverageView
 
@@ -119,6 +121,8 @@ def _builders(
         "verify": VerifyWindow,
         "export": lambda: ExportDialog(service),
         "countersign": lambda: CountersignDialog(service),
+        "review": lambda: ReviewWindow(service),
+        "import feedback": lambda: FeedbackImportDialog(service),
     }
 
 
@@ -135,6 +139,8 @@ NAMES = (
     "verify",
     "export",
     "countersign",
+    "review",
+    "import feedback",
 )
 
 

@@ -131,7 +131,7 @@ def test_selection_by_status_and_tag_counts_entries(
     dialog._update_selection_widgets()
     assert dialog.count_label.text() == "1 of 6 entries will be exported."
     dialog.status_checks[EntryStatus.READY].setChecked(False)
-    dialog.status_checks[EntryStatus.REVIEWED].setChecked(True)
+    dialog.status_checks[EntryStatus.SUBMITTED].setChecked(True)
     assert dialog.count_label.text() == "0 of 6 entries will be exported."
     assert not dialog.export_button.isEnabled()
     dialog.all_radio.setChecked(True)

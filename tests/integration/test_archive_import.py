@@ -100,8 +100,10 @@ def _rich(folder: Path, tmp: Path) -> PortfolioService:
         )
     )
     service.add_entry(EntryDraft(kind=EntryKind.NOTE, title="A note"))
-    evidence = tmp / "certificate.txt"
-    evidence.write_bytes("Attendance certificate ✓".encode() + bytes(range(256)))
+    # every byte value survives the round trip (a PDF is taken as evidence whatever follows
+    # its header)
+    evidence = tmp / "certificate.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% Attendance certificate \xe2\x9c\x93\n" + bytes(range(256)))
     service.add_attachment(reflection.id, evidence)
     service.set_final_reflection("Listening is a clinical skill.")
     return service

@@ -58,7 +58,7 @@ def student(cli: Run) -> Run:
     for title, body, status, tag in (
         ("Workshop plan", "I want to learn roles.", "ready", "roles"),
         ("Ward handover", "Handover went well.", "draft", "handover"),
-        ("Simulation", "SBAR *practice*.", "reviewed", "sbar"),
+        ("Simulation", "SBAR *practice*.", "ready", "sbar"),
     ):
         added = cli(
             "add",
@@ -106,7 +106,7 @@ def test_export_stops_on_findings_and_goes_ahead_with_yes(student: Run, tmp_path
 
 def test_export_selection_options(student: Run, tmp_path: Path) -> None:
     out = tmp_path / "sel.pdf"
-    result = student("export", str(out), "--status", "ready", "--status", "reviewed", "--json")
+    result = student("export", str(out), "--status", "ready", "--status", "submitted", "--json")
     assert result.code == 0, result.err
     assert result.json()["entries"] == 2
     tagged = student("export", str(out), "--tag", "#handover", "--unsigned")

@@ -298,7 +298,14 @@ def test_embedded_json_matches_the_vault(exported: Exported) -> None:
     assert data is not None
     snapshot = exported.snapshot
     assert data["profile"] == snapshot["profile"]
-    assert data["entries"] == snapshot["entries"]
+    # Each exported entry is the vault's, plus its history chain and its evidence list; the
+    # export then marks what it submitted (the signed copy keeps the status it had).
+    added = ("timeline", "attachments", "status")
+    assert [{k: v for k, v in e.items() if k not in added} for e in data["entries"]] == [
+        {k: v for k, v in e.items() if k != "status"} for e in snapshot["entries"]
+    ]
+    assert all(e["timeline"]["revisions"] >= 1 and e["attachments"] == [] for e in data["entries"])
+    assert {e["status"] for e in snapshot["entries"]} <= {"submitted", "feedback-received"}
     assert data["events"] == snapshot["events"]
     assert data["final_reflection"] == snapshot["final_reflection"]
     assert data["selection"]["all_entries"] is True

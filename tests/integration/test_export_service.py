@@ -52,7 +52,7 @@ def test_selection_reaches_the_pdf_and_the_json(service: PortfolioService, tmp_p
     selection = ExportSelection.from_values(
         date_from=date(2024, 9, 20),
         date_to=date(2024, 11, 30),
-        statuses=["ready", "reviewed"],
+        statuses=["ready", "submitted"],
         tags=["handover", "teamwork"],
         include_final_reflection=False,
     )
@@ -65,7 +65,7 @@ def test_selection_reaches_the_pdf_and_the_json(service: PortfolioService, tmp_p
     assert data is not None
     assert {e["id"] for e in data["entries"]} == expected
     assert data["final_reflection"] is None
-    assert data["selection"]["statuses"] == ["ready", "reviewed"]
+    assert data["selection"]["statuses"] == ["ready", "submitted"]
     text = "\n".join(pdftotext_pages(out))
     assert "Final reflection" not in text
     assert "Selected entries: dated 20 Sep 2024 to 30 Nov 2024" in " ".join(text.split())

@@ -100,7 +100,7 @@ def fill_portfolio(service: PortfolioService, count: int = 24) -> Built:
                 Section("So what?", "> A quote from the session.\n\nΣοφία agreed."),
                 Section("Now what?", "| Role | Learned |\n|---|---|\n| Pharmacist | doses |"),
             ),
-            status=EntryStatus.REVIEWED,
+            status=EntryStatus.READY,
             occurred_on=datetime(2024, 9, 16, 12, tzinfo=UTC),
             plan_id=plan.id,
             event_ids=(simulation.id,),  # filed elsewhere, still printed after its plan
@@ -125,7 +125,7 @@ def fill_portfolio(service: PortfolioService, count: int = 24) -> Built:
                         + "\n\nNext time I will ask earlier.",
                     ),
                 ),
-                status=(EntryStatus.DRAFT, EntryStatus.READY, EntryStatus.REVIEWED)[n % 3],
+                status=(EntryStatus.DRAFT, EntryStatus.READY, EntryStatus.READY)[n % 3],
                 occurred_on=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
                 event_ids=(workshop.id,) if n % 4 == 0 else (),
                 experience_ids=(placement.id,) if n % 4 == 1 else (),

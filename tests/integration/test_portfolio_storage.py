@@ -235,10 +235,17 @@ def test_autosaves_coalesce_into_one_revision_and_restore_works(service: Portfol
 
 def test_status_moves_follow_the_rules(service: PortfolioService) -> None:
     entry = service.add_entry(_draft("Status"))
-    with pytest.raises(ValidationError):
-        service.set_status(entry.id, EntryStatus.REVIEWED)
+    for by_app in (EntryStatus.SUBMITTED, EntryStatus.FEEDBACK_RECEIVED):
+        with pytest.raises(ValidationError, match="set"):
+            service.set_status(entry.id, by_app)
+        with pytest.raises(ValidationError):
+            service.add_entry(_draft("Sneaky", status=by_app))
     service.set_status(entry.id, EntryStatus.READY)
-    assert service.set_status(entry.id, EntryStatus.REVIEWED).status is EntryStatus.REVIEWED
+    assert service.mark_submitted([entry.id])[0].status is EntryStatus.SUBMITTED
+    revisions = len(service.revisions(entry.id))
+    # the app's status changes add no saved version; the student can reopen the entry
+    assert len(service.revisions(entry.id)) == revisions
+    assert service.set_status(entry.id, EntryStatus.DRAFT).status is EntryStatus.DRAFT
 
 
 def test_delete_then_restore_brings_entry_back(service: PortfolioService, data_dir: Path) -> None:

@@ -10,11 +10,13 @@ A lazy search through a real file must answer what a full scan answers.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,12 +28,14 @@ from portfolio_app.core.domain.entries import (
     EntryStatus,
     Section,
 )
+from portfolio_app.core.domain.entry_filter import EntryFilter
 from portfolio_app.core.domain.entry_index import search_terms, summary_record
 from portfolio_app.core.domain.ids import EntryId
 from portfolio_app.core.domain.profile import Profile
-from portfolio_app.core.services.portfolio_service import EntryDraft, PortfolioService
+from portfolio_app.core.services.feedback_service import entries_with_feedback
+from portfolio_app.core.services.portfolio_service import EntryDraft, LoadMode, PortfolioService
 from portfolio_app.core.storage import integrity
-from portfolio_app.core.storage.database import DB_NAME
+from portfolio_app.core.storage.database import DB_NAME, SCHEMA_HEAD, schema_version
 from portfolio_app.core.storage.index_store import IndexStore
 
 PASS = "correct horse battery staple"
@@ -138,19 +142,61 @@ def test_accepting_changes_made_outside_rebuilds_the_index_from_what_is_kept(
         assert service.get_entry(ids["reflection"]).status is EntryStatus.DRAFT
 
 
-def test_an_older_portfolio_gets_its_index_at_the_first_unlock(tmp_path: Path) -> None:
+OLDER = {
+    "0004": "schema four passphrase",
+    "0005": "schema five passphrase",
+    "0007": "schema seven passphrase",
+    "0008": "schema eight passphrase",
+}
+
+
+@pytest.mark.parametrize("revision", sorted(OLDER))
+@pytest.mark.parametrize("load", ["lazy", "index"])
+def test_an_older_portfolio_gets_its_index_at_the_first_unlock(
+    tmp_path: Path, revision: str, load: LoadMode
+) -> None:
+    """0004 (before the sealed records), 0005 (sealed, before the chain), 0007 (the chain; an
+    entry marked 'reviewed' by hand) and 0008 (feedback and the statuses the app sets) all
+    upgrade to the index's schema after a backup, and are searchable from it at once."""
+    passphrase = OLDER[revision]
     folder = tmp_path / "portfolio"
     folder.mkdir()
-    shutil.copyfile(DATA / "portfolio-schema-0005.db", folder / DB_NAME)
-    with PortfolioService.open(folder, "schema five passphrase", load="lazy") as service:
+    shutil.copyfile(DATA / f"portfolio-schema-{revision}.db", folder / DB_NAME)
+    with PortfolioService.open(folder, passphrase, load=load) as service:
         assert service.load_mode == "all"  # no index yet: it read everything and built one
         assert service.integrity_findings == []
-    assert_index_matches(folder, "schema five passphrase")
-    with PortfolioService.open(folder, "schema five passphrase", load="lazy") as service:
-        assert service.load_mode == "lazy"
+        assert [s.title for s in service.search_summaries("chaplain")] == ["What the chaplain said"]
+    assert schema_version(folder / DB_NAME) == SCHEMA_HEAD
+    (backup,) = (folder / "backups").glob("*.db")
+    assert schema_version(backup) == revision
+    assert_index_matches(folder, passphrase)
+    with PortfolioService.open(folder, passphrase, load=load) as service:
+        assert service.load_mode == load
         assert [s.title for s in service.search_summaries('"everyone listened"')] == [
             "What the chaplain said"
         ]
+        assert [s.title for s in service.search_summaries("#schwartz code:ve3")] == [
+            "What the chaplain said"
+        ]
+        statuses = {s.title: s.status for s in service.summaries()}
+        if revision == "0008":
+            assert statuses == {
+                "Before the round": EntryStatus.SUBMITTED,
+                "What the chaplain said": EntryStatus.FEEDBACK_RECEIVED,
+            }
+            found = service.search_summaries("status:feedback-received")
+            assert [s.title for s in found] == ["What the chaplain said"]
+            assert [s.title for s in service.search_summaries("status:submitted")] == [
+                "Before the round"
+            ]
+            ids = frozenset(entries_with_feedback(service))
+            assert [s.title for s in service.find(EntryFilter(only_ids=ids))] == [
+                "What the chaplain said"
+            ]
+        else:  # 'reviewed' (0007, set by hand) reads as ready: nothing is 'reviewed' any more
+            assert service.search_summaries("status:reviewed") == []
+            assert EntryStatus.SUBMITTED not in statuses.values()
+        assert service.load_mode == load  # none of it needed the entries decrypted
 
 
 WORDS = ("sepsis", "Sepsis", "handover", "straße", "STRASSE", "ward", "e.g.", "o'clock")
@@ -183,6 +229,9 @@ QUERIES = (
     "#sepsis",
     "#b kind:note",
     "status:draft ward",
+    "status:submitted",
+    "status:feedback-received #sepsis",
+    "status:reviewed",
     "zzz",
     "",
 )
@@ -203,8 +252,14 @@ def test_a_lazy_search_through_the_file_equals_a_full_scan(
         data_dir = Path(scratch) / "p"
         service, _ = PortfolioService.create(data_dir, PASS, Profile(name="P"))
         with service:
+            app_set: dict[str, EntryStatus] = {}
             for draft in portfolio:
-                service.add_entry(draft)
+                # the student picks draft or ready; the app sets the other two (export, import)
+                by_hand = draft.status if not draft.status.set_by_app else EntryStatus.READY
+                entry = service.add_entry(dataclasses.replace(draft, status=by_hand))
+                if draft.status.set_by_app:
+                    app_set[entry.id] = draft.status
+            service.set_statuses_by_app(app_set)
         with PortfolioService.open(data_dir, PASS) as full:
             expected = {q: [e.id for e in full.search(q)] for q in QUERIES}
         with PortfolioService.open(data_dir, PASS, load="lazy") as lazy:

@@ -388,11 +388,16 @@ def test_a_save_changes_a_constant_number_of_manifest_rows(folder: dict[str, str
         db = _db(folder)
         after = {tuple(r) for r in db.execute("SELECT * FROM record_manifest")}
         db.close()
-    # The entry's row, one revision row and the entry's search-index segment changed or
-    # appeared; nothing else was rewritten.
+    # The entry's row, one revision row, its chain link and the entry's search-index segment
+    # changed or appeared; nothing else was rewritten.
     changed = after - before
-    assert len(changed) == 3
-    assert sorted(r[0] for r in changed) == ["entries", "entry_index", "revisions"]
+    assert len(changed) == 4
+    assert sorted(r[0] for r in changed) == [
+        "entries",
+        "entry_index",
+        "revision_links",
+        "revisions",
+    ]
 
 
 def test_the_schema_migration_keeps_every_link_revision_and_attachment(tmp_path: Path) -> None:

@@ -98,13 +98,26 @@ def test_an_untouched_portfolio_stays_lazy(folder: dict[str, str]) -> None:
 def test_an_edited_status_of_the_entry_read_is_named_and_the_saved_value_used(
     folder: dict[str, str],
 ) -> None:
-    _sql(folder, "UPDATE entries SET status = 'reviewed' WHERE id = ?", (folder["first"],))
+    _sql(folder, "UPDATE entries SET status = 'ready' WHERE id = ?", (folder["first"],))
     with _lazy(folder) as service:
         assert service.load_mode == "lazy"
         entry = service.get_entry(folder["first"])
         assert entry.status is EntryStatus.DRAFT  # the sealed (saved) value
         assert service.load_mode == "all"  # the row did not match its index stamp
         assert "status: saved as 'draft'" in _messages(service)
+
+
+def test_a_retired_status_written_outside_the_app_makes_a_lazy_open_read_everything(
+    folder: dict[str, str],
+) -> None:
+    """'reviewed' is the status the 0008 step retires at unlock: a row that says it (put back
+    outside the app) is read to retire it, does not match its index stamp, and so the whole
+    portfolio is read and the edit named, before any verb runs."""
+    _sql(folder, "UPDATE entries SET status = 'reviewed' WHERE id = ?", (folder["second"],))
+    with _lazy(folder) as service:
+        assert service.load_mode == "all"
+        assert "status: saved as 'draft'" in _messages(service)
+        assert service.notices == []  # nothing re-saved over the finding
 
 
 def test_a_whole_entry_rolled_back_is_named(folder: dict[str, str], tmp_path: Path) -> None:
@@ -272,7 +285,7 @@ def test_the_export_reads_and_checks_everything_first(folder: dict[str, str]) ->
     from portfolio_app.core.export.errors import IntegrityFindingsPendingError
     from portfolio_app.core.services.export_service import prepare_export
 
-    _sql(folder, "UPDATE entries SET status = 'reviewed' WHERE id = ?", (folder["second"],))
+    _sql(folder, "UPDATE entries SET status = 'ready' WHERE id = ?", (folder["second"],))
     with _lazy(folder) as service:
         assert service.integrity_findings == []  # the lazy open did not read that entry
         with pytest.raises(IntegrityFindingsPendingError, match="Second note"):
@@ -283,7 +296,7 @@ def test_what_a_one_entry_verb_does_not_look_at(folder: dict[str, str]) -> None:
     """Scope, said plainly: reading entry A does not check entry B. Editing B's status or
     links outside the app goes unnoticed by ``show A``, ``search`` and ``list`` (which show
     the values the app saved, from the index) and is named by any full open."""
-    _sql(folder, "UPDATE entries SET status = 'reviewed' WHERE id = ?", (folder["second"],))
+    _sql(folder, "UPDATE entries SET status = 'ready' WHERE id = ?", (folder["second"],))
     with _lazy(folder) as service:
         assert service.get_entry(folder["first"]).title == "Handover reflection v2"
         (listed,) = [s for s in service.summaries() if s.id == folder["second"]]

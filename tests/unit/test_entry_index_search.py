@@ -130,7 +130,15 @@ def queries(draw: st.DrawFn) -> str:
                     st.sampled_from(TAGS).map(lambda t: f"#{t}"),
                     st.sampled_from(TAGS).map(lambda t: f"tag:{t.upper()}"),
                     st.sampled_from(["kind:plan", "kind:note", "KIND:Reflection", "kind:"]),
-                    st.sampled_from(["status:draft", "status:ready", "Status:Reviewed"]),
+                    st.sampled_from(
+                        [
+                            "status:draft",
+                            "status:ready",
+                            "status:submitted",
+                            "STATUS:Feedback-Received",
+                            "Status:Reviewed",  # retired: matches nothing
+                        ]
+                    ),
                     st.sampled_from(["code:ve1", "code:VE3", "code:c1", "code:x"]),
                     st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=3).map(
                         lambda ws: '"' + " ".join(ws) + '"'
@@ -165,6 +173,14 @@ def sidebar(draw: st.DrawFn) -> EntryFilter:
         professions=frozenset(draw(st.lists(st.sampled_from(PROFESSIONS), max_size=2))),
         date_from=start,
         date_to=end,
+        # the app's "Has tutor feedback" filter: ids from the imported feedback records
+        only_ids=draw(
+            st.none()
+            | st.frozensets(
+                st.builds(lambda p, i: f"{p}{i:031x}", st.integers(0, 3), st.integers(0, 12)),
+                max_size=6,
+            )
+        ),
     )
 
 

@@ -70,6 +70,14 @@ def register(subparsers: Any) -> None:
         metavar="FILE.crl",
         help="embed this revocation list (from your course CA) with your signature",
     )
+    verb.add_argument(
+        "--feedback",
+        metavar="FILE.json",
+        help="feedback per entry: a JSON object of entry id (as 'portfolio review' and 'list "
+        "--json' name them; or the entry's number in the PDF, such as E3) to text, plus an "
+        'optional "overall"; it fills the feedback boxes in the same revision as your '
+        "signature, so your signature covers it ('-' reads stdin)",
+    )
     verb.add_argument("--yes", action="store_true", help="countersign despite warnings")
     add_json_option(verb)
     verb.set_defaults(handler=run_countersign)
@@ -81,6 +89,21 @@ def _confirm(ctx: CliContext, question: str) -> bool:
     ctx.err.write(f"{question} [y/N] ")
     ctx.err.flush()
     return sys.stdin.readline().strip().lower() in {"y", "yes"}
+
+
+def _read_feedback(ctx: CliContext, source: str) -> dict[str, str]:
+    from portfolio_app.core.services.review_service import (
+        MAX_FEEDBACK_FILE_BYTES,
+        parse_feedback_json,
+        read_feedback_file,
+    )
+
+    if source == "-":
+        raw = sys.stdin.buffer.read(MAX_FEEDBACK_FILE_BYTES + 1)
+        if len(raw) > MAX_FEEDBACK_FILE_BYTES:
+            raise ValidationError("the feedback on standard input is too large")
+        return parse_feedback_json(raw, "the feedback on standard input")
+    return read_feedback_file(Path(source).expanduser())
 
 
 def run_countersign(ctx: CliContext) -> int:
@@ -110,8 +133,11 @@ def run_countersign(ctx: CliContext) -> int:
         staff=[Path(p).expanduser() for p in args.trust_staff],
     )
     crls = [read_pem_file(Path(p).expanduser(), "revocation list") for p in args.crl]
+    feedback = _read_feedback(ctx, args.feedback) if args.feedback else None
     with ctx.open_portfolio() as service:
-        plan = plan_countersign(service, source, role=args.role, trust=extra)
+        plan = plan_countersign(
+            service, source, role=args.role, trust=extra, feedback_keys=list(feedback or {})
+        )
         for warning in plan.warnings:
             ctx.warn(f"warning: {warning}")
         if plan.warnings and not args.yes and not _confirm(ctx, "Countersign anyway?"):
@@ -129,6 +155,7 @@ def run_countersign(ctx: CliContext) -> int:
             trust=extra,
             tsa_url=args.tsa,
             crls=crls,
+            feedback=feedback,
         )
     report = verify_file(target, trust=plan.trust)
     if ctx.as_json:
@@ -140,6 +167,7 @@ def run_countersign(ctx: CliContext) -> int:
                 "decision": args.decision,
                 "fingerprint_sha256": result.fingerprint,
                 "warnings": list(plan.warnings),
+                "feedback_entries": [i.label for i in report.feedback if i.entry_id is not None],
                 "verification": report.to_dict(),
             }
         )
@@ -149,5 +177,8 @@ def run_countersign(ctx: CliContext) -> int:
         f"{args.decision})"
     )
     ctx.print(f"Your certificate SHA-256 fingerprint: {result.fingerprint}")
+    if report.feedback:
+        labels = ", ".join("overall" if i.entry_id is None else i.label for i in report.feedback)
+        ctx.print(f"Feedback in the file, covered by your signature: {labels}")
     ctx.print(f"Check (with your course CA): {report.describe()[0]}")
     return 0

@@ -230,7 +230,8 @@ def _register_add(subparsers: Any) -> None:
         "--status",
         choices=STATUSES,
         default=EntryStatus.DRAFT.value,
-        help="draft (default), ready or reviewed",
+        help="draft (default) or ready ('submitted' is set by a signed export, "
+        "'feedback-received' by 'portfolio feedback import')",
     )
     add_json_option(add)
     add.set_defaults(handler=run_add)
@@ -260,7 +261,8 @@ def _register_edit(subparsers: Any) -> None:
     edit.add_argument(
         "--status",
         choices=STATUSES,
-        help="move the status: draft -> ready -> reviewed, or back to draft",
+        help="draft or ready (also to reopen a submitted entry); 'submitted' and "
+        "'feedback-received' are set only by the app",
     )
     edit.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="when it happened")
     edit.add_argument("--add-tag", action="append", default=[], metavar="TAG")
@@ -528,10 +530,22 @@ def _entry_detail(service: PortfolioService, entry: Entry) -> dict[str, Any]:
 def run_show(ctx: CliContext) -> int:
     """Show one entry in full."""
     from portfolio_app.core.reflective_templates import TemplateError, get_template
+    from portfolio_app.core.services.feedback_service import entry_feedback
 
     with ctx.open_portfolio(load="lazy") as service:
         entry = service.get_entry(ctx.args.id)
         detail = _entry_detail(service, entry)
+        feedback = entry_feedback(service, entry.id)
+    detail["feedback"] = [
+        {
+            "text": item.text,
+            "signer_name": item.signer_name,
+            "signer_role": item.signer_role,
+            "signed_at": item.signed_at,
+            "imported_at": item.imported_at.isoformat(),
+        }
+        for item in feedback
+    ]
     if ctx.as_json:
         ctx.print_json(detail)
         return exit_codes.OK
@@ -583,6 +597,12 @@ def run_show(ctx: CliContext) -> int:
             ctx.print(f"## {section.heading}")
             ctx.print("")
         ctx.print(section.body.strip() or "(empty)")
+        ctx.print("")
+    for item in feedback:
+        when = (item.signed_at or "")[:16].replace("T", " ")
+        ctx.print(f"## Tutor feedback: {item.who}, signed {when or '(time not stated)'}")
+        ctx.print("")
+        ctx.print(item.text)
         ctx.print("")
     return exit_codes.OK
 
@@ -763,6 +783,7 @@ def run_history(ctx: CliContext) -> int:
     with ctx.open_portfolio(load="lazy") as service:
         entry = service.get_entry(ctx.args.id)
         revisions = service.revisions(entry.id)
+        links = service.chain_links(entry.id)
     if ctx.as_json:
         ctx.print_json(
             [
@@ -772,6 +793,7 @@ def run_history(ctx: CliContext) -> int:
                     "title": r.entry.title,
                     "status": r.entry.status.value,
                     "word_count": r.entry.word_count,
+                    "chain": links[r.id].to_json() if r.id in links else None,
                 }
                 for r in revisions
             ]
@@ -784,12 +806,14 @@ def run_history(ctx: CliContext) -> int:
         (
             short(r.id),
             f"{r.saved:%Y-%m-%d %H:%M:%S}",
+            str(links[r.id].seq) if r.id in links else "-",
+            links[r.id].hash[:12] if r.id in links else "(no link)",
             str(r.entry.word_count),
             clip(r.entry.title, 60),
         )
         for r in revisions
     ]
-    for line in table(("REVISION", "SAVED (UTC)", "WORDS", "TITLE"), rows):
+    for line in table(("REVISION", "SAVED (UTC)", "SEQ", "CHAIN", "WORDS", "TITLE"), rows):
         ctx.print(line)
     return exit_codes.OK
 

@@ -36,9 +36,17 @@ def register(subparsers: Any) -> None:
         "the signature. The signing key and certificate are made on first use.\n\n"
         "Selection: --from/--to keep entries dated in the period; --status and --tag keep "
         "entries with any of the given statuses or tags (repeat them); the kinds combine.\n\n"
-        "Before anything is written the text is checked for possible patient identifiers. "
-        "Findings are listed on standard error and the command exits 1; anonymise the "
-        "entries, or pass --yes to export anyway.",
+        "Evidence: every attachment of every exported entry is embedded in the PDF, inside "
+        "the signature, and listed under its entry with its SHA-256 (photos shown on the "
+        "page too); --no-attachments, --leave-out-attachment ID and --no-inline-images change "
+        "that.\n\n"
+        "Timeline: each entry shows when it was first written and last changed. Notes on "
+        "dates (a plan first written after its event, a reflection written before its plan "
+        "or long after the event) are printed under the entries and on standard error; they "
+        "never stop the export.\n\n"
+        "Before anything is written the text (and the evidence file names) is checked for "
+        "possible patient identifiers. Findings are listed on standard error and the command "
+        "exits 1; anonymise the entries, or pass --yes to export anyway.",
     )
     export.add_argument("out", metavar="OUT.pdf", help="the PDF to write (replaced atomically)")
     export.add_argument(
@@ -52,7 +60,7 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="S",
-        help="draft, ready or reviewed (repeatable: any of them)",
+        help="draft, ready, submitted or feedback-received (repeatable: any of them)",
     )
     export.add_argument(
         "--tag", action="append", default=[], metavar="T", help="a tag (repeatable: any of them)"
@@ -61,6 +69,23 @@ def register(subparsers: Any) -> None:
         "--no-final-reflection",
         action="store_true",
         help="leave the final reflection out (an interim export)",
+    )
+    export.add_argument(
+        "--no-attachments",
+        action="store_true",
+        help="embed no evidence files (they are embedded by default)",
+    )
+    export.add_argument(
+        "--leave-out-attachment",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="do not embed this attachment (id or unique prefix; repeatable)",
+    )
+    export.add_argument(
+        "--no-inline-images",
+        action="store_true",
+        help="list photos under their entries without showing them on the page",
     )
     export.add_argument(
         "--unsigned",
@@ -84,6 +109,12 @@ def register(subparsers: Any) -> None:
         metavar="URL",
         help="add an RFC 3161 timestamp from this time-stamping authority (default: the "
         "setting; none: nothing is fetched)",
+    )
+    export.add_argument(
+        "--no-feedback-fields",
+        action="store_true",
+        help="leave out the empty 'Tutor feedback' form field after each entry and the "
+        "overall one on the signatures page",
     )
     export.add_argument(
         "--yes",
@@ -131,7 +162,7 @@ def _progress(ctx: CliContext) -> Any:
 def run_export(ctx: CliContext) -> int:
     """Prepare, check, lay out, sign and write."""
     from portfolio_app.core.export.selection import ExportSelection
-    from portfolio_app.core.services.export_service import prepare_export
+    from portfolio_app.core.services.export_service import prepare_export, record_submission
 
     args = ctx.args
     selection = ExportSelection.from_values(
@@ -140,9 +171,13 @@ def run_export(ctx: CliContext) -> int:
         statuses=args.status,
         tags=args.tag,
         include_final_reflection=not args.no_final_reflection,
+        include_attachments=not args.no_attachments,
+        inline_images=not args.no_inline_images,
     )
     out = Path(args.out).expanduser()
     with ctx.open_portfolio() as service:
+        if args.leave_out_attachment:
+            selection = _leave_out(service, selection, args.leave_out_attachment)
         job = prepare_export(
             service,
             selection,
@@ -152,36 +187,64 @@ def run_export(ctx: CliContext) -> int:
             else None,
             tsa_url=args.tsa,
             leave_out_damaged=args.leave_out_damaged,
+            feedback_fields=not args.no_feedback_fields,
         )
         left_out = job.content.left_out
-    for what in left_out:
-        ctx.warn(f"note: left out because it cannot be read: {what}")
-    if job.findings:
-        print_findings(ctx, job.findings, exported=args.yes)
-        if not args.yes:
-            if ctx.as_json:
-                ctx.print_json({"exported": False, "findings": [f.to_dict() for f in job.findings]})
-            return FINDINGS_EXIT
-    if job.entry_count == 0:
-        ctx.warn("note: no entry matches the selection; the PDF has only the front matter")
-    result = job.run(out, acknowledge_findings=True, progress=_progress(ctx))
+        for what in left_out:
+            ctx.warn(f"note: left out because it cannot be read: {what}")
+        for note in job.notes:
+            ctx.warn(f"note: {note}")
+        labels = {str(k): f"E{n}" for k, n in job.content.plan.numbers.items()}
+        for timeline_note in job.timeline_notes:
+            ctx.warn(
+                f"timeline note, {labels.get(timeline_note.entry_id, 'entry')}: "
+                f"{timeline_note.text}"
+            )
+        if job.findings:
+            print_findings(ctx, job.findings, exported=args.yes)
+            if not args.yes:
+                if ctx.as_json:
+                    ctx.print_json(
+                        {"exported": False, "findings": [f.to_dict() for f in job.findings]}
+                    )
+                return FINDINGS_EXIT
+        if job.entry_count == 0:
+            ctx.warn("note: no entry matches the selection; the PDF has only the front matter")
+        result = job.run(out, acknowledge_findings=True, progress=_progress(ctx))
+        record_submission(service, job)
     if ctx.as_json:
         ctx.print_json(
             {
                 "exported": True,
                 **result.to_dict(),
                 "findings": [f.to_dict() for f in job.findings],
+                "timeline_notes": [n.to_json() for n in job.timeline_notes],
+                "evidence_embedded": [item.to_json() for item in job.evidence],
             }
         )
         return 0
     noun = "entry" if result.entry_count == 1 else "entries"
     ctx.print(f"Exported {result.entry_count} {noun} ({result.page_count} pages) to {result.path}")
+    if job.evidence:
+        files = len(job.evidence)
+        ctx.print(f"Embedded {files} evidence file{'' if files == 1 else 's'}")
     if result.signed:
         ctx.print(f"Signed; certificate SHA-256 fingerprint: {result.fingerprint}")
         ctx.print("Check it with: portfolio verify " + _quote(str(result.path)))
     else:
         ctx.print("Not signed (--unsigned).")
     return 0
+
+
+def _leave_out(service: Any, selection: Any, wanted: Sequence[str]) -> Any:
+    """The selection with the named attachments (ids or unique prefixes) left out."""
+    import dataclasses
+
+    from portfolio_app.cli.commands.attachments_cmd import find_attachment
+
+    attachments = service.attachments()
+    ids = frozenset(find_attachment(attachments, item).id for item in wanted)
+    return dataclasses.replace(selection, left_out_attachments=ids)
 
 
 def _quote(text: str) -> str:

@@ -17,6 +17,7 @@ file is exit 3 and the rest of a folder is still checked.
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,15 @@ exit codes (the worst over all files, in the order 1 > 3 > 2 > 4 > 0):
      checked after --time-limit (the file is refused, not judged)
   4  intact and trusted, but a role given with --require has not countersigned
   (argparse usage errors also exit 2, after printing the usage)
+  (1 also when an embedded evidence file is not exactly what portfolio.json records)
+
+with --compare EARLIER.pdf LATER.pdf (both files checked first, with the same trust):
+  0  both valid and trusted; the later export keeps every entry of the earlier one
+     with its saved history (entries changed or added since are listed)
+  1  a file is broken, modified or forged;  3  a file is not a signed portfolio
+  5  the later export does not continue the earlier one: an entry is missing, its
+     history was rewritten, or it cannot be compared (or another student's file)
+  2  as 0, but a signer is not trusted (order: 1 > 3 > 5 > 2 > 0)
 
 time: each signature is checked at the time it claims (the signer's own clock), or at its
 RFC 3161 timestamp when the time-stamping authority is trusted (--trust-tsa); so a
@@ -123,6 +133,13 @@ def register(subparsers: Any) -> None:
         help="exit 4 unless this staff role has countersigned (repeatable)",
     )
     verb.add_argument(
+        "--compare",
+        action="store_true",
+        help="compare two exports of one portfolio, given as EARLIER.pdf LATER.pdf: which "
+        "entries are unchanged, changed since (with how many saved versions), added, missing, "
+        "or have a rewritten history",
+    )
+    verb.add_argument(
         "--time-limit",
         type=_positive_float,
         default=DEFAULT_SECONDS,
@@ -194,11 +211,13 @@ def run_verify(ctx: CliContext) -> int:
         crls=paths(args.crl),
     )
     targets = paths(args.files)
-    if not pdf_files(targets):
+    if not args.compare and not pdf_files(targets):
         raise ValidationError("no PDF files found in the folder(s) given")
     limits = VerifyLimits(
         seconds=args.time_limit, memory_bytes=args.memory_limit * MiB, workers=args.jobs
     )
+    if args.compare:
+        return run_compare(ctx, targets, trust, limits)
     results = verify_paths(targets, trust=trust, require=args.require, limits=limits)
     code = worst_exit_code([report.exit_code for _path, report in results])
     if args.csv:
@@ -230,3 +249,44 @@ def run_verify(ctx: CliContext) -> int:
     if args.csv:
         ctx.print(f"Wrote the report to {args.csv}")
     return code
+
+
+def run_compare(ctx: CliContext, targets: list[Path], trust: Any, limits: Any) -> int:
+    """``verify --compare EARLIER.pdf LATER.pdf``: both checked, then compared."""
+    from portfolio_app.core.services.export_service import compare_files
+
+    if len(targets) != 2 or any(p.is_dir() for p in targets):
+        raise ValidationError("--compare takes exactly two files: EARLIER.pdf LATER.pdf")
+    if ctx.args.csv or ctx.args.require:
+        raise ValidationError("--compare cannot be combined with --csv or --require")
+    report = compare_files(targets[0], targets[1], trust=trust, limits=limits)
+    if ctx.as_json:
+        ctx.print_json(report.to_dict())
+        return report.exit_code
+    for label, path, checked in (
+        ("EARLIER", report.earlier_path, report.earlier),
+        ("LATER", report.later_path, report.later),
+    ):
+        ctx.print(f"{label} {path}:")
+        for line in checked.describe():
+            ctx.print(f"  {line}")
+        ctx.print("")
+    comparison = report.comparison
+    if comparison is None:
+        ctx.print(f"Not compared: {report.reason}.")
+    else:
+        ctx.print("Comparison (through each entry's chain of saved versions):")
+        for line in comparison.describe():
+            ctx.print(f"  {line}")
+        if comparison.earlier_head and comparison.later_head:
+            same = comparison.earlier_head == comparison.later_head
+            ctx.print(
+                f"  Portfolio head: earlier {comparison.earlier_head[:16]}..., later "
+                f"{comparison.later_head[:16]}... ({'the same' if same else 'different'})"
+            )
+        ctx.print("")
+        for paragraph in comparison.limits:
+            ctx.print(textwrap.fill(paragraph, 79))
+            ctx.print("")
+    ctx.print(f"Exit status: {report.exit_code}")
+    return report.exit_code

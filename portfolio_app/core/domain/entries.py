@@ -2,7 +2,9 @@
 
 An entry is the unit a student writes and a tutor reads. Its text lives in template sections
 of Markdown; its tags link it to events, experiences, professions, free tags and framework
-competencies. The status moves draft -> ready -> reviewed (and back, when a student reopens it).
+competencies. The status moves draft -> ready (by the student), -> submitted (set by a signed
+export) -> feedback received (set only by importing a tutor's countersigned PDF); the student can
+reopen an entry as a draft or ready again at any point, but never set the last two by hand.
 """
 
 from __future__ import annotations
@@ -33,30 +35,69 @@ class EntryKind(StrEnum):
 
 
 class EntryStatus(StrEnum):
-    """Where an entry stands on its way to a tutor."""
+    """Where an entry stands on its way to a tutor and back.
+
+    ``SUBMITTED`` and ``FEEDBACK_RECEIVED`` say what happened, so only the app sets them: a
+    signed export marks what it exported as submitted, and importing a tutor's countersigned
+    PDF marks the entries that received feedback. Before version 0.9 a student could mark an
+    entry "reviewed" by hand; such entries are read as ``READY`` (see :meth:`from_stored`).
+    """
 
     DRAFT = "draft"
     READY = "ready"
-    REVIEWED = "reviewed"
+    SUBMITTED = "submitted"
+    FEEDBACK_RECEIVED = "feedback-received"
 
     @property
     def label(self) -> str:
         """The name people read."""
-        return {"draft": "Draft", "ready": "Ready for review", "reviewed": "Reviewed"}[self.value]
+        return _STATUS_LABELS[self]
+
+    @property
+    def set_by_app(self) -> bool:
+        """Whether only the app sets this status (never the student by hand)."""
+        return self in (EntryStatus.SUBMITTED, EntryStatus.FEEDBACK_RECEIVED)
+
+    @classmethod
+    def from_stored(cls, value: object) -> EntryStatus:
+        """A status read from the vault or a saved version; the retired ``reviewed`` (a status
+        students set by hand, so it never meant a tutor had seen the entry) reads as ready."""
+        text = str(value)
+        if text == LEGACY_REVIEWED:
+            return cls.READY
+        return cls(text)
 
 
-#: Allowed status moves. A reviewed entry can be reopened as a draft (the student keeps
-#: learning), but it cannot jump back to "ready" without being edited first.
-ALLOWED_STATUS_MOVES: dict[EntryStatus, frozenset[EntryStatus]] = {
-    EntryStatus.DRAFT: frozenset({EntryStatus.READY}),
-    EntryStatus.READY: frozenset({EntryStatus.DRAFT, EntryStatus.REVIEWED}),
-    EntryStatus.REVIEWED: frozenset({EntryStatus.DRAFT}),
+#: The status students could set by hand before feedback import existed (read as ready).
+LEGACY_REVIEWED = "reviewed"
+
+_STATUS_LABELS = {
+    EntryStatus.DRAFT: "Draft",
+    EntryStatus.READY: "Ready for review",
+    EntryStatus.SUBMITTED: "Submitted",
+    EntryStatus.FEEDBACK_RECEIVED: "Feedback received",
 }
+
+#: Moves a student may make by hand: between draft and ready, and back from a status the app
+#: set (to revise an entry after submitting it or after feedback).
+_HAND_TARGETS = frozenset({EntryStatus.DRAFT, EntryStatus.READY})
 
 
 def check_status_move(old: EntryStatus, new: EntryStatus) -> None:
-    """Raise ValidationError when ``old -> new`` is not an allowed move."""
-    if old != new and new not in ALLOWED_STATUS_MOVES[old]:
+    """Raise ValidationError when the student may not move ``old -> new`` by hand."""
+    if old == new:
+        return
+    if new is EntryStatus.SUBMITTED:
+        raise ValidationError(
+            "'Submitted' is set by the app when an entry goes out in a signed export; export "
+            "the portfolio to submit it"
+        )
+    if new is EntryStatus.FEEDBACK_RECEIVED:
+        raise ValidationError(
+            "'Feedback received' is set only by importing your tutor's countersigned PDF "
+            "(portfolio feedback import, or File > Import tutor feedback)"
+        )
+    if new not in _HAND_TARGETS:
         raise ValidationError(f"an entry cannot move from '{old.label}' to '{new.label}'")
 
 

@@ -38,6 +38,9 @@ class EntryFilter:
     professions: frozenset[str] = frozenset()
     date_from: date | None = None
     date_to: date | None = None
+    #: Only these entries (None: any). The app's "Has tutor feedback" filter: the ids come
+    #: from the imported feedback records, so the search index answers it like the rest.
+    only_ids: frozenset[str] | None = None
     extra: tuple[Callable[[Entry], bool], ...] = field(default=(), compare=False)
 
     @property
@@ -56,6 +59,7 @@ class EntryFilter:
             or self.professions
             or self.date_from
             or self.date_to
+            or self.only_ids is not None
             or self.extra
         )
 
@@ -124,6 +128,8 @@ def matches(
     event_kind_of: Callable[[str], str | None] | None = None,
 ) -> bool:
     """Whether ``entry`` passes ``flt``. ``text`` is a cached ``entry.searchable_text()``."""
+    if flt.only_ids is not None and entry.id not in flt.only_ids:
+        return False
     if flt.kinds and entry.kind.value not in flt.kinds:
         return False
     if flt.statuses and entry.status.value not in flt.statuses:

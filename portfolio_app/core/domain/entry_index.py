@@ -423,6 +423,9 @@ def _narrow(
     rows: list[_Row], flt: EntryFilter, event_kind_of: Callable[[str], str | None] | None
 ) -> list[_Row]:
     """Apply every filter but words and phrases, one list pass per criterion."""
+    if flt.only_ids is not None:
+        wanted = flt.only_ids
+        rows = [r for r in rows if r.record[R_ID] in wanted]
     if flt.kinds:
         rows = [r for r in rows if r.record[R_KIND] in flt.kinds]
     if flt.statuses:

@@ -78,8 +78,10 @@ class IntegrityFinding:
 
 
 _NOUNS = {
+    "feedback": "imported tutor feedback",
     "entries": "entry",
     "revisions": "saved version",
+    "revision_links": "history link",
     "events": "event",
     "experiences": "experience",
     "attachments": "attachment",

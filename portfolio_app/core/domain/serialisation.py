@@ -72,7 +72,7 @@ def entry_from_dict(data: dict[str, Any]) -> Entry:
         id=EntryId(str(data["id"])),
         kind=EntryKind(data["kind"]),
         title=str(data["title"]),
-        status=EntryStatus(data.get("status", "draft")),
+        status=EntryStatus.from_stored(data.get("status", "draft")),
         template_id=str(data.get("template", "free")),
         created=created or datetime.now().astimezone(),
         updated=updated or created or datetime.now().astimezone(),

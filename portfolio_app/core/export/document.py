@@ -25,6 +25,9 @@ Progress and cancellation are checked there too.
 
 Signature boxes: :class:`_SignatureSlot` records where it was drawn, so the signing step can
 put the student's visible signature and the tutor's empty field exactly on the printed frames.
+Feedback boxes (issue 9): :class:`_FeedbackSlot` ends each entry with a light, compact "Tutor
+feedback" area (one line of text high when empty: 500 entries add about 25 pages) and records
+where its form field goes; the signatures page gets a larger overall-feedback area the same way.
 
 This module imports reportlab at import time; import it lazily (the export service does).
 """
@@ -70,14 +73,16 @@ from portfolio_app.core.domain.coverage import (
     summarise,
     unlisted_links,
 )
-from portfolio_app.core.domain.entries import Entry, EntryKind
+from portfolio_app.core.domain.entries import Entry, EntryKind, EntryStatus
 from portfolio_app.core.domain.entry_filter import entry_date
 from portfolio_app.core.domain.events import Event, Experience, format_hours
 from portfolio_app.core.domain.frameworks import Framework
 from portfolio_app.core.domain.ids import EntryId, EventId, ExperienceId
 from portfolio_app.core.domain.profile import Profile
+from portfolio_app.core.evidence.pdf_embed import EvidenceItem
 from portfolio_app.core.export.charts import category_chart, months_chart
 from portfolio_app.core.export.coverage_pages import MAX_TERMS, CountBar, heat_shade
+from portfolio_app.core.export.entry_extras import EntryExtras
 from portfolio_app.core.export.errors import ExportCancelled, ExportLayoutError
 from portfolio_app.core.export.fonts import MONO, SANS, SANS_BOLD, printable, register_fonts
 from portfolio_app.core.export.markdown_render import MarkdownRenderer, markup_text
@@ -88,6 +93,7 @@ from portfolio_app.core.export.styles import (
     FRAME_WIDTH,
     GREY_TEXT,
     LEFT_MARGIN,
+    LIGHT_SHADE,
     PAGE_HEIGHT,
     PAGE_WIDTH,
     RULE_GREY,
@@ -96,6 +102,8 @@ from portfolio_app.core.export.styles import (
     Styles,
     make_styles,
 )
+from portfolio_app.core.timeline.chain import EntryTimeline
+from portfolio_app.core.timeline.notes import TimelineNote
 
 Progress = Callable[[int, int, str], None]
 IsCancelled = Callable[[], bool]
@@ -108,6 +116,13 @@ TOC_INDENT = 14.0
 PAGE_TOTAL_FORM = "portfolio-page-total"
 STUDENT_SLOT = "student"
 TUTOR_SLOT = "tutor"
+#: The key of the overall feedback area in ``LayoutResult.feedback_boxes`` (entries use ids).
+OVERALL_FEEDBACK_SLOT = "overall"
+#: Height of an entry's feedback area: three lines of 8 pt text once filled, one light band
+#: with its label while empty. The label takes the left column, the field the rest.
+FEEDBACK_SLOT_HEIGHT = 30.0
+FEEDBACK_LABEL_WIDTH = 74.0
+OVERALL_FEEDBACK_HEIGHT = 60.0
 #: Staff box headings and what each countersignature means, by role value.
 _STAFF_BOX_TEXT = {
     "tutor": ("Tutor", "Countersignature of the personal tutor."),
@@ -121,6 +136,12 @@ _STAFF_BOX_TEXT = {
 # The smallest staff box drawn to fit the signatures on one page: room for about nine lines
 # of the box's text (decision, comment, time, fingerprint) at 7-9 pt.
 _MIN_STAFF_SLOT = 92.0
+#: How an entry's status reads in the PDF: the status it had when this export was made, so
+#: the two the app sets refer to an earlier export.
+_PRINTED_STATUS = {
+    EntryStatus.SUBMITTED: "Submitted in an earlier export",
+    EntryStatus.FEEDBACK_RECEIVED: "Feedback received on an earlier export",
+}
 _STUB_LOOKAHEAD = 10
 _MAX_EVIDENCE_LISTED = 14
 _MAX_SUGGESTIONS = 8
@@ -158,6 +179,18 @@ class DocumentContent:
     attendance_experiences: tuple[Experience, ...] = ()
     #: Records that could not be decrypted and that the student chose to leave out.
     left_out: tuple[str, ...] = ()
+    #: Each exported entry's revision chain, the notes on dates, the evidence to embed, and
+    #: portfolio.json's top-level ``timeline`` (see ``entry_extras``).
+    timelines: dict[str, EntryTimeline] = field(default_factory=dict)
+    timeline_notes: tuple[TimelineNote, ...] = ()
+    evidence: tuple[EvidenceItem, ...] = ()
+    timeline_info: dict[str, Any] = field(default_factory=dict)
+    inline_images: bool = True
+    #: Issue 9: an empty "Tutor feedback" form field after each entry and an overall one on
+    #: the signatures page (the export dialog and ``--no-feedback-fields`` can leave them out).
+    feedback_fields: bool = True
+    #: Whether each entry gets its own box (false past the limit: only the overall box).
+    feedback_per_entry: bool = True
 
     @property
     def entries(self) -> list[Entry]:
@@ -191,6 +224,10 @@ class LayoutResult:
     student_box: SignatureBox
     staff_boxes: dict[str, SignatureBox]
     seconds: float
+    #: The 0-based page listing each entry's evidence files (their PDF "associated" page).
+    evidence_pages: dict[str, int] = field(default_factory=dict)
+    #: Where each feedback field goes: entry id (or :data:`OVERALL_FEEDBACK_SLOT`) -> box.
+    feedback_boxes: dict[str, SignatureBox] = field(default_factory=dict)
 
     @property
     def tutor_box(self) -> SignatureBox | None:
@@ -206,6 +243,8 @@ class _LayoutState:
     last_page: int = 0
     boxes: dict[str, SignatureBox] = field(default_factory=dict)
     outline_levels: list[int] = field(default_factory=list)
+    anchors: dict[str, int] = field(default_factory=dict)
+    feedback_boxes: dict[str, SignatureBox] = field(default_factory=dict)
 
 
 # ---- contents planning --------------------------------------------------------------------
@@ -450,6 +489,51 @@ class _SignatureSlot(Flowable):  # type: ignore[misc]
         self._state.boxes[self.role] = (canv.getPageNumber() - 1, x0, y0, x1, y1)
 
 
+class _FeedbackSlot(Flowable):  # type: ignore[misc]
+    """A light, labelled area where a tutor's feedback form field goes (recorded for signing).
+
+    Drawn in the page content (so it prints even in readers that hide empty fields): a pale
+    band with the label at the left. The field covers the rest; a filled field's appearance
+    is opaque, so nothing the page prints under it can mix with the tutor's words.
+    """
+
+    def __init__(self, key: str, label: str, hint: str, height: float, state: _LayoutState) -> None:
+        super().__init__()
+        self.key = key
+        self.label = label
+        self.hint = hint
+        self.slot_height = height
+        self._state = state
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Full width, fixed height."""
+        self.width, self.height = avail_width, self.slot_height
+        return avail_width, self.slot_height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        """Never split (it moves to the next page whole)."""
+        return []
+
+    def draw(self) -> None:
+        """The pale band, the label, and the field's recorded rectangle."""
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(colors.Color(*LIGHT_SHADE))
+        canv.setStrokeColor(colors.Color(0.8, 0.8, 0.8))
+        canv.setLineWidth(0.4)
+        canv.rect(0, 0, self.width, self.height, stroke=1, fill=1)
+        canv.setFillColor(colors.Color(*GREY_TEXT))
+        canv.setFont(SANS_BOLD, 7.5)
+        canv.drawString(4, self.height - 10, self.label)
+        canv.setFont(SANS, 6.5)
+        for row, line in enumerate(self.hint.split("\n")):
+            canv.drawString(4, self.height - 19 - 8 * row, line)
+        canv.restoreState()
+        x0, y0 = canv.absolutePosition(FEEDBACK_LABEL_WIDTH, 0)
+        x1, y1 = canv.absolutePosition(self.width, self.height)
+        self._state.feedback_boxes[self.key] = (canv.getPageNumber() - 1, x0, y0, x1, y1)
+
+
 class _EntryStub(Flowable):  # type: ignore[misc]
     """Stands for one entry until the layout reaches it (see the module docstring)."""
 
@@ -525,6 +609,16 @@ class _Builder:
             if part.strip()
         )
         self.header_line = _fit(self.header_text, SANS, 8, FRAME_WIDTH)  # same on every page
+        self.extras = EntryExtras(
+            self.styles,
+            timelines=content.timelines,
+            notes=content.timeline_notes,
+            evidence=content.evidence,
+            zone=content.generated_at.tzinfo,
+            record_page=state.anchors.setdefault,
+        )
+        #: Set by signatures_section when the overall feedback area does not fit its page.
+        self.overall_before_signatures = False
 
     # -- helpers --
 
@@ -684,9 +778,29 @@ class _Builder:
             story.extend(self.final_section(self.content.final_reflection))
         story.append(PageBreak())
         story.extend(self.attendance_section())
+        signatures = self.signatures_section()
+        if self.overall_before_signatures:
+            story.extend(
+                [
+                    CondPageBreak(OVERALL_FEEDBACK_HEIGHT + 40),
+                    Spacer(1, 14),
+                    self.t("Overall feedback", self.styles.h3),
+                    self.overall_feedback_slot(OVERALL_FEEDBACK_HEIGHT),
+                ]
+            )
         story.append(PageBreak())
-        story.extend(self.signatures_section())
+        story.extend(signatures)
         return story
+
+    def overall_feedback_slot(self, height: float) -> Any:
+        """The overall feedback area (staff, on the whole portfolio)."""
+        return _FeedbackSlot(
+            OVERALL_FEEDBACK_SLOT,
+            "Overall",
+            "feedback from staff\non the whole\nportfolio",
+            height,
+            self.state,
+        )
 
     def cover(self) -> list[Any]:
         s = self.styles
@@ -1011,7 +1125,47 @@ class _Builder:
         else:
             out.append(self.t("No professions are recorded in the exported entries."))
         out.extend(self._models_used(entries))
+        out.extend(self._timeline_summary())
         return out
+
+    def _timeline_summary(self) -> list[Any]:
+        """How to read the dates under each entry, and what the chain lets a reader check."""
+        c = self.content
+        info = c.timeline_info
+        if not info:
+            return []
+        started = info.get("chain_started")
+        since = ""
+        if isinstance(started, str):
+            day = datetime.fromisoformat(started).astimezone(c.generated_at.tzinfo)
+            since = f" since {day.day} {day:%b %Y}" + (
+                " (history saved before then was chained when the app was upgraded)"
+                if info.get("chain_origin") == "upgrade"
+                else ""
+            )
+        head = str(info.get("portfolio_head") or "")
+        notes = len(c.timeline_notes)
+        files = len(c.evidence)
+        text = (
+            "<b>Timeline.</b> Under each entry: the day it is about, and when it was first "
+            "written and last changed, from its saved versions. These times come from the "
+            "student's own computer clock. The saved versions of every entry form a hash chain"
+            f"{markup_text(since)}; the newest link of each is in the signed portfolio.json "
+            f"(portfolio head <font name='{MONO}'>{head[:16]}…</font>), so a later export can "
+            "be checked against this one: <i>portfolio verify --compare EARLIER.pdf "
+            "LATER.pdf</i> shows every entry changed, added or removed in between."
+        )
+        if notes:
+            text += (
+                f" {_plural(notes, 'timeline note is', 'timeline notes are')} printed beside "
+                "the entries concerned (for instance a plan first written after its event)."
+            )
+        if files:
+            text += (
+                f" {_plural(files, 'evidence file is', 'evidence files are')} embedded in "
+                "this PDF, listed under their entries with their SHA-256."
+            )
+        return [Spacer(1, 10), CondPageBreak(80), self.p(text, self.styles.meta)]
 
     def _models_used(self, entries: Sequence[Entry]) -> list[Any]:
         """Which reflective models the entries were written with, each credited to its source."""
@@ -1094,13 +1248,17 @@ class _Builder:
         ]
         meta = [
             f"{entry_date(entry):%d %B %Y}",
-            f"Status: {entry.status.label}",
+            f"Status: {_PRINTED_STATUS.get(entry.status, entry.status.label)}",
             f"Template: {self.content.template_names.get(entry.template_id, entry.template_id)}",
             f"{entry.word_count} words",
         ]
         lines = [markup_text(" · ".join(meta))]
+        written = self.extras.timeline_line(entry)
+        if written:
+            lines.append(written)
         lines.extend(self._relations(entry))
         out.append(self.p("<br/>".join(lines), s.meta))
+        out.extend(self.extras.note_flowables(entry))
         multi = len(entry.sections) > 1
         for section in entry.sections:
             if multi or section.heading.strip():
@@ -1113,6 +1271,18 @@ class _Builder:
         if not entry.sections:
             out.append(self.t("(no text)", s.blank))
         out.extend(self._entry_details(entry))
+        out.extend(self.extras.evidence_flowables(entry))
+        if self.content.feedback_fields and self.content.feedback_per_entry:
+            out.append(Spacer(1, 3))
+            out.append(
+                _FeedbackSlot(
+                    str(entry.id),
+                    "Tutor feedback",
+                    f"on {plan.label(entry.id)}",
+                    FEEDBACK_SLOT_HEIGHT,
+                    self.state,
+                )
+            )
         out.append(
             HRFlowable(
                 width="100%",
@@ -1339,9 +1509,25 @@ class _Builder:
             ]
 
         preferred = 150.0 if len(staff) == 1 else 112.0
-        fixed = _stacked_height([*opening, *closing]) + sum(
-            _stacked_height(staff_block(role, 0.0)) for role in staff
-        )
+
+        def fixed_height() -> float:
+            return _stacked_height([*opening, *closing]) + sum(
+                _stacked_height(staff_block(role, 0.0)) for role in staff
+            )
+
+        self.overall_before_signatures = False
+        if c.feedback_fields and staff:
+            # The overall feedback area takes what the staff boxes leave at their smallest
+            # (36 to 60 pt), so up to two boxes still share the page with it; with more, it
+            # goes at the end of the page before (story()).
+            spare = FRAME_HEIGHT - fixed_height() - len(staff) * _MIN_STAFF_SLOT - 12
+            if spare >= 36:
+                opening.extend(
+                    [Spacer(1, 8), self.overall_feedback_slot(min(OVERALL_FEEDBACK_HEIGHT, spare))]
+                )
+            else:
+                self.overall_before_signatures = True
+        fixed = fixed_height()
         room = (FRAME_HEIGHT - fixed) / len(staff) if staff else preferred
         slot = min(preferred, room)
         if slot >= _MIN_STAFF_SLOT or not staff:
@@ -1518,6 +1704,12 @@ def render_document(
         student_box=state.boxes[STUDENT_SLOT],
         staff_boxes={r: state.boxes[r] for r in content.staff_roles},
         seconds=time.perf_counter() - started,
+        evidence_pages={
+            key.removeprefix("evidence:"): page
+            for key, page in state.anchors.items()
+            if key.startswith("evidence:")
+        },
+        feedback_boxes=dict(state.feedback_boxes),
     )
 
 

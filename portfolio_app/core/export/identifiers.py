@@ -22,6 +22,9 @@ from portfolio_app.core.domain.entries import Entry
 from portfolio_app.core.domain.events import Event, Experience
 from portfolio_app.core.domain.privacy_guard import KIND_LABELS, find_identifiers
 
+#: The kind of the export dialog's rows that are timeline notes, not identifiers.
+TIMELINE_NOTE = "timeline-note"
+
 
 @dataclass(frozen=True)
 class ExportFinding:
@@ -36,6 +39,8 @@ class ExportFinding:
     @property
     def kind_label(self) -> str:
         """How people name the kind ("NHS number")."""
+        if self.kind == TIMELINE_NOTE:
+            return "Timeline note"
         return KIND_LABELS.get(self.kind, (self.kind, self.kind))[0]
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,6 +53,13 @@ class ExportFinding:
             "excerpt": self.excerpt,
             "advice": self.advice,
         }
+
+
+def readable_name(file_name: str) -> str:
+    """A file name as words for the identifier check: ``J_Smith-NHS_485 777 3456.pdf`` ->
+    ``J Smith NHS 485 777 3456`` (underscores and the extension hide words from it)."""
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    return " ".join(stem.replace("_", " ").replace("+", " ").split())
 
 
 def _scan(entry_id: str | None, where: str, text: str) -> list[ExportFinding]:
@@ -65,8 +77,13 @@ def find_export_identifiers(
     final_reflection: str = "",
     events: Iterable[Event] = (),
     experiences: Iterable[Experience] = (),
+    attachment_names: Iterable[tuple[str, str]] = (),
 ) -> list[ExportFinding]:
-    """Findings in reading order of ``entries``; ``labels`` maps entry ids to "E12"."""
+    """Findings in reading order of ``entries``; ``labels`` maps entry ids to "E12".
+
+    ``attachment_names`` are ``(entry id, file name)`` of the evidence files the export
+    embeds: a name is printed under its entry and travels with the file ("J_Smith
+    discharge letter.pdf"), so it is checked like the text."""
     labels = labels or {}
     findings: list[ExportFinding] = []
     for entry in entries:
@@ -75,6 +92,15 @@ def find_export_identifiers(
         for section in entry.sections:
             heading = section.heading or "text"
             findings.extend(_scan(entry.id, f"{name}, section '{heading}'", section.body))
+    names_by_entry: dict[str, list[str]] = {}
+    for entry_id, file_name in attachment_names:
+        names_by_entry.setdefault(entry_id, []).append(file_name)
+    for entry in entries:
+        for file_name in names_by_entry.get(entry.id, []):
+            name = f"{labels.get(entry.id, 'Entry')} '{entry.title}'"
+            findings.extend(
+                _scan(entry.id, f"{name}, evidence file '{file_name}'", readable_name(file_name))
+            )
     findings.extend(_scan(None, "Final reflection", final_reflection))
     for event in events:
         findings.extend(_scan(None, f"Event '{event.title}', title", event.title))

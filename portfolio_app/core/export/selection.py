@@ -31,6 +31,10 @@ class ExportSelection:
     happened, else when it was written). ``tags`` are compared case-insensitively.
     ``entry_ids`` is an explicit pick (``None`` means no pick). ``include_final_reflection``
     lets a student leave a draft closing reflection out of an interim export.
+
+    Evidence: by default every attachment of every exported entry is embedded;
+    ``include_attachments`` false embeds none, ``left_out_attachments`` names attachments (by
+    id) to leave out, and ``inline_images`` shows photos on the page as well.
     """
 
     date_from: date | None = None
@@ -39,6 +43,9 @@ class ExportSelection:
     tags: frozenset[str] = frozenset()
     entry_ids: frozenset[str] | None = None
     include_final_reflection: bool = True
+    include_attachments: bool = True
+    left_out_attachments: frozenset[str] = frozenset()
+    inline_images: bool = True
 
     def __post_init__(self) -> None:
         if self.date_from and self.date_to and self.date_to < self.date_from:
@@ -58,6 +65,9 @@ class ExportSelection:
         tags: Iterable[str] = (),
         entry_ids: Iterable[str] | None = None,
         include_final_reflection: bool = True,
+        include_attachments: bool = True,
+        left_out_attachments: Iterable[str] = (),
+        inline_images: bool = True,
     ) -> ExportSelection:
         """Build a selection from user input, with a readable error for an unknown status."""
         parsed: set[EntryStatus] = set()
@@ -74,7 +84,14 @@ class ExportSelection:
             tags=frozenset(tags),
             entry_ids=frozenset(entry_ids) if entry_ids is not None else None,
             include_final_reflection=include_final_reflection,
+            include_attachments=include_attachments,
+            left_out_attachments=frozenset(left_out_attachments),
+            inline_images=inline_images,
         )
+
+    def embeds(self, attachment_id: str) -> bool:
+        """Whether an attachment of an exported entry is embedded."""
+        return self.include_attachments and attachment_id not in self.left_out_attachments
 
     @property
     def is_everything(self) -> bool:
@@ -130,6 +147,9 @@ class ExportSelection:
             "tags": sorted(self.tags),
             "entry_ids": sorted(self.entry_ids) if self.entry_ids is not None else None,
             "include_final_reflection": self.include_final_reflection,
+            "include_attachments": self.include_attachments,
+            "attachments_left_out": len(self.left_out_attachments),
+            "inline_images": self.inline_images,
             "description": self.describe(),
         }
 

@@ -49,7 +49,7 @@ REFLECTION = EntryKind.REFLECTION
 NOTE = EntryKind.NOTE
 DRAFT = EntryStatus.DRAFT
 READY = EntryStatus.READY
-REVIEWED = EntryStatus.REVIEWED
+SUBMITTED = EntryStatus.SUBMITTED
 
 DEMO_PROFILE = Profile(
     name="Zoë Ñúñez-Wróbel",
@@ -345,7 +345,7 @@ ENTRIES: tuple[_EntrySpec, ...] = (
         "free",
         "Starting the IPE programme: what I bring and what I don't know yet",
         date(2024, 9, 23),
-        REVIEWED,
+        SUBMITTED,
         (
             """Induction week. We were told that interprofessional education happens *when two
 or more professions learn with, from and about each other*, and that the portfolio is where
@@ -370,7 +370,7 @@ could name a pharmacist's job but not describe their working day. I want to be a
         "pre-event-plan",
         "Plan: Year 1 IPL workshop on team roles",
         date(2024, 10, 11),
-        REVIEWED,
+        SUBMITTED,
         (
             """I want to come away able to describe, in one or two sentences each, what at least
 four other professions bring to the care of someone admitted to hospital.""",
@@ -393,7 +393,7 @@ the doctors", I will count the workshop as a success.""",
         "what-so-what-now-what",
         "Who does what: the team roles workshop",
         date(2024, 10, 16),
-        REVIEWED,
+        SUBMITTED,
         (
             """Six of us, from six programmes, were given a scenario about a person being
 discharged home after a fall. Each of us had to say what we would need to know before
@@ -431,7 +431,7 @@ gave us a shared problem instead of six separate ones.""",
         "quick-capture",
         "Board round: ten minutes, seven professions",
         date(2024, 11, 12),
-        REVIEWED,
+        SUBMITTED,
         (
             """The morning board round on the unit: the consultant, a junior doctor, the nurse in
 charge, a physiotherapist, an occupational therapist, a pharmacist and the discharge
@@ -452,7 +452,7 @@ everyone knew what that meant for the discharge date.""",
         "gibbs",
         "When the physiotherapist changed my plan",
         date(2024, 11, 27),
-        REVIEWED,
+        SUBMITTED,
         (
             """I had written in the care plan that an older adult recovering from pneumonia
 should walk to the bathroom with one person assisting. The physiotherapist reviewed the
@@ -485,7 +485,7 @@ observations together.""",
         "free",
         "First supervision session: naming what unsettles me",
         date(2024, 12, 10),
-        REVIEWED,
+        SUBMITTED,
         (
             """I brought the physiotherapy entry to my first session with my personal tutor. We
 spent most of the time on one word, *defensive*.
@@ -510,7 +510,7 @@ What I'm keeping from the session:
         "schon",
         "Handover at shift change: what gets lost",
         date(2025, 1, 8),
-        REVIEWED,
+        SUBMITTED,
         (
             """During the evening handover I realised, mid-sentence, that I was about to hand
 over a patient's pain plan from memory. I stopped, said "sorry, let me check the chart", and
@@ -536,7 +536,7 @@ I'd like to know whether any unit joins them up, even for the sickest patients."
         "pre-event-plan",
         "Plan: paired learning with a physiotherapy student",
         date(2025, 1, 10),
-        REVIEWED,
+        SUBMITTED,
         (
             """Understand how a physiotherapist decides what "safe to mobilise" means, and
 explain to my partner how nurses balance mobility with everything else on a shift.""",
@@ -558,7 +558,7 @@ partner learns what happens to the plan between their visits.""",
         "kolb",
         "Paired learning: two ways of looking at the same walk",
         date(2025, 1, 16),
-        REVIEWED,
+        SUBMITTED,
         (
             """Over two shifts we assessed and walked with several patients together. For each
 one we wrote our observations separately, then compared notes before writing the plan.""",
@@ -589,7 +589,7 @@ A plan works when it carries both: the clinical limits and the person's own goal
         "johns",
         "Escalating a concern I was not sure about",
         date(2025, 2, 5),
-        REVIEWED,
+        SUBMITTED,
         (
             """A patient's observations were within range but *he didn't seem himself*: quieter,
 not finishing sentences. I mentioned it to my practice assessor, who asked me to call the
@@ -620,7 +620,7 @@ The SBAR simulation next month is a chance to practise exactly this.""",
         "quick-capture",
         "Patient & Carer Group session: 'Ask me, not my daughter'",
         date(2025, 2, 19),
-        REVIEWED,
+        SUBMITTED,
         (
             """A member of the Patient & Carer Group spoke to our cohort about being spoken
 *over* in clinics: professionals addressing the relative beside her instead of her.""",
@@ -640,7 +640,7 @@ involved.""",
         "pre-event-plan",
         "Plan: SBAR simulation with readback",
         date(2025, 3, 7),
-        REVIEWED,
+        SUBMITTED,
         (
             """Make a clear escalation call under pressure, with the concern first, and practise
 *readback* from both ends of the phone.""",
@@ -661,7 +661,7 @@ back the plan without me having to prompt.""",
         "sbar-debrief",
         "SBAR with readback: my first escalation call",
         date(2025, 3, 12),
-        REVIEWED,
+        SUBMITTED,
         (
             """In the simulation a manikin "patient" was becoming drowsy with a falling blood
 pressure. I was the nurse calling a medical student who played the on-call doctor.""",
@@ -698,7 +698,7 @@ start; readback fixes the end.""",
         "quick-capture",
         "Readback on the unit: it works when someone starts it",
         date(2025, 4, 2),
-        REVIEWED,
+        SUBMITTED,
         (
             """I tried readback for real: after a phone plan from the medical registrar, I read
 the plan back. There was a short pause, then "yes, exactly", and she added a detail she had
@@ -718,7 +718,7 @@ useful.""",
         "pre-event-plan",
         "Plan: my first Schwartz Round",
         date(2025, 5, 9),
-        REVIEWED,
+        SUBMITTED,
         (
             """Listen without trying to fix anything, and notice my own reaction.""",
             """How other students experience the emotional side of their training: I suspect
@@ -738,7 +738,7 @@ only. Nothing said in the Round goes into this portfolio.""",
         "schwartz-round",
         "Schwartz Round: sitting with discomfort",
         date(2025, 5, 14),
-        REVIEWED,
+        SUBMITTED,
         (
             """Heavier than I expected. At one point I wanted to leave, not because of anything
 said but because I recognised the feeling of being out of my depth and did not want to feel
@@ -763,7 +763,7 @@ not. I had assumed doctors-in-training felt more certain than we do. They don't.
         "pre-event-plan",
         "Plan: Leicester Model practice placement",
         date(2025, 6, 4),
-        REVIEWED,
+        SUBMITTED,
         (
             """Understand a patient's situation *as they see it*, and how the services around
 them look from the outside, by working in a student team from four professions.""",
@@ -785,7 +785,7 @@ realistic, and I can say what each of us contributed.""",
         "gibbs",
         "Health in the community: the patient's priorities were not ours",
         date(2025, 6, 11),
-        REVIEWED,
+        SUBMITTED,
         (
             """Our team (medicine, social work, occupational therapy and me) visited an older
 adult living alone with several long-term conditions. We then interviewed the practice
@@ -822,7 +822,7 @@ priority, we had a plan none of us would have written alone.""",
         "what-so-what-now-what",
         "Presenting back to the practice team",
         date(2025, 6, 13),
-        REVIEWED,
+        SUBMITTED,
         (
             """On the last day our team presented to the practice: the patient's priorities,
 what each agency told us, and one recommendation (a single named contact for patients with
@@ -842,7 +842,7 @@ that a good recommendation answers *who* and *how*, not just *what*.""",
         "nmc-four-questions",
         "End of Year 1: four questions",
         date(2025, 7, 4),
-        REVIEWED,
+        SUBMITTED,
         (
             """A look back over my first year of interprofessional learning: the team roles
 workshop, my acute placement, paired learning, the SBAR simulation, a Schwartz Round and the
@@ -888,7 +888,7 @@ Three ideas I want to carry into Year 2:
         "pre-event-plan",
         "Plan: district nursing placement",
         date(2025, 9, 26),
-        REVIEWED,
+        SUBMITTED,
         (
             """How district nurses coordinate care with social care, GPs, pharmacists and
 families when the patient's home is the ward.""",
@@ -909,7 +909,7 @@ joint visit with another profession.""",
         "johns",
         "District nursing: where health care meets social care",
         date(2025, 10, 22),
-        REVIEWED,
+        SUBMITTED,
         (
             """A joint visit with my practice supervisor and a social worker to a patient whose
 care package was breaking down: missed calls from the care agency, a worried family, and
@@ -960,7 +960,7 @@ calls as part of our early-warning system.""",
         "pre-event-plan",
         "Plan: stroke clinical case days",
         date(2025, 10, 31),
-        REVIEWED,
+        SUBMITTED,
         (
             """How the stroke team divides the first days of care, and where nursing fits in the
 swallowing, positioning and communication work.""",
@@ -980,7 +980,7 @@ nurses to act before they arrive.""",
         "schon",
         "Stroke case days: the swallow assessment I would have skipped",
         date(2025, 11, 6),
-        REVIEWED,
+        SUBMITTED,
         (
             """In the case work, a patient a few hours after a stroke asked for a cup of tea. In
 the role play I started to say "of course", then stopped, because the speech and language
@@ -1036,7 +1036,7 @@ and the patient agrees with what we say about them.""",
         "what-so-what-now-what",
         "Home medicines review: the kitchen drawer",
         date(2025, 12, 4),
-        REVIEWED,
+        SUBMITTED,
         (
             """With a pharmacy student I visited an older adult taking many medicines. The
 medicines list from the practice had eleven items. The kitchen drawer had fifteen, including
@@ -1308,7 +1308,7 @@ professionalism and trust*: being open about what I still need to learn.""",
         "patient-carer-session",
         "Patient & Carer Group: years of appointments, one story",
         date(2024, 11, 21),
-        REVIEWED,
+        SUBMITTED,
         (
             """Two members of the Patient & Carer Group talked to a mixed group of us about
 living with a long-term condition: the number of people they had to explain it to, and
@@ -1330,7 +1330,7 @@ knows and say so. Ask what they would like us to share between us.""",
         "supervision-session",
         "Supervision: when I did not speak up on a board round",
         date(2025, 3, 26),
-        REVIEWED,
+        SUBMITTED,
         (
             """I brought a board round where I noticed a mobility risk but said nothing because
 the consultant was mid-sentence and I was the most junior person there.""",
@@ -1581,7 +1581,7 @@ def demo_entries(
             )
         written = _written_at(rng, spec.day, spec.kind)
         edits = timedelta(minutes=rng.randint(5, 90))
-        if spec.status is REVIEWED:
+        if spec.status is SUBMITTED:
             edits += timedelta(days=rng.randint(3, 20))
         entries.append(
             Entry(

@@ -28,7 +28,7 @@ from __future__ import annotations
 import io
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,20 +44,37 @@ from portfolio_app.core.export.errors import ExportCancelled, IdentifierFindings
 from portfolio_app.core.export.identifiers import ExportFinding, find_export_identifiers
 from portfolio_app.core.export.plan import DocumentPlan, build_plan
 from portfolio_app.core.export.selection import ExportSelection, select_entries
-from portfolio_app.core.signing.limits import MAX_PDF_BYTES, MiB, VerifyLimits, mib
+from portfolio_app.core.signing.limits import (
+    MAX_FIELDS,
+    MAX_PDF_BYTES,
+    MiB,
+    VerifyLimits,
+    mib,
+)
 
 if TYPE_CHECKING:
+    from portfolio_app.core.evidence.pdf_embed import EvidenceItem
     from portfolio_app.core.export.document import DocumentContent, LayoutResult
     from portfolio_app.core.services.portfolio_service import PortfolioService
     from portfolio_app.core.signing.identity import Identity
     from portfolio_app.core.signing.trust import TrustSettings
     from portfolio_app.core.signing.verification import VerificationReport
+    from portfolio_app.core.timeline.chain import EntryTimeline
+    from portfolio_app.core.timeline.compare import Comparison
+    from portfolio_app.core.timeline.notes import TimelineNote
 
 Progress = Callable[[int, int, str], None]
 IsCancelled = Callable[[], bool]
 
 DEFAULT_FRAMEWORK_ID = "ipec-2023"
+#: Entries that get their own feedback box (more get only the overall box): the verifier's
+#: form-field limit, less the signature boxes and the overall box. Every field is walked in
+#: every revision, so this bounds what a file at the limits costs to check (SECURITY.md).
+MAX_FEEDBACK_FIELDS = MAX_FIELDS - 10
 SIGNING_REASON = "I am the author of this reflective portfolio"
+#: Evidence embedded in one export, in all: with the document (5.5 MB for 2,000 entries) it
+#: stays under what ``portfolio verify`` reads (``limits.MAX_PDF_BYTES``, 32 MiB).
+MAX_EXPORT_EVIDENCE_BYTES = 24 * MiB
 
 
 @dataclass(frozen=True)
@@ -100,6 +117,13 @@ class ExportJob:
     identity: Identity | None = field(repr=False)
     findings: tuple[ExportFinding, ...]
     tsa_url: str | None = None
+    #: Things the student should know about this export (never blocking), e.g. feedback boxes
+    #: left out of a very long portfolio.
+    notes: tuple[str, ...] = ()
+    #: Evidence files to embed (copies of the vault's bytes), in reading order.
+    evidence: tuple[EvidenceItem, ...] = ()
+    #: Notes on entries' dates (never block the export; printed under each entry).
+    timeline_notes: tuple[TimelineNote, ...] = ()
 
     @property
     def entry_count(self) -> int:
@@ -127,12 +151,23 @@ class ExportJob:
         )
         if cancelled():
             raise ExportCancelled()
+        pdf = layout.pdf
+        if self.evidence:
+            from portfolio_app.core.evidence.pdf_embed import embed_evidence
+
+            report(self.entry_count, total, "Embedding evidence files")
+            pdf = embed_evidence(pdf, self.evidence, layout.evidence_pages)
+            if len(pdf) + 256 * 1024 > MAX_PDF_BYTES:  # room for the signature and the JSON
+                raise ValidationError(
+                    f"with its evidence files the PDF would be {mib(len(pdf))}, more than "
+                    f"verifiers accept ({MAX_PDF_BYTES // MiB} MiB); leave some evidence out"
+                )
         if self.identity is not None:
             report(self.entry_count, total, "Signing")
-            pdf = _sign(layout, self.identity, self.portfolio_json, self.tsa_url)
+            pdf = _sign(pdf, layout, self.identity, self.portfolio_json, self.tsa_url)
         else:
             report(self.entry_count, total, "Attaching portfolio.json")
-            pdf = _attach_json(layout.pdf, self.portfolio_json)
+            pdf = _attach_json(pdf, self.portfolio_json)
         if cancelled():
             raise ExportCancelled()
         return pdf, layout
@@ -174,15 +209,22 @@ class ExportJob:
 
 
 def _sign(
-    layout: LayoutResult, identity: Identity, portfolio_json: bytes, tsa_url: str | None
+    pdf: bytes,
+    layout: LayoutResult,
+    identity: Identity,
+    portfolio_json: bytes,
+    tsa_url: str | None,
 ) -> bytes:
+    from portfolio_app.core.export.document import OVERALL_FEEDBACK_SLOT
     from portfolio_app.core.export.fonts import font_file
+    from portfolio_app.core.signing.feedback_fields import feedback_form_fields
     from portfolio_app.core.signing.pdf_signing import sign_portfolio
     from portfolio_app.core.signing.roles import Role
 
+    text_fields = feedback_form_fields(layout.feedback_boxes, OVERALL_FEEDBACK_SLOT)
     with font_file() as font_path:
         return sign_portfolio(
-            layout.pdf,
+            pdf,
             identity,
             reason=SIGNING_REASON,
             visible_box=layout.student_box,
@@ -190,7 +232,24 @@ def _sign(
             embed_json=portfolio_json,
             font_path=font_path,
             tsa_url=tsa_url,
+            text_fields=text_fields,
+            field_labels=_feedback_labels(text_fields, portfolio_json),
         )
+
+
+def _feedback_labels(text_fields: Sequence[Any], portfolio_json: bytes) -> dict[str, str]:
+    """Tooltips of the feedback fields: "Tutor feedback on E12" (numbers from portfolio.json)."""
+    try:
+        numbers = json.loads(portfolio_json).get("export", {}).get("entry_numbers", {})
+    except (ValueError, AttributeError):
+        numbers = {}
+    labels = {}
+    for spec in text_fields:
+        if spec.entry_id is None:
+            labels[spec.name] = "Staff feedback on the whole portfolio"
+        else:
+            labels[spec.name] = f"Tutor feedback on entry {numbers.get(spec.entry_id, '')}".strip()
+    return labels
 
 
 def _attach_json(pdf: bytes, portfolio_json: bytes) -> bytes:
@@ -257,12 +316,35 @@ def build_portfolio_json(
     selection: ExportSelection,
     generated_at: datetime,
     fingerprint: str | None,
+    timelines: dict[str, EntryTimeline] | None = None,
+    evidence: Sequence[EvidenceItem] = (),
+    timeline: dict[str, Any] | None = None,
 ) -> bytes:
     """``portfolio.json``: the vault snapshot narrowed to the exported entries, plus what was
-    selected and how entries are numbered in the PDF (so a script can cite "E12")."""
+    selected and how entries are numbered in the PDF (so a script can cite "E12").
+
+    Each exported entry carries its ``timeline`` (its revision chain, ``core.timeline.chain``)
+    and its embedded ``attachments`` (name, size, SHA-256, the name it is embedded under);
+    the top-level ``timeline`` says how to check them and from when the chain runs.
+    """
     exported = set(plan.numbers)
     document = dict(snapshot)
-    document["entries"] = [e for e in snapshot.get("entries", []) if e.get("id") in exported]
+    by_entry: dict[str, list[dict[str, Any]]] = {}
+    for item in evidence:
+        by_entry.setdefault(item.entry_id, []).append(item.to_json())
+    entries = []
+    for raw in snapshot.get("entries", []):
+        entry_id = raw.get("id")
+        if entry_id not in exported:
+            continue
+        entry = dict(raw)
+        if timelines is not None and entry_id in timelines:
+            entry["timeline"] = timelines[entry_id].to_json()
+        entry["attachments"] = by_entry.get(entry_id, [])
+        entries.append(entry)
+    document["entries"] = entries
+    if timeline is not None:
+        document["timeline"] = timeline
     if not selection.include_final_reflection:
         document["final_reflection"] = None
     document["selection"] = selection.to_dict()
@@ -286,6 +368,8 @@ def prepare_export(
     tsa_url: str | None = None,
     leave_out_damaged: bool = False,
     enforce_integrity: bool = True,
+    feedback_fields: bool = True,
+    record: bool = True,
 ) -> ExportJob:
     """Copy what the export needs out of the open portfolio (see the module docstring).
 
@@ -294,6 +378,13 @@ def prepare_export(
     the portfolio's signing settings, else the tutor alone) get one countersignature box each;
     ``tsa_url`` (default: the settings' time-stamping authority, else none) adds an RFC 3161
     timestamp to the student's signature.
+
+    ``feedback_fields`` (default on) ends each entry with an empty "Tutor feedback" form field
+    and adds an overall one on the signatures page (issue 9).
+    With ``record`` (a real export, not a look at what it would contain) an entry whose
+    current state is not its newest saved version gets one now, and the versions exported are
+    marked published (never updated in place afterwards), so every head in ``portfolio.json``
+    stays in the entry's chain.
 
     Refuses (:class:`IntegrityFindingsPendingError`) while the portfolio holds changes made
     outside the app that the student has not acknowledged, and
@@ -330,6 +421,19 @@ def prepare_export(
     attendance = _attendance(events, ordered, selection)
     printed_experiences = _printed_experiences(experiences, ordered)
 
+    from portfolio_app.core.timeline.chain import parse_time
+
+    labels = {str(entry_id): f"E{n}" for entry_id, n in plan.numbers.items()}
+    exported_ids = [entry.id for entry in ordered]
+    if record and exported_ids:
+        # Each exported head must hash to the text exported (an event deleted since the
+        # last save changed an entry's links without a saved version).
+        service.record_current_versions(exported_ids, datetime.now(UTC))
+    timelines = service.timelines(exported_ids)
+    notes = _timeline_notes(service, ordered, generated_at)
+    evidence = _evidence(service, ordered, selection, labels)
+    timeline = _timeline_summary(service, timelines, notes)
+
     identity = identity_service.get_or_create_identity(service) if sign else None
     fingerprint = identity_service.identity_fingerprint(identity) if identity else None
     settings = identity_service.signing_settings(service)
@@ -356,13 +460,28 @@ def prepare_export(
         template_credits={t.id: t.credit for t in load_templates() if t.credit},
         attendance_experiences=printed_experiences,
         left_out=left_out,
+        feedback_fields=feedback_fields and sign,
+        feedback_per_entry=len(ordered) <= MAX_FEEDBACK_FIELDS,
+        timelines={str(k): v for k, v in timelines.items()},
+        timeline_notes=tuple(notes),
+        evidence=tuple(evidence),
+        timeline_info=timeline,
+        inline_images=selection.inline_images,
     )
+    export_notes: list[str] = []
+    if content.feedback_fields and not content.feedback_per_entry:
+        export_notes.append(
+            f"{len(ordered):,} entries: more than the {MAX_FEEDBACK_FIELDS:,} feedback boxes a "
+            "signed portfolio may hold (so every assessor can check it quickly), so only the "
+            "overall feedback box was added. Export a date range to give each entry its box."
+        )
     findings = find_export_identifiers(
         ordered,
-        labels={entry_id: f"E{n}" for entry_id, n in plan.numbers.items()},
+        labels=labels,
         final_reflection=final or "",
         events=attendance,
         experiences=printed_experiences,
+        attachment_names=[(item.entry_id, item.name) for item in evidence],
     )
     snapshot = service.snapshot_json()
     if left_out:
@@ -373,21 +492,137 @@ def prepare_export(
         selection=selection,
         generated_at=generated_at,
         fingerprint=fingerprint,
+        timelines={str(k): v for k, v in timelines.items()},
+        evidence=evidence,
+        timeline=timeline,
     )
+    if record and timelines:
+        # From now on these versions are in a file someone may keep: never update them.
+        latest = max(parse_time(t.summary.last_saved) for t in timelines.values())
+        service.mark_published(max(latest, datetime.now(UTC)))
     return ExportJob(
         content=content,
         portfolio_json=portfolio_json,
         identity=identity,
         findings=tuple(findings),
         tsa_url=tsa or None,
+        notes=tuple(export_notes),
+        evidence=tuple(evidence),
+        timeline_notes=tuple(notes),
     )
+
+
+def _timeline_notes(
+    service: PortfolioService, ordered: Sequence[Entry], generated_at: datetime
+) -> list[TimelineNote]:
+    from portfolio_app.core.timeline.notes import timeline_notes
+
+    return timeline_notes(
+        ordered,
+        all_entries={entry.id: entry for entry in service.entries()},
+        events={event.id: event for event in service.events()},
+        experiences={x.id: x for x in service.experiences()},
+        zone=generated_at.tzinfo,
+    )
+
+
+def _timeline_summary(
+    service: PortfolioService,
+    timelines: dict[Any, EntryTimeline],
+    notes: Sequence[TimelineNote],
+) -> dict[str, Any]:
+    """The top-level ``timeline`` of ``portfolio.json``: formats, start, portfolio head."""
+    from portfolio_app.core.timeline.chain import (
+        CHAIN_FORMAT,
+        CONTENT_FORMAT,
+        PORTFOLIO_HEAD_FORMAT,
+        portfolio_head,
+    )
+    from portfolio_app.core.timeline.notes import LATE_ENTRY_DAYS
+
+    info = service.timeline_info()
+    return {
+        "chain_format": CHAIN_FORMAT,
+        "content_format": CONTENT_FORMAT,
+        "portfolio_head_format": PORTFOLIO_HEAD_FORMAT,
+        "canonical_json": "RFC 8785 (JCS), integers only",
+        "chain_started": info.get("chain_started"),
+        "chain_origin": info.get("origin"),
+        "portfolio_head": portfolio_head({k: t.summary.head for k, t in timelines.items()}),
+        "clock": "every time is the student's own computer clock",
+        "late_entry_days": LATE_ENTRY_DAYS,
+        "notes": [note.to_json() for note in notes],
+        "problems": {k: list(t.problems) for k, t in timelines.items() if t.problems},
+    }
+
+
+def _evidence(
+    service: PortfolioService,
+    ordered: Sequence[Entry],
+    selection: ExportSelection,
+    labels: dict[Any, str],
+) -> list[EvidenceItem]:
+    """Copies of the evidence files to embed, in reading order, named ``E3-name``."""
+    import dataclasses
+    import hashlib
+
+    from portfolio_app.core.domain.errors import DamagedRecordError
+    from portfolio_app.core.evidence.files import IMAGE_TYPES, describe_size
+    from portfolio_app.core.evidence.pdf_embed import EvidenceItem, embedded_names
+
+    if not selection.include_attachments or not ordered:
+        return []
+    by_entry: dict[str, list[Any]] = {}
+    for info in service.attachments():
+        by_entry.setdefault(info.entry_id, []).append(info)
+    items: list[EvidenceItem] = []
+    total = 0
+    for entry in ordered:
+        for info in by_entry.get(entry.id, []):
+            if not selection.embeds(info.id):
+                continue
+            try:
+                data = service.read_attachment(info.id)
+            except DamagedRecordError as exc:
+                raise ValidationError(
+                    f"the evidence file '{info.filename}' of {labels.get(entry.id, 'an entry')} "
+                    f"cannot be read ({exc.user_message}); leave it out of the export, or "
+                    "remove it and attach it again"
+                ) from exc
+            total += len(data)
+            if total > MAX_EXPORT_EVIDENCE_BYTES:
+                limit = describe_size(MAX_EXPORT_EVIDENCE_BYTES)
+                raise ValidationError(
+                    f"the evidence files come to more than {limit}; leave some out of this export"
+                )
+            items.append(
+                EvidenceItem(
+                    entry_id=entry.id,
+                    attachment_id=info.id,
+                    name=info.filename,
+                    media_type=info.media_type,
+                    size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    added=info.added,
+                    data=data,
+                    show_inline=selection.inline_images and info.media_type in IMAGE_TYPES,
+                )
+            )
+    names = embedded_names({str(k): v for k, v in labels.items()}, items)
+    return [
+        dataclasses.replace(item, embedded_as=name) for item, name in zip(items, names, strict=True)
+    ]
 
 
 def check_identifiers(
     service: PortfolioService, selection: ExportSelection | None = None
 ) -> list[ExportFinding]:
     """The identifier findings an export of ``selection`` would raise (no identity is made)."""
-    return list(prepare_export(service, selection, sign=False, enforce_integrity=False).findings)
+    return list(
+        prepare_export(
+            service, selection, sign=False, enforce_integrity=False, record=False
+        ).findings
+    )
 
 
 def export_portfolio(
@@ -402,6 +637,7 @@ def export_portfolio(
     staff_roles: Sequence[str] | None = None,
     tsa_url: str | None = None,
     leave_out_damaged: bool = False,
+    feedback_fields: bool = True,
 ) -> ExportResult:
     """Prepare and run an export in one call (see :func:`prepare_export`, :meth:`ExportJob.run`).
 
@@ -415,15 +651,25 @@ def export_portfolio(
         staff_roles=staff_roles,
         tsa_url=tsa_url,
         leave_out_damaged=leave_out_damaged,
+        feedback_fields=feedback_fields,
     )
     if job.findings and not acknowledge_findings:
         raise IdentifierFindingsError(job.findings)
-    return job.run(
+    result = job.run(
         out_path,
         acknowledge_findings=acknowledge_findings,
         progress=progress,
         is_cancelled=is_cancelled,
     )
+    record_submission(service, job)
+    return result
+
+
+def record_submission(service: PortfolioService, job: ExportJob) -> None:
+    """After a signed export is written: its draft and ready entries are now "submitted"
+    (the status the app sets; an unsigned export submits nothing)."""
+    if job.identity is not None:
+        service.mark_submitted([str(entry.id) for entry in job.content.entries])
 
 
 # ---- countersigning and verification ------------------------------------------------------
@@ -538,6 +784,7 @@ def plan_countersign(
     *,
     role: str | None = None,
     trust: TrustInputs | None = None,
+    feedback_keys: Sequence[str] | None = None,
 ) -> CountersignPlan:
     """Check a portfolio before countersigning it with this portfolio's identity.
 
@@ -548,7 +795,9 @@ def plan_countersign(
     from portfolio_app.core.services import identity_service
 
     identity = identity_service.get_or_create_identity(service)
-    return plan_countersign_as(identity, in_path, role=role, trust=trust)
+    return plan_countersign_as(
+        identity, in_path, role=role, trust=trust, feedback_keys=feedback_keys
+    )
 
 
 def plan_countersign_as(
@@ -557,8 +806,12 @@ def plan_countersign_as(
     *,
     role: str | None = None,
     trust: TrustInputs | None = None,
+    feedback_keys: Sequence[str] | None = None,
 ) -> CountersignPlan:
     """:func:`plan_countersign` for an identity already read from the vault.
+
+    ``feedback_keys`` (entry ids or ``"overall"`` the signer is about to fill): feedback already
+    in the file that nobody signed and that the signer does not replace is a warning to confirm.
 
     Touches no ``PortfolioService``, so the GUI runs it on a worker thread (the service is
     not thread-safe) after reading the identity on the GUI thread.
@@ -593,6 +846,11 @@ def plan_countersign_as(
         for s in report.signatures[1:]
         if not s.trusted
     )
+    from portfolio_app.core.services.review_service import unsigned_feedback_warning
+
+    unsigned = unsigned_feedback_warning(report, set(feedback_keys or ()))
+    if unsigned:
+        warnings.append(unsigned)
     held = certificate_roles(load_certificate(identity.certificate_pem))
     signed = set(signed_field_names(data))
     layout = read_form_layout(data)
@@ -615,8 +873,12 @@ def countersign_file(
     trust: TrustInputs | None = None,
     tsa_url: str | None = None,
     crls: Sequence[bytes] = (),
+    feedback: Mapping[str, str] | None = None,
 ) -> ExportResult:
     """Countersign a student's signed portfolio with this (staff member's) identity.
+
+    ``feedback`` (entry id or ``"overall"`` -> text) fills the feedback boxes in the same
+    revision as the signature, so the signature covers it.
 
     The signing layer refuses a portfolio that fails the verifier's checks, and a signer
     without a certificate for the box's role. ``tsa_url`` (default: the signing settings')
@@ -637,6 +899,7 @@ def countersign_file(
         trust=trust,
         tsa_url=tsa or None,
         crls=crls,
+        feedback=feedback,
     )
 
 
@@ -651,6 +914,7 @@ def countersign_as(
     trust: TrustInputs | None = None,
     tsa_url: str | None = None,
     crls: Sequence[bytes] = (),
+    feedback: Mapping[str, str] | None = None,
 ) -> ExportResult:
     """:func:`countersign_file` for an identity already read from the vault (no service, so
     safe on a worker thread); ``tsa_url`` is used as given (``None``: no timestamp)."""
@@ -680,6 +944,7 @@ def countersign_as(
             trust=inputs.settings(),
             tsa_url=tsa or None,
             crls=crls,
+            feedback=feedback,
         )
     write_atomically(out_path, signed)
     return ExportResult(
@@ -815,6 +1080,10 @@ def report_rows(results: Sequence[tuple[Path, VerificationReport]]) -> list[dict
             f"{s.signing_time.isoformat() if s.signing_time else ''}"
             for s in report.signatures
         )
+        per_entry = [i for i in report.feedback if i.entry_id is not None]
+        row["feedback_entries"] = " ".join(i.label for i in per_entry)
+        row["feedback_overall"] = "yes" if len(per_entry) != len(report.feedback) else ""
+        row["feedback_not_counted"] = " ".join(i.label for i in report.feedback if not i.counts)
         row["stage"] = report.stage
         row["verdict"] = report.verdict.value
         row["exit_code"] = report.exit_code
@@ -869,3 +1138,84 @@ def extract_portfolio_json(path: Path) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+# ---- comparing two exports (verify --compare) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareReport:
+    """``verify --compare``: both files' signature checks (embedded evidence included), then,
+    if both are intact, how the later export relates to the earlier one."""
+
+    earlier_path: Path
+    later_path: Path
+    earlier: VerificationReport
+    later: VerificationReport
+    comparison: Comparison | None
+    reason: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        """1 a file broken, 3 unreadable or not comparable, 5 the later does not continue the
+        earlier, 2 a signer not trusted, 0 all is well (in that order)."""
+        codes = [self.earlier.exit_code, self.later.exit_code]
+        if 1 in codes:
+            return 1
+        if 3 in codes or self.comparison is None:
+            return 3
+        if not self.comparison.continues:
+            return 5
+        if 2 in codes:
+            return 2
+        return 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "exit_code": self.exit_code,
+            "earlier": {"file": str(self.earlier_path), **self.earlier.to_dict()},
+            "later": {"file": str(self.later_path), **self.later.to_dict()},
+            "comparison": self.comparison.to_dict() if self.comparison else None,
+            "reason": self.reason,
+        }
+
+
+def compare_files(
+    earlier: Path,
+    later: Path,
+    *,
+    trust: TrustInputs | TrustSettings | None = None,
+    limits: VerifyLimits | None = None,
+) -> CompareReport:
+    """Check both signatures (with the same trust and limits as ``verify``, each file in a
+    worker process), then compare the later export with the earlier one through their
+    revision chains (``core.timeline.compare``).
+
+    A file that is broken, forged, over a limit or not a signed portfolio is not compared
+    (``reason`` says which); only files that passed those checks are read again here. The
+    GUI's verify window can call this on a worker thread: it touches no service.
+    """
+    from portfolio_app.core.timeline.compare import compare_documents
+
+    checked = verify_paths([earlier, later], trust=trust, limits=limits)
+    reports = [report for _path, report in checked]
+    broken = [
+        name
+        for name, report in zip(("EARLIER", "LATER"), reports, strict=True)
+        if report.exit_code in (1, 3)
+    ]
+    comparison = None
+    reason = ""
+    if broken:
+        reason = (
+            f"{' and '.join(broken)} did not pass the signature checks, so nothing in "
+            f"{'it' if len(broken) == 1 else 'them'} can be relied on to compare"
+        )
+    else:
+        documents = [extract_portfolio_json(path) for path in (earlier, later)]
+        if documents[0] is None or documents[1] is None:
+            reason = "a file has no readable portfolio.json"
+        else:
+            comparison = compare_documents(documents[0], documents[1])
+    return CompareReport(earlier, later, reports[0], reports[1], comparison, reason)

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import gc
 import json
-import mimetypes
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 from portfolio_app.core.bulk import paused_gc
 from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
 from portfolio_app.core.domain.entries import (
+    LEGACY_REVIEWED,
     CompetencyLink,
     Entry,
     EntryKind,
@@ -82,7 +82,7 @@ from portfolio_app.core.domain.records import (
     noun_for,
 )
 from portfolio_app.core.passphrase_strength import check_new_passphrase
-from portfolio_app.core.storage import integrity
+from portfolio_app.core.storage import chain_repository, integrity
 from portfolio_app.core.storage.attachment_repository import AttachmentRepository
 from portfolio_app.core.storage.catalogue_repository import CatalogueRepository
 from portfolio_app.core.storage.database import (
@@ -101,6 +101,15 @@ from portfolio_app.core.storage.vault_repository import (
     read_key_slots,
     write_slot_rows,
 )
+from portfolio_app.core.timeline.chain import (
+    EntryTimeline,
+    Link,
+    canonical_time,
+    chain_problems,
+    content_digest,
+    private_digest,
+    summarise,
+)
 from portfolio_app.core.vault import kdf
 from portfolio_app.core.vault.field_cipher import FieldCipher
 from portfolio_app.core.vault.kdf import KdfParams
@@ -116,6 +125,7 @@ from portfolio_app.core.vault.key_slots import (
 )
 
 if TYPE_CHECKING:
+    from portfolio_app.core.evidence.files import EvidenceFile
     from portfolio_app.core.services.archive_import import ArchiveContents
 
 #: Autosaves within this window of the newest revision update it instead of adding one, so a
@@ -125,7 +135,15 @@ REVISION_COALESCE = timedelta(minutes=10)
 Progress = Callable[[int, int, str], None]
 LoadMode = Literal["all", "index", "lazy"]
 #: What ``load="lazy"`` checks in full at unlock: small tables the verbs need whole.
-SMALL_TABLES = ("profile", "settings", "frameworks", "events", "experiences", "entry_index")
+SMALL_TABLES = (
+    "profile",
+    "settings",
+    "frameworks",
+    "events",
+    "experiences",
+    "feedback",
+    "entry_index",
+)
 
 
 @dataclass(frozen=True)
@@ -191,6 +209,9 @@ class PortfolioService:
         #: Decrypted segments of the stored index, for checking single entries (lazy mode).
         self._segments: dict[str, Segment] = {}
         self._frozen_gc = False
+        #: Tables checked against the manifest since unlock, in lazy mode (the small ones at
+        #: unlock, others when first used).
+        self._checked_tables: set[str] = set()
         self._events: dict[EventId, Event] = {}
         self._experiences: dict[ExperienceId, Experience] = {}
         self._imported_frameworks: dict[str, Framework] = {}
@@ -200,6 +221,11 @@ class PortfolioService:
         self.integrity_findings: list[IntegrityFinding] = []
         self._changes: list[StructureChange] = []
         self._profile: Profile | None = None
+        self._timeline_info: dict[str, object] | None = None
+        #: One-off messages for the student from this unlock (a status migration...).
+        self.notices: list[str] = []
+        #: Imported tutor feedback, decrypted on first use (``feedback_service``).
+        self.feedback_cache: list[Any] | None = None
 
     # ---- life cycle ----------------------------------------------------------------------
 
@@ -241,6 +267,10 @@ class PortfolioService:
                 IndexStore(store).rebuild(conn, [])
             VaultRepository(store).write_key_slots(slots)
             VaultRepository(store).write_profile(profile)
+            VaultRepository(store).set_setting(
+                chain_repository.TIMELINE_SETTING,
+                chain_repository.timeline_setting(datetime.now(UTC), "new"),
+            )
         except BaseException:
             lock.release()
             raise
@@ -292,6 +322,7 @@ class PortfolioService:
                 data_key[i] = 0
             service = cls(data_dir, store, lock, vault_id_of(slots["passphrase"]))
             service._seal_if_older(slots, progress)
+            service._chain_if_older(progress)
             if progress:
                 progress(2, 3, "Decrypting your entries")
             if load == "lazy":
@@ -300,6 +331,7 @@ class PortfolioService:
                 service._load_listing()
             else:
                 service._load()
+            service._retire_legacy_statuses()
             if progress:
                 progress(3, 3, "Ready")
         except BaseException:
@@ -326,6 +358,25 @@ class PortfolioService:
             integrity.migrate_to_sealed(
                 conn, store.cipher, store.manifest, _slot_digests(slots), report
             )
+
+    def _chain_if_older(self, progress: Progress | None) -> None:
+        """First unlock after the timeline migration's schema step: link the saved history.
+
+        One transaction, after the automatic backup the schema step took; it only adds link
+        records (see ``chain_repository.build_chains``), so it hides nothing the manifest
+        check after it would report.
+        """
+        store = self._require_store()
+        with store.read() as conn:
+            if not chain_repository.needs_build(conn, store.manifest):
+                return
+
+        def report(done: int, total: int) -> None:
+            if progress:
+                progress(1, 3, f"Chaining your revision history ({done} of {total})")
+
+        with store.write() as conn:
+            chain_repository.build_chains(conn, store, report)
 
     def _load(self, *, everything: bool = False) -> None:
         """Check every record against the manifest and decrypt every entry (``load="all"``).
@@ -430,6 +481,7 @@ class PortfolioService:
         self._entries = {}
         self._complete = False
         self._mode = "lazy"
+        self._checked_tables = set(SMALL_TABLES)
         self._texts = {}
         self._finish_load(discrepancies, files)
         if self._changes or any(d.table in SMALL_TABLES for d in self.damaged):
@@ -609,6 +661,9 @@ class PortfolioService:
         self._experiences.clear()
         self._imported_frameworks.clear()
         self._profile = None
+        self._timeline_info = None
+        self.feedback_cache = None
+        self.notices = []
         self.integrity_findings = []
         self._changes = []
         self.damaged = []
@@ -624,6 +679,10 @@ class PortfolioService:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def store(self) -> Store:
+        """The open store, for services that keep their own records (feedback import)."""
+        return self._require_store()
 
     def _require_store(self) -> Store:
         if self._store is None:
@@ -784,6 +843,12 @@ class PortfolioService:
         """Every readable entry without its text, newest first (from the search index)."""
         return self._memory_index().summaries()
 
+    def entry_ids(self) -> set[EntryId]:
+        """The ids of every readable entry (from the search index in a lighter mode)."""
+        if self._complete:
+            return set(self._entries)
+        return set(self._memory_index().ids())
+
     def entry_count(self) -> int:
         """How many readable entries there are."""
         if self._complete:
@@ -897,11 +962,13 @@ class PortfolioService:
     def _check_table_now(self, table: str) -> None:
         """In a lighter mode, check a whole table against the manifest before using it (its
         rows are not decrypted); anything out of place and everything is read and checked."""
-        if self._mode == "all":
-            return
+        if self._mode != "lazy" or table in self._checked_tables:
+            return  # "all" and "index" checked every table at unlock
         _files, discrepancies = self._check_tables((table,))
         if discrepancies:
             self._load()
+        else:
+            self._checked_tables.add(table)
 
     def _ensure_complete(self) -> None:
         """Read and check everything (a lighter mode met something it cannot vouch for, or a
@@ -942,7 +1009,8 @@ class PortfolioService:
         return listed == EntryRepository(self._require_store()).stamps()
 
     def add_entry(self, draft: EntryDraft) -> Entry:
-        """Create and save a new entry."""
+        """Create and save a new entry (as a draft or ready: the app sets the other statuses)."""
+        check_status_move(EntryStatus.DRAFT, draft.status)
         now = datetime.now(UTC)
         entry = Entry(
             id=EntryId(new_id()),
@@ -991,17 +1059,117 @@ class PortfolioService:
         repo = EntryRepository(self._require_store())
         action = RevisionAction("new")
         if autosave:
+            # Coalesce into the newest version only while the session goes on, and never
+            # into a version an export has published (its hash is in a signed file).
             latest = repo.latest_revision(entry.id)
-            if latest and entry.updated - latest[1] < REVISION_COALESCE:
+            published = self.published_until()
+            if (
+                latest
+                and timedelta(0) <= entry.updated - latest[1] < REVISION_COALESCE
+                and (published is None or latest[1] > published)
+            ):
                 action = RevisionAction("update", latest[0])
         repo.save(entry, is_new=False, revision=action)
         self._remember(entry)
         return entry
 
     def set_status(self, entry_id: str, status: EntryStatus) -> Entry:
-        """Move an entry along draft -> ready -> reviewed."""
+        """Move an entry between draft and ready by hand (or back from a status the app set);
+        'submitted' and 'feedback received' are refused (see :meth:`set_statuses_by_app`)."""
         entry = self.get_entry(entry_id)
         return self.save_entry(entry.replace(status=status))
+
+    def set_statuses_by_app(
+        self,
+        changes: Mapping[str, EntryStatus],
+        *,
+        also: Callable[[Any], None] | None = None,
+    ) -> list[Entry]:
+        """Statuses only the app sets, for many entries in one transaction.
+
+        A signed export marks what it exported ``SUBMITTED``; importing a tutor's countersigned
+        PDF marks entries with feedback ``FEEDBACK_RECEIVED`` and writes the feedback itself in
+        the same transaction (``also(conn)``), so an import is all or nothing. No saved version
+        is added and ``updated`` is kept: the text did not change. Unknown ids are skipped.
+        Returns the entries changed.
+        """
+        store = self._require_store()
+        known = self._readable_entries(changes)
+        changed = [
+            known[EntryId(i)].replace(status=status)
+            for i, status in changes.items()
+            if EntryId(i) in known and known[EntryId(i)].status is not status
+        ]
+        if not changed and also is None:
+            return []
+        with store.write() as conn:
+            EntryRepository(store).update_in(conn, changed)
+            if also is not None:
+                also(conn)
+        for entry in changed:
+            self._remember(entry)
+        return changed
+
+    def mark_submitted(self, entry_ids: Sequence[str]) -> list[Entry]:
+        """After a signed export: its draft and ready entries are now submitted (entries that
+        already had feedback keep that status)."""
+        known = self._readable_entries(entry_ids)
+        return self.set_statuses_by_app(
+            {
+                i: EntryStatus.SUBMITTED
+                for i in entry_ids
+                if EntryId(i) in known
+                and known[EntryId(i)].status in (EntryStatus.DRAFT, EntryStatus.READY)
+            }
+        )
+
+    def _readable_entries(self, entry_ids: Iterable[str]) -> dict[EntryId, Entry]:
+        """The entries with these ids that are in the portfolio and decrypt (read on demand
+        in a lighter mode, each checked as any entry read then); others are left out."""
+        found: dict[EntryId, Entry] = {}
+        for raw in entry_ids:
+            entry = self._entries.get(EntryId(raw))
+            if entry is None and not self._complete:
+                try:
+                    entry = self._lookup(raw)
+                except DamagedRecordError:
+                    entry = None
+            if entry is not None:
+                found[entry.id] = entry
+        return found
+
+    def _retire_legacy_statuses(self) -> None:
+        """Entries a student marked "reviewed" by hand (before 0.9) become "ready" again.
+
+        That status never meant a tutor had seen the entry, so it is not carried over as
+        "feedback received". Done once, at the first unlock with this version, in one
+        transaction without new saved versions, and said in :attr:`notices`. Postponed while
+        the file holds changes made outside the app (re-saving would hide them).
+        """
+        if self.integrity_findings:
+            return
+        store = self._require_store()
+        with store.read() as conn:
+            rows = integrity.raw_rows(
+                conn, "SELECT id FROM entries WHERE status = ?", (LEGACY_REVIEWED,)
+            )
+        if not rows:
+            return
+        known = self._readable_entries(str(r[0]) for r in rows)
+        if self.integrity_findings or not known:  # reading one made it read and check all
+            return
+        ids = list(known)
+        with store.write() as conn:
+            EntryRepository(store).update_in(conn, list(known.values()))
+        for entry in known.values():
+            self._remember(entry)
+        one = len(ids) == 1
+        self.notices.append(
+            f"{len(ids)} {'entry was' if one else 'entries were'} marked 'Reviewed' by hand in "
+            f"an earlier version and now {'reads' if one else 'read'} 'Ready for review': "
+            f"'Reviewed' never meant a tutor had seen {'it' if one else 'them'}. 'Feedback "
+            "received' is now set only by importing your tutor's countersigned PDF."
+        )
 
     def delete_entry(self, entry_id: str) -> Entry:
         """Delete an entry and return it (so the GUI can offer undo via :meth:`restore_entry`)."""
@@ -1230,6 +1398,93 @@ class PortfolioService:
         )
         return self.save_entry(restored)
 
+    # ---- the timeline (revision hash chain) ----------------------------------------------
+
+    def timeline_info(self) -> dict[str, object]:
+        """When and how this portfolio's chain started, and until when versions were published
+        by an export (the vault's ``timeline`` setting; empty if it is missing)."""
+        if self._timeline_info is None:
+            try:
+                raw = self.get_secret_setting(chain_repository.TIMELINE_SETTING)
+                value = json.loads(raw) if raw else {}
+            except (DamagedRecordError, ValueError):
+                value = {}
+            self._timeline_info = value if isinstance(value, dict) else {}
+        return dict(self._timeline_info)
+
+    def published_until(self) -> datetime | None:
+        """Versions saved up to this time may be in a signed export (see mark_published)."""
+        value = self.timeline_info().get("published_until")
+        try:
+            return datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return datetime.max.replace(tzinfo=UTC)  # unreadable: treat everything as published
+
+    def timelines(self, entry_ids: Sequence[str]) -> dict[EntryId, EntryTimeline]:
+        """The chain of each entry (that has one): links, head salt, summary, problems."""
+        store = self._require_store()
+        with store.read() as conn:
+            found = chain_repository.ChainStore(store).links_of(conn, list(entry_ids))
+        result: dict[EntryId, EntryTimeline] = {}
+        for raw_id, stored in found.items():
+            if not stored:
+                continue
+            entry_id = EntryId(raw_id)
+            entry = self._readable_entries([entry_id]).get(entry_id)
+            links = tuple(s.link for s in stored)
+            problems = chain_problems(entry_id, links)
+            if (
+                entry is not None
+                and private_digest(chain_repository.content_of(entry)) != stored[-1].private
+            ):
+                problems.append("the entry changed after its newest saved version")
+            summary = summarise(links, canonical_time(entry.created) if entry else None)
+            result[entry_id] = EntryTimeline(
+                entry_id, links, stored[-1].salt, summary, tuple(problems)
+            )
+        return result
+
+    def chain_links(self, entry_id: str) -> dict[str, Link]:
+        """The chain link of each saved version of an entry, by revision id."""
+        entry = self.get_entry(entry_id)
+        self._check_table_now(chain_repository.TABLE)
+        store = self._require_store()
+        with store.read() as conn:
+            found = chain_repository.ChainStore(store).links_of(conn, [entry.id])
+        return {s.revision_id: s.link for s in found.get(entry.id, [])}
+
+    def record_current_versions(self, entry_ids: Sequence[str], now: datetime) -> int:
+        """Before an export: give every entry whose current state is not its newest saved
+        version (links changed by deleting an event, say) a version now (``export``), so
+        each exported head hashes to the text exported. Returns how many were added."""
+        store = self._require_store()
+        known = self._readable_entries(entry_ids)
+        ids = [EntryId(i) for i in entry_ids if EntryId(i) in known]
+        with store.read() as conn:  # one read for all the chains, not one per entry
+            chains = chain_repository.ChainStore(store).links_of(conn, ids)
+        repo = EntryRepository(store)
+        added = 0
+        for entry_id in ids:
+            entry = known[entry_id]
+            links = chains.get(entry_id)
+            current = private_digest(chain_repository.content_of(entry))
+            if not links or links[-1].private != current:
+                repo.record_version(entry, now, origin="export")
+                added += 1
+        return added
+
+    def mark_published(self, until: datetime) -> None:
+        """An export put the chain heads of versions saved up to ``until`` into a signed file:
+        from now on those versions are never updated in place (autosave coalescing)."""
+        info = self.timeline_info()
+        previous = self.published_until()
+        if previous is not None and previous >= until:
+            return
+        info["published_until"] = until.astimezone(UTC).isoformat()
+        info.setdefault("format", 1)
+        self.set_secret_setting(chain_repository.TIMELINE_SETTING, json.dumps(info).encode("utf-8"))
+        self._timeline_info = info
+
     # ---- events and experiences ------------------------------------------------------------
 
     def events(self) -> list[Event]:
@@ -1446,15 +1701,48 @@ class PortfolioService:
     # ---- attachments -----------------------------------------------------------------------
 
     def add_attachment(self, entry_id: str, path: Path) -> AttachmentInfo:
-        """Encrypt a file into the portfolio as evidence for an entry."""
+        """Check a file (kind from its content, size, no links; ``core.evidence.files``) and
+        encrypt it into the portfolio as evidence for an entry, in one transaction: on any
+        refusal (``ValidationError`` saying why) nothing is stored."""
+        from portfolio_app.core.evidence.files import read_evidence_file
+
         entry = self.get_entry(entry_id)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ValidationError(f"cannot read {path}: {exc.strerror}") from exc
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return self._store_evidence(entry.id, read_evidence_file(path))
+
+    def add_attachment_data(self, entry_id: str, name: str, data: bytes) -> AttachmentInfo:
+        """The same for bytes that did not come from a path (a paste in the GUI)."""
+        from portfolio_app.core.evidence.files import EvidenceFile, check_content, clean_name
+
+        entry = self.get_entry(entry_id)
+        clean = clean_name(name)
+        if not clean:
+            raise ValidationError("the file has no usable name")
+        return self._store_evidence(entry.id, EvidenceFile(clean, check_content(clean, data), data))
+
+    def _store_evidence(self, entry_id: EntryId, evidence: EvidenceFile) -> AttachmentInfo:
+        from portfolio_app.core.evidence.files import (
+            MAX_BYTES_PER_ENTRY,
+            MAX_FILES_PER_ENTRY,
+            describe_size,
+        )
+
+        existing = self.attachments(entry_id)
+        if len(existing) >= MAX_FILES_PER_ENTRY:
+            raise ValidationError(
+                f"this entry already has {len(existing)} evidence files, the most it can have; "
+                "remove one first"
+            )
+        total = sum(a.size for a in existing) + len(evidence.data)
+        if total > MAX_BYTES_PER_ENTRY:
+            raise ValidationError(
+                f"this entry's evidence would come to {describe_size(total)}; an entry can hold "
+                f"at most {describe_size(MAX_BYTES_PER_ENTRY)}"
+            )
+        for other in existing:
+            if other.filename == evidence.name and other.size == len(evidence.data):
+                raise ValidationError(f"'{evidence.name}' is already attached to this entry")
         return AttachmentRepository(self._require_store()).add(
-            entry.id, path.name, media_type, data
+            entry_id, evidence.name, evidence.media_type, evidence.data
         )
 
     def attachments(self, entry_id: str | None = None) -> list[AttachmentInfo]:
@@ -1674,6 +1962,7 @@ class PortfolioService:
                             f"DELETE FROM {table} WHERE id = ?",
                             (change.row_id,),
                         )
+            chain_repository.ChainStore(store).restore_index(conn)
             slots = _slot_digests(read_key_slots(store.engine))
             # The search index is rebuilt from what the student now keeps (it is only ever
             # built from records the manifest vouches for), then the manifest re-based.
@@ -1737,6 +2026,7 @@ class PortfolioService:
         revisions = EntryRepository(store).check_all_revisions()
         report.counts["saved versions"] = len(revisions.records)
         report.damaged.extend(revisions.damaged)
+        report.counts["history links"] = self._check_chains(revisions.records, report.damaged)
         attachments = AttachmentRepository(store).load()
         report.damaged.extend(attachments.damaged)
         readable = 0
@@ -1763,6 +2053,11 @@ class PortfolioService:
                     DamagedRecord("settings", key, reason, self._label("settings", key))
                 )
         report.counts["settings"] = settings
+        from portfolio_app.core.storage.feedback_repository import FeedbackRepository
+
+        imports, bad_imports, _moved = FeedbackRepository(store).load()
+        report.counts["tutor feedback imports"] = len(imports)
+        report.damaged.extend(bad_imports)
         report.findings = list(self.integrity_findings)
         report.counts["manifest"] = 0 if any(f.table == "manifest" for f in report.findings) else 1
         seen: set[tuple[str, str]] = set()
@@ -1773,6 +2068,54 @@ class PortfolioService:
                 unique.append(record)
         report.damaged = unique
         return report
+
+    def _check_chains(self, revisions: list[Revision], damaged: list[DamagedRecord]) -> int:
+        """Every saved version has a link, every entry's links form an intact chain, and each
+        link's content digest is its version's text. Returns how many links check."""
+        store = self._require_store()
+        found: list[DamagedRecord] = []
+        with store.read() as conn:
+            chains = chain_repository.ChainStore(store).links_of(conn, None, found)
+        damaged.extend(found)
+        by_revision = {s.revision_id: s for links in chains.values() for s in links}
+        good = 0
+        for revision in revisions:
+            stored = by_revision.get(revision.id)
+            label = self._label("entries", revision.entry_id)
+            if stored is None:
+                damaged.append(
+                    DamagedRecord(
+                        "revision_links",
+                        revision.id,
+                        "this saved version has no link in the entry's history chain",
+                        label,
+                    )
+                )
+                continue
+            content = chain_repository.content_of(revision.entry)
+            if content_digest(content, stored.salt) != stored.link.content:
+                damaged.append(
+                    DamagedRecord(
+                        "revision_links",
+                        revision.id,
+                        "its history link does not match the saved version's text",
+                        label,
+                    )
+                )
+                continue
+            good += 1
+        for entry_id, links in chains.items():
+            problems = chain_problems(entry_id, [s.link for s in links])
+            if problems:
+                damaged.append(
+                    DamagedRecord(
+                        "revision_links",
+                        entry_id,
+                        "its history chain is broken: " + "; ".join(problems),
+                        self._label("entries", entry_id),
+                    )
+                )
+        return good
 
     def integrity_check(self) -> list[str]:
         """Every problem :meth:`full_check` finds, one line each; empty when all is well."""

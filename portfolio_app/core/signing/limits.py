@@ -17,7 +17,7 @@ message naming the limit, before or instead of the expensive analysis:
   cross-reference chain the way pyHanko's reader does (last ``startxref``, then ``/Prev`` and
   ``/XRefStm``) and counts revisions and cross-reference entries. A trailer or
   cross-reference stream dictionary written in a way no honest writer uses (``#`` escapes in
-  names, literal strings, a key given twice) is refused too, because it could hide a
+  names, an unterminated string, a key given twice) is refused too, because it could hide a
   ``/Prev`` from this scan but not from the parser.
 * :func:`decode_limits` tightens pyHanko's stream-decoding limits (decompression bombs).
 * The form and page walks (``form_inspection``) stop with :class:`WorkLimitError` when a
@@ -53,8 +53,10 @@ MAX_ANNOTATIONS = 10_000
 """Annotations over all pages of the student's signed revision (2,000 entries: ~2,100)."""
 MAX_ANNOTATIONS_PER_PAGE = 1_000
 """Annotations on one page (a contents page of 2,000 entries has about 50 links)."""
-MAX_FIELDS = 200
-"""Form field nodes in one revision (the export makes at most 5)."""
+MAX_FIELDS = 1_010
+"""Form field nodes in one revision (the export makes a feedback box per entry for up to 1,000
+entries, an overall one and at most 5 signature boxes). pyHanko's change analysis walks every
+field of every revision: 1,000 fields over 16 revisions take a few seconds, 2,450 took 15."""
 MAX_SIGNATURES = 32
 """Signatures (the export allows 5)."""
 MAX_JSON_BYTES = 32 * MiB
@@ -64,8 +66,9 @@ MAX_STREAM_BYTES = 48 * MiB
 MAX_SYNTAX_BYTES = 4 * MiB
 """PDF object syntax (everything but stream data) over all objects and revisions; pyHanko
 parses about a megabyte a second (2,000 entries make 1.4 MB)."""
-MAX_OBJECT_SYNTAX_BYTES = 256 * 1024
-"""Syntax of one object (2,000 entries: at most 18 KB)."""
+MAX_OBJECT_SYNTAX_BYTES = 512 * 1024
+"""Syntax of one object (2,000 entries: at most 18 KB; but a PDF reader that fills a feedback
+box with a Unicode font, as poppler does, embeds the whole font with a 0.26 MB width array)."""
 OBJECT_STREAM_BYTES = MiB
 """Decoded size of one object stream (the app writes none)."""
 
@@ -162,30 +165,78 @@ def _number_for(key: bytes, text: bytes) -> tuple[int | None, str | None]:
     return int(number.group(1)), None
 
 
-_HEX_OR_COMMENT = re.compile(rb"<<|>>|<[^>]*>|%[^\r\n]*")
+_SPECIAL = re.compile(rb"[(<>%]")
+
+
+def _literal_end(text: bytes, start: int) -> int:
+    """Index just past the literal string opening at ``start`` (balanced parentheses, ``\\``
+    escapes, as the parser reads it), or -1 when it never closes."""
+    depth = 0
+    index = start
+    size = len(text)
+    while index < size:
+        char = text[index]
+        if char == 0x5C:  # backslash: the next byte is escaped
+            index += 2
+            continue
+        if char == 0x28:
+            depth += 1
+        elif char == 0x29:
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return -1
 
 
 def _plain(text: bytes, *, comments: bool) -> tuple[bytes, str | None]:
-    """``text`` with hex strings (and, if allowed, comments) blanked, or why it is refused.
+    """``text`` with strings (and, if allowed, comments) blanked, or why it is refused.
 
-    Hex strings are blanked the way the parser reads them (up to the first ``>``), so a key
-    hidden in one is hidden from both; a literal string, an escaped name or a stray ``<`` could
-    make this scan and the parser disagree about the keys, so they are refused. ReportLab
-    writes a comment line in its trailer; cross-reference streams never hold comments.
+    One left-to-right pass, the way the parser tokenises: literal strings (balanced
+    parentheses with backslash escapes: poppler writes the trailer's ``/ID`` so) and hex
+    strings (up to the first ``>``) are blanked, so a key hidden in one is hidden from both.
+    An escaped name, a stray ``<`` or ``)`` or an unterminated string could make this scan and
+    the parser disagree about the keys, so they are refused. ReportLab writes a comment line
+    in its trailer; cross-reference streams never hold comments.
     """
-    if not comments and b"%" in text:
-        return text, "a cross-reference stream's dictionary holds a comment"
-
-    def blank(match: re.Match[bytes]) -> bytes:
-        token = match.group()
-        return token if token in (b"<<", b">>") else b" "
-
-    plain = _HEX_OR_COMMENT.sub(blank, text)
+    out = bytearray()
+    index = 0
+    size = len(text)
+    while index < size:
+        match = _SPECIAL.search(text, index)
+        if match is None:
+            out += text[index:]
+            break
+        at = match.start()
+        out += text[index:at]
+        token = text[at : at + 2]
+        if token in (b"<<", b">>"):
+            out += token
+            index = at + 2
+        elif token[:1] == b"(":
+            end = _literal_end(text, at)
+            if end < 0:
+                return bytes(out), "a cross-reference dictionary holds an unterminated string"
+            out += b" "
+            index = end
+        elif token[:1] == b"<":
+            end = text.find(b">", at)
+            if end < 0:
+                return bytes(out), "a cross-reference dictionary holds an unreadable string"
+            out += b" "
+            index = end + 1
+        elif token[:1] == b"%":
+            if not comments:
+                return bytes(out), "a cross-reference stream's dictionary holds a comment"
+            line_end = re.compile(rb"[\r\n]").search(text, at)
+            out += b" "
+            index = line_end.start() if line_end else size
+        else:  # a lone ">"
+            return bytes(out), "a cross-reference dictionary holds an unreadable string"
+    plain = bytes(out)
     if b"#" in plain:
         return plain, "a cross-reference dictionary uses escaped names"
-    if b"(" in plain:
-        return plain, "a cross-reference dictionary holds literal strings"
-    if b"<" in plain.replace(b"<<", b""):
+    if b")" in plain:
         return plain, "a cross-reference dictionary holds an unreadable string"
     return plain, None
 

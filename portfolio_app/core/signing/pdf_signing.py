@@ -44,7 +44,12 @@ from portfolio_app.core.signing.errors import (
     IdentityError,
     SigningError,
 )
-from portfolio_app.core.signing.form_layout import FormField, FormLayout, build_layout
+from portfolio_app.core.signing.feedback_fields import (
+    add_text_fields,
+    feedback_field_values,
+    fill_text_fields,
+)
+from portfolio_app.core.signing.form_layout import TEXT, FormField, FormLayout, build_layout
 from portfolio_app.core.signing.identity import (
     Identity,
     fingerprint_sha256,
@@ -232,6 +237,7 @@ def sign_portfolio(
     text_fields: Sequence[FormField] = (),
     font_path: str | os.PathLike[str] | None = None,
     tsa_url: str | None = None,
+    field_labels: Mapping[str, str] | None = None,
 ) -> bytes:
     """Certify ``pdf_in`` as the student (PAdES B-B, DocMDP P=2, SHA-256); return the new PDF.
 
@@ -242,7 +248,8 @@ def sign_portfolio(
     ``embed_json`` is attached as ``portfolio.json`` with a ``form`` member listing every
     field created here (the verifier rejects any other). ``font_path`` should name the app's
     bundled Unicode TrueType font for the visible box; ``tsa_url`` adds an RFC 3161 signature
-    timestamp from that authority (nothing is fetched without it).
+    timestamp from that authority (nothing is fetched without it). ``text_fields`` (feedback
+    boxes, ``feedback_fields``) are created empty, with ``field_labels`` as their tooltips.
     """
     route_pyhanko_logs()
     pdf_signer_obj = _signer(identity)
@@ -283,6 +290,7 @@ def sign_portfolio(
                 lock_excludes=layout.lock_excludes(box_field),
             ),
         )
+    add_text_fields(writer, [f for f in layout.fields if f.kind == TEXT], dict(field_labels or {}))
     embed_portfolio_json(writer, _with_form(embed_json, layout, identity))
 
     summary = subject_summary(identity.certificate_pem)
@@ -433,8 +441,13 @@ def countersign(
     trust: TrustSettings | None = None,
     tsa_url: str | None = None,
     crls: Sequence[bytes] = (),
+    feedback: Mapping[str, str] | None = None,
 ) -> bytes:
     """Add a staff approval signature, with decision and comment, as an incremental update.
+
+    ``feedback`` (entry id, or ``"overall"``, -> text) fills the feedback boxes in the same
+    revision as the signature, so the signature covers what it fills; an empty text clears a
+    box. Only the first staff signature can do that (its lock closes the boxes).
 
     The box is ``role``'s (default: the first unsigned box matching the signer's certificate
     role). Refuses (:class:`CountersignRefusedError`) when the file fails the verifier's checks
@@ -454,6 +467,16 @@ def countersign(
     before = precheck(pdf_in, identity, trust=trust)
     box, box_role = choose_box(pdf_in, identity, role)
     writer = _open(pdf_in)
+    if feedback:
+        layout = read_form_layout(pdf_in)
+        assert layout is not None  # choose_box refused a file without one
+        if any(s.role.value == "staff-countersignature" for s in before.signatures):
+            raise CountersignRefusedError(
+                "The feedback boxes were locked by the first staff countersignature; a later "
+                "signer can add a decision and a comment, not feedback in the boxes."
+            )
+        values = feedback_field_values(layout, feedback, _entry_numbers(pdf_in))
+        fill_text_fields(writer, layout, values, font_path)
 
     summary = subject_summary(identity.certificate_pem)
     clock = "time-stamping authority" if tsa_url else "signer's own clock"
@@ -493,6 +516,18 @@ def countersign(
     signed = _sign(writer, pdf_signer, existing_fields_only=True)
     _check_result(signed, expected_signatures=len(before.signatures) + 1, trust=trust)
     return signed
+
+
+def _entry_numbers(pdf_in: bytes) -> dict[str, str]:
+    """Entry id -> its number in the PDF ("E12"), from the signed ``portfolio.json``."""
+    from portfolio_app.core.signing.verification import extract_embedded_json
+
+    raw = extract_embedded_json(pdf_in)
+    try:
+        numbers = json.loads(raw or b"{}").get("export", {}).get("entry_numbers", {})
+    except (ValueError, AttributeError, RecursionError):
+        return {}
+    return {str(k): str(v) for k, v in numbers.items()} if isinstance(numbers, dict) else {}
 
 
 def _revocation_meta(identity: Identity, crls: Sequence[bytes]) -> dict[str, Any]:

@@ -34,7 +34,15 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 
+from portfolio_app.core.evidence.pdf_read import EvidenceReport, check_evidence_root
 from portfolio_app.core.signing.attachments import find_portfolio_json
+from portfolio_app.core.signing.feedback_fields import MAX_FEEDBACK_CHARS
+from portfolio_app.core.signing.feedback_report import (
+    AFTER_LAST_SIGNATURE,
+    AFTER_LOCK,
+    FeedbackItem,
+    collect_feedback,
+)
 from portfolio_app.core.signing.form_inspection import (
     inspect_certified_revision,
     inspect_revision,
@@ -217,10 +225,15 @@ class VerificationReport:
     stage: str = "none"
     missing_roles: tuple[str, ...] = ()
     trust_notes: tuple[str, ...] = ()
+    feedback: tuple[FeedbackItem, ...] = ()
+    """Filled feedback boxes and who answers for each (``feedback_report``)."""
     limit: str | None = None
     """Set when the file was refused for the work it needs rather than for what it says:
     ``size``, ``structure``, ``work``, ``decode``, ``memory``, ``time`` or ``worker`` (a check
     that stopped unexpectedly); the verdict is then ``NOT_SIGNED_OR_UNREADABLE``."""
+    evidence: EvidenceReport | None = None
+    """The evidence files embedded in the student's signed revision, checked against
+    ``portfolio.json`` (``core.evidence.pdf_read``; a mismatch is also a problem)."""
 
     @property
     def exit_code(self) -> int:
@@ -244,6 +257,12 @@ class VerificationReport:
             "trust_notes": list(self.trust_notes),
             "has_portfolio_json": self.has_portfolio_json,
             "limit": self.limit,
+            "feedback": [item.to_dict() for item in self.feedback],
+            "feedback_entries": [i.label for i in self.feedback if i.entry_id is not None],
+            "feedback_unsigned": any(
+                i.filled_in in (AFTER_LAST_SIGNATURE, AFTER_LOCK) for i in self.feedback
+            ),
+            "evidence": self.evidence.to_dict() if self.evidence is not None else None,
         }
 
     def describe(self) -> list[str]:
@@ -253,6 +272,9 @@ class VerificationReport:
         lines.extend(f"Problem: {p}" for p in self.problems)
         for sig in self.signatures:
             lines.extend(_describe_signature(sig))
+        lines.extend(describe_feedback(self.feedback))
+        if self.evidence is not None:
+            lines.extend(self.evidence.describe(with_problems=False))
         lines.extend(f"Warning: {w}" for w in self.warnings)
         return lines
 
@@ -331,6 +353,28 @@ def _describe_signature(sig: SignatureCheck) -> list[str]:
         lines.extend(f"    {line}" for line in rest)
     lines.extend(f"  Note: {n}" for n in sig.notes)
     lines.extend(f"  Problem: {p}" for p in sig.problems)
+    return lines
+
+
+def describe_feedback(items: Sequence[FeedbackItem]) -> list[str]:
+    """The feedback section of the text report: which entries, who answers for it, the text."""
+    if not items:
+        return []
+    per_entry = [i for i in items if i.entry_id is not None]
+    lines = [
+        f"Feedback: {len(per_entry)} {'entry has' if len(per_entry) == 1 else 'entries have'} "
+        "feedback"
+        + (" (" + ", ".join(i.label for i in per_entry) + ")" if per_entry else "")
+        + ("; overall feedback given" if len(per_entry) != len(items) else "")
+    ]
+    for item in items:
+        head = "Overall" if item.entry_id is None else f"{item.label}"
+        if item.title:
+            head += f" ({item.title})"
+        mark = "" if item.counts else " [does not count]"
+        lines.append(f"  {head}{mark}: {item.responsibility}")
+        for line in item.text.split("\n"):
+            lines.append(f"    | {line}")
     return lines
 
 
@@ -500,6 +544,7 @@ def _verify(
     layout = _layout_from(document, problems)
     if layout is not None:
         _inspect_forms(reader, sigs, layout, problems)
+    evidence = _check_evidence(reader, sigs[0], document, problems)
 
     checks: list[SignatureCheck] = []
     previous_time: dt.datetime | None = None
@@ -518,6 +563,33 @@ def _verify(
     checks = _cross_checks(checks, sigs, layout)
     if document is not None and checks:
         checks[0] = _match_profile(checks[0], document)
+    feedback: list[FeedbackItem] = []
+    if layout is not None:
+        try:
+            feedback = collect_feedback(reader, sigs, checks, layout, document)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            _reraise_limits(exc)
+            problems.append(f"the feedback boxes could not be read ({_short(exc)})")
+    for item in feedback:
+        where = "the overall feedback" if item.entry_id is None else f"the feedback on {item.label}"
+        if item.filled_in == AFTER_LOCK:
+            problem = (
+                f"{where} was changed after signature {item.signature_index} locked the "
+                "feedback boxes"
+            )
+            if problem not in problems:
+                problems.append(problem)
+        elif item.filled_in == AFTER_LAST_SIGNATURE:
+            warnings.append(
+                f"{where[0].upper()}{where[1:]} was typed after the last signature: the "
+                "student's certification allows filling the form, so the signatures still "
+                "verify, but nobody signed this text; it is not a tutor's feedback."
+            )
+        if item.cut:
+            warnings.append(
+                f"{where[0].upper()}{where[1:]} is {item.length:,} characters, more than any "
+                f"feedback box takes ({MAX_FEEDBACK_CHARS:,}); only the start is shown."
+            )
     if checks[-1].coverage == "entire-revision" and checks[-1].modification_level == (
         "lta-updates"
     ):
@@ -545,7 +617,21 @@ def _verify(
         summary=summary,
         stage=stage,
         missing_roles=missing,
+        feedback=tuple(feedback),
+        evidence=evidence,
     )
+
+
+def _check_evidence(
+    reader: Any, certification: Any, document: dict[str, Any] | None, problems: list[str]
+) -> EvidenceReport | None:
+    """Evidence files in the revision the student signed, against ``portfolio.json``."""
+    if document is None:
+        return None
+    root = reader.get_historical_resolver(certification.signed_revision).root
+    report = check_evidence_root(root, document)
+    problems.extend(f"evidence: {p}" for p in report.problems)
+    return report
 
 
 def _parse_json(json_data: bytes | None, problems: list[str]) -> dict[str, Any] | None:
@@ -672,6 +758,38 @@ def _verdict(
         f"Signed by the student and countersigned by {roles}; every signature is intact, in "
         "its box, by a trusted signer of the right role, and nothing else changed.",
     )
+
+
+_DIFF_POLICY: Any = None
+
+
+def _diff_policy() -> Any:
+    """pyHanko's default change analysis, except that filling a form field may also set the
+    widget's ``/M`` (its modification date, which draws nothing): poppler-based readers write
+    it when a tutor types feedback, and the default policy would call that a forbidden change.
+    Everything else is pyHanko's whitelist as it is (field locks included)."""
+    global _DIFF_POLICY  # built once per process
+    if _DIFF_POLICY is None:
+        from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, StandardDiffPolicy
+        from pyhanko.sign.diff_analysis.constants import VALUE_UPDATE_KEYS
+        from pyhanko.sign.diff_analysis.form_rules_api import FormUpdatingRule
+        from pyhanko.sign.diff_analysis.rules.form_field_rules import (
+            GenericFieldModificationRule,
+            SigFieldCreationRule,
+            SigFieldModificationRule,
+        )
+
+        _DIFF_POLICY = StandardDiffPolicy(
+            global_rules=DEFAULT_DIFF_POLICY.global_rules,
+            form_rule=FormUpdatingRule(
+                field_rules=[
+                    SigFieldCreationRule(),  # type: ignore[no-untyped-call]
+                    SigFieldModificationRule(),
+                    GenericFieldModificationRule(value_update_keys=VALUE_UPDATE_KEYS | {"/M"}),
+                ]
+            ),
+        )
+    return _DIFF_POLICY
 
 
 def _timestamp_info(sig: Any, trust: TrustSettings) -> tuple[dt.datetime | None, Any]:
@@ -857,7 +975,9 @@ def _check_signature(
         "time_source": time_source,
     }
     try:
-        status = validate_pdf_signature(sig, context, ts_validation_context=ts_context)
+        status = validate_pdf_signature(
+            sig, context, ts_validation_context=ts_context, diff_policy=_diff_policy()
+        )
     except Exception as exc:
         _reraise_limits(exc)
         return SignatureCheck(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from portfolio_app.core.domain.errors import DamagedRecordError, NotFoundError
+from portfolio_app.core.domain.errors import DamagedRecordError, NotFoundError, ValidationError
 from portfolio_app.core.domain.ids import AttachmentId, EntryId, new_id
 from portfolio_app.core.domain.records import AttachmentInfo, DamagedRecord, StructureChange
 from portfolio_app.core.storage import integrity
@@ -17,6 +17,7 @@ from portfolio_app.core.storage.entry_repository import Loaded
 from portfolio_app.core.storage.store import Conn, Store, to_db
 
 TABLE = "attachments"
+#: A last guard; the service checks files first (``core.evidence.files``, 15 MB).
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 _COLUMNS = ("id", "version", "meta", "entry_id", "added", "size", "filename", "media_type")
 
@@ -45,7 +46,7 @@ class AttachmentRepository:
     ) -> AttachmentInfo:
         """:meth:`add` inside a larger transaction (an archive import keeps the id and time)."""
         if len(data) > MAX_ATTACHMENT_BYTES:
-            raise DamagedRecordError("attachments can be at most 50 MB")
+            raise ValidationError("attachments can be at most 50 MB")
         c = self._store.cipher
         aid = AttachmentId(attachment_id or new_id())
         added = added or datetime.now(UTC)

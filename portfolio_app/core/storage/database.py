@@ -18,8 +18,8 @@ from portfolio_app.core.storage.backups import backup_database
 from portfolio_app.core.storage.sqlite_db import PRAGMAS, Database
 
 DB_NAME = "portfolio.db"
-SCHEMA_HEAD = "0006"
-KNOWN_REVISIONS = ("0001", "0002", "0004", "0005", "0006")
+SCHEMA_HEAD = "0009"
+KNOWN_REVISIONS = ("0001", "0002", "0004", "0005", "0007", "0008", "0009")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -25,6 +25,7 @@ from portfolio_app.core.domain.ids import EntryId, EventId, ExperienceId, Revisi
 from portfolio_app.core.domain.records import DamagedRecord, Revision, StructureChange
 from portfolio_app.core.domain.serialisation import entry_from_dict, entry_to_dict
 from portfolio_app.core.storage import integrity
+from portfolio_app.core.storage.chain_repository import ChainStore
 from portfolio_app.core.storage.index_store import IndexStore
 from portfolio_app.core.storage.store import Conn, Store, to_db
 
@@ -240,7 +241,7 @@ class EntryRepository:
             kind=EntryKind(struct["kind"]),
             title=title,
             sections=tuple(Section(heading=h, body=b, key=k) for k, h, b in sections_raw),
-            status=EntryStatus(struct["status"]),
+            status=EntryStatus.from_stored(struct["status"]),
             template_id=str(struct["template_id"]),
             created=_when(struct["created"]),
             updated=_when(struct["updated"]),
@@ -306,13 +307,32 @@ class EntryRepository:
             self._write(conn, entry, is_new=False)
 
     def save(self, entry: Entry, *, is_new: bool, revision: RevisionAction) -> None:
-        """Insert or update an entry with its links and (maybe) a revision, in one transaction."""
+        """Insert or update an entry with its links and (maybe) a revision, in one transaction.
+
+        Only the newest saved version (the head of the entry's chain), saved live, is ever
+        updated in place; asked to update another one, a new version is added instead.
+        """
         with self._store.write() as conn:
             self._write(conn, entry, is_new=is_new)
-            if revision.kind == "new":
+            kind = revision.kind
+            if (
+                kind == "update"
+                and revision.revision_id
+                and not ChainStore(self._store).can_update_in_place(
+                    conn, entry.id, revision.revision_id
+                )
+            ):
+                kind = "new"
+            if kind == "new":
                 self._insert_revision(conn, entry)
-            elif revision.kind == "update" and revision.revision_id:
+            elif kind == "update" and revision.revision_id:
                 self._update_revision(conn, revision.revision_id, entry)
+
+    def record_version(self, entry: Entry, saved: datetime, *, origin: str) -> None:
+        """Add a saved version of an entry as it is now, without saving the entry itself
+        (the export records an entry whose links changed without a version: ``export``)."""
+        with self._store.write() as conn:
+            self._insert_revision(conn, entry, saved=saved, origin=origin)
 
     def insert_many(
         self, entries: list[Entry], progress: Callable[[int, int], None] | None = None
@@ -356,7 +376,7 @@ class EntryRepository:
         """
         manifest = self._store.manifest
         with self._store.write() as conn:
-            for child in ("revisions", "attachments"):
+            for child in ("revision_links", "revisions", "attachments"):
                 for (child_id,) in conn.exec_driver_sql(
                     f"SELECT id FROM {child} WHERE entry_id = ?", (entry_id,)
                 ).all():
@@ -377,8 +397,18 @@ class EntryRepository:
             version=version,
         )
 
-    def _insert_revision(self, conn: Conn, entry: Entry) -> None:
+    def _insert_revision(
+        self,
+        conn: Conn,
+        entry: Entry,
+        *,
+        saved: datetime | None = None,
+        origin: str = "live",
+    ) -> None:
+        """A new saved version and its chain link (same transaction)."""
         rid = new_id()
+        if saved is not None:
+            entry = entry.replace(updated=saved)
         conn.insert(
             REVISIONS,
             [
@@ -394,6 +424,7 @@ class EntryRepository:
         self._store.manifest.put(
             conn, REVISIONS, rid, 1, integrity.record_digest(conn, REVISIONS, rid)
         )
+        ChainStore(self._store).append(conn, entry, rid, entry.updated, origin=origin)
 
     def _update_revision(self, conn: Conn, revision_id: str, entry: Entry) -> None:
         version = integrity.next_version(conn, REVISIONS, revision_id)
@@ -414,14 +445,20 @@ class EntryRepository:
             version,
             integrity.record_digest(conn, REVISIONS, revision_id),
         )
+        ChainStore(self._store).rewrite_head(conn, entry, revision_id, entry.updated)
 
     def latest_revision(self, entry_id: EntryId) -> tuple[RevisionId, datetime] | None:
-        """Id and time of the newest revision of an entry."""
+        """Id and save time of the newest revision of an entry: the head of its chain (by
+        the sealed order, not by the clock), else None."""
         with self._store.read() as conn:
+            try:
+                head = ChainStore(self._store).head(conn, entry_id)
+            except DamagedRecordError:
+                return None
+            if head is None:
+                return None
             rows = integrity.raw_rows(
-                conn,
-                "SELECT id, saved FROM revisions WHERE entry_id = ? ORDER BY saved DESC LIMIT 1",
-                (entry_id,),
+                conn, "SELECT id, saved FROM revisions WHERE id = ?", (head.revision_id,)
             )
         if not rows:
             return None

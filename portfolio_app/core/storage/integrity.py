@@ -69,7 +69,11 @@ SPEC: dict[str, tuple[tuple[str, str], ...]] = {
         ("plan_id", "str"),
     ),
     "revisions": (("entry_id", "str"), ("saved", "dt")),
+    # A link of an entry's revision hash chain (core.timeline.chain); sealed inside ``link``.
+    "revision_links": (("entry_id", "str"), ("seq", "int")),
     "attachments": (("entry_id", "str"), ("added", "dt"), ("size", "int")),
+    # Tutor feedback imported from a countersigned PDF; sealed inside ``data`` (issue 9).
+    "feedback": (("received", "dt"),),
     # The encrypted search index's segments (core.storage.index_store): no plain columns.
     "entry_index": (),
 }
@@ -740,7 +744,9 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "experiences": ("title", "setting", "supervisor", "notes", "attendance"),
     "entries": ("title", "sections", "tags", "professions"),
     "revisions": ("snapshot",),
+    "revision_links": ("link",),
     "attachments": ("filename", "media_type", "data"),
+    "feedback": ("data",),
     "entry_index": ("summaries", "terms"),
 }
 WITH_META = ("events", "experiences", "entries", "attachments")

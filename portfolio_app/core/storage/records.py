@@ -20,6 +20,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -183,6 +184,38 @@ class RevisionRecord(Base):
     )
     saved: Mapped[datetime] = mapped_column(DateTime)
     snapshot: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RevisionLinkRecord(Base):
+    """One link of an entry's revision hash chain (see ``core.timeline.chain``).
+
+    ``link`` is the encrypted link (its hash, the previous link's hash, the content digest and
+    its salt, the save time); ``entry_id`` and ``seq`` are an index, sealed inside ``link``.
+    """
+
+    __tablename__ = "revision_links"
+    __table_args__ = (Index("ix_revision_links_entry_id", "entry_id", "seq"),)
+    id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    entry_id: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+    link: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class FeedbackRecord(Base):
+    """Tutor feedback imported from one countersigned PDF (``core.services.feedback_service``).
+
+    ``data`` is the encrypted JSON of the whole import (feedback per entry, decisions, signers,
+    the file's SHA-256); ``received`` is when it was imported (also inside ``data``).
+    """
+
+    __tablename__ = "feedback"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    received: Mapped[datetime] = mapped_column(DateTime)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class EntryIndexRecord(Base):

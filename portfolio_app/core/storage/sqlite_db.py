@@ -7,10 +7,11 @@ SQLAlchemy and Alembic remain what describes the schema and migrates it
 (``records.py``, ``migrations/``), imported only when a migration is due.
 
 This module keeps the small part of SQLAlchemy's Connection API the storage code used
-(``exec_driver_sql`` with ``first``/``all``/``scalar_one``, ``begin``/``connect``/``dispose``),
-so the repositories read the same as before. Connections are pooled (one per concurrent user,
-reused), autocommit outside ``begin()``; a transaction is ``BEGIN IMMEDIATE`` (the write lock
-is taken at the start, so two writers never deadlock upgrading a read lock).
+(``exec_driver_sql`` with ``first``/``all``/``one``/``scalar_one``,
+``begin``/``connect``/``dispose``), so the repositories read the same as before. Connections
+are pooled (one per concurrent user, reused), autocommit outside ``begin()``; a transaction is
+``BEGIN IMMEDIATE`` (the write lock is taken at the start, so two writers never deadlock
+upgrading a read lock).
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ class Result:
     def all(self) -> list[Row]:
         """Every row."""
         return self._rows
+
+    def one(self) -> Row:
+        """The only row."""
+        if len(self._rows) != 1:
+            raise sqlite3.DatabaseError(f"expected one row, got {len(self._rows)}")
+        return self._rows[0]
 
     def scalar(self) -> Any:
         """The first column of the first row, or None."""

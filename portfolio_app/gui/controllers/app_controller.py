@@ -320,8 +320,10 @@ class AppController(QObject):
         self.portfolio = controller
         controller.populate()
         window.restore_view_switches()
-        if self.banner:
-            window.show_banner(self.banner)
+        # The demo banner, and one-off notices of this unlock (e.g. "reviewed" retired).
+        notices = [*([self.banner] if self.banner else []), *service.notices]
+        if notices:
+            window.show_banner("\n".join(notices))
         window.show()
         if self.unlock_dialog is not None:
             self.unlock_dialog.set_busy(False)

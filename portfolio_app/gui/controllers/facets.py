@@ -24,6 +24,9 @@ GROUP_EXPERIENCES = "experience_ids"
 GROUP_CODES = "codes"
 GROUP_PROFESSIONS = "professions"
 GROUP_TAGS = "tags"
+GROUP_FEEDBACK = "feedback"
+#: The one facet of the feedback group: entries with imported tutor feedback.
+HAS_FEEDBACK = "has-feedback"
 
 MAX_TAGS_SHOWN = 200
 
@@ -33,8 +36,10 @@ def build_facet_groups(
     events: list[Event],
     experiences: list[Experience],
     frameworks: list[Framework],
+    with_feedback: set[str] | None = None,
 ) -> list[FacetGroup]:
-    """The sidebar's groups with counts."""
+    """The sidebar's groups with counts (``with_feedback``: ids of entries with imported tutor
+    feedback, for the "Has tutor feedback" filter)."""
     kinds: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     event_kinds: Counter[str] = Counter()
@@ -76,6 +81,11 @@ def build_facet_groups(
             GROUP_STATUSES,
             "Status",
             [Facet(s.value, s.label, statuses[s.value]) for s in EntryStatus],
+        ),
+        FacetGroup(
+            GROUP_FEEDBACK,
+            "Tutor feedback",
+            [Facet(HAS_FEEDBACK, "Has tutor feedback", len(with_feedback or ()))],
         ),
         FacetGroup(
             GROUP_EVENT_KINDS,

@@ -43,15 +43,18 @@ from portfolio_app.core.reflective_templates import (
     templates_for,
 )
 from portfolio_app.core.services.portfolio_service import EntryDraft, PortfolioService
+from portfolio_app.gui.controllers.attachments_controller import AttachmentsController
 from portfolio_app.gui.controllers.editor_controller import EditorController
 from portfolio_app.gui.controllers.facets import (
     GROUP_CODES,
     GROUP_EVENT_KINDS,
     GROUP_EXPERIENCES,
+    GROUP_FEEDBACK,
     GROUP_KINDS,
     GROUP_PROFESSIONS,
     GROUP_STATUSES,
     GROUP_TAGS,
+    HAS_FEEDBACK,
     build_facet_groups,
 )
 from portfolio_app.gui.controllers.search_index import SearchIndex
@@ -107,6 +110,8 @@ class PortfolioController(QObject):
         self.editor_controller = EditorController(service, window.editor, self)
         self.editor_controller.entry_saved.connect(self._on_editor_entry_saved)
         self.editor_controller.save_failed.connect(self._on_editor_save_failed)
+        # Evidence files: a tab of the editor and drops on it (issue 9).
+        self.attachments = AttachmentsController(service, window.editor, self)
         self._facet_timer = QTimer(self)
         self._facet_timer.setSingleShot(True)
         self._facet_timer.setInterval(FACETS_MS)
@@ -151,6 +156,8 @@ class PortfolioController(QObject):
             "recovery_key": self.open_recovery_key,
             "verify": self.open_verify,
             "countersign": self.open_countersign,
+            "review": self.open_review,
+            "import_feedback": self.open_import_feedback,
             "course_certificates": self.open_course_certificates,
             "get_certified": self.open_get_certified,
             "signing_settings": self.open_signing_settings,
@@ -194,11 +201,15 @@ class PortfolioController(QObject):
         """Recount the sidebar (debounced after changes)."""
         if not self.service.is_open:
             return
+        from portfolio_app.core.services.feedback_service import entries_with_feedback
+
+        summaries = self.service.summaries()
         groups = build_facet_groups(
-            self.service.summaries(),
+            summaries,
             self.service.events(),
             self.service.experiences(),
             self._frameworks(),
+            with_feedback=entries_with_feedback(self.service) & {s.id for s in summaries},
         )
         self.sidebar.model.set_groups(groups)
 
@@ -212,8 +223,15 @@ class PortfolioController(QObject):
         typed = parse_query(self.entry_list.search.text())
         ticked = self.sidebar.model.checked()
         date_from, date_to = self.sidebar.date_range()
+        only_ids = None
+        if HAS_FEEDBACK in ticked.get(GROUP_FEEDBACK, frozenset()):
+            from portfolio_app.core.services.feedback_service import entries_with_feedback
+
+            # ids from the (few) imported feedback records: the search index answers it
+            only_ids = frozenset(entries_with_feedback(self.service))
         return dataclasses.replace(
             typed,
+            only_ids=only_ids,
             kinds=typed.kinds | ticked.get(GROUP_KINDS, frozenset()),
             statuses=typed.statuses | ticked.get(GROUP_STATUSES, frozenset()),
             tags=typed.tags | ticked.get(GROUP_TAGS, frozenset()),
@@ -288,7 +306,11 @@ class PortfolioController(QObject):
             entry, template, self._choices(entry), plan_html=plan_html, template_locked=locked
         )
         self._update_competency_hint(entry)
+        from portfolio_app.core.services.feedback_service import entry_feedback
+
+        self.editor.set_feedback(entry_feedback(self.service, entry.id))
         self.editor_controller.entry_shown(entry)
+        self.attachments.entry_shown(entry.id)
 
     def _choices(self, entry: Entry) -> EditorChoices:
         templates = [(t.id, t.name) for t in templates_for(entry.kind.value)]
@@ -535,6 +557,7 @@ class PortfolioController(QObject):
         if shown:
             self.editor_controller.discard()
             self.editor.clear()
+            self.attachments.entry_shown("")
         self.entry_list.source_model.remove_entry(entry_id)
         self.search_index.invalidate()
         self._after_change()
@@ -619,6 +642,7 @@ class PortfolioController(QObject):
         """Save typed text and forget decrypted data (lock or quit); False if the save failed."""
         saved = self.flush_typing()
         self.editor_controller.discard()
+        self.attachments.shutdown()
         self._facet_timer.stop()
         for widget in list(self._open_windows.values()):
             widget.close()
@@ -778,6 +802,8 @@ class PortfolioController(QObject):
             # "Go back and fix" names the entry whose text looked identifying: open it.
             dialog.fix_requested.connect(self._on_export_fix_requested)
             dialog.exec()
+            if dialog.result_info is not None and dialog.result_info.signed:
+                self.refresh_after_status_changes()
 
     def _on_export_fix_requested(self, entry_id: str) -> None:
         if entry_id:
@@ -865,6 +891,39 @@ class PortfolioController(QObject):
         dialog = self._exec_dialog("dialogs.countersign_dialog", "CountersignDialog", self.service)
         if dialog is not None:
             dialog.exec()
+
+    def open_review(self) -> None:
+        """Review a student's signed PDF: entries, feedback per entry, countersign (tutor)."""
+        widget = self._open_windows.get("review")
+        if widget is None:
+            cls = self._load("dialogs.review_window", "ReviewWindow")
+            if cls is None:
+                return
+            widget = cls(self.service, self.window)
+            widget.setWindowFlag(Qt.WindowType.Window, True)
+            self._open_windows["review"] = widget
+        widget.show()
+        widget.raise_()
+
+    def open_import_feedback(self) -> None:
+        """Import a tutor's countersigned PDF (File > Import tutor feedback)."""
+        self.flush_typing()
+        dialog = self._exec_dialog(
+            "dialogs.feedback_import_dialog", "FeedbackImportDialog", self.service
+        )
+        if dialog is not None:
+            dialog.exec()
+            if dialog.imported:
+                self.refresh_after_status_changes()
+
+    def refresh_after_status_changes(self) -> None:
+        """Statuses or feedback changed outside the editor (export, feedback import)."""
+        current = self.current_entry()
+        self._reload_entries()
+        self.refresh_facets()
+        self.apply_filter()
+        if current is not None:
+            self.show_entry(current.id)
 
     def open_course_certificates(self) -> None:
         """The tutor's course CA (a folder; needs no portfolio)."""

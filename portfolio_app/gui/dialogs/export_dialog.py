@@ -49,8 +49,14 @@ from typing_extensions import override
 from portfolio_app.core.domain.entries import EntryStatus
 from portfolio_app.core.domain.errors import PortfolioError
 from portfolio_app.core.export.errors import ExportCancelled
+from portfolio_app.core.export.identifiers import TIMELINE_NOTE, ExportFinding
 from portfolio_app.core.export.selection import ExportSelection, select_entries
-from portfolio_app.core.services.export_service import ExportJob, ExportResult, prepare_export
+from portfolio_app.core.services.export_service import (
+    ExportJob,
+    ExportResult,
+    prepare_export,
+    record_submission,
+)
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.gui.background import BackgroundTask, CancelledFn, ProgressFn, run_in_background
 from portfolio_app.gui.icons import icon
@@ -64,6 +70,50 @@ from portfolio_app.gui.window_state import remember_folder, remembered_folder
 
 PDF_FILTER = "PDF files (*.pdf)"
 _DATE_FORMAT = "d MMM yyyy"
+
+
+_FINDINGS_EXPLAIN = (
+    "Check these passages before the portfolio leaves this computer. Anonymise anything that "
+    "could identify a patient: say “the patient”, use life stages instead of ages, leave out "
+    "dates and the names of wards, hospitals or practices. The check can be wrong: if a "
+    "finding is not about a patient, you may export anyway. Timeline notes, if any, are "
+    "listed too: they are printed beside their entries and never stop the export."
+)
+_NOTES_EXPLAIN = (
+    "Some dates may surprise a reader: a plan first written after its event, a reflection "
+    "written before its plan or long after the event. The PDF prints these notes beside the "
+    "entries, with the dates your computer recorded. You can export now, or go back and "
+    "check the entries' dates."
+)
+
+
+def timeline_findings(job: ExportJob) -> list[ExportFinding]:
+    """The job's timeline notes as rows of the findings list (kind "Timeline note")."""
+    numbers = job.content.plan.numbers
+    titles = {entry.id: entry.title for entry in job.content.entries}
+    return [
+        ExportFinding(
+            entry_id=note.entry_id,
+            where=f"E{numbers.get(note.entry_id, 0)} '{titles.get(note.entry_id, '')}'",
+            kind=TIMELINE_NOTE,
+            excerpt="",
+            advice=note.text,
+        )
+        for note in job.timeline_notes
+    ]
+
+
+def findings_heading(identifiers: int, notes: int) -> str:
+    """The findings page's heading for these counts."""
+    parts = []
+    if identifiers:
+        parts.append(
+            f"{identifiers} possible patient "
+            f"{'identifier' if identifiers == 1 else 'identifiers'} found"
+        )
+    if notes:
+        parts.append(f"{notes} timeline {'note' if notes == 1 else 'notes'}")
+    return " · ".join(parts)
 
 
 def default_file_name(student_name: str, today: date) -> str:
@@ -152,7 +202,8 @@ class ExportDialog(QDialog):
         for status, text in (
             (EntryStatus.DRAFT, "&Draft"),
             (EntryStatus.READY, "&Ready for review"),
-            (EntryStatus.REVIEWED, "Revie&wed"),
+            (EntryStatus.SUBMITTED, "Sub&mitted"),
+            (EntryStatus.FEEDBACK_RECEIVED, "Feedbac&k received"),
         ):
             check = QCheckBox(text, self.criteria)
             check.setAccessibleName(f"Status {status.label}")
@@ -186,6 +237,15 @@ class ExportDialog(QDialog):
         self.final_check.setToolTip(
             "Your closing overall reflection on the whole programme, after the entries"
         )
+        self.feedback_check = QCheckBox(
+            "Add empty tutor feedback bo&xes (one after each entry, one overall)", what
+        )
+        self.feedback_check.setAccessibleName("Add empty tutor feedback boxes")
+        self.feedback_check.setChecked(True)
+        self.feedback_check.setToolTip(
+            "Your tutor types feedback into them (in this app or any PDF reader) before "
+            "countersigning; you import it back with File > Import tutor feedback"
+        )
         unreadable = self._service.damaged_for_export()
         self.leave_out_check = QCheckBox(
             f"&Leave out {len(unreadable)} record(s) that cannot be read (the PDF lists them)",
@@ -197,6 +257,21 @@ class ExportDialog(QDialog):
             or "Every record of the portfolio can be read."
         )
         self.leave_out_check.setVisible(bool(unreadable))
+        # Evidence files (issue 9): embedded inside the signature, photos shown on the page.
+        self.evidence_check = QCheckBox("Embed e&vidence files", what)
+        self.evidence_check.setAccessibleName("Embed evidence files")
+        self.evidence_check.setChecked(True)
+        self.evidence_check.setToolTip(
+            "Attendance certificates, forms and photos attached to the exported entries go "
+            "into the PDF, inside your signature, listed under their entries with a SHA-256"
+        )
+        self.inline_check = QCheckBox("Show &photos on the page", what)
+        self.inline_check.setAccessibleName("Show photos on the page")
+        self.inline_check.setChecked(True)
+        evidence_row = QHBoxLayout()
+        evidence_row.addWidget(self.evidence_check)
+        evidence_row.addWidget(self.inline_check)
+        evidence_row.addStretch(1)
         self.count_label = QLabel(what)
         self.count_label.setAccessibleName("How many entries")
         count_font = self.count_label.font()
@@ -207,7 +282,9 @@ class ExportDialog(QDialog):
         what_layout.addWidget(self.some_radio)
         what_layout.addWidget(self.criteria, 1)
         what_layout.addWidget(self.final_check)
+        what_layout.addWidget(self.feedback_check)
         what_layout.addWidget(self.leave_out_check)
+        what_layout.addLayout(evidence_row)
         what_layout.addWidget(self.count_label)
 
         self.path_edit = QLineEdit(page)
@@ -263,7 +340,13 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
 
         self.all_radio.toggled.connect(self._update_selection_widgets)
-        for check in (self.from_check, self.to_check, self.final_check):
+        for check in (
+            self.from_check,
+            self.to_check,
+            self.final_check,
+            self.evidence_check,
+            self.inline_check,
+        ):
             check.toggled.connect(self._update_selection_widgets)
         for check in self.status_checks.values():
             check.toggled.connect(self._update_selection_widgets)
@@ -278,14 +361,22 @@ class ExportDialog(QDialog):
     def selection(self) -> ExportSelection:
         """The selection the widgets describe (raises ValidationError for a reversed range)."""
         include_final = self.final_check.isChecked()
+        embed = self.evidence_check.isChecked()
+        inline = self.inline_check.isChecked()
         if self.all_radio.isChecked():
-            return ExportSelection(include_final_reflection=include_final)
+            return ExportSelection(
+                include_final_reflection=include_final,
+                include_attachments=embed,
+                inline_images=inline,
+            )
         return ExportSelection.from_values(
             date_from=_day(self.from_date) if self.from_check.isChecked() else None,
             date_to=_day(self.to_date) if self.to_check.isChecked() else None,
             statuses=[s.value for s, check in self.status_checks.items() if check.isChecked()],
             tags=self.tags_list.model.checked_in_order(),
             include_final_reflection=include_final,
+            include_attachments=embed,
+            inline_images=inline,
         )
 
     def _update_selection_widgets(self) -> None:
@@ -302,6 +393,7 @@ class ExportDialog(QDialog):
             return
         self.count_label.setText(f"{chosen} of {len(entries)} entries will be exported.")
         self.export_button.setEnabled(chosen > 0)
+        self.inline_check.setEnabled(self.evidence_check.isChecked())
 
     def _on_tags_toggled(self, _tag: str, _ticked: bool) -> None:
         self._update_selection_widgets()
@@ -354,6 +446,7 @@ class ExportDialog(QDialog):
                 self._service,
                 self.selection(),
                 leave_out_damaged=self.leave_out_check.isChecked(),
+                feedback_fields=self.feedback_check.isChecked(),
             )
         except PortfolioError as exc:
             self.choose_status.setText(f"<b>Not exported:</b> {_escape(exc.user_message)}")
@@ -362,16 +455,18 @@ class ExportDialog(QDialog):
             self.choose_status.setText("<b>Not exported:</b> no entry matches the selection.")
             return
         self._job = job
-        if job.findings:
-            self.findings_model.set_findings(job.findings)
-            count = len(job.findings)
-            self.findings_heading.setText(
-                f"{count} possible patient {'identifier' if count == 1 else 'identifiers'} found"
-            )
+        notes = timeline_findings(job)
+        if job.findings or notes:
+            # Identifier findings must be confirmed; timeline notes are only shown (they are
+            # printed in the PDF and never stop the export).
+            self.findings_model.set_findings([*job.findings, *notes])
+            self.findings_heading.setText(findings_heading(len(job.findings), len(notes)))
+            self.findings_explain.setText(_FINDINGS_EXPLAIN if job.findings else _NOTES_EXPLAIN)
+            self.anyway_button.setText("Export &anyway" if job.findings else "&Export")
             self.stack.setCurrentIndex(self.FINDINGS)
             self.findings_table.resizeRowsToContents()
             self.findings_table.selectRow(0)
-            self.fix_button.setFocus()
+            (self.fix_button if job.findings else self.anyway_button).setFocus()
             return
         self._run(acknowledge=False)
 
@@ -404,19 +499,13 @@ class ExportDialog(QDialog):
         heading = QHBoxLayout()
         heading.addWidget(self.findings_icon)
         heading.addWidget(self.findings_heading, 1)
-        explain = QLabel(
-            "Check these passages before the portfolio leaves this computer. Anonymise "
-            "anything that could identify a patient: say “the patient”, use life stages "
-            "instead of ages, leave out dates and the names of wards, hospitals or practices. "
-            "The check can be wrong: if a finding is not about a patient, you may export "
-            "anyway.",
-            page,
-        )
+        explain = QLabel(_FINDINGS_EXPLAIN, page)
         explain.setWordWrap(True)
+        self.findings_explain = explain
         self.findings_model = FindingTableModel(self)
         self.findings_table = QTableView(page)
         self.findings_table.setModel(self.findings_model)
-        self.findings_table.setAccessibleName("Possible patient identifiers")
+        self.findings_table.setAccessibleName("Possible patient identifiers and timeline notes")
         self.findings_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.findings_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.findings_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -546,8 +635,13 @@ class ExportDialog(QDialog):
 
     def _on_task_succeeded(self, result: Any) -> None:
         self._task = None
-        self._job = None
+        job, self._job = self._job, None
         assert isinstance(result, ExportResult)
+        if job is not None:
+            try:  # the exported entries are now "submitted" (the file is written either way)
+                record_submission(self._service, job)
+            except PortfolioError as exc:
+                self.choose_status.setText(_escape(exc.user_message))
         self.result_info = result
         remember_folder("export", str(result.path.parent))
         pages = f"{result.page_count} {'page' if result.page_count == 1 else 'pages'}"

@@ -364,6 +364,12 @@ class VerifyWindow(QDialog):
         detail_layout.addWidget(self.summary_widget)
         detail_layout.addWidget(self.roles_heading)
         detail_layout.addWidget(self.roles_view)
+        # Feedback boxes (issue 9): which entries have feedback and who answers for it.
+        self.feedback_label = plain_label(
+            "", self, accessible_name="Feedback in the file", selectable=True
+        )
+        self.feedback_label.hide()
+        detail_layout.addWidget(self.feedback_label)
         detail_layout.addWidget(self.details_heading)
         detail_layout.addWidget(self.cards_widget, 1)
         self.report_area = QScrollArea(self)
@@ -829,6 +835,7 @@ class VerifyWindow(QDialog):
 
     def _show_report(self, result: VerifyResult | None) -> None:
         self._clear_cards()
+        self.feedback_label.hide()
         clear_layout(self.summary_grid)
         report = result.report if result is not None else None
         self.roles_model.set_report(report)
@@ -859,6 +866,10 @@ class VerifyWindow(QDialog):
         add_label_rows(self.summary_grid, summary_rows(report), self.summary_widget)
         self.roles_view.fit_height()
         self.details_heading.setVisible(bool(report.signatures))
+        from portfolio_app.core.signing.verification import describe_feedback
+
+        self.feedback_label.setText("\n".join(describe_feedback(report.feedback)))
+        self.feedback_label.setVisible(bool(report.feedback))
         for sig in report.signatures:
             self.cards_layout.insertWidget(self.cards_layout.count() - 1, SignatureCard(sig))
 

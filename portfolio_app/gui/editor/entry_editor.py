@@ -8,8 +8,10 @@ the portfolio service.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QAction, QFont
@@ -38,6 +40,7 @@ from portfolio_app.gui.editor.preview_browser import PreviewBrowser
 from portfolio_app.gui.editor.section_editor import SectionEditor
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.widgets.checklist import ChecklistWidget
+from portfolio_app.gui.widgets.feedback_panel import FeedbackPanel
 from portfolio_app.gui.widgets.info_bar import InfoBar
 from portfolio_app.gui.widgets.tags_edit import TagsLineEdit
 
@@ -168,7 +171,9 @@ class EntryEditorWidget(QWidget):
         self.template_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.template_combo.setMinimumContentsLength(16)
+        # 14 characters (long model names elide): leaves room for the status combo's
+        # "Feedback received" within the editor's minimum width on an 800-pixel screen.
+        self.template_combo.setMinimumContentsLength(14)
         template_label.setBuddy(self.template_combo)
         self.template_combo.activated.connect(self._on_template_activated)
         grid.addWidget(template_label, 0, 1)
@@ -178,6 +183,13 @@ class EntryEditorWidget(QWidget):
         self.status_combo.setAccessibleName("Status")
         for status in EntryStatus:
             self.status_combo.addItem(status.label, status.value)
+            if status.set_by_app:  # shown, never chosen: export and feedback import set them
+                item = self.status_combo.model().item(self.status_combo.count() - 1)  # type: ignore[attr-defined]
+                item.setEnabled(False)
+                item.setToolTip(
+                    "Set by the app: a signed export marks entries submitted; importing your "
+                    "tutor's countersigned PDF marks entries with feedback."
+                )
         status_label.setBuddy(self.status_combo)
         self.status_combo.activated.connect(self._on_status_activated)
         grid.addWidget(status_label, 0, 3)
@@ -270,6 +282,9 @@ class EntryEditorWidget(QWidget):
                 lambda _key, _ticked, name=field_name: self._on_checklist_toggled(name)
             )
         self.professions.filter_edit.returnPressed.connect(self._on_profession_typed)
+        # Tutor feedback (issue 9) sits under the writing area, above the link pickers.
+        self.feedback_panel = FeedbackPanel(self.vertical_splitter)
+        self.vertical_splitter.insertWidget(1, self.feedback_panel)
         self.vertical_splitter.setStretchFactor(0, 4)
         self.vertical_splitter.setStretchFactor(1, 1)
         line = self.fontMetrics().lineSpacing()
@@ -421,6 +436,7 @@ class EntryEditorWidget(QWidget):
                 checklist.filter_edit.clear()
             self.privacy_bar.hide()
             self.reminder_bar.hide()
+            self.feedback_panel.set_feedback(())
             self.save_state_label.clear()
             self.stack.setCurrentIndex(0)
         finally:
@@ -481,6 +497,15 @@ class EntryEditorWidget(QWidget):
         position = bar.value()
         self.preview.setHtml(html)
         bar.setValue(position)
+
+    def set_feedback(self, items: Sequence[Any]) -> None:
+        """The tutor feedback received on the shown entry (read-only; hidden when none)."""
+        was_visible = self.feedback_panel.isVisible()
+        self.feedback_panel.set_feedback(items)
+        if items and not was_visible:  # room to read it: about a third of the writing area
+            body, _feedback, links = self.vertical_splitter.sizes()
+            share = max(self.fontMetrics().lineSpacing() * 9, body // 3)
+            self.vertical_splitter.setSizes([max(1, body - share), share, links])
 
     def set_status_shown(self, status: EntryStatus) -> None:
         """Show a status (e.g. to revert a refused change)."""

@@ -71,7 +71,7 @@ SortKeyRole = Qt.ItemDataRole.UserRole + 3
 #: The entry kind's value ("plan", "reflection", "note").
 KindRole = Qt.ItemDataRole.UserRole + 4
 
-_STATUS_ORDER = {EntryStatus.DRAFT: 0, EntryStatus.READY: 1, EntryStatus.REVIEWED: 2}
+_STATUS_ORDER = {status: index for index, status in enumerate(EntryStatus)}
 
 # Roles as plain ints: data() runs ~1,000 times per repaint, and comparing with the enum
 # members converts them each time.

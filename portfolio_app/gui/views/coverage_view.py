@@ -17,6 +17,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -205,8 +206,12 @@ class CoverageView(QWidget):
         self.tabs.addTab(self.charts, "&Activity charts")
 
         top = QHBoxLayout()
+        self.feedback_only = QCheckBox("Only entries with tutor feed&back", self)
+        self.feedback_only.setAccessibleName("Only entries with tutor feedback")
+        self.feedback_only.toggled.connect(lambda _on: self._show(self._entries()))
         top.addWidget(framework_label)
         top.addWidget(self.framework_combo, 1)
+        top.addWidget(self.feedback_only)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary_label)
@@ -226,7 +231,7 @@ class CoverageView(QWidget):
         """Re-read frameworks and entries (after edits, imports or a restore)."""
         current = self.current_framework_id()
         self._frameworks = self._service.frameworks()
-        entries = self._service.summaries()  # from the index: nothing is decrypted
+        entries = self._entries()
         if not self._picked_once:
             current = _busiest_framework(self._frameworks, entries)
             self._picked_once = True
@@ -242,6 +247,17 @@ class CoverageView(QWidget):
             entries_per_month(entries),
             entries_by_event_kind(entries, self._service.events()),
         )
+
+    def _entries(self) -> list[EntrySummary]:
+        """The entries counted: all, or only those with imported tutor feedback (summaries
+        from the search index: nothing is decrypted)."""
+        entries = self._service.summaries()
+        if not self.feedback_only.isChecked():
+            return entries
+        from portfolio_app.core.services.feedback_service import entries_with_feedback
+
+        ids = entries_with_feedback(self._service)
+        return [e for e in entries if e.id in ids]
 
     def current_framework_id(self) -> str | None:
         """The id of the framework shown, or None before the first refresh."""
@@ -389,7 +405,7 @@ class CoverageView(QWidget):
             )
 
     def _on_framework_combo_changed(self, _row: int) -> None:
-        self._show(self._service.summaries())
+        self._show(self._entries())
 
     def _on_open_entry_triggered(self) -> None:
         self._on_tree_activated(self.tree.currentIndex())

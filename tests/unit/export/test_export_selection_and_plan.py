@@ -45,7 +45,7 @@ def _entry(
 
 ENTRIES = [
     _entry("a", date(2024, 9, 10), status=EntryStatus.READY, tags=("Placement",)),
-    _entry("b", date(2024, 10, 1), status=EntryStatus.REVIEWED, tags=("sbar",)),
+    _entry("b", date(2024, 10, 1), status=EntryStatus.SUBMITTED, tags=("sbar",)),
     _entry("c", date(2025, 1, 5), status=EntryStatus.DRAFT, tags=("placement", "sbar")),
 ]
 
@@ -63,7 +63,7 @@ def test_date_range_is_inclusive() -> None:
 
 
 def test_statuses_and_tags_are_any_of_and_combine_with_and() -> None:
-    by_status = ExportSelection.from_values(statuses=["ready", "Reviewed"])
+    by_status = ExportSelection.from_values(statuses=["ready", "Submitted"])
     assert [e.id for e in select_entries(ENTRIES, by_status)] == ["a", "b"]
     by_tag = ExportSelection.from_values(tags=["#PLACEMENT", "nothing"])
     assert [e.id for e in select_entries(ENTRIES, by_tag)] == ["a", "c"]

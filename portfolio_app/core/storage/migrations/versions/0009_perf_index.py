@@ -9,15 +9,15 @@ vouches for.
 ``ix_entries_plan_id`` lets a verb find the reflections answering one plan without reading
 every entry (and SQLite's foreign-key check on deleting a plan no longer scans the table).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Evidence files attached to entries: what may be attached, read safely, shown and embedded."""

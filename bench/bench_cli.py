@@ -6,7 +6,8 @@ Builds two portfolios from the fixed-seed corpus (real Argon2id parameters), run
 as its own process (``python -m portfolio_app VERB``) several times on both, and prints the
 median wall time and CPU time per process side by side, with each figure beside its target
 (issue 13): ``add``/``show``/``edit`` on the large portfolio within 1.3x of the same verb on
-the small one; ``search WORD`` on the large one under 0.6 s wall, Argon2id included. The
+the small one; ``search WORD`` on the large one under 0.6 s wall, Argon2id included;
+``archive import`` of the large portfolio's archive into a new portfolio under 10 s. The
 other verbs are printed for reference. Run on demand, never as a timed test: the machine is
 shared, so each figure is a median.
 """
@@ -125,9 +126,34 @@ VERBS = (
     Verb("search #tag kind:", lambda _f, _i: ["search", "#falls", "kind:plan"], "abs:0.6"),
     Verb("list --limit 20", lambda _f, _i: ["list", "--limit", "20"], ""),
     Verb("history", lambda f, _i: ["history", f.some_id], ""),
+    Verb("attachments ID", lambda f, _i: ["attachments", f.some_id], ""),
+    Verb("feedback list", lambda _f, _i: ["feedback", "list"], ""),
     Verb("events list", lambda _f, _i: ["events", "list"], ""),
     Verb("--help", lambda _f, _i: ["--help"], ""),
 )
+#: Timed by time_archive_import (each run needs a new portfolio to import into).
+IMPORT_VERB = Verb("archive import", lambda _f, _i: [], "abs:10")
+
+
+def time_archive_import(root: Path, fixture: Fixture, runs: int) -> Timing:
+    """``archive import`` of the fixture's archive into a new portfolio, one process a run
+    (the archive is written once, in process; each run gets a new, empty portfolio)."""
+    from portfolio_app.core.services.archive_service import write_archive
+
+    archive = root / f"archive-{fixture.count}.zip"
+    if not archive.exists():
+        with PortfolioService.open(fixture.folder, PASS) as service:
+            write_archive(service, archive)
+    timings = []
+    for run in range(runs):
+        target = root / f"import-{fixture.count}-{run}"
+        service, _ = PortfolioService.create(target, PASS, Profile(name="Bench Student"))
+        service.close()
+        argv = ["archive", "import", str(archive)]
+        timings.append(run_verb(Fixture(target, fixture.count, "", fixture.body_file), argv, None))
+    return Timing(
+        statistics.median(t.wall for t in timings), statistics.median(t.cpu for t in timings)
+    )
 
 
 def verdict(verb: Verb, small: Timing, large: Timing) -> str:
@@ -172,6 +198,14 @@ def main() -> int:
             print(
                 f"{verb.name:20} {a.wall:9.3f} s {b.wall:11.3f} s {a.cpu:8.3f} s {b.cpu:10.3f} s"
                 f"   {verdict(verb, a, b)}",
+                flush=True,
+            )
+        if not args.only or IMPORT_VERB.name in args.only:
+            a = time_archive_import(root, small, args.runs)
+            b = time_archive_import(root, large, args.runs)
+            print(
+                f"{IMPORT_VERB.name:20} {a.wall:9.3f} s {b.wall:11.3f} s {a.cpu:8.3f} s "
+                f"{b.cpu:10.3f} s   {verdict(IMPORT_VERB, a, b)}",
                 flush=True,
             )
     return 0

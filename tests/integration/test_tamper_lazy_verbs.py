@@ -1,8 +1,10 @@
 """What a one-entry verb still catches, with sqlite3 as the attacker's tool (not our code).
 
 ``portfolio show/add/edit/delete/search/list`` open with ``load="lazy"``: the manifest head,
-the key slots, the small tables (profile, settings, framework packs, events, experiences) and
-the search index's segments are checked against the keyed manifest at unlock; an entry is
+the key slots, the small tables (profile, settings, framework packs, events, experiences,
+imported feedback) and the search index's segments are checked against the keyed manifest at
+unlock; saved versions, their chain links and attachments are checked whole before a verb
+first uses them; an entry is
 checked when it is read, against the save counter and digest its (authenticated) index
 segment holds. Anything they cannot vouch for makes them read and check everything, so the
 findings are named exactly as a full open names them.
@@ -304,3 +306,95 @@ def test_what_a_one_entry_verb_does_not_look_at(folder: dict[str, str]) -> None:
         assert service.load_mode == "lazy" and service.integrity_findings == []
     with PortfolioService.open(Path(folder["dir"]), PASS) as full:
         assert "status: saved as 'draft'" in _messages(full)
+
+
+# ---- the records timeline and review added: what a lazy verb checks before using them -------
+
+
+def _with_feedback_and_evidence(folder: dict[str, str], tmp_path: Path) -> str:
+    """One sealed feedback record naming the first entry (as an import writes it), the
+    statuses the app sets, and an evidence file; returns the feedback record's id."""
+    from datetime import UTC, datetime
+
+    from portfolio_app.core.storage.feedback_repository import FeedbackRepository
+
+    evidence = tmp_path / "certificate.txt"
+    evidence.write_text("Attendance certificate", encoding="utf-8")
+    record_id = "f" * 32
+    with _lazy(folder) as service:
+        service.add_attachment(folder["first"], evidence)
+        repo = FeedbackRepository(service.store())
+        service.mark_submitted([folder["second"]])
+        service.set_statuses_by_app(
+            {folder["first"]: EntryStatus.FEEDBACK_RECEIVED},
+            also=lambda conn: repo.write_in(
+                conn,
+                record_id,
+                datetime(2026, 4, 2, 9, 0, tzinfo=UTC),
+                {"format": 1, "entries": {folder["first"]: {"text": "Well noticed."}}},
+            ),
+        )
+        assert service.load_mode == "lazy"  # statuses set by the app read entries on demand
+    with _lazy(folder) as service:
+        statuses = {s.id: s.status for s in service.summaries()}
+        assert statuses[folder["first"]] is EntryStatus.FEEDBACK_RECEIVED
+        assert statuses[folder["second"]] is EntryStatus.SUBMITTED
+        assert service.load_mode == "lazy" and service.integrity_findings == []
+    return record_id
+
+
+def test_statuses_set_by_the_app_and_feedback_keep_a_lazy_verb_lazy(
+    folder: dict[str, str], tmp_path: Path
+) -> None:
+    from portfolio_app.core.services.feedback_service import entry_feedback
+
+    _with_feedback_and_evidence(folder, tmp_path)
+    with _lazy(folder) as service:
+        (item,) = entry_feedback(service, folder["first"])
+        assert item.text == "Well noticed."
+        (attachment,) = service.attachments(folder["first"])
+        assert service.read_attachment(attachment.id) == b"Attendance certificate"
+        assert len(service.chain_links(folder["first"])) == 2  # two saved versions, linked
+        assert service.load_mode == "lazy"
+    with PortfolioService.open(Path(folder["dir"]), PASS) as full:
+        assert full.full_check().ok
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM feedback",
+        "UPDATE feedback SET received = '2020-01-01 00:00:00.000000'",
+    ],
+)
+def test_feedback_changed_outside_the_app_is_named_at_a_lazy_unlock(
+    folder: dict[str, str], tmp_path: Path, statement: str
+) -> None:
+    """Feedback is one of the small tables a lazy unlock checks whole (``show`` prints it)."""
+    _with_feedback_and_evidence(folder, tmp_path)
+    _sql(folder, statement)
+    with _lazy(folder) as service:
+        assert service.load_mode == "all"
+        assert any(f.table == "feedback" for f in service.integrity_findings)
+
+
+def test_a_history_link_changed_outside_the_app_is_named_before_history_uses_it(
+    folder: dict[str, str],
+) -> None:
+    _sql(folder, "DELETE FROM revision_links WHERE entry_id = ?", (folder["second"],))
+    with _lazy(folder) as service:
+        assert service.load_mode == "lazy"  # links are not read at a lazy unlock
+        service.chain_links(folder["first"])  # 'history' checks the whole table first
+        assert service.load_mode == "all"
+        assert any(f.table == "revision_links" for f in service.integrity_findings)
+
+
+def test_an_attachment_moved_outside_the_app_is_named_before_attachments_lists(
+    folder: dict[str, str], tmp_path: Path
+) -> None:
+    _with_feedback_and_evidence(folder, tmp_path)
+    _sql(folder, "UPDATE attachments SET entry_id = ?", (folder["second"],))
+    with _lazy(folder) as service:
+        assert service.attachments(folder["second"]) == []  # the sealed owner is kept
+        assert service.load_mode == "all"
+        assert "moved" in {f.kind for f in service.integrity_findings}

@@ -9,6 +9,7 @@ reach the typed reader behind a valid zip.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import sqlite3
@@ -173,7 +174,10 @@ def test_mutated_portfolio_json_values_are_refused_or_imported_cleanly(
         if data.draw(st.booleans()) and isinstance(parent, dict):
             parent.pop(path[-1], None)
         else:
-            parent[path[-1]] = data.draw(JUNK)
+            # a copy: st.just hands out one shared object, which a later mutation would
+            # otherwise change for every following example (hypothesis then sees the same
+            # choices draw differently: FlakyStrategyDefinition)
+            parent[path[-1]] = copy.deepcopy(data.draw(JUNK))
         paths = [p for p in _paths(document) if p]
         if not paths:
             break

@@ -278,6 +278,8 @@ HOSTILE = {
         "",
     ),
     "profile nameless": (lambda d: d["profile"].update(name=""), "name"),  # type: ignore[union-attr]
+    # found by the archive fuzzer: a missing key, not an empty one, was a TypeError
+    "profile without name": (lambda d: d["profile"].pop("name"), "name is missing"),  # type: ignore[union-attr]
 }
 
 
@@ -350,3 +352,43 @@ def test_a_lying_declared_size_is_caught_while_reading(tmp_path: Path) -> None:
     liar.write_bytes(bytes(raw))
     with pytest.raises(ArchiveImportError):
         read_archive(liar)
+
+
+@pytest.mark.parametrize(
+    ("compression", "damage"),
+    [
+        (zipfile.ZIP_DEFLATED, b"\xff" * 16),  # zlib: invalid block type
+        (zipfile.ZIP_DEFLATED, b"\x02\x80\xff\xff" * 4),  # zlib: distance too far back
+        (zipfile.ZIP_BZIP2, b"BZh9" + b"\x00" * 12),  # bz2: invalid data stream
+        (zipfile.ZIP_LZMA, b"\x09\x14\x05\x00" + b"\xff" * 12),  # lzma: corrupt input
+    ],
+)
+def test_a_damaged_compressed_stream_is_refused_not_a_crash(
+    tmp_path: Path, compression: int, damage: bytes
+) -> None:
+    """The decompressors' own errors (zlib.error, lzma.LZMAError, bz2's OSError) become a
+    clear refusal; a mutated archive once escaped with zlib.error (the archive fuzzer)."""
+    honest = tmp_path / "honest.zip"
+    with zipfile.ZipFile(honest, "w", compression=compression) as archive:
+        archive.writestr("portfolio.json", json.dumps({"format": 1, "pad": "x" * 4000}))
+    raw = bytearray(honest.read_bytes())
+    start = 30 + len("portfolio.json")  # the first local header, then the member's data
+    raw[start : start + len(damage)] = damage
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(raw))
+    with pytest.raises(ArchiveImportError, match=r"cannot be unpacked|not a readable zip"):
+        read_archive(damaged)
+
+
+def test_a_directory_asking_for_an_unknown_zip_version_is_refused(tmp_path: Path) -> None:
+    """zipfile raises NotImplementedError for it (found by the archive fuzzer)."""
+    honest = tmp_path / "honest.zip"
+    with zipfile.ZipFile(honest, "w") as archive:
+        archive.writestr("portfolio.json", "{}")
+    raw = bytearray(honest.read_bytes())
+    central = raw.rfind(b"PK\x01\x02")
+    raw[central + 6] = 84  # "version needed to extract": 8.4
+    future = tmp_path / "future.zip"
+    future.write_bytes(bytes(raw))
+    with pytest.raises(ArchiveImportError, match="not a readable zip"):
+        read_archive(future)

@@ -5,8 +5,8 @@ the key slots, the small tables (profile, settings, framework packs, events, exp
 imported feedback) and the search index's segments are checked against the keyed manifest at
 unlock; saved versions, their chain links and attachments are checked whole before a verb
 first uses them; an entry is checked when it is read, against the save counter and digest
-its (authenticated) index segment holds. Anything they cannot vouch for makes them read and check everything, so the
-findings are named exactly as a full open names them.
+its (authenticated) index segment holds. Anything they cannot vouch for makes them read and
+check everything, so the findings are named exactly as a full open names them.
 
 What they do not look at: entries they do not read. Those moves are caught by a full open
 (the app, ``check``, ``export``); the last tests here say so explicitly.

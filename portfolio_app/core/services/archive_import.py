@@ -21,8 +21,10 @@ the signing identity, signing settings, and when events, experiences and packs w
 from __future__ import annotations
 
 import json
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -104,7 +106,15 @@ def read_archive(path: Path, progress: Progress | None = None) -> ArchiveContent
     try:
         with zipfile.ZipFile(path) as archive:
             return _read(archive, path.name, report)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        # a directory naming a zip version or feature zipfile does not support, or a name
+        # flagged UTF-8 that is not (found by tests/fuzz/test_fuzz_archives.py)
+        NotImplementedError,
+        ValueError,
+    ) as exc:
         raise ArchiveImportError(
             f"{path.name} is not a readable zip archive ({exc}); choose the .zip that "
             "'portfolio archive' wrote"
@@ -182,7 +192,15 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, wh
     try:
         with archive.open(info) as handle:
             data = handle.read(limit + 1)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,  # a damaged deflate stream (found by tests/fuzz/test_fuzz_archives.py)
+        lzma.LZMAError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        OSError,  # bz2 reports bad data as OSError
+    ) as exc:
         raise ArchiveImportError(f"{what} cannot be unpacked ({exc})") from exc
     except EOFError as exc:
         raise ArchiveImportError(f"{what} is cut short") from exc
@@ -267,6 +285,8 @@ class _Reader:
 
     def profile(self, value: object) -> Profile:
         data = self.obj(value, "profile")
+        if "name" not in data:
+            raise self.fail("profile", "the student's name is missing")
         fields = Profile.__dataclass_fields__
         profile = Profile(
             **{k: self.text(v, f"profile.{k}", limit=1_000) for k, v in data.items() if k in fields}

@@ -28,6 +28,10 @@ class ActionSpec:
     icon: str = ""
     tip: str = ""
     checkable: bool = False
+    #: More key sequences for the same action (the first shortcut is the one shown).
+    more_shortcuts: tuple[str, ...] = ()
+    #: Draw a separator above this action in its menu.
+    separated: bool = False
 
 
 #: All actions except undo/redo (which QUndoGroup makes), by menu.
@@ -63,6 +67,7 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Ctrl+E",
                 "export",
                 "Export entries as a signed PDF portfolio",
+                separated=True,
             ),
             ActionSpec(
                 "import_feedback",
@@ -91,14 +96,14 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
             ),
             ActionSpec(
                 "change_passphrase",
-                "Change &passphrase…",
+                "Change pass&phrase…",
                 "Ctrl+Alt+P",
                 "passphrase",
                 "Change the passphrase that unlocks this portfolio",
             ),
             ActionSpec(
                 "recovery_key",
-                "Recovery &key…",
+                "Recovery ke&y…",
                 "Ctrl+Alt+K",
                 "passphrase",
                 "What the recovery key is for, and making a new one",
@@ -109,14 +114,17 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Ctrl+L",
                 "lock",
                 "Save, lock the portfolio and forget the key until you unlock it again",
+                separated=True,
             ),
-            ActionSpec("quit", "&Quit", "Ctrl+Q", "quit", "Save and quit"),
+            ActionSpec("quit", "&Quit", "Ctrl+Q", "quit", "Save and quit", separated=True),
         ),
     ),
     (
         "&Edit",
         (
-            ActionSpec("find", "&Find entries", _Std.Find, "find", "Search as you type"),
+            ActionSpec(
+                "find", "&Find entries", _Std.Find, "find", "Search as you type", separated=True
+            ),
             ActionSpec(
                 "clear_filters",
                 "C&lear filters",
@@ -126,10 +134,11 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
             ),
             ActionSpec(
                 "preferences",
-                "P&references…",
+                "Pr&eferences…",
                 "Ctrl+,",
                 "preferences",
                 "Auto-lock, theme, default framework and template",
+                separated=True,
             ),
         ),
     ),
@@ -149,6 +158,7 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Ctrl+Shift+R",
                 "status",
                 "Tell your tutor the entry is ready",
+                separated=True,
             ),
             ActionSpec(
                 "mark_draft",
@@ -163,6 +173,7 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Ctrl+H",
                 "history",
                 "See and restore earlier versions of the entry",
+                separated=True,
             ),
             ActionSpec(
                 "final_reflection",
@@ -173,10 +184,11 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
             ),
             ActionSpec(
                 "delete_entry",
-                "&Delete entry",
+                "De&lete entry",
                 "Ctrl+Delete",
                 "delete",
                 "Delete the entry (Undo brings it back)",
+                separated=True,
             ),
         ),
     ),
@@ -184,19 +196,45 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
         "&View",
         (
             ActionSpec(
-                "toggle_preview",
-                "Markdown &preview",
-                "Ctrl+Shift+M",
-                "preview",
-                "Show the entry as it will read",
+                "focus_mode",
+                "F&ocus mode",
+                "F11",
+                "focus-mode",
+                "Only the title, the prompts and your answers, in a calm column",
                 checkable=True,
+                more_shortcuts=("Ctrl+Shift+F",),
+            ),
+            ActionSpec(
+                "toggle_list",
+                "Entry l&ist and filters",
+                "F9",
+                "list",
+                "Show or hide the entry list and the filters (more room to write)",
+                checkable=True,
+                separated=True,
             ),
             ActionSpec(
                 "toggle_sidebar",
                 "&Filters sidebar",
-                "Ctrl+Shift+F",
+                "Shift+F9",
                 "filter",
-                "Show or hide the filters",
+                "Show or hide the filters beside the entry list",
+                checkable=True,
+            ),
+            ActionSpec(
+                "toggle_links",
+                "Lin&ks panel",
+                "Ctrl+Shift+L",
+                "links",
+                "Tags, professions, events, experiences and competencies of the entry",
+                checkable=True,
+            ),
+            ActionSpec(
+                "toggle_preview",
+                "Markdown &preview",
+                "Ctrl+Shift+M",
+                "preview",
+                "Show the entry as it will read, beside the text",
                 checkable=True,
             ),
             ActionSpec(
@@ -205,9 +243,15 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Ctrl+Shift+G",
                 "coverage",
                 "Which competencies your entries cover, and the gaps",
+                separated=True,
             ),
             ActionSpec(
-                "focus_list", "Go to entry &list", "Ctrl+1", "", "Move the focus to the list"
+                "focus_list",
+                "Go to entry &list",
+                "Ctrl+1",
+                "",
+                "Move the focus to the list",
+                separated=True,
             ),
             ActionSpec(
                 "focus_editor", "Go to &editor", "Ctrl+2", "", "Move the focus to the editor"
@@ -303,31 +347,39 @@ class AppActions:
 
     def __init__(self, parent: QWidget, undo_group: QUndoGroup) -> None:
         self._actions: dict[str, QAction] = {}
-        self._icons: dict[str, str] = {}
+        self._separated: set[str] = set()
         for _menu, specs in SPECS:
             for spec in specs:
                 action = QAction(spec.text, parent)
                 action.setObjectName(f"action_{spec.name}")
-                action.setShortcut(QKeySequence(spec.shortcut))
+                action.setShortcuts(
+                    [QKeySequence(spec.shortcut), *(QKeySequence(k) for k in spec.more_shortcuts)]
+                )
                 action.setStatusTip(spec.tip)
                 action.setCheckable(spec.checkable)
                 if spec.icon:
                     action.setIcon(icon(spec.icon))
+                if spec.separated:
+                    self._separated.add(spec.name)
                 self._actions[spec.name] = action
+        # One history for everything: typing (in word-sized steps), ticks, tags, links, new
+        # and deleted entries. Ctrl+Z in a text box lands here too (editor/answer_edit.py).
         undo = undo_group.createUndoAction(parent, "&Undo")
-        undo.setShortcut(QKeySequence(_Std.Undo))
+        undo.setShortcuts(_bindings(_Std.Undo, "Ctrl+Z"))
         undo.setIcon(icon("undo"))
         undo.setObjectName("action_undo")
-        undo.setStatusTip("Undo the last change to entries (text fields have their own undo)")
+        undo.setStatusTip(
+            "Undo the last change: typing, ticks, tags, links, new or deleted entries"
+        )
         redo = undo_group.createRedoAction(parent, "&Redo")
-        redo.setShortcuts([QKeySequence(_Std.Redo), QKeySequence("Ctrl+Y")])
+        redo.setShortcuts(_bindings(_Std.Redo, "Ctrl+Shift+Z", "Ctrl+Y"))
         redo.setIcon(icon("redo"))
         redo.setObjectName("action_redo")
         redo.setStatusTip("Redo what was undone")
         self._actions["undo"] = undo
         self._actions["redo"] = redo
         for action in self._actions.values():
-            tip = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+            tip = plain_text(action.text())
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(f"{tip.rstrip('…')} ({keys})" if keys else tip)
 
@@ -343,30 +395,13 @@ class AppActions:
         """Menu titles with their actions (None marks a separator)."""
         result: list[tuple[str, list[QAction | None]]] = []
         for title, specs in SPECS:
-            items: list[QAction | None] = [self._actions[s.name] for s in specs]
-            if title == "&File":
-                items = [*items[:4], None, *items[4:10], None, items[10], None, items[11]]
+            items: list[QAction | None] = []
             if title == "&Edit":
-                items = [
-                    self._actions["undo"],
-                    self._actions["redo"],
-                    None,
-                    *items[:2],
-                    None,
-                    items[2],
-                ]
-            if title == "E&ntry":
-                items = [
-                    items[0],
-                    None,
-                    items[1],
-                    items[2],
-                    None,
-                    items[3],
-                    items[4],
-                    None,
-                    items[5],
-                ]
+                items = [self._actions["undo"], self._actions["redo"]]
+            for spec in specs:
+                if spec.name in self._separated and items:
+                    items.append(None)
+                items.append(self._actions[spec.name])
             result.append((title, items))
         return result
 
@@ -377,3 +412,18 @@ class AppActions:
         for name, action in self._actions.items():
             if name not in always and name not in {"undo", "redo"}:
                 action.setEnabled(enabled)
+
+
+def _bindings(standard: QKeySequence.StandardKey, *extra: str) -> list[QKeySequence]:
+    """The platform's keys for a standard action, plus the ones students know from elsewhere."""
+    keys = list(QKeySequence.keyBindings(standard))
+    for text in extra:
+        sequence = QKeySequence(text)
+        if sequence not in keys:
+            keys.append(sequence)
+    return keys
+
+
+def plain_text(text: str) -> str:
+    """An action or label text without its mnemonic ampersands ("&&" stays one "&")."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")

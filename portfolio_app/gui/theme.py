@@ -7,14 +7,24 @@ it honours the whole palette; native styles on some desktops ignore parts of it,
 dark palette unreadable in places. Fusion outlines check boxes and radio buttons with a darker
 shade of ``Window``, which is nearly invisible on a dark palette (about 1.3:1 against ``Base``);
 :class:`ContrastStyle` draws those outlines halfway between ``Text`` and ``Base`` instead, at
-least 3:1 in both palettes (WCAG non-text contrast).
+least 3:1 in both palettes (WCAG non-text contrast). Fusion shows no keyboard focus on a text
+box (only its blinking cursor), so :class:`ContrastStyle` also draws a ``Highlight`` frame
+around the text box that has the focus: the answer being typed is always plain to see.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QPlainTextEdit,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QTextEdit,
+    QWidget,
+)
 from typing_extensions import override
 
 THEMES: tuple[str, ...] = ("system", "light", "dark")
@@ -42,8 +52,10 @@ _DARK: dict[QPalette.ColorRole, str] = {
     _Role.Mid: "#303236",
     _Role.Dark: "#1a1b1e",
     _Role.Shadow: "#000000",
-    _Role.Highlight: "#3d7dd8",
-    _Role.HighlightedText: "#ffffff",
+    # A light selection with dark text: white on a blue dark enough for 4.5:1 would be below
+    # 3:1 against the input background, and the same colour draws the focus frames.
+    _Role.Highlight: "#5b9be8",
+    _Role.HighlightedText: "#0d1117",
     _Role.Link: "#7fb2ff",
     _Role.LinkVisited: "#c39bff",
 }
@@ -73,13 +85,57 @@ _LIGHT: dict[QPalette.ColorRole, str] = {
 }
 
 
+#: Colours for states that must look the same in any widget: (background, text) per kind and
+#: scheme, each pair at least 7:1 (tests/gui/test_palette_contrast.py). Always shown with words
+#: and an icon or a frame: colour is never the only signal.
+_STATUS_COLOURS: dict[tuple[str, bool], tuple[str, str]] = {
+    ("warning", False): ("#fff1c2", "#3d2e00"),
+    ("warning", True): ("#4d3b0a", "#ffe8a3"),
+    ("error", False): ("#fde2e1", "#6b0f0f"),
+    ("error", True): ("#5a1f1f", "#ffd6d6"),
+    ("success", False): ("#dff3e3", "#0f4d1f"),
+    ("success", True): ("#1f4a2b", "#ccf2d6"),
+    ("info", False): ("#e6f0fb", "#12345a"),
+    ("info", True): ("#1f3550", "#d6e8ff"),
+}
+STATUS_KINDS: tuple[str, ...] = ("warning", "error", "success", "info")
+
+
+def palette_is_dark(palette: QPalette) -> bool:
+    """Whether a palette is a dark one (its window colour is dark)."""
+    return palette.color(_Role.Window).lightness() < 128
+
+
+def status_colours(kind: str, palette: QPalette | None = None) -> tuple[str, str]:
+    """(background, text) for a warning, error, success or info state in this palette."""
+    dark = palette_is_dark(palette if palette is not None else QGuiApplication.palette())
+    return _STATUS_COLOURS[(kind if kind in STATUS_KINDS else "info", dark)]
+
+
+def paint_status(widget: QWidget, kind: str | None) -> None:
+    """Give ``widget`` the background and text colours of a state ("success", "error"...), or
+    its normal colours back with None. Callers always say the state in words too."""
+    if kind is None:
+        widget.setPalette(QPalette())
+        widget.setAutoFillBackground(False)
+        return
+    background, text = status_colours(kind, QGuiApplication.palette())
+    palette = QPalette(QGuiApplication.palette())
+    for role in (_Role.Window, _Role.Base):
+        palette.setColor(role, QColor(background))
+    for role in (_Role.WindowText, _Role.Text):
+        palette.setColor(role, QColor(text))
+    widget.setPalette(palette)
+    widget.setAutoFillBackground(True)
+
+
 def build_palette(dark: bool) -> QPalette:
     """The palette for one scheme, with readable disabled colours."""
     colours = _DARK if dark else _LIGHT
     palette = QPalette()
     for role, value in colours.items():
         palette.setColor(role, QColor(value))
-    disabled = "#7c8088" if dark else "#9a9a96"
+    disabled = "#7c8088" if dark else "#80807c"  # 3:1 or more on the window colour
     for role in (_Role.WindowText, _Role.Text, _Role.ButtonText):
         palette.setColor(_Group.Disabled, role, QColor(disabled))
     palette.setColor(_Group.Disabled, _Role.Base, QColor(colours[_Role.Window]))
@@ -132,6 +188,29 @@ class ContrastStyle(QProxyStyle):
             super().drawPrimitive(element, option, painter, widget)
         finally:
             option.palette = original
+
+    @override
+    def drawControl(
+        self,
+        element: QStyle.ControlElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawControl(element, option, painter, widget)
+        if (
+            element == QStyle.ControlElement.CE_ShapedFrame
+            and isinstance(widget, QTextEdit | QPlainTextEdit)
+            and widget.hasFocus()
+            and not widget.isReadOnly()
+        ):
+            pen = QPen(option.palette.color(_Role.Highlight))
+            pen.setWidth(2)
+            painter.save()
+            painter.setPen(pen)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.restore()
 
 
 def system_prefers_dark() -> bool:

@@ -25,6 +25,17 @@ OFFSCREEN_NOISE = (
 )
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """pytest-qt closes each test's windows afterwards (in its own teardown wrapper, which this
+    one runs before); nobody is there to answer "Discard what you typed?", so the question is
+    not asked then. Tests of the question answer it themselves."""
+    from portfolio_app.gui.dialogs.discard_guard import forget_typing_everywhere
+
+    forget_typing_everywhere()
+    return (yield)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Ignore the offscreen plugin's harmless warnings in every GUI test."""
     marker = pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE)

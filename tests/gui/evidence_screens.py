@@ -101,8 +101,8 @@ def main() -> int:
     assert portfolio is not None and controller.window is not None
     portfolio.show_entry(entry_id)
     editor = controller.window.editor
-    editor.links_tabs.setCurrentWidget(portfolio.attachments.panel)
-    editor.vertical_splitter.setSizes([300, 330])
+    # The docked links panel holds the Evidence tab.
+    controller.window.show_links_page(editor.links_tabs.indexOf(portfolio.attachments.panel))
     if "--refused" in sys.argv:
         fake = folder / "scan.jpg"
         fake.write_bytes(b"MZ\x90\x00" + b"\x00" * 200)

@@ -50,3 +50,29 @@ def build_small_demo(data_dir: Path, passphrase: str) -> PortfolioService:
     service.add_event(EventKind.SBAR_SIMULATION, "SBAR simulation day")
     service.add_entries_bulk(make_entries(12))
     return service
+
+
+def answer_next_question(button_text: str) -> list[str]:
+    """Click the button called ``button_text`` on the next message box that opens.
+
+    Returns a list that receives the question's text, so a test can check what was asked.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    asked: list[str] = []
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, click)
+            return
+        asked.append(box.text())
+        for button in box.buttons():
+            if button.text().replace("&", "") == button_text:
+                button.click()
+                return
+        raise AssertionError(f"no button {button_text!r} in {[b.text() for b in box.buttons()]}")
+
+    QTimer.singleShot(0, click)
+    return asked

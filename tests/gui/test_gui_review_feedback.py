@@ -167,4 +167,5 @@ def test_the_reviewed_status_notice_is_shown_at_unlock(
     qtbot.waitExposed(controller.window)
     banner = controller.window.banner
     assert banner.isVisible()
+    assert "1 entry was marked 'Reviewed'" in banner.text()
     assert "now reads 'Ready for review'" in banner.text()

@@ -83,10 +83,12 @@ def test_history_lists_versions_newest_first_and_marks_the_current_one(
     dialog.table.selectRow(1)
     assert dialog.restore_button.isEnabled()
     assert "# First title" in dialog.version_view.toPlainText()
-    diff = dialog.diff_view.toPlainText()
-    assert "-# First title" in diff
-    assert "+# Second title" in diff
-    assert "+A second thought." in diff
+    # The entry now, with what went struck out and what came underlined (not colour alone).
+    html = dialog.diff_view.toHtml()
+    shown = dialog.diff_view.toPlainText()
+    assert "First" in shown and "Second" in shown and "A second thought." in shown
+    assert "text-decoration: line-through" in html and "text-decoration: underline" in html
+    assert "removed" in dialog.changes_label.text() and "added" in dialog.changes_label.text()
 
 
 def test_restoring_a_revision_changes_the_entry_and_signals(
@@ -132,3 +134,29 @@ def test_revision_table_model_passes_the_model_tester(
     model = RevisionTableModel()
     model.set_revisions(service.revisions(entry_id), {0})
     qtmodeltester.check(model)  # type: ignore[no-untyped-call]
+
+
+def test_the_inline_diff_marks_exactly_the_words_that_changed(qapp: object) -> None:
+    from datetime import UTC, datetime
+
+    from PySide6.QtGui import QGuiApplication
+
+    from portfolio_app.core.domain.entries import Entry, EntryKind, Section
+    from portfolio_app.core.domain.ids import EntryId
+    from portfolio_app.gui.dialogs.history_dialog import diff_counts, inline_diff_html
+
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    old = Entry(
+        id=EntryId("e1"),
+        kind=EntryKind.NOTE,
+        title="Ward round",
+        sections=(Section("Note", "the nurse spoke first", "text"),),
+        created=when,
+        updated=when,
+    )
+    new = old.replace(sections=(Section("Note", "the pharmacist spoke first", "text"),))
+    html = inline_diff_html(old, new, QGuiApplication.palette())
+    assert ">nurse</s>" in html
+    assert ">pharmacist</u>" in html
+    assert ">spoke" not in html.split("</u>")[0].rsplit("<u", 1)[-1]
+    assert diff_counts(old, new) == (1, 1)

@@ -202,7 +202,8 @@ def test_entries_marked_reviewed_by_hand_become_ready_once(loop: Loop) -> None:
             )
     with _open(folder) as service:
         assert service.get_entry(entry_id).status is EntryStatus.READY
-        assert service.notices and "now reads 'Ready for review'" in service.notices[0]
+        assert service.notices and "1 entry was marked 'Reviewed'" in service.notices[0]
+        assert "now reads 'Ready for review'" in service.notices[0]
         assert service.integrity_check() == []
         revisions = len(service.revisions(entry_id))
     with sqlite3.connect(folder / DB_NAME) as db:

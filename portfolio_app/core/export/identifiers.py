@@ -35,6 +35,9 @@ class ExportFinding:
     kind: str
     excerpt: str
     advice: str
+    #: What holds it when it is not an entry: "event:<id>", "experience:<id>" or
+    #: "final-reflection" (so "Go back and fix" can open the right record); "" for an entry.
+    source: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -52,6 +55,7 @@ class ExportFinding:
             "kind_label": self.kind_label,
             "excerpt": self.excerpt,
             "advice": self.advice,
+            "source": self.source,
         }
 
 
@@ -62,11 +66,12 @@ def readable_name(file_name: str) -> str:
     return " ".join(stem.replace("_", " ").replace("+", " ").split())
 
 
-def _scan(entry_id: str | None, where: str, text: str) -> list[ExportFinding]:
+def _scan(entry_id: str | None, where: str, text: str, source: str = "") -> list[ExportFinding]:
     if not text.strip():
         return []
     return [
-        ExportFinding(entry_id, where, f.kind, f.excerpt, f.advice) for f in find_identifiers(text)
+        ExportFinding(entry_id, where, f.kind, f.excerpt, f.advice, source)
+        for f in find_identifiers(text)
     ]
 
 
@@ -101,11 +106,13 @@ def find_export_identifiers(
             findings.extend(
                 _scan(entry.id, f"{name}, evidence file '{file_name}'", readable_name(file_name))
             )
-    findings.extend(_scan(None, "Final reflection", final_reflection))
+    findings.extend(_scan(None, "Final reflection", final_reflection, "final-reflection"))
     for event in events:
-        findings.extend(_scan(None, f"Event '{event.title}', title", event.title))
-        findings.extend(_scan(None, f"Event '{event.title}', place", event.place))
+        source = f"event:{event.id}"
+        findings.extend(_scan(None, f"Event '{event.title}', title", event.title, source))
+        findings.extend(_scan(None, f"Event '{event.title}', place", event.place, source))
     for exp in experiences:
-        findings.extend(_scan(None, f"Experience '{exp.title}', title", exp.title))
-        findings.extend(_scan(None, f"Experience '{exp.title}', setting", exp.setting))
+        source = f"experience:{exp.id}"
+        findings.extend(_scan(None, f"Experience '{exp.title}', title", exp.title, source))
+        findings.extend(_scan(None, f"Experience '{exp.title}', setting", exp.setting, source))
     return findings

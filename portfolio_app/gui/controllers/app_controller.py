@@ -7,6 +7,10 @@ Contract:
 - Locking (by hand, or after the idle time from the preferences) saves typed text first, then
   closes the service (keys and decrypted caches dropped), destroys the main window with its
   models, and shows the unlock window. Quitting does the same without the unlock window.
+  The entry and cursor position are remembered (ids and numbers only, never text), so after
+  unlocking the student is back where they were; after an automatic lock the unlock window
+  says it locked because nothing was typed for a while. A modal dialog that can save itself
+  (``close_for_lock``) is closed first; any other modal dialog postpones the automatic lock.
 - Heavy modules (the service and SQLAlchemy, Markdown) are imported only after the first window
   is on screen; the service is preloaded in the background while the student types.
 """
@@ -31,15 +35,20 @@ from portfolio_app.core.domain.errors import (
 )
 from portfolio_app.core.domain.profile import Profile
 from portfolio_app.core.preferences import Preferences, save_preferences
+from portfolio_app.gui.accessibility import install_standard_control_names
 from portfolio_app.gui.background import BackgroundTask, run_in_background
 from portfolio_app.gui.controllers.idle_watcher import IdleWatcher
 from portfolio_app.gui.dialogs.unlock_dialog import UnlockDialog
+from portfolio_app.gui.screen_fit import install_screen_fitter
 from portfolio_app.gui.theme import ThemeManager
+from portfolio_app.gui.window_keys import install_window_keys
+from portfolio_app.gui.window_state import use_profile
 
 if TYPE_CHECKING:
     from portfolio_app.core.services.portfolio_service import PortfolioService
     from portfolio_app.gui.controllers.portfolio_controller import PortfolioController
     from portfolio_app.gui.dialogs.create_dialog import CreatePortfolioDialog
+    from portfolio_app.gui.editor.entry_editor import CaretPlace
     from portfolio_app.gui.main_window import MainWindow
 
 #: The database file's name inside the data folder (core.storage.database.DB_NAME; a test
@@ -106,6 +115,12 @@ class AppController(QObject):
         self.recovery_dialog: QWidget | None = None
         self._task: BackgroundTask | None = None
         self._quitting = False
+        #: Where the student was when the portfolio locked: entry id and cursor.
+        self.return_place: tuple[str, CaretPlace | None] | None = None
+        install_screen_fitter(app)
+        install_window_keys(app)
+        install_standard_control_names(app)
+        use_profile("")
 
     # ---- starting -------------------------------------------------------------------------
 
@@ -120,7 +135,11 @@ class AppController(QObject):
             self.show_create()
 
     def start_demo(self, build: Callable[[Path, str], PortfolioService] | None = None) -> None:
-        """Make a fresh demo portfolio in ``data_dir`` and open it."""
+        """Make a fresh demo portfolio in ``data_dir`` and open it.
+
+        The demo's window state is kept apart from the real portfolio's (window_state.py).
+        """
+        use_profile("demo")
         dialog = self.show_unlock()
         dialog.set_busy(True, "Making a demo portfolio…")
 
@@ -336,14 +355,48 @@ class AppController(QObject):
             QTimer.singleShot(0, window.close)
         count = service.entry_count()
         window.show_status(f"Unlocked. {count:,} {'entry' if count == 1 else 'entries'}.")
+        self._return_to_place(controller)
         return window
 
     def lock(self) -> None:
         """Save, close the portfolio, clear the window and ask for the passphrase again."""
+        self._lock(inactive=False)
+
+    def _lock(self, *, inactive: bool) -> None:
         if self.service is None:
             return
+        self.return_place = self._where_the_student_is()
         self._end_session()
-        self.show_unlock()
+        dialog = self.show_unlock()
+        if inactive:
+            minutes = self.preferences.auto_lock_minutes
+            dialog.show_notice(
+                f"Locked because nothing was typed or clicked for {minutes} "
+                f"minute{'s' if minutes != 1 else ''}. Everything you wrote was saved; "
+                "unlock to carry on where you were."
+            )
+
+    def _where_the_student_is(self) -> tuple[str, CaretPlace | None] | None:
+        if self.window is None or not self.window.editor.entry_id:
+            return None
+        editor = self.window.editor
+        return editor.entry_id, editor.caret_place()
+
+    def _return_to_place(self, controller: PortfolioController) -> None:
+        """After unlocking: the entry and cursor the student left (if the entry still exists)."""
+        place, self.return_place = self.return_place, None
+        if place is None or self.window is None:
+            return
+        entry_id, caret = place
+        if not controller.entry_list.select_entry(entry_id):
+            controller.clear_filters()
+            if not controller.entry_list.select_entry(entry_id):
+                return
+        if controller.editor.entry_id != entry_id:
+            controller.show_entry(entry_id)
+        if caret is not None:
+            controller.editor.restore_caret(caret)
+        self.window.show_status("Unlocked. Back where you were.", 8000)
 
     def restore_from_backup(self) -> None:
         """Replace the portfolio with a backup: lock first (the restore needs the folder free)."""
@@ -364,11 +417,19 @@ class AppController(QObject):
         self.show_unlock()
 
     def _on_idle_timeout(self) -> None:
-        if self.service is not None and QApplication.activeModalWidget() is None:
-            self.lock()
-        elif self.service is not None:
-            # A dialog is open (export running...): try again after another interval.
-            self.idle.set_active(True)
+        if self.service is None:
+            return
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            self._lock(inactive=True)
+            return
+        close_for_lock = getattr(modal, "close_for_lock", None)
+        if callable(close_for_lock) and close_for_lock():
+            # Closed (its text saved): lock once its event loop has returned.
+            QTimer.singleShot(0, self._on_idle_timeout)
+            return
+        # Another dialog is open (an export running, a form): try again after an interval.
+        self.idle.set_active(True)
 
     def _end_session(self) -> None:
         self.idle.set_active(False)
@@ -528,24 +589,19 @@ class AppController(QObject):
         )
 
     def _on_shortcuts(self) -> None:
+        dialog = self.shortcuts_dialog()
+        if dialog is not None:
+            dialog.exec()
+            dialog.deleteLater()
+
+    def shortcuts_dialog(self) -> QDialog | None:
+        """Help ▸ Keyboard shortcuts for the open window (not shown yet)."""
         window = self.window
         if window is None:
-            return
-        from PySide6.QtGui import QKeySequence
+            return None
+        from portfolio_app.gui.dialogs.shortcuts_dialog import ShortcutsDialog
 
-        rows = []
-        for title, items in window.app_actions.menus():
-            for action in items:
-                if action is None or action.shortcut().isEmpty():
-                    continue
-                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
-                menu = title.replace("&", "")
-                rows.append(f"<tr><td>{menu}</td><td>{text}</td><td><b>{keys}</b></td></tr>")
-        box = QMessageBox(window)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setText("<table cellspacing=6>" + "".join(rows) + "</table>")
-        box.exec()
+        return ShortcutsDialog(window.app_actions.menus(), window)
 
     def top_window(self) -> QWidget | None:
         """The window on screen (tests, screenshots)."""

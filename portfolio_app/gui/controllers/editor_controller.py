@@ -9,7 +9,8 @@ Contract:
 - Only the text fields (title, sections, date) are saved here. Status, tags and links change
   through undo commands, which save at once; autosave re-reads the stored entry first, so the
   two never overwrite each other.
-- The privacy check (core.domain.privacy_guard) runs debounced and only warns.
+- The privacy check (core.domain.privacy_guard) runs debounced and only warns: a bar under the
+  text names each finding, and the words are marked where they are in the answers.
 - The preview renders debounced on a worker thread (gui.background): Markdown can take a
   few hundred ms on hostile text even bounded (core.markdown_guard). One rendering runs at
   a time; text typed meanwhile is rendered when it ends, and a result for text that has
@@ -220,7 +221,12 @@ class EditorController(QObject):
         """Warn (never block) about text that may identify a patient."""
         if not self._editor.entry_id:
             return
-        self._editor.set_privacy_warning(privacy_message(self._editor.all_text()))
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for field_name, text in self._editor.field_texts().items():
+            found = [(f.start, f.end) for f in find_identifiers(text)]
+            if found:
+                spans[field_name] = found
+        self._editor.set_privacy_warning(privacy_message(self._editor.all_text()), spans)
 
     def _on_editor_text_edited(self) -> None:
         self._dirty = True

@@ -142,16 +142,16 @@ def _code_sort_key(code: str) -> tuple[str, int, str]:
 def _code_facet(
     code: str, count: int, sources: set[str], frameworks: dict[str, Framework]
 ) -> Facet:
+    """A competency row that names its framework and statement ("IPEC 2023 · VE3: Embrace…"),
+    not a bare code; the tooltip lists every framework that uses the code."""
     labels: list[str] = []
-    shown_code = code.upper()
     for source in sorted(sources):
         framework_id, _sep, raw_code = source.partition(":")
         framework = frameworks.get(framework_id)
-        if framework is not None and not framework.is_official_code(raw_code):
-            shown_code = framework.label(raw_code)
-        else:
-            shown_code = raw_code
         labels.append(
-            f"{framework.short_name}: {framework.label(raw_code)}" if framework else source
+            f"{framework.short_name} · {framework.label(raw_code)}" if framework else source
         )
-    return Facet(code, shown_code, count, "\n".join(labels))
+    shown = labels[0] if labels else code.upper()
+    if len(labels) > 1:
+        shown += f" (and {len(labels) - 1} more framework{'s' if len(labels) > 2 else ''})"
+    return Facet(code, shown, count, "\n".join(labels))

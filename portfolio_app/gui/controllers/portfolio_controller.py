@@ -3,8 +3,11 @@
 Contract:
 - One controller per unlocked session, with its own QUndoStack (active in the app's
   QUndoGroup). It is the only GUI object that calls the PortfolioService for entries.
-- Entry-level changes go through undo commands (undo_commands.py) which call back the
-  ``op_*`` methods here; those call the service and update single rows of the models.
+- Every change the student makes goes on that one stack, in order: typing in word-sized steps
+  (TextEditCommand), the date, status, model, tags and links, new and deleted entries. The
+  commands call back the ``op_*`` methods here; those call the service (or, for typing, the
+  editor, which autosaves) and update single rows of the models. An undo that belongs to
+  another entry first opens that entry, so the student sees what changed.
 - Search and sidebar filters build one core EntryFilter; the service decides which entries
   match (cached texts) and the list's proxy shows that set without a model reset.
 - ``shutdown`` saves typed text and drops every reference to decrypted data; the caller then
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -33,7 +38,8 @@ from portfolio_app.core.domain.entries import (
     check_status_move,
 )
 from portfolio_app.core.domain.entry_filter import EntryFilter, parse_query
-from portfolio_app.core.domain.errors import PortfolioError
+from portfolio_app.core.domain.errors import PortfolioError, ValidationError
+from portfolio_app.core.domain.model_change import change_model
 from portfolio_app.core.domain.templates import FREE_TEMPLATE_ID, ReflectiveTemplate
 from portfolio_app.core.markdown_html import render_document
 from portfolio_app.core.preferences import Preferences
@@ -59,12 +65,15 @@ from portfolio_app.gui.controllers.facets import (
 )
 from portfolio_app.gui.controllers.search_index import SearchIndex
 from portfolio_app.gui.editor.entry_editor import EditorChoices
+from portfolio_app.gui.editor.text_change import TextChange
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.main_window import MainWindow
 from portfolio_app.gui.undo_commands import (
     CreateEntryCommand,
+    DateCommand,
     DeleteEntryCommand,
     SetEntryFieldsCommand,
+    TextEditCommand,
     _EntryCommand,
     status_command,
 )
@@ -119,6 +128,7 @@ class PortfolioController(QObject):
         self._competency_choices: list[Choice] | None = None
         self.search_index = SearchIndex()
         self._open_windows: dict[str, QWidget] = {}
+        self._in_history = False
         self._connect()
 
     # ---- wiring ---------------------------------------------------------------------------
@@ -131,6 +141,8 @@ class PortfolioController(QObject):
         self.editor.template_change_requested.connect(self._on_template_change_requested)
         self.editor.tags_change_requested.connect(self._on_tags_change_requested)
         self.editor.links_change_requested.connect(self._on_links_change_requested)
+        self.editor.text_change_made.connect(self._on_editor_text_change_made)
+        self.editor.date_change_made.connect(self._on_editor_date_change_made)
         self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
         actions = self.window.app_actions
         slots: dict[str, Any] = {
@@ -301,10 +313,7 @@ class PortfolioController(QObject):
                 plan_html = render_document(
                     plan.title, [(s.heading, s.body) for s in plan.sections]
                 )
-        locked = any(s.body.strip() for s in entry.sections)
-        self.editor.show_entry(
-            entry, template, self._choices(entry), plan_html=plan_html, template_locked=locked
-        )
+        self.editor.show_entry(entry, template, self._choices(entry), plan_html=plan_html)
         self._update_competency_hint(entry)
         from portfolio_app.core.services.feedback_service import entry_feedback
 
@@ -401,6 +410,11 @@ class PortfolioController(QObject):
         # warned the student about text the app wrote (the date is in "Happened on").
         title = f"Reflection on: {plan.title}" if plan is not None else f"New {kind.label.lower()}"
         occurred = None if kind is EntryKind.PLAN else datetime.combine(today, time(12), UTC)
+        if plan is not None and plan.occurred_on is None:
+            days: dict[str, date | None] = {str(e.id): e.on for e in self.service.events()}
+            planned = next((days[i] for i in plan.event_ids if days.get(i) is not None), None)
+            if planned is not None:
+                occurred = datetime.combine(planned, time(12), UTC)
         draft = EntryDraft(
             kind=kind,
             title=title[:300],
@@ -470,26 +484,25 @@ class PortfolioController(QObject):
         self.change_status(EntryStatus(value))
 
     def _on_template_change_requested(self, template_id: str) -> None:
+        """Use another reflective model; the answers move to its sections (undoable)."""
         entry = self.current_entry()
         template = _template_or_none(template_id)
         if entry is None or template is None or template.id == entry.template_id:
             return
         self.flush_typing()
         entry = self.service.get_entry(entry.id)
-        if any(s.body.strip() for s in entry.sections):
-            self.status_message.emit("The model can only be changed while the sections are empty.")
-            self.show_entry(entry.id)
-            return
-        sections = tuple(Section(heading=s.heading, body="", key=s.key) for s in template.sections)
-        self._push(
+        moved = change_model(entry.sections, _template_or_none(entry.template_id), template)
+        if self._push(
             SetEntryFieldsCommand(
                 self,
                 entry.id,
                 {"template_id": entry.template_id, "sections": entry.sections},
-                {"template_id": template.id, "sections": sections},
+                {"template_id": template.id, "sections": moved.sections},
                 f"Use {template.name}",
             )
-        )
+        ):
+            note = moved.summary or "No text to move."
+            self.status_message.emit(f"Now using {template.name}. {note} Undo (Ctrl+Z) goes back.")
 
     def _on_tags_change_requested(self, tags: tuple[str, ...]) -> None:
         entry = self.current_entry()
@@ -524,64 +537,149 @@ class PortfolioController(QObject):
             "professions": "Change professions",
             "competencies": "Change competencies",
         }
-        self._push(
-            SetEntryFieldsCommand(
-                self,
-                entry.id,
-                {field_name: old},
-                {field_name: new},
-                titles.get(field_name, "Change links"),
+        before: dict[str, object] = {field_name: old}
+        after: dict[str, object] = {field_name: new}
+        event_day = self._event_day_for(entry, keys) if field_name == "event_ids" else None
+        if event_day is not None:
+            # A reflection on an event happened on the event's day (same undo step).
+            before["occurred_on"] = entry.occurred_on
+            after["occurred_on"] = datetime.combine(event_day, time(12), UTC)
+        if (
+            self._push(
+                SetEntryFieldsCommand(
+                    self, entry.id, before, after, titles.get(field_name, "Change links")
+                )
             )
-        )
+            and event_day is not None
+        ):
+            self.status_message.emit(
+                f"“Happened on” set to the event's date, {_date_suffix(event_day)[2:]}. "
+                "Undo (Ctrl+Z) puts it back."
+            )
+
+    def _event_day_for(self, entry: Entry, keys: tuple[str, ...]) -> date | None:
+        """The date of a newly linked event, when a reflection's date is still the default.
+
+        The default is the day the entry was made (new_entry sets it); a date the student
+        changed is left alone.
+        """
+        if entry.kind is not EntryKind.REFLECTION:
+            return None
+        added = [key for key in keys if key not in entry.event_ids]
+        if not added:
+            return None
+        untouched = entry.occurred_on is None or entry.occurred_on.date() == entry.created.date()
+        if not untouched:
+            return None
+        days: dict[str, date | None] = {str(e.id): e.on for e in self.service.events()}
+        day = days.get(added[0])
+        if day is None or (entry.occurred_on is not None and entry.occurred_on.date() == day):
+            return None
+        return day
 
     # ---- EntryOperations (called by undo commands) -----------------------------------------
 
     def op_add(self, draft: EntryDraft) -> Entry:
         """Create and show an entry."""
-        entry = self.service.add_entry(draft)
-        self._entry_changed(entry, select=True)
-        return entry
+        with self._history_step():
+            entry = self.service.add_entry(draft)
+            self._entry_changed(entry, select=True)
+            return entry
 
     def op_restore(self, entry: Entry) -> Entry:
         """Put a deleted entry back and show it."""
-        restored = self.service.restore_entry(entry)
-        self._entry_changed(restored, select=True)
-        return restored
+        with self._history_step():
+            restored = self.service.restore_entry(entry)
+            self._entry_changed(restored, select=True)
+            return restored
 
     def op_delete(self, entry_id: str) -> Entry:
         """Delete an entry (typed text is saved first, so undo gets it back)."""
-        shown = self.editor.entry_id == entry_id
-        if shown:
-            self.editor_controller.flush()
-        entry = self.service.delete_entry(entry_id)
-        if shown:
-            self.editor_controller.discard()
-            self.editor.clear()
-            self.attachments.entry_shown("")
-        self.entry_list.source_model.remove_entry(entry_id)
-        self.search_index.invalidate()
-        self._after_change()
-        return entry
+        with self._history_step():
+            shown = self.editor.entry_id == entry_id
+            if shown:
+                self.editor_controller.flush()
+            entry = self.service.delete_entry(entry_id)
+            if shown:
+                self.editor_controller.discard()
+                self.editor.clear()
+                self.attachments.entry_shown("")
+            self.entry_list.source_model.remove_entry(entry_id)
+            self.search_index.invalidate()
+            self._after_change()
+            return entry
 
     def op_update(self, entry_id: str, changes: dict[str, object]) -> Entry:
         """Change fields of an entry and save them."""
-        shown = self.editor.entry_id == entry_id
-        if shown:
-            self.editor_controller.flush()
-        entry = self.service.get_entry(entry_id)
-        # Ticking a tag or competency is part of the same working session as the typing
-        # around it: coalesce it into the recent revision instead of adding a version that
-        # looks identical in the history (words and title unchanged).
-        text_changed = bool({"sections", "template_id", "title"} & changes.keys())
-        saved = self.service.save_entry(entry.replace(**changes), autosave=not text_changed)
-        self._entry_changed(saved, select=False)
-        if shown:
-            if "sections" in changes or "template_id" in changes:
-                self.show_entry(saved.id)
-            else:
-                self.editor.apply_links(saved)
-                self._update_competency_hint(saved)
-        return saved
+        with self._history_step():
+            if self.editor.entry_id and self.editor.entry_id != entry_id:
+                self._show_for_history(entry_id)  # an undo of another entry: show it first
+            shown = self.editor.entry_id == entry_id
+            if shown:
+                self.editor_controller.flush()
+            entry = self.service.get_entry(entry_id)
+            # Ticking a tag or competency is part of the same working session as the typing
+            # around it: coalesce it into the recent revision instead of adding a version that
+            # looks identical in the history (words and title unchanged).
+            text_changed = bool({"sections", "template_id", "title"} & changes.keys())
+            saved = self.service.save_entry(entry.replace(**changes), autosave=not text_changed)
+            self._entry_changed(saved, select=False)
+            if shown:
+                if "sections" in changes or "template_id" in changes:
+                    self.show_entry(saved.id)
+                else:
+                    self.editor.apply_links(saved)
+                    self._update_competency_hint(saved)
+                    if "occurred_on" in changes:
+                        self.editor.show_date(saved.occurred_on)
+            return saved
+
+    def op_text(self, entry_id: str, field_name: str, change: TextChange) -> None:
+        """Undo or redo typing: open the entry if need be, change the text, autosave it."""
+        with self._history_step():
+            self._show_for_history(entry_id)
+            try:
+                self.editor.apply_text_change(field_name, change)
+            except ValueError as exc:
+                raise ValidationError(
+                    "That typing can no longer be undone: the text changed since (for "
+                    "example, an earlier version was restored)."
+                ) from exc
+
+    def op_date(self, entry_id: str, value: date | None) -> None:
+        """Undo or redo a change of the "Happened on" date."""
+        with self._history_step():
+            self._show_for_history(entry_id)
+            self.editor.apply_date(value)
+
+    @contextmanager
+    def _history_step(self) -> Iterator[None]:
+        """While an undo or redo runs: switching entries must not push new steps."""
+        before = self._in_history
+        self._in_history = True
+        try:
+            yield
+        finally:
+            self._in_history = before
+
+    def _show_for_history(self, entry_id: str) -> None:
+        if self.editor.entry_id == entry_id:
+            return
+        self.editor_controller.flush()
+        if not self.entry_list.select_entry(entry_id):
+            self.show_entry(entry_id)
+        if self.editor.entry_id != entry_id:
+            raise ValidationError("That entry is no longer in the portfolio.")
+
+    def _on_editor_text_change_made(self, field_name: str, change: TextChange) -> None:
+        entry_id = self.editor.entry_id
+        if entry_id and not self._in_history:
+            self.undo_stack.push(TextEditCommand(self, entry_id, field_name, change))
+
+    def _on_editor_date_change_made(self, old: date | None, new: date | None) -> None:
+        entry_id = self.editor.entry_id
+        if entry_id and not self._in_history:
+            self.undo_stack.push(DateCommand(self, entry_id, old, new))
 
     def _entry_changed(self, entry: Entry, *, select: bool) -> None:
         self.entry_list.source_model.upsert_entry(entry)
@@ -607,8 +705,20 @@ class PortfolioController(QObject):
     def _on_editor_save_failed(self, message: str) -> None:
         self.status_message.emit(f"Not saved: {message}")
 
-    def _on_undo_index_changed(self, _index: int) -> None:
+    def _on_undo_index_changed(self, index: int) -> None:
+        try:
+            count = self.undo_stack.count()
+        except RuntimeError:
+            return  # QUndoStack's destructor clears it (and signals) after the C++ side is gone
         self.window.app_actions.get("save").setEnabled(True)
+        # An undo or redo that could not be made says why (the stack has moved on regardless).
+        for position in (index, index - 1):
+            if 0 <= position < count:
+                command = self.undo_stack.command(position)
+                error = getattr(command, "error", None)
+                if isinstance(error, PortfolioError):
+                    self.status_message.emit(error.user_message)
+                    command.error = None  # type: ignore[attr-defined]
 
     # ---- helpers ----------------------------------------------------------------------------
 
@@ -624,7 +734,8 @@ class PortfolioController(QObject):
 
     def flush_typing(self) -> bool:
         """Save what is typed: tags still in their box (an undoable change), then the text."""
-        self.editor.tags_edit.commit()
+        if not self._in_history:
+            self.editor.tags_edit.commit()
         return self.editor_controller.flush()
 
     def save(self) -> bool:
@@ -656,6 +767,7 @@ class PortfolioController(QObject):
         self.entry_list.source_model.clear()
         self.search_index.invalidate()
         self.sidebar.model.set_groups([])
+        self.undo_stack.indexChanged.disconnect(self._on_undo_index_changed)
         self.undo_stack.clear()
         self._competency_choices = None
         return saved
@@ -742,12 +854,14 @@ class PortfolioController(QObject):
         self.window.raise_()
         self.window.activateWindow()
 
-    def open_catalogue(self) -> None:
-        """Events and experiences."""
+    def open_catalogue(self, record: str = "") -> None:
+        """Events and experiences; ``record`` ("event:<id>", "experience:<id>") opens its form."""
         dialog = self._exec_dialog("dialogs.catalogue_dialog", "CatalogueDialog", self.service)
         if dialog is None:
             return
         dialog.catalogue_changed.connect(self._on_catalogue_changed)
+        if record:
+            QTimer.singleShot(0, lambda: dialog.open_record(record))
         dialog.exec()
 
     def _on_catalogue_changed(self, *_args: object) -> None:
@@ -765,8 +879,10 @@ class PortfolioController(QObject):
         dialog = self._exec_dialog(
             "dialogs.final_reflection_dialog", "FinalReflectionDialog", self.service
         )
-        if dialog is not None and dialog.exec():
-            self.status_message.emit("Final reflection saved.")
+        if dialog is not None:
+            dialog.exec()
+            if dialog.saved_once:
+                self.status_message.emit("Final reflection saved.")
 
     def open_history(self) -> None:
         """Earlier versions of the current entry."""
@@ -801,6 +917,7 @@ class PortfolioController(QObject):
         if dialog is not None:
             # "Go back and fix" names the entry whose text looked identifying: open it.
             dialog.fix_requested.connect(self._on_export_fix_requested)
+            dialog.fix_record_requested.connect(self._on_export_fix_record_requested)
             dialog.exec()
             if dialog.result_info is not None and dialog.result_info.signed:
                 self.refresh_after_status_changes()
@@ -808,6 +925,14 @@ class PortfolioController(QObject):
     def _on_export_fix_requested(self, entry_id: str) -> None:
         if entry_id:
             self._on_coverage_entry_activated(entry_id)
+
+    def _on_export_fix_record_requested(self, record: str) -> None:
+        """The finding is in an event, an experience or the final reflection: open that."""
+        # After the export dialog's own event loop has returned.
+        if record == "final-reflection":
+            QTimer.singleShot(0, self.open_final_reflection)
+        elif record.startswith(("event:", "experience:")):
+            QTimer.singleShot(0, lambda: self.open_catalogue(record))
 
     def open_backup(self) -> None:
         """Encrypted backup."""

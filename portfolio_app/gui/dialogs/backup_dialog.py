@@ -61,8 +61,10 @@ class _FileRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.edit = QLineEdit(self)
         self.edit.setAccessibleName(name)
+        self.edit.setAccessibleDescription("The file's full path; Browse chooses it")
         self.edit.setClearButtonEnabled(True)
         self.browse_button = QPushButton(browse_text, self)
+        self.browse_button.setAccessibleDescription("Choose the file in a file dialog")
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.browse_button)
         self.setFocusProxy(self.edit)
@@ -212,7 +214,13 @@ class RestoreDialog(BusyDialog):
         intro.setWordWrap(True)
         self.file_row = _FileRow("Backup file to restore", "&Browse…", self)
         self.passphrase_radio = QRadioButton("P&assphrase the backup was made with", self)
+        self.passphrase_radio.setAccessibleDescription(
+            "The passphrase the portfolio had when the backup was made"
+        )
         self.recovery_radio = QRadioButton("Recovery &key", self)
+        self.recovery_radio.setAccessibleDescription(
+            "The recovery key shown when the portfolio was made"
+        )
         self.passphrase_radio.setChecked(True)
         self.passphrase_radio.setAccessibleName("Open it with the passphrase")
         self.recovery_radio.setAccessibleName("Open it with the recovery key")
@@ -228,6 +236,7 @@ class RestoreDialog(BusyDialog):
         self.secret_edit = QLineEdit(self)
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret_edit.setAccessibleName("Passphrase of the backup")
+        self.secret_edit.setAccessibleDescription("It is checked before anything is replaced")
 
         form = QFormLayout()
         form.addRow("Backup &file:", self.file_row)
@@ -242,6 +251,9 @@ class RestoreDialog(BusyDialog):
             self,
         )
         self.replace_check.setAccessibleName("Replace the portfolio in this folder")
+        self.replace_check.setAccessibleDescription(
+            "A copy of the portfolio now is kept in its backups folder"
+        )
         self.exists_label = QLabel(self)
         self.exists_label.setWordWrap(True)
         exists = portfolio_exists(data_dir)

@@ -46,6 +46,7 @@ from portfolio_app.core.domain.events import (
     Experience,
 )
 from portfolio_app.core.services.portfolio_service import PortfolioService
+from portfolio_app.gui.dialogs.discard_guard import TypedTextGuard
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.item_models.event_table_model import (
@@ -70,6 +71,7 @@ def _date_edit(parent: QWidget, name: str, value: date | None) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(_DATE_FORMAT)
     edit.setAccessibleName(name)
+    edit.setAccessibleDescription("Pick the day in the calendar, or type it")
     edit.setDate(QDate(value.year, value.month, value.day) if value else QDate.currentDate())
     return edit
 
@@ -84,6 +86,7 @@ def _optional_date_row(
     edit = _date_edit(row, name, value)
     unknown = QCheckBox(unknown_text, row)
     unknown.setAccessibleName(f"{name}: {unknown_text.replace('&', '')}")
+    unknown.setAccessibleDescription("Tick when there is no date to give")
     unknown.setChecked(value is None)
     edit.setEnabled(value is not None)
     unknown.toggled.connect(lambda checked: edit.setEnabled(not checked))
@@ -127,6 +130,17 @@ class _FormDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
 
+    def guard_typing(self, boxes: list[QLineEdit | QPlainTextEdit]) -> None:
+        """Ask before closing when any of ``boxes`` was changed (called once the form is filled)."""
+        self._guard = TypedTextGuard(self, boxes)
+
+    @override
+    def reject(self) -> None:
+        """Cancel, Esc, Ctrl+W: ask first when something was typed."""
+        guard = getattr(self, "_guard", None)
+        if guard is None or guard.may_close():
+            super().reject()
+
     def _track_title(self, edit: QLineEdit) -> None:
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save.setEnabled(bool(edit.text().strip()))
@@ -155,6 +169,7 @@ class _FormDialog(QDialog):
         """Hours (0 reads "Not recorded") and who confirmed them."""
         spin = QDoubleSpinBox(self)
         spin.setAccessibleName("Hours")
+        spin.setAccessibleDescription("Hours of learning; 0 means not recorded")
         spin.setRange(0.0, limit)
         spin.setDecimals(2)
         spin.setSingleStep(0.5)
@@ -188,24 +203,36 @@ class EventEditorDialog(_FormDialog):
 
         self.kind_combo = QComboBox(self)
         self.kind_combo.setAccessibleName("Kind of event")
+        self.kind_combo.setAccessibleDescription("Workshop, simulation, Schwartz round, placement…")
         for kind in EventKind:
             self.kind_combo.addItem(kind.label, kind.value)
         self.title_edit = QLineEdit(self)
         self.title_edit.setAccessibleName("Title")
+        self.title_edit.setAccessibleDescription(
+            "The name of the event as it will appear in the attendance record"
+        )
         self.title_edit.setPlaceholderText("e.g. Falls prevention workshop")
         date_row, self.date_edit, self.no_date_check = _optional_date_row(
             self, "Date", event.on if event else date.today(), "&Not known"
         )
         self.place_edit = QLineEdit(self)
         self.place_edit.setAccessibleName("Place")
+        self.place_edit.setAccessibleDescription("A kind of place, not a named ward or hospital")
         self.professions_list = ChecklistWidget("Professions present", "Filter professions…", self)
         self.other_professions_edit = QLineEdit(self)
         self.other_professions_edit.setAccessibleName("Other professions present")
+        self.other_professions_edit.setAccessibleDescription(
+            "Professions not in the list above, separated by commas"
+        )
         self.other_professions_edit.setPlaceholderText("Others, separated by commas")
         self.attended_check = QCheckBox("I &attended this event", self)
         self.attended_check.setAccessibleName("I attended this event")
+        self.attended_check.setAccessibleDescription(
+            "Ticked events are printed in the attendance record"
+        )
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setAccessibleName("Notes")
+        self.notes_edit.setAccessibleDescription("Practical notes for yourself; not printed")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setPlaceholderText("Practical notes (not part of a reflection)")
         self.guide_label = self._guide_label("What to notice at this kind of event")
@@ -245,7 +272,13 @@ class EventEditorDialog(_FormDialog):
             self.title_edit.setCursorPosition(0)
             self.place_edit.setText(event.place)
             self.notes_edit.setPlainText(event.notes)
-        self.attended_check.setChecked(event.attended if event else True)
+        # A new event in the future has not been attended yet: the box follows the date until
+        # the student ticks or unticks it themselves.
+        self._attended_touched = event is not None
+        self.attended_check.setChecked(event.attended if event else self._attended_by_date())
+        self.attended_check.clicked.connect(self._on_attended_clicked)
+        self.date_edit.dateChanged.connect(self._on_date_for_attendance_changed)
+        self.no_date_check.toggled.connect(self._on_date_for_attendance_changed)
         self.kind_combo.currentIndexChanged.connect(
             lambda _row: self._show_guide(
                 self.guide_label, event_guide(EventKind(self.kind_combo.currentData()))
@@ -253,8 +286,22 @@ class EventEditorDialog(_FormDialog):
         )
         self._show_guide(self.guide_label, event_guide(EventKind(self.kind_combo.currentData())))
         self._track_title(self.title_edit)
+        self.guard_typing(
+            [self.title_edit, self.place_edit, self.other_professions_edit, self.notes_edit]
+        )
         self.title_edit.setFocus()
         self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
+
+    def _attended_by_date(self) -> bool:
+        day = _date_value(self.date_edit, self.no_date_check)
+        return day is not None and day <= date.today()
+
+    def _on_attended_clicked(self) -> None:
+        self._attended_touched = True
+
+    def _on_date_for_attendance_changed(self, *_args: object) -> None:
+        if not self._attended_touched:
+            self.attended_check.setChecked(self._attended_by_date())
 
     def professions(self) -> list[str]:
         """Ticked professions, then the typed ones."""
@@ -321,6 +368,7 @@ class ExperienceEditorDialog(_FormDialog):
 
         self.kind_combo = QComboBox(self)
         self.kind_combo.setAccessibleName("Kind of experience")
+        self.kind_combo.setAccessibleDescription("Placement, supervision, paired learning…")
         for kind in ExperienceKind:
             self.kind_combo.addItem(kind.label, kind.value)
         self.title_edit = QLineEdit(self)
@@ -328,9 +376,17 @@ class ExperienceEditorDialog(_FormDialog):
         self.title_edit.setPlaceholderText("e.g. Community nursing placement")
         self.setting_edit = QLineEdit(self)
         self.setting_edit.setAccessibleName("Setting")
-        self.setting_edit.setPlaceholderText("Ward, team or organisation")
+        self.setting_edit.setAccessibleDescription(
+            "A kind of setting, not a named ward or hospital"
+        )
+        # Generic words only: a named ward or hospital here would be flagged by the identifier
+        # check at export, so the hint must not suggest one.
+        self.setting_edit.setPlaceholderText(
+            "Kind of setting, e.g. an acute medical unit or a community team"
+        )
         self.supervisor_edit = QLineEdit(self)
         self.supervisor_edit.setAccessibleName("Supervisor")
+        self.supervisor_edit.setAccessibleDescription("Your supervisor's role or name")
         start_row, self.start_edit, self.no_start_check = _optional_date_row(
             self, "Starts on", experience.starts_on if experience else date.today(), "Not kno&wn"
         )
@@ -339,6 +395,7 @@ class ExperienceEditorDialog(_FormDialog):
         )
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setAccessibleName("Notes")
+        self.notes_edit.setAccessibleDescription("Practical notes for yourself; not printed")
         self.notes_edit.setTabChangesFocus(True)
         self.guide_label = self._guide_label("What to notice in this kind of experience")
         self.hours_spin, self.confirmed_edit = self._attendance_fields(
@@ -378,6 +435,9 @@ class ExperienceEditorDialog(_FormDialog):
             self.guide_label, experience_guide(ExperienceKind(self.kind_combo.currentData()))
         )
         self._track_title(self.title_edit)
+        self.guard_typing(
+            [self.title_edit, self.setting_edit, self.supervisor_edit, self.notes_edit]
+        )
         self.title_edit.setFocus()
 
     @override
@@ -423,6 +483,22 @@ class ExperienceEditorDialog(_FormDialog):
 # ---- the catalogue -----------------------------------------------------------------------------
 
 
+def _size_columns(table: QTableView, title_column: int, line: int) -> None:
+    """Title first and taking the spare width; the other columns as wide as their contents
+    (capped, the full text is in the tooltip), so the table reads without scrolling sideways."""
+    header = table.horizontalHeader()
+    header.moveSection(header.visualIndex(title_column), 0)
+    table.resizeColumnsToContents()
+    header.setStretchLastSection(False)
+    for column in range(header.count()):
+        if column == title_column:
+            continue
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, min(header.sectionSize(column), line * 11))
+    header.setSectionResizeMode(title_column, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(line * 3)
+
+
 class _CatalogueTab(QWidget):
     """A filter box, a sortable table and Add/Edit/Delete buttons."""
 
@@ -436,12 +512,14 @@ class _CatalogueTab(QWidget):
         self.proxy.setFilterKeyColumn(-1)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setAccessibleName(f"Filter {noun}s")
+        self.filter_edit.setAccessibleDescription("Shows only the rows containing these words")
         self.filter_edit.setPlaceholderText(f"Filter {noun}s…")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName(f"{noun.capitalize()}s")
+        self.table.setAccessibleDescription("Enter edits the selected row, Delete deletes it")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -453,8 +531,13 @@ class _CatalogueTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.add_button = QPushButton(icon("new-note"), f"&Add {noun}…", self)
+        self.add_button.setAccessibleDescription("Opens an empty form")
         self.edit_button = QPushButton(f"&Edit {noun}…", self)
+        self.edit_button.setAccessibleDescription("Opens the selected row's form")
         self.delete_button = QPushButton(icon("delete"), f"&Delete {noun}…", self)
+        self.delete_button.setAccessibleDescription(
+            "Asks first; linked entries stay, without the link"
+        )
         self.edit_button.setToolTip("Enter or double-click a row")
         self.delete_button.setToolTip("Delete key")
         buttons = QHBoxLayout()
@@ -557,15 +640,11 @@ class CatalogueDialog(QDialog):
             ExperienceTableModel.STARTS, Qt.SortOrder.DescendingOrder
         )
         line = self.fontMetrics().height()
-        for tab in (self.events_tab, self.experiences_tab):
-            tab.table.resizeColumnsToContents()
-            header = tab.table.horizontalHeader()
-            title_column = (
-                EventTableModel.TITLE if tab is self.events_tab else ExperienceTableModel.TITLE
-            )
-            for column in range(header.count()):
-                cap = line * (26 if column == title_column else 13)
-                header.resizeSection(column, min(header.sectionSize(column), cap))
+        for tab, title_column in (
+            (self.events_tab, EventTableModel.TITLE),
+            (self.experiences_tab, ExperienceTableModel.TITLE),
+        ):
+            _size_columns(tab.table, title_column, line)
             tab.table.verticalHeader().setDefaultSectionSize(int(line * 1.6))
         self.resize(line * 72, line * 34)
 
@@ -585,6 +664,20 @@ class CatalogueDialog(QDialog):
             "" if experiences else "No experiences yet. Add the first with “Add experience…”."
         )
         self.experiences_tab.empty_label.setVisible(not experiences)
+
+    def open_record(self, record: str) -> None:
+        """Show and open the form of "event:<id>" or "experience:<id>" (Go back and fix)."""
+        kind, _sep, record_id = record.partition(":")
+        if kind == "event":
+            self.tabs.setCurrentWidget(self.events_tab)
+            self.events_tab.select_id(record_id, EventIdRole)
+            if self.selected_event() is not None:
+                self.edit_selected_event()
+        elif kind == "experience":
+            self.tabs.setCurrentWidget(self.experiences_tab)
+            self.experiences_tab.select_id(record_id, ExperienceIdRole)
+            if self.selected_experience() is not None:
+                self.edit_selected_experience()
 
     def _linked_entry_count(self, *, event_id: str = "", experience_id: str = "") -> int:
         return sum(

@@ -54,7 +54,9 @@ from portfolio_app.core.services.export_service import (
 )
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.core.signing.notes import DECISION_LABELS, DECISIONS, MAX_COMMENT_CHARS
+from portfolio_app.gui.accessibility import describe_controls
 from portfolio_app.gui.background import CancelledFn, ProgressFn, run_in_background
+from portfolio_app.gui.dialogs.discard_guard import TypedTextGuard
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.trust_text import role_label, signer_text, stage_text
 from portfolio_app.gui.widgets.alive import while_alive
@@ -291,6 +293,27 @@ class CountersignDialog(BusyDialog):
         self.open_folder_button.clicked.connect(self._on_open_folder_clicked)
         self.close_button.clicked.connect(self.reject)
         self._update()
+
+        self._feedback_guard = TypedTextGuard(self, [self.feedback_edit])
+        describe_controls(
+            self,
+            {
+                "input_edit": "Its signature is checked before you can countersign",
+                "input_browse": "Choose the student's signed PDF",
+                "confirm_check": "Tick only when you have read the warnings and still sign",
+                "role_combo": "The box your certificate's role may sign",
+                "decision_radios": "Your decision, printed with your signature",
+                "feedback_edit": "Printed in your signature box and signed",
+                "tsa_edit": "Optional: a time-stamping service for a trusted signing time",
+                "crl_edit": "Optional: a revocation list to embed with your signature",
+                "crl_browse": "Choose the revocation list file",
+                "output_edit": "A new file; the student's file is never changed",
+                "output_browse": "Choose where to write the countersigned copy",
+                "countersign_button": "Signs your decision and feedback into a new copy",
+                "open_folder_button": "Shows the countersigned copy in the file manager",
+                "close_button": "Closes this window",
+            },
+        )
 
     def _identity(self) -> Identity:
         """The signer's identity (made on first use), read here on the GUI thread."""
@@ -560,7 +583,14 @@ class CountersignDialog(BusyDialog):
         self.countersign_button.hide()
         self.open_folder_button.show()
         self.close_button.setFocus()
+        self._feedback_guard.reset()  # signed into the copy: nothing left to lose
         self.countersigned.emit(str(path))
+
+    @override
+    def reject(self) -> None:
+        """Close, Esc, Ctrl+W: ask first when typed feedback would be lost (no lost words)."""
+        if not self.is_busy and self._feedback_guard.may_close():
+            super().reject()
 
     @override
     def _on_task_failed(self, error: BaseException) -> None:

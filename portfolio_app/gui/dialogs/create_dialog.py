@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 from portfolio_app.core.domain.catalogue import PROFESSIONS
 from portfolio_app.core.domain.profile import Profile
 from portfolio_app.core.passphrase_strength import MIN_LENGTH, estimate
+from portfolio_app.gui.dialogs.discard_guard import TypedTextGuard
 from portfolio_app.gui.dialogs.unlock_dialog import strength_text
 from portfolio_app.gui.icons import icon
 
@@ -53,15 +55,22 @@ class CreatePortfolioDialog(QDialog):
         form = QFormLayout(about)
         self.name_edit = QLineEdit(about)
         self.name_edit.setAccessibleName("Your name")
+        self.name_edit.setAccessibleDescription(
+            "Printed on the cover of your PDF and in your signature"
+        )
         form.addRow("&Name:", self.name_edit)
         self.student_id_edit = QLineEdit(about)
         self.student_id_edit.setAccessibleName("Student id")
+        self.student_id_edit.setAccessibleDescription("Your university's student number (optional)")
         form.addRow("&Student id:", self.student_id_edit)
         self.profession_combo = QComboBox(about)
         self.profession_combo.setEditable(True)
         self.profession_combo.addItems(list(PROFESSIONS))
         self.profession_combo.setCurrentIndex(-1)
         self.profession_combo.setAccessibleName("Profession")
+        self.profession_combo.setAccessibleDescription(
+            "Choose from the list or type your profession"
+        )
         profession_line = self.profession_combo.lineEdit()
         if profession_line is not None:
             profession_line.setPlaceholderText("Choose or type your profession")
@@ -69,10 +78,14 @@ class CreatePortfolioDialog(QDialog):
         form.addRow("&Profession:", self.profession_combo)
         self.programme_edit = QLineEdit(about)
         self.programme_edit.setAccessibleName("Programme")
+        self.programme_edit.setAccessibleDescription(
+            "Your course, e.g. BSc Adult Nursing (optional)"
+        )
         self.programme_edit.setPlaceholderText("e.g. BSc Adult Nursing")
         form.addRow("Pro&gramme:", self.programme_edit)
         self.institution_edit = QLineEdit(about)
         self.institution_edit.setAccessibleName("Institution")
+        self.institution_edit.setAccessibleDescription("Your university (optional)")
         form.addRow("&Institution:", self.institution_edit)
         layout.addWidget(about)
 
@@ -81,11 +94,15 @@ class CreatePortfolioDialog(QDialog):
         self.passphrase_edit = QLineEdit(secret)
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase_edit.setAccessibleName("Passphrase")
+        self.passphrase_edit.setAccessibleDescription(
+            "Four or more random words; it unlocks the portfolio"
+        )
         self.passphrase_edit.setPlaceholderText("Four or more random words work well")
         secret_form.addRow("P&assphrase:", self.passphrase_edit)
         self.repeat_edit = QLineEdit(secret)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit.setAccessibleName("Repeat the passphrase")
+        self.repeat_edit.setAccessibleDescription("Type the passphrase again to make sure")
         secret_form.addRow("&Repeat it:", self.repeat_edit)
         self.strength_label = QLabel(secret)
         self.strength_label.setWordWrap(True)
@@ -122,7 +139,24 @@ class CreatePortfolioDialog(QDialog):
         self.setTabOrder(self.institution_edit, self.passphrase_edit)
         self.setTabOrder(self.passphrase_edit, self.repeat_edit)
         self._update_state()
+        self._guard = TypedTextGuard(
+            self,
+            [
+                self.name_edit,
+                self.student_id_edit,
+                self.programme_edit,
+                self.institution_edit,
+                self.passphrase_edit,
+                self.repeat_edit,
+            ],
+        )
         self.name_edit.setFocus()
+
+    @override
+    def reject(self) -> None:
+        """Quit, Esc, Ctrl+W: ask first when something was typed."""
+        if self._guard.may_close():
+            super().reject()
 
     def profile(self) -> Profile:
         """The profile as typed."""

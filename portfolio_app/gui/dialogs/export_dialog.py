@@ -63,6 +63,7 @@ from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.checklist_model import Choice
 from portfolio_app.gui.item_models.finding_table_model import (
     FindingEntryIdRole,
+    FindingSourceRole,
     FindingTableModel,
 )
 from portfolio_app.gui.widgets.checklist import ChecklistWidget
@@ -139,10 +140,13 @@ class ExportDialog(QDialog):
         exported(str): the path of the finished PDF.
         fix_requested(str): the student chose to fix a finding; the entry id to open (empty
             when the finding is not in an entry, e.g. the final reflection).
+        fix_record_requested(str): the finding is in an event, an experience or the final
+            reflection: "event:<id>", "experience:<id>" or "final-reflection".
     """
 
     exported = Signal(str)
     fix_requested = Signal(str)
+    fix_record_requested = Signal(str)
 
     CHOOSE, FINDINGS, RUNNING, DONE = range(4)
 
@@ -171,8 +175,10 @@ class ExportDialog(QDialog):
         page = QWidget(self)
         what = QGroupBox("What to export", page)
         self.all_radio = QRadioButton("&All entries", what)
+        self.all_radio.setAccessibleDescription("Every entry in the portfolio")
         self.all_radio.setAccessibleName("Export all entries")
         self.some_radio = QRadioButton("&Only entries that match:", what)
+        self.some_radio.setAccessibleDescription("Choose dates, statuses and tags below")
         self.some_radio.setAccessibleName("Export only entries that match")
         self.all_radio.setChecked(True)
         group = QButtonGroup(what)
@@ -182,14 +188,17 @@ class ExportDialog(QDialog):
         self.criteria = QWidget(what)
         self.from_check = QCheckBox("&From", self.criteria)
         self.from_check.setAccessibleName("Only from a date")
+        self.from_check.setAccessibleDescription("Leave out entries before the date beside")
         self.from_date = QDateEdit(QDate.currentDate().addMonths(-3), self.criteria)
         self.to_check = QCheckBox("&To", self.criteria)
         self.to_check.setAccessibleName("Only up to a date")
+        self.to_check.setAccessibleDescription("Leave out entries after the date beside")
         self.to_date = QDateEdit(QDate.currentDate(), self.criteria)
         for edit, name in ((self.from_date, "From date"), (self.to_date, "To date")):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(_DATE_FORMAT)
             edit.setAccessibleName(name)
+            edit.setAccessibleDescription("Pick the day in the calendar, or type it")
         dates = QHBoxLayout()
         dates.addWidget(self.from_check)
         dates.addWidget(self.from_date)
@@ -207,6 +216,7 @@ class ExportDialog(QDialog):
         ):
             check = QCheckBox(text, self.criteria)
             check.setAccessibleName(f"Status {status.label}")
+            check.setAccessibleDescription("Include entries with this status")
             self.status_checks[status] = check
             statuses.addWidget(check)
         statuses.addStretch(1)
@@ -227,6 +237,9 @@ class ExportDialog(QDialog):
 
         self.final_check = QCheckBox("I&nclude the final reflection", what)
         self.final_check.setAccessibleName("Include the final reflection")
+        self.final_check.setAccessibleDescription(
+            "Your closing overall reflection, printed after the entries"
+        )
         self.final_check.setChecked(True)
         if not self._service.final_reflection.strip():
             # Say what the box is about when there is nothing to include yet: the PDF then
@@ -267,6 +280,9 @@ class ExportDialog(QDialog):
         )
         self.inline_check = QCheckBox("Show &photos on the page", what)
         self.inline_check.setAccessibleName("Show photos on the page")
+        self.inline_check.setAccessibleDescription(
+            "Print attached photos under their entry as well as embedding the files"
+        )
         self.inline_check.setChecked(True)
         evidence_row = QHBoxLayout()
         evidence_row.addWidget(self.evidence_check)
@@ -289,12 +305,14 @@ class ExportDialog(QDialog):
 
         self.path_edit = QLineEdit(page)
         self.path_edit.setAccessibleName("PDF file to write")
+        self.path_edit.setAccessibleDescription("The full path of the PDF; Browse chooses it")
         self.path_edit.setClearButtonEnabled(True)
         folder = remembered_folder("export") or str(Path.home())
         self.path_edit.setText(
             str(Path(folder) / default_file_name(self._service.profile.name, date.today()))
         )
         self.browse_button = QPushButton("&Browse…", page)
+        self.browse_button.setAccessibleDescription("Choose where to write the PDF")
         path_row = QHBoxLayout()
         path_label = QLabel("&Save as:", page)
         path_label.setBuddy(self.path_edit)
@@ -306,8 +324,12 @@ class ExportDialog(QDialog):
         self.choose_status.setWordWrap(True)
         self.choose_status.setAccessibleName("Status")
         self.export_button = QPushButton(icon("export"), "&Check and export", page)
+        self.export_button.setAccessibleDescription(
+            "Checks for patient identifiers first, then writes the signed PDF"
+        )
         self.export_button.setDefault(True)
         self.close_button = QPushButton("Close", page)
+        self.close_button.setAccessibleDescription("Closes without exporting (Esc)")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
@@ -325,6 +347,9 @@ class ExportDialog(QDialog):
 
         self.signing_label = plain_label("", page, accessible_name="Signing settings")
         self.signing_button = QPushButton("Si&gning settings…", page)
+        self.signing_button.setAccessibleDescription(
+            "Which certificate signs, and which staff boxes the PDF prepares"
+        )
         self.signing_button.clicked.connect(self._on_signing_settings_clicked)
         signing_row = QHBoxLayout()
         signing_row.addWidget(self.signing_label, 1)
@@ -382,6 +407,9 @@ class ExportDialog(QDialog):
     def _update_selection_widgets(self) -> None:
         some = self.some_radio.isChecked()
         self.criteria.setEnabled(some)
+        # Shown only when used: "All entries" (the usual case) keeps the dialog short enough
+        # for a small laptop screen.
+        self.criteria.setVisible(some)
         self.from_date.setEnabled(some and self.from_check.isChecked())
         self.to_date.setEnabled(some and self.to_check.isChecked())
         entries = self._service.summaries()  # counting needs no text
@@ -506,6 +534,9 @@ class ExportDialog(QDialog):
         self.findings_table = QTableView(page)
         self.findings_table.setModel(self.findings_model)
         self.findings_table.setAccessibleName("Possible patient identifiers and timeline notes")
+        self.findings_table.setAccessibleDescription(
+            "Where each is, its kind, the text found and what to do"
+        )
         self.findings_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.findings_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.findings_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -526,9 +557,14 @@ class ExportDialog(QDialog):
         self._fit_rows_timer.timeout.connect(self.findings_table.resizeRowsToContents)
         header.sectionResized.connect(self._on_findings_column_resized)
         self.fix_button = QPushButton("&Go back and fix", page)
+        self.fix_button.setAccessibleDescription(
+            "Opens the entry or record holding the selected finding"
+        )
         self.fix_button.setToolTip("Close this dialog and open the entry of the selected finding")
         self.anyway_button = QPushButton("Export &anyway", page)
+        self.anyway_button.setAccessibleDescription("Exports although the check found something")
         self.back_button = QPushButton("&Change the selection", page)
+        self.back_button.setAccessibleDescription("Back to choosing what to export")
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
@@ -549,14 +585,16 @@ class ExportDialog(QDialog):
 
     def _on_fix_clicked(self) -> None:
         rows = self.findings_table.selectionModel().selectedRows()
+        if not rows and self.findings_model.rowCount():
+            rows = [self.findings_model.index(0, 0)]
         entry_id = rows[0].data(FindingEntryIdRole) if rows else None
-        if entry_id is None:
-            # the selected finding is outside an entry: open the first entry with one instead
-            for row in range(self.findings_model.rowCount()):
-                entry_id = self.findings_model.index(row, 0).data(FindingEntryIdRole)
-                if entry_id:
-                    break
-        self.fix_requested.emit(str(entry_id or ""))
+        source = rows[0].data(FindingSourceRole) if rows else ""
+        if entry_id:
+            self.fix_requested.emit(str(entry_id))
+        elif source:
+            self.fix_record_requested.emit(str(source))
+        else:
+            self.fix_requested.emit("")
         self.reject()
 
     def _on_anyway_clicked(self) -> None:
@@ -576,6 +614,7 @@ class ExportDialog(QDialog):
         self.progress_label.setWordWrap(True)
         self.progress_label.setAccessibleName("What the export is doing")
         self.cancel_button = QPushButton("&Cancel export", page)
+        self.cancel_button.setAccessibleDescription("Stops; no file is left behind")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -685,7 +724,9 @@ class ExportDialog(QDialog):
         self.done_label.setAccessibleName("Export result")
         self.done_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_folder_button = QPushButton("Open the &folder", page)
+        self.open_folder_button.setAccessibleDescription("Shows the PDF in the file manager")
         self.done_close_button = QPushButton("Close", page)
+        self.done_close_button.setAccessibleDescription("Closes this window")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.open_folder_button)

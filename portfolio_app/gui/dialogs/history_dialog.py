@@ -11,7 +11,7 @@ import difflib
 import re
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +38,7 @@ from portfolio_app.gui.item_models.revision_table_model import (
     RevisionTableModel,
     format_saved,
 )
+from portfolio_app.gui.theme import status_colours
 
 NO_DIFFERENCE_TEXT = "No differences: this version is the same as the entry now."
 
@@ -92,6 +94,57 @@ def revision_diff(version: Entry, current: Entry) -> str:
 
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+#: Said above the highlighted changes (the marks are not colour alone).
+DIFF_LEGEND = (
+    "The entry now, with the changes since the selected version: <s>struck out</s> words "
+    "were in that version and are gone now; <u>underlined</u> words were added since."
+)
+
+
+def inline_diff_html(version: Entry, current: Entry, palette: QPalette) -> str:
+    """The entry now with removed words struck out and added words underlined, word by word,
+    each also tinted (error and success colours of the theme)."""
+    if same_text(version, current):
+        return f"<p>{_escape(revision_diff(version, current))}</p>"
+    old = _TOKEN.findall(entry_text(version))
+    new = _TOKEN.findall(entry_text(current))
+    removed_bg, removed_fg = status_colours("error", palette)
+    added_bg, added_fg = status_colours("success", palette)
+    parts: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            parts.append(_html_text("".join(new[j1:j2])))
+            continue
+        if tag in ("delete", "replace"):
+            parts.append(
+                f'<s style="background-color:{removed_bg}; color:{removed_fg}">'
+                f"{_html_text(''.join(old[i1:i2]))}</s>"
+            )
+        if tag in ("insert", "replace"):
+            parts.append(
+                f'<u style="background-color:{added_bg}; color:{added_fg}">'
+                f"{_html_text(''.join(new[j1:j2]))}</u>"
+            )
+    return "<p>" + "".join(parts) + "</p>"
+
+
+def diff_counts(version: Entry, current: Entry) -> tuple[int, int]:
+    """Words removed and added between ``version`` and the entry now."""
+    old = entry_text(version).split()
+    new = entry_text(current).split()
+    removed = added = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        if tag in ("delete", "replace"):
+            removed += i2 - i1
+        if tag in ("insert", "replace"):
+            added += j2 - j1
+    return removed, added
+
+
+def _html_text(text: str) -> str:
+    return _escape(text).replace("\n", "<br>")
 
 
 class RevisionHistoryDialog(QDialog):
@@ -113,6 +166,9 @@ class RevisionHistoryDialog(QDialog):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Saved versions")
+        self.table.setAccessibleDescription(
+            "Newest first; select one to read it and compare it with now"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -130,26 +186,26 @@ class RevisionHistoryDialog(QDialog):
         versions_label = QLabel("Saved &versions (newest first):", self)
         versions_label.setBuddy(self.table)
 
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.version_view = QPlainTextEdit(self)
         self.version_view.setReadOnly(True)
         self.version_view.setAccessibleName("Text of the selected version")
+        self.version_view.setAccessibleDescription("Read only; Restore makes it the current text")
         self.version_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.diff_view = QPlainTextEdit(self)
-        self.diff_view.setReadOnly(True)
-        self.diff_view.setFont(mono)
+        self.diff_view = QTextBrowser(self)
+        self.diff_view.setOpenLinks(False)
         self.diff_view.setAccessibleName("Changes between the selected version and now")
-        self.diff_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.diff_view.setAccessibleDescription(
+            "The entry now; removed words are struck out, added words underlined"
+        )
+        self.changes_label = QLabel(self)
+        self.changes_label.setAccessibleName("How much changed")
         diff_page = QWidget(self)
         diff_layout = QVBoxLayout(diff_page)
         diff_layout.setContentsMargins(0, 0, 0, 0)
-        legend = QLabel(
-            "Lines starting with “-” are in the selected version but not in the entry now; "
-            "lines starting with “+” are in the entry now but not in that version.",
-            diff_page,
-        )
+        legend = QLabel(DIFF_LEGEND, diff_page)
         legend.setWordWrap(True)
         diff_layout.addWidget(legend)
+        diff_layout.addWidget(self.changes_label)
         diff_layout.addWidget(self.diff_view, 1)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Selected version")
@@ -221,11 +277,17 @@ class RevisionHistoryDialog(QDialog):
         if revision is None:
             self.version_view.clear()
             self.diff_view.clear()
+            self.changes_label.clear()
             self.restore_button.setEnabled(False)
             return
         current = self.current_entry()
         self.version_view.setPlainText(entry_text(revision.entry))
-        self.diff_view.setPlainText(revision_diff(revision.entry, current))
+        self.diff_view.setHtml(inline_diff_html(revision.entry, current, self.palette()))
+        removed, added = diff_counts(revision.entry, current)
+        self.changes_label.setText(
+            f"{removed:,} word{'s' if removed != 1 else ''} removed, "
+            f"{added:,} added since this version."
+        )
         is_same = same_content(revision.entry, current)
         self.restore_button.setEnabled(not is_same)
         self.restore_button.setToolTip(

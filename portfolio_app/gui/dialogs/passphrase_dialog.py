@@ -69,13 +69,19 @@ class ChangePassphraseDialog(BusyDialog):
         self.current_edit = QLineEdit(self)
         self.current_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.current_edit.setAccessibleName("Current passphrase")
+        self.current_edit.setAccessibleDescription("The passphrase that unlocks the portfolio now")
         self.new_edit = QLineEdit(self)
         self.new_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.new_edit.setAccessibleName("New passphrase")
+        self.new_edit.setAccessibleDescription(
+            "Four or more random words are easy to remember and hard to guess"
+        )
         self.repeat_edit = QLineEdit(self)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit.setAccessibleName("Repeat the new passphrase")
+        self.repeat_edit.setAccessibleDescription("Type the new passphrase again to make sure")
         self.show_check = QCheckBox("&Show the passphrases", self)
+        self.show_check.setAccessibleDescription("Shows the typed passphrases instead of dots")
         self.show_check.setAccessibleName("Show the passphrases")
         self.strength_bar = QProgressBar(self)
         self.strength_bar.setRange(0, 4)
@@ -90,6 +96,9 @@ class ChangePassphraseDialog(BusyDialog):
             "Someone else may &know (or have seen) my old passphrase", self
         )
         self.known_check.setAccessibleName("Someone else may know my old passphrase")
+        self.known_check.setAccessibleDescription(
+            "Ticks re-encrypting under a new key, so the old passphrase opens nothing new"
+        )
         self.rotate_check = QCheckBox(
             "Re-&encrypt everything under a new key (a new recovery key is shown)", self
         )
@@ -275,6 +284,9 @@ class RecoveryKeyStatusDialog(QDialog):
         explain.setWordWrap(True)
         explain.setTextFormat(Qt.TextFormat.RichText)
         self.new_key_button = QPushButton(icon("passphrase"), "Make a &new recovery key…", self)
+        self.new_key_button.setAccessibleDescription(
+            "The old key stops working at once; the new one is shown once"
+        )
         self.new_key_button.setAccessibleName("Make a new recovery key")
         self.rotate_check = QCheckBox(
             "Also re-&encrypt everything under a new key (asks for your passphrase)", self

@@ -44,6 +44,9 @@ class PreferencesDialog(QDialog):
         self.auto_lock_spin.setSpecialValueText("Never")
         self.auto_lock_spin.setValue(preferences.auto_lock_minutes)
         self.auto_lock_spin.setAccessibleName(option_title("auto_lock_minutes"))
+        self.auto_lock_spin.setAccessibleDescription(
+            "The portfolio locks itself after this long without typing or clicking"
+        )
         form.addRow(QLabel(option_title("auto_lock_minutes") + ":", self), self.auto_lock_spin)
         self.theme_combo = QComboBox(self)
         for theme in THEMES:
@@ -51,6 +54,7 @@ class PreferencesDialog(QDialog):
             self.theme_combo.addItem(label, theme)
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(preferences.theme)))
         self.theme_combo.setAccessibleName(option_title("theme"))
+        self.theme_combo.setAccessibleDescription("Light, dark, or as the system is set")
         form.addRow(option_title("theme") + ":", self.theme_combo)
         self.framework_combo = QComboBox(self)
         for framework_id, name in frameworks:
@@ -59,6 +63,9 @@ class PreferencesDialog(QDialog):
             max(0, self.framework_combo.findData(preferences.default_framework))
         )
         self.framework_combo.setAccessibleName(option_title("default_framework"))
+        self.framework_combo.setAccessibleDescription(
+            "Its competencies come first in the list of competencies"
+        )
         form.addRow(option_title("default_framework") + ":", self.framework_combo)
         self.template_combo = QComboBox(self)
         for template_id, name in templates:
@@ -67,6 +74,7 @@ class PreferencesDialog(QDialog):
             max(0, self.template_combo.findData(preferences.default_template))
         )
         self.template_combo.setAccessibleName(option_title("default_template"))
+        self.template_combo.setAccessibleDescription("The model a new reflection starts with")
         form.addRow(option_title("default_template") + ":", self.template_combo)
         for row in range(form.rowCount()):
             label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)

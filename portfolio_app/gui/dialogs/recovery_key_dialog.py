@@ -64,6 +64,7 @@ class RecoveryKeyDialog(QDialog):
         self.key_edit = QLineEdit(key, self)
         self.key_edit.setReadOnly(True)
         self.key_edit.setAccessibleName("Recovery key")
+        self.key_edit.setAccessibleDescription("Shown only now; copy, save or print it")
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPointSizeF(mono.pointSizeF() * 1.3)
         self.key_edit.setFont(mono)
@@ -71,8 +72,13 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(self.key_edit)
         row = QHBoxLayout()
         self.copy_button = QPushButton(icon("new-note"), "&Copy", self)
+        self.copy_button.setAccessibleDescription("Copies the key to the clipboard")
         self.save_button = QPushButton(icon("save"), "&Save to file…", self)
+        self.save_button.setAccessibleDescription(
+            "Writes the key to a text file, e.g. on a USB stick"
+        )
         self.print_button = QPushButton(icon("export"), "&Print…", self)
+        self.print_button.setAccessibleDescription("Prints the key to keep on paper")
         for button in (self.copy_button, self.save_button, self.print_button):
             row.addWidget(button)
         row.addStretch(1)
@@ -80,6 +86,7 @@ class RecoveryKeyDialog(QDialog):
         self.feedback_label = QLabel(self)
         layout.addWidget(self.feedback_label)
         self.kept_check = QCheckBox("I have &kept my recovery key somewhere safe", self)
+        self.kept_check.setAccessibleDescription("Continue is possible once this is ticked")
         self.kept_check.setAccessibleName("I have kept my recovery key somewhere safe")
         layout.addWidget(self.kept_check)
         self.buttons = QDialogButtonBox(self)

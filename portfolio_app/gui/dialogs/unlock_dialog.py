@@ -75,8 +75,12 @@ class UnlockDialog(QDialog):
         self.passphrase_edit = QLineEdit(first)
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase_edit.setAccessibleName("Passphrase")
+        self.passphrase_edit.setAccessibleDescription(
+            "The passphrase you chose when you made the portfolio"
+        )
         form.addRow("&Passphrase:", self.passphrase_edit)
         self.use_recovery_button = QPushButton("Use the recovery key instead…", first)
+        self.use_recovery_button.setAccessibleDescription("When you have forgotten the passphrase")
         self.use_recovery_button.setFlat(True)
         self.use_recovery_button.setAccessibleName("Use the recovery key instead")
         self.use_recovery_button.clicked.connect(self._on_use_recovery_clicked)
@@ -94,20 +98,26 @@ class UnlockDialog(QDialog):
         recovery_form.addRow(explain)
         self.recovery_edit = QLineEdit(second)
         self.recovery_edit.setAccessibleName("Recovery key")
+        self.recovery_edit.setAccessibleDescription(
+            "The 32-character key shown when the portfolio was made"
+        )
         self.recovery_edit.setPlaceholderText("XXXX-XXXX-…")
         recovery_form.addRow("&Recovery key:", self.recovery_edit)
         self.new_passphrase_edit = QLineEdit(second)
         self.new_passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.new_passphrase_edit.setAccessibleName("New passphrase")
+        self.new_passphrase_edit.setAccessibleDescription("The passphrase to use from now on")
         recovery_form.addRow("&New passphrase:", self.new_passphrase_edit)
         self.repeat_edit = QLineEdit(second)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit.setAccessibleName("Repeat the new passphrase")
+        self.repeat_edit.setAccessibleDescription("Type the new passphrase again to make sure")
         recovery_form.addRow("Re&peat it:", self.repeat_edit)
         self.strength_label = QLabel(second)
         self.strength_label.setWordWrap(True)
         recovery_form.addRow("", self.strength_label)
         self.back_button = QPushButton("Back to the passphrase", second)
+        self.back_button.setAccessibleDescription("Unlock with the passphrase after all")
         self.back_button.setFlat(True)
         self.back_button.clicked.connect(self._on_back_clicked)
         recovery_form.addRow("", self.back_button)
@@ -123,6 +133,9 @@ class UnlockDialog(QDialog):
         self.error_label.hide()
         layout.addWidget(self.error_label)
         self.restore_button = QPushButton("&Restore from a backup…", self)
+        self.restore_button.setAccessibleDescription(
+            "Replace a damaged portfolio with a backup file"
+        )
         self.restore_button.setAccessibleName("Restore the portfolio from a backup file")
         self.restore_button.clicked.connect(self.restore_requested)
         self.restore_button.hide()
@@ -204,6 +217,10 @@ class UnlockDialog(QDialog):
         self.error_label.show()
         self.restore_button.hide()
         self.passphrase_edit.setFocus()
+
+    def notice_text(self) -> str:
+        """The message shown under the passphrase (a notice or an error), or ""."""
+        return self.error_label.text() if not self.error_label.isHidden() else ""
 
     def _on_unlock_clicked(self) -> None:
         if self._busy:

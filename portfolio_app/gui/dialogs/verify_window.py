@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from portfolio_app.core.domain.errors import PortfolioError
+from portfolio_app.gui.accessibility import describe_controls
 from portfolio_app.gui.background import BackgroundTask, CancelledFn, ProgressFn, run_in_background
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.path_list_model import PathListModel
@@ -410,6 +411,28 @@ class VerifyWindow(QDialog):
         self.results_view.selectionModel().selectionChanged.connect(self._on_result_selected)
         self._show_nothing_yet()
         self.add_files_button.setFocus()
+
+        describe_controls(
+            self,
+            {
+                "cancel_button": "Stops checking the remaining files",
+                "results_view": "One row per file: its verdict in words; select one for its report",
+                "roles_view": "Who signed which box, and whether each signature counts",
+                "paths_view": "The PDFs and folders to check",
+                "add_files_button": "Choose PDF files to check",
+                "add_folder_button": "Check every PDF in a folder",
+                "remove_path_button": "Takes the selected file or folder off the list",
+                "clear_paths_button": "Empties the list of files and folders",
+                "trust_view": "What you trust; Remove takes the selected one out",
+                "add_cert_button": "Trust signatures made under your course CA or a certificate",
+                "add_staff_button": "Trust staff certificates from a separate staff CA",
+                "add_tsa_button": "Trust the times stamped by this authority",
+                "add_crl_button": "Use this revocation list to see withdrawn certificates",
+                "remove_anchor_button": "Stop trusting the selected item",
+                "add_fingerprint_button": "Trust the certificate with the fingerprint typed beside",
+                "require_checks": "A file without this countersignature does not pass",
+            },
+        )
 
     # ---- building ---------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ class PreviewBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.setOpenLinks(False)
         self.setAccessibleName(name)
+        self.setAccessibleDescription("Read only: the text as it will read in the PDF")
         self.anchorClicked.connect(self._on_anchor_clicked)
         #: Asks whether to open a link (replaced in tests).
         self.confirm_open: Callable[[QUrl], bool] = self._ask_to_open

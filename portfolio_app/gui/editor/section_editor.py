@@ -1,25 +1,26 @@
-"""One template section in the editor: its heading, the model's prompts, and a text box.
+"""One template section in the editor: its heading, the model's prompts, and the answer box.
 
 The prompts are shown above the box (and the first one as placeholder text) but never stored:
-the entry keeps only what the student wrote. The boxes share the editor's height (at least a
-few lines each; the editor scrolls when a template has many sections). We do not size a box to
-its text: QPlainTextEdit lays out only the visible lines, so its document height is an
-estimate and fitted boxes came out too short.
+the entry keeps only what the student wrote. The box grows with its text (answer_edit.py), so a
+long answer reads as one page in the editor's scroll area rather than a small window with its
+own scroll bar.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont, QPalette, QTextOption
-from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-MIN_LINES = 6
+from portfolio_app.gui.editor.answer_edit import AnswerEdit
+from portfolio_app.gui.editor.text_change import TextChange
 
 
 class SectionEditor(QWidget):
-    """Heading + prompts + growing plain-text editor for one section."""
+    """Heading + prompts + growing plain-text answer for one section."""
 
-    text_changed = Signal()
+    #: (section key, TextChange) for each change the student makes.
+    text_changed = Signal(str, object)
 
     def __init__(
         self,
@@ -32,10 +33,12 @@ class SectionEditor(QWidget):
         super().__init__(parent)
         self.key = key
         self.heading = heading
+        self.prompts = prompts
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 8)
         layout.setSpacing(3)
         self.heading_label = QLabel(heading, self)
+        self.heading_label.setWordWrap(True)
         font = self.heading_label.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
@@ -47,40 +50,32 @@ class SectionEditor(QWidget):
         self.prompts_label.setText("\n".join(f"• {p}" for p in prompts))
         self.prompts_label.setVisible(bool(prompts))
         layout.addWidget(self.prompts_label)
-        self.edit = QPlainTextEdit(self)
+        self.edit = AnswerEdit(self)
         self.edit.setPlaceholderText(prompts[0] if prompts else "Write here…")
-        self.edit.setAccessibleName(heading or "Text")
-        self.edit.setAccessibleDescription(" ".join(prompts))
-        self.edit.setTabChangesFocus(True)
-        self.edit.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.edit.setFrameShape(QFrame.Shape.StyledPanel)
-        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.edit.setPlainText(body)
-        self.edit.document().setModified(False)
+        self.edit.setAccessibleName(f"Answer: {heading}" if heading else "Text")
+        self.edit.setAccessibleDescription(
+            " ".join(prompts) if prompts else "Your text for this section (Markdown)"
+        )
+        self.edit.set_text(body)
         self.heading_label.setBuddy(self.edit)
         layout.addWidget(self.edit)
-        self.edit.textChanged.connect(self._on_edit_text_changed)
-        self._set_minimum_height()
+        self.edit.text_changed_by_user.connect(self._on_edit_changed)
 
     def body(self) -> str:
         """What the student wrote."""
-        return self.edit.toPlainText()
+        return self.edit.text()
 
     def set_body(self, body: str) -> None:
         """Replace the text (restoring a revision); not an edit of the student's."""
-        self.edit.blockSignals(True)
-        self.edit.setPlainText(body)
-        self.edit.blockSignals(False)
+        self.edit.set_text(body)
 
     def set_font(self, font: QFont) -> None:
         """Use this font for the text."""
         self.edit.setFont(font)
-        self._set_minimum_height()
 
-    def _on_edit_text_changed(self) -> None:
-        self.text_changed.emit()
+    def set_prompts_visible(self, visible: bool) -> None:
+        """Show or hide the prompt list (the placeholder keeps the first prompt)."""
+        self.prompts_label.setVisible(visible and bool(self.prompts))
 
-    def _set_minimum_height(self) -> None:
-        line_height = self.edit.fontMetrics().lineSpacing()
-        frame = 2 * self.edit.frameWidth() + int(2 * self.edit.document().documentMargin())
-        self.edit.setMinimumHeight(MIN_LINES * line_height + frame)
+    def _on_edit_changed(self, change: TextChange) -> None:
+        self.text_changed.emit(self.key, change)

@@ -58,6 +58,9 @@ class ExperienceTableModel(ColumnTableModel[Experience]):
         if role == ExperienceIdRole:
             return str(row.id)
         if role == Qt.ItemDataRole.ToolTipRole:
+            # The whole text of a cell the column may cut short; the notes on the title.
+            if column != self.TITLE:
+                return self._columns[column].text(row) or None
             return row.notes.strip() or row.title
         return None
 

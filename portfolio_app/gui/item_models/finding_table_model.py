@@ -13,6 +13,8 @@ from portfolio_app.gui.item_models.column_table_model import Column, ColumnTable
 
 #: The entry id the finding is in (str), or None (final reflection, an event...).
 FindingEntryIdRole = Qt.ItemDataRole.UserRole + 1
+#: What else holds it: "event:<id>", "experience:<id>", "final-reflection", or "".
+FindingSourceRole = Qt.ItemDataRole.UserRole + 2
 
 #: In the order of FindingTableModel's column constants.
 _COLUMNS: tuple[Column[ExportFinding], ...] = (
@@ -38,6 +40,8 @@ class FindingTableModel(ColumnTableModel[ExportFinding]):
             return f"{row.where}\n{row.kind_label}: {row.excerpt}\n{row.advice}"
         if role == FindingEntryIdRole:
             return row.entry_id
+        if role == FindingSourceRole:
+            return row.source
         return None
 
     def set_findings(self, findings: Sequence[ExportFinding]) -> None:

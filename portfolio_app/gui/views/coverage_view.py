@@ -79,6 +79,7 @@ class CoverageView(QWidget):
 
         self.framework_combo = QComboBox(self)
         self.framework_combo.setAccessibleName("Framework")
+        self.framework_combo.setAccessibleDescription("The framework whose competencies are shown")
         self.framework_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -115,6 +116,7 @@ class CoverageView(QWidget):
         self.tree = QTreeView(self)
         self.tree.setModel(self._proxy)
         self.tree.setAccessibleName("Competencies and the entries that evidence them")
+        self.tree.setAccessibleDescription("Enter or double-click on an entry opens it")
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setItemDelegateForColumn(CoverageTreeModel.COUNT, EvidenceBarDelegate(self.tree))
@@ -159,6 +161,7 @@ class CoverageView(QWidget):
         self.ratings_table = QTableView(self)
         self.ratings_table.setModel(self.ratings_model)
         self.ratings_table.setAccessibleName("Self-ratings of each competency by academic term")
+        self.ratings_table.setAccessibleDescription("How you rated yourself, term by term")
         self.ratings_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.ratings_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
@@ -177,12 +180,14 @@ class CoverageView(QWidget):
         self.suggestions_view.setModel(self.suggestions_model)
         self.suggestions_view.setRootIsDecorated(False)
         self.suggestions_view.setAccessibleName("Competencies with no evidence yet")
+        self.suggestions_view.setAccessibleDescription("Ideas for what to reflect on next")
         self.suggestions_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.suggestions_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.suggestions_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.suggestions_note = QLabel(self)
         self.suggestions_note.setWordWrap(True)
         self.plan_button = QPushButton("&Plan an entry for this competency", self)
+        self.plan_button.setAccessibleDescription("Starts a plan linked to the selected competency")
         self.plan_button.setEnabled(False)
         self.plan_button.clicked.connect(self._on_plan_clicked)
         self.suggestions_view.doubleClicked.connect(lambda _index: self._on_plan_clicked())
@@ -208,6 +213,9 @@ class CoverageView(QWidget):
         top = QHBoxLayout()
         self.feedback_only = QCheckBox("Only entries with tutor feed&back", self)
         self.feedback_only.setAccessibleName("Only entries with tutor feedback")
+        self.feedback_only.setAccessibleDescription(
+            "Count and list only entries your tutor has commented on"
+        )
         self.feedback_only.toggled.connect(lambda _on: self._show(self._entries()))
         top.addWidget(framework_label)
         top.addWidget(self.framework_combo, 1)

@@ -15,7 +15,6 @@ from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QTableView,
@@ -31,6 +30,7 @@ from portfolio_app.gui.item_models.attachment_table_model import (
     AttachmentIdRole,
     AttachmentTableModel,
 )
+from portfolio_app.gui.widgets.flow_layout import FlowLayout
 from portfolio_app.gui.widgets.info_bar import InfoBar
 from portfolio_app.gui.widgets.plain_text import plain_label
 
@@ -66,6 +66,9 @@ class AttachmentsPanel(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Evidence files of this entry")
+        self.table.setAccessibleDescription(
+            "Name, kind, size and date of each file; Enter opens the selected one"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -90,9 +93,11 @@ class AttachmentsPanel(QWidget):
         )
         self.remove_button = QPushButton(icon("delete"), "&Remove", self)
         self.remove_button.setToolTip("Remove the selected file from this entry")
-        buttons = QHBoxLayout()
+        # The buttons wrap onto a second line when the links panel is narrow (200 % scaling on
+        # a small laptop), instead of making the panel wider than the screen.
+        button_row = QWidget(self)
+        buttons = FlowLayout(button_row)
         buttons.addWidget(self.attach_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
@@ -100,7 +105,7 @@ class AttachmentsPanel(QWidget):
         layout.addWidget(self.message_bar)
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(button_row)
         self.attach_button.clicked.connect(self.browse_requested)
         self.open_button.clicked.connect(self._on_open_clicked)
         self.remove_button.clicked.connect(self._on_remove_clicked)

@@ -2,11 +2,27 @@
 
 An empty list says why in its own area: no entries yet (and how to start one), or none that
 match the search and filters (and how to clear them).
+
+Keyboard: Tab goes into the list and out of it (the arrow keys move inside); reaching the list
+selects nothing, and moving with the arrow keys opens the row the student stops on (after
+:data:`KEY_OPEN_DELAY_MS`), not every row passed on the way. Enter opens the row at once and
+moves to the editor. The Title column comes first and is never squeezed out: when the list is
+narrow, the other columns step aside (:meth:`EntryListWidget.fit_columns`).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -38,6 +54,12 @@ NO_MATCH_TEXT = (
     "No entry matches the search and filters.\n\nClear them with Edit ▸ Clear filters "
     "(Ctrl+Shift+X)."
 )
+#: How long the selection must rest on a row reached with the arrow keys before it opens.
+KEY_OPEN_DELAY_MS = 300
+#: The Title column keeps at least this many average characters before others are shown.
+TITLE_MIN_CHARS = 28
+#: Columns other than Title, in the order they give way when the list is narrow (last first).
+COLUMN_PRIORITY: tuple[int, ...] = (COL_DATE, COL_STATUS, COL_WORDS, COL_KIND)
 
 
 class EntryListWidget(QWidget):
@@ -45,6 +67,8 @@ class EntryListWidget(QWidget):
 
     search_text_changed = Signal(str)
     current_entry_changed = Signal(str)
+    #: Enter on a row: open it and go to the editor.
+    entry_activated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +91,13 @@ class EntryListWidget(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Entries")
+        self.table.setAccessibleDescription(
+            "Arrow keys move and open; Enter opens and goes to the editor; Tab leaves the list"
+        )
+        self.search.setAccessibleDescription(
+            "Words, #tag, kind:plan, status:draft or code:VE3; the list follows as you type"
+        )
+        self.table.setTabKeyNavigation(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
@@ -89,7 +120,13 @@ class EntryListWidget(QWidget):
             COL_STATUS, self.fontMetrics().horizontalAdvance("Ready for review") + 16
         )
         header.resizeSection(COL_WORDS, self.fontMetrics().horizontalAdvance("00,000") + 24)
-        header.setSectionHidden(COL_KIND, True)
+        header.moveSection(header.visualIndex(COL_TITLE), 0)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._widths = {column: header.sectionSize(column) for column in COLUMN_PRIORITY}
+        header.sectionResized.connect(self._on_section_resized)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("m") * 3)
+        #: Columns the student chose to hide (header menu); others hide only when narrow.
+        self.user_hidden_columns: set[int] = {COL_KIND}
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_menu_requested)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -100,13 +137,48 @@ class EntryListWidget(QWidget):
         self.empty_label.setAccessibleName("Why the list is empty")
         self.empty_label.hide()
         self.table.viewport().installEventFilter(self)
+        self.table.installEventFilter(self)
+        self._open_timer = QTimer(self)
+        self._open_timer.setSingleShot(True)
+        self._open_timer.setInterval(KEY_OPEN_DELAY_MS)
+        self._open_timer.timeout.connect(self._emit_current)
+        self._key_moved = False
         self.setFocusProxy(self.search)
+        self.fit_columns()
 
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._place_empty_label()
+            self.fit_columns()
+        elif watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._open_timer.stop()
+                self._emit_current()
+                if self.current_entry_id():
+                    self.entry_activated.emit(self.current_entry_id())
+                return True
+            self._key_moved = True
+        elif watched is self.table and event.type() == QEvent.Type.KeyRelease:
+            self._key_moved = False
         return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """Show the columns that fit beside a readable Title column; hide the rest."""
+        header = self.table.horizontalHeader()
+        available = self.table.viewport().width()
+        used = self.fontMetrics().averageCharWidth() * TITLE_MIN_CHARS
+        for column in COLUMN_PRIORITY:
+            wanted = column not in self.user_hidden_columns
+            width = self._widths[column]
+            fits = used + width <= available
+            if wanted and fits:
+                used += width
+            elif wanted:
+                available = 0  # strictly in order: a less useful column never jumps the queue
+            if header.isSectionHidden(column) == (wanted and fits):
+                header.setSectionHidden(column, not (wanted and fits))
 
     def _place_empty_label(self) -> None:
         margin = self.fontMetrics().height()
@@ -155,13 +227,30 @@ class EntryListWidget(QWidget):
             name = str(self.source_model.headerData(column, Qt.Orientation.Horizontal))
             action = menu.addAction(f"Show {name.lower()}")
             action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(column))
-            action.toggled.connect(
-                lambda shown, col=column: header.setSectionHidden(col, not shown)
-            )
+            action.setChecked(column not in self.user_hidden_columns)
+            action.toggled.connect(lambda shown, col=column: self.set_column_wanted(col, shown))
         menu.exec(header.mapToGlobal(position))
 
+    def _on_section_resized(self, column: int, _old: int, new: int) -> None:
+        if column in self._widths and new > 0:
+            self._widths[column] = new
+
+    def set_column_wanted(self, column: int, wanted: bool) -> None:
+        """Show (when it fits) or hide a column, as the student chose."""
+        if wanted:
+            self.user_hidden_columns.discard(column)
+        else:
+            self.user_hidden_columns.add(column)
+        self.fit_columns()
+
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self._key_moved and self.table.hasFocus():
+            self._open_timer.start()  # open where the arrow keys stop, not every row passed
+        else:
+            self._open_timer.stop()
+            self._emit_current()
+
+    def _emit_current(self) -> None:
         self.current_entry_changed.emit(self.current_entry_id())
 
     def index_of_row(self, row: int) -> QModelIndex:

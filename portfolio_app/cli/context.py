@@ -20,7 +20,7 @@ from portfolio_app.core.app_paths import default_data_dir
 from portfolio_app.core.domain.errors import ValidationError
 
 if TYPE_CHECKING:
-    from portfolio_app.core.services.portfolio_service import PortfolioService
+    from portfolio_app.core.services.portfolio_service import LoadMode, PortfolioService
 
 
 @dataclass
@@ -91,8 +91,12 @@ class CliContext:
             raise ValidationError("the two passphrases differ; nothing was changed")
         return first
 
-    def open_portfolio(self) -> PortfolioService:
-        """Unlock the portfolio in the data folder (the caller closes it)."""
+    def open_portfolio(self, load: LoadMode = "all") -> PortfolioService:
+        """Unlock the portfolio in the data folder (the caller closes it).
+
+        ``load="lazy"`` for verbs that read a few records (see ``PortfolioService.open``): the
+        small tables and the search index are checked now, each entry when it is read.
+        """
         from portfolio_app.core.services.portfolio_service import PortfolioService, portfolio_exists
 
         data_dir = self.data_dir
@@ -107,8 +111,8 @@ class CliContext:
                 raise ValidationError(
                     f"cannot read the recovery key file {recovery}: {exc.strerror}"
                 ) from exc
-            return self._told(PortfolioService.open(data_dir, recovery_key=key))
-        return self._told(PortfolioService.open(data_dir, self.read_passphrase()))
+            return self._told(PortfolioService.open(data_dir, recovery_key=key, load=load))
+        return self._told(PortfolioService.open(data_dir, self.read_passphrase(), load=load))
 
     def _told(self, service: PortfolioService) -> PortfolioService:
         """Print the one-off notices of this unlock (a status migration) on standard error."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -12,7 +13,7 @@ from typing import Any, TextIO
 
 from portfolio_app import package_version
 from portfolio_app.cli import exit_codes
-from portfolio_app.cli.commands import COMMAND_MODULES
+from portfolio_app.cli.commands import COMMAND_MODULES, VERB_MODULES
 from portfolio_app.cli.context import CliContext
 from portfolio_app.core.domain.errors import PortfolioError
 
@@ -36,8 +37,8 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser, with every verb registered."""
+def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, with every verb registered (``verb``: only that verb's module)."""
     parser = argparse.ArgumentParser(
         prog="portfolio",
         description="Reflective Portfolio: an encrypted reflective portfolio for "
@@ -73,9 +74,32 @@ def build_parser() -> argparse.ArgumentParser:
         return original_add(name, parents=[common, *parents], **kwargs)  # type: ignore[arg-type]
 
     subparsers.add_parser = add_parser  # type: ignore[method-assign]
-    for module_name in COMMAND_MODULES:
+    modules = [VERB_MODULES[verb]] if verb in VERB_MODULES else COMMAND_MODULES
+    for module_name in modules:
         importlib.import_module(module_name).register(subparsers)
     return parser
+
+
+#: Options of the top-level parser that take a value (skipped when looking for the verb).
+_VALUED_OPTIONS = ("--data-dir", "--passphrase-file")
+
+
+def _verb_in(argv: Sequence[str]) -> str | None:
+    """The verb the command line names, if it names a known one (else None)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token in _VALUED_OPTIONS:
+            skip = True
+            continue
+        if token.startswith("-"):
+            if token.split("=", 1)[0] in _VALUED_OPTIONS:
+                continue
+            return None  # --help, --version, or an option the full parser must judge
+        return token if token in VERB_MODULES else None
+    return None
 
 
 def main(
@@ -85,14 +109,14 @@ def main(
     stderr: TextIO | None = None,
 ) -> int:
     """Run the command line in process; returns the exit code (tests call this directly)."""
-    parser = build_parser()
     args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_verb_in(args_list))
     if _opens_a_file(parser, args_list):
         # What a file manager runs for a double-clicked .rpbackup: `reflective-portfolio FILE`.
         args_list = ["gui", *args_list]
     args = _parse(parser, args_list)
     if args.verb is None:
-        args = _parse(parser, ["gui", *args_list])
+        args = _parse(build_parser("gui"), ["gui", *args_list])
     ctx = CliContext(args)
     if stdout is not None:
         ctx.out = stdout
@@ -134,13 +158,36 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
     return args
 
 
+#: Verbs that read a bounded amount (one entry, the search index): their process runs with
+#: the cyclic garbage collector off. Decoding the index makes some 10^5 small acyclic objects,
+#: and each collection would walk them all again; reference counting frees everything here.
+_SHORT_VERBS = frozenset(
+    {
+        "add",
+        "show",
+        "edit",
+        "delete",
+        "search",
+        "list",
+        "history",
+        "restore-revision",
+        "events",
+        "experiences",
+        "final-reflection",
+    }
+)
+
+
 def entry_point() -> None:
     """Console-script entry point."""
-    import multiprocessing
+    if getattr(sys, "frozen", False):
+        import multiprocessing  # (only a frozen build needs it; the import costs every verb)
 
-    # A frozen build starts verify's worker processes (core.signing.isolation) by running
-    # itself again; this hands such a start to the worker. No-op when not frozen.
-    multiprocessing.freeze_support()
+        # A frozen build starts verify's worker processes (core.signing.isolation) by running
+        # itself again; this hands such a start to the worker. No-op when not frozen.
+        multiprocessing.freeze_support()
+    if _verb_in(sys.argv[1:]) in _SHORT_VERBS:
+        gc.disable()
     sys.exit(main())
 
 

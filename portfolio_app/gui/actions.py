@@ -87,6 +87,14 @@ SPECS: tuple[tuple[str, tuple[ActionSpec, ...]], ...] = (
                 "Restore a portfolio from a backup file",
             ),
             ActionSpec(
+                "import_archive",
+                "&Import archive…",
+                "Ctrl+Shift+A",
+                "import",
+                "Bring the entries of an open archive (.zip from 'portfolio archive') into "
+                "this portfolio",
+            ),
+            ActionSpec(
                 "change_passphrase",
                 "Change pass&phrase…",
                 "Ctrl+Alt+P",

@@ -51,7 +51,11 @@ class SvgIconEngine(QIconEngine):
 
     @override
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        self._renderer(mode).render(painter, rect.toRectF())
+        # Drawn from the pixmap cache at the device's pixel size (still rendered from the
+        # vectors once per size, colour and scale): a list of 10,000 entries paints ~35 row
+        # icons per frame, and rendering the SVG each time cost ~2 ms of a 16 ms frame.
+        scale = painter.device().devicePixelRatioF()
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
 
     @override
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
@@ -63,7 +67,7 @@ class SvgIconEngine(QIconEngine):
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        self._renderer(mode).render(painter, QRect(QPoint(0, 0), size).toRectF())
         painter.end()
         self._pixmaps[key] = pixmap
         return pixmap

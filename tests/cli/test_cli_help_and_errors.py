@@ -146,3 +146,31 @@ def test_portfolio_in_use(portfolio: Run, cli_dir: Path) -> None:
 
 def test_unknown_verb_is_a_usage_error(cli: Run) -> None:
     assert cli("frobnicate").code == exit_codes.USAGE
+
+
+def test_each_verb_is_built_from_the_module_that_registers_it() -> None:
+    """A verb's run builds only its own module's parser (VERB_MODULES): the map must name
+    exactly the verbs each module registers, or a verb would lose its options."""
+    import argparse
+    import importlib
+
+    from portfolio_app.cli.commands import COMMAND_MODULES, VERB_MODULES
+
+    registered: dict[str, str] = {}
+    for name in COMMAND_MODULES:
+        parser = argparse.ArgumentParser()
+        subparsers = parser.add_subparsers()
+        importlib.import_module(name).register(subparsers)
+        registered.update(dict.fromkeys(subparsers.choices, name))
+    assert registered == VERB_MODULES
+
+
+def test_options_before_the_verb_still_find_it(cli: Run, tmp_path: Path) -> None:
+    from portfolio_app.cli.main import _verb_in
+
+    assert _verb_in(["--data-dir", "x", "show", "abcd"]) == "show"
+    assert _verb_in(["--passphrase-file=f", "search", "w"]) == "search"
+    assert _verb_in(["--help"]) is None
+    assert _verb_in(["notes.rpbackup"]) is None
+    result = cli("--data-dir", str(tmp_path / "none"), "list")
+    assert result.code == exit_codes.NO_PORTFOLIO and "does not exist" in result.err

@@ -14,6 +14,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -208,21 +209,19 @@ def test_a_full_disk_during_backup_and_export_keeps_the_previous_files(tiny_disk
 
 def test_a_simulated_full_disk_during_a_save(service: PortfolioService) -> None:
     """SQLite's own 'database or disk is full' (max_page_count), wherever tmpfs is missing."""
-    from sqlalchemy import event
-
     first = service.add_entry(EntryDraft(kind=EntryKind.NOTE, title="Kept"))
     store = service._require_store()
     with store.engine.connect() as conn:
         pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
 
-    def limit(dbapi_connection: object, _record: object) -> None:
-        dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 2}")  # type: ignore[attr-defined]
+    def limit(raw: sqlite3.Connection) -> None:
+        raw.execute(f"PRAGMA max_page_count = {pages + 2}")
 
-    event.listen(store.engine, "connect", limit)
+    store.engine.on_connect.append(limit)
     store.engine.dispose()
     with pytest.raises(StorageFullError, match="disk is full or failing"):
         service.add_entry(_big("does not fit"))
-    event.remove(store.engine, "connect", limit)
+    store.engine.on_connect.remove(limit)
     store.engine.dispose()
     assert [e.id for e in service.entries()] == [first.id]
     assert service.full_check().ok

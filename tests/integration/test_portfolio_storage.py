@@ -317,13 +317,16 @@ def test_first_schema_database_is_migrated_after_a_backup(tmp_path: Path) -> Non
 def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
 
     from portfolio_app.core.storage.database import make_engine, upgrade_schema
     from portfolio_app.core.storage.records import Base
 
     db = tmp_path / DB_NAME
-    engine = make_engine(db)
-    upgrade_schema(engine, db, backup_dir=tmp_path / "b")
+    database = make_engine(db)
+    upgrade_schema(database, db, backup_dir=tmp_path / "b")
+    database.dispose()
+    engine = create_engine(f"sqlite:///{db}")  # Alembic compares through SQLAlchemy
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()

@@ -76,6 +76,13 @@ FIXTURES = {
         frozenset({"Before the round", "What the chaplain said"}),
         "Listening is a clinical skill.",
     ),
+    "0008": Fixture(
+        "0008",
+        "schema eight passphrase",
+        "Nguyễn Thị Ánh",
+        frozenset({"Before the round", "What the chaplain said"}),
+        "Listening is a clinical skill.",
+    ),
 }
 
 
@@ -142,14 +149,25 @@ def test_a_portfolio_of_each_schema_opens_after_an_automatic_backup(
         for entry in service.entries():
             for event_id in entry.event_ids:
                 service.get_event(event_id)  # every link still resolves
-        if revision in ("0002", "0004", "0005", "0007"):
+        if revision in ("0002", "0004", "0005", "0007", "0008"):
             _check_everything_schema_two_held(service)
         if revision == "0007":
             # marked "reviewed" by hand with that code: read as ready, and the student is told
             reflection = next(e for e in service.entries() if e.title == "What the chaplain said")
             assert reflection.status is EntryStatus.READY
             assert any("now reads 'Ready for review'" in notice for notice in service.notices)
-        if revision in ("0004", "0005", "0007"):
+        if revision == "0008":
+            # the statuses the app set and the imported feedback came through
+            statuses = {e.title: e.status for e in service.entries()}
+            assert statuses == {
+                "Before the round": EntryStatus.SUBMITTED,
+                "What the chaplain said": EntryStatus.FEEDBACK_RECEIVED,
+            }
+            from portfolio_app.core.services.feedback_service import entry_feedback
+
+            (feedback,) = entry_feedback(service, reflection_id(service))
+            assert feedback.text == "You noticed who spoke last. Keep doing that."
+        if revision in ("0004", "0005", "0007", "0008"):
             hours = {e.title: (e.hours, e.confirmed_by) for e in service.events()}
             assert hours["Schwartz round: when the plan changes"] == (1.5, "Round facilitator")
             (placement,) = service.experiences()
@@ -169,6 +187,10 @@ def test_a_portfolio_of_each_schema_opens_after_an_automatic_backup(
         assert schema_version(backups[0]) == revision
     with PortfolioService.open(folder, fixture.passphrase) as again:
         assert again.final_reflection == "written after the upgrade"
+
+
+def reflection_id(service: PortfolioService) -> str:
+    return next(e.id for e in service.entries() if e.title == "What the chaplain said")
 
 
 def _check_everything_schema_two_held(service: PortfolioService) -> None:

@@ -29,3 +29,33 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portfolio_app.cli.commands.archive_cmd",
     "portfolio_app.cli.commands.check_cmd",
 )
+
+_PREFIX = "portfolio_app.cli.commands."
+
+#: Which module registers each first-level verb, so running one verb builds only its parser
+#: (and imports only its module); ``--help`` and anything unknown build the whole parser.
+#: tests/cli/test_cli_help_and_errors.py checks this against what each module registers.
+VERB_MODULES: dict[str, str] = {
+    "gui": _PREFIX + "gui_cmd",
+    **dict.fromkeys(("init", "passwd", "recovery-key"), _PREFIX + "init_cmd"),
+    "demo": _PREFIX + "demo_cmd",
+    **dict.fromkeys(
+        ("add", "delete", "edit", "history", "list", "restore-revision", "search", "show"),
+        _PREFIX + "entries_cmd",
+    ),
+    **dict.fromkeys(("attach", "attachments", "detach"), _PREFIX + "attachments_cmd"),
+    **dict.fromkeys(("events", "experiences"), _PREFIX + "catalogue_cmd"),
+    "frameworks": _PREFIX + "frameworks_cmd",
+    "final-reflection": _PREFIX + "final_reflection_cmd",
+    "coverage": _PREFIX + "coverage_cmd",
+    "export": _PREFIX + "export_cmd",
+    "feedback": _PREFIX + "feedback_cmd",
+    "identity": _PREFIX + "identity_cmd",
+    "ca": _PREFIX + "ca_cmd",
+    "review": _PREFIX + "review_cmd",
+    "countersign": _PREFIX + "countersign_cmd",
+    "verify": _PREFIX + "verify_cmd",
+    **dict.fromkeys(("backup", "restore"), _PREFIX + "backup_cmd"),
+    "archive": _PREFIX + "archive_cmd",
+    "check": _PREFIX + "check_cmd",
+}

@@ -21,6 +21,7 @@ from portfolio_app.core.domain.entry_filter import entry_date
 from portfolio_app.core.domain.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
+    from portfolio_app.core.domain.entry_index import EntrySummary
     from portfolio_app.core.domain.frameworks import Framework
     from portfolio_app.core.domain.privacy_guard import Finding
     from portfolio_app.core.domain.templates import ReflectiveTemplate
@@ -362,7 +363,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return lines
 
 
-def entry_summary(entry: Entry) -> dict[str, Any]:
+def entry_summary(entry: Entry | EntrySummary) -> dict[str, Any]:
     """An entry without its text: what ``list`` and ``search`` print as JSON."""
     return {
         "id": entry.id,
@@ -386,7 +387,7 @@ def entry_summary(entry: Entry) -> dict[str, Any]:
     }
 
 
-def print_entry_table(ctx: CliContext, entries: Sequence[Entry]) -> None:
+def print_entry_table(ctx: CliContext, entries: Sequence[Entry | EntrySummary]) -> None:
     """The entry list as a table."""
     rows = [
         (

@@ -100,7 +100,7 @@ def run_attach(ctx: CliContext) -> int:
     paths = [Path(p).expanduser() for p in ctx.args.files]
     checked = [read_evidence_file(path) for path in paths]  # refuses before storing anything
     stored = []
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         entry = service.get_entry(ctx.args.id)
         for evidence in checked:
             try:
@@ -159,7 +159,7 @@ def run_attachments(ctx: CliContext) -> int:
     args = ctx.args
     if not args.id and not args.all:
         raise ValidationError("name an entry, or give --all")
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         entry_id = None if args.all else service.get_entry(args.id).id
         attachments = service.attachments(entry_id)
         if args.save:
@@ -202,7 +202,7 @@ def run_attachments(ctx: CliContext) -> int:
 
 def run_detach(ctx: CliContext) -> int:
     """Remove one attachment (asks first unless --yes)."""
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         entry = service.get_entry(ctx.args.id)
         info = find_attachment(service.attachments(entry.id), ctx.args.attachment)
         if not ctx.args.yes:

@@ -45,7 +45,7 @@ def run_backup(ctx: CliContext) -> int:
     """Write the backup."""
     from portfolio_app.core.services.backup_service import create_backup
 
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         path = create_backup(service, Path(ctx.args.file).expanduser())
         count = service.entry_count()
     if ctx.as_json:

@@ -241,7 +241,7 @@ def run_events_add(ctx: CliContext) -> int:
     kind = parse_event_kind(args.kind)
     if not args.title.strip():
         raise ValidationError("an event needs a title")
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         event = service.add_event(
             kind,
             args.title,
@@ -265,7 +265,7 @@ def run_events_list(ctx: CliContext) -> int:
     """List events."""
     from portfolio_app.core.domain.serialisation import event_to_dict
 
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         events = service.events()
         counts = _link_counts(service, "event_ids")
     if ctx.as_json:
@@ -302,7 +302,7 @@ def run_experiences_add(ctx: CliContext) -> int:
         raise ValidationError("an experience needs a title")
     if args.starts_on and args.ends_on and args.ends_on < args.starts_on:
         raise ValidationError("an experience cannot end (--to) before it starts (--from)")
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         experience = service.add_experience(
             kind,
             args.title,
@@ -326,7 +326,7 @@ def run_experiences_list(ctx: CliContext) -> int:
     """List experiences."""
     from portfolio_app.core.domain.serialisation import experience_to_dict
 
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         experiences = service.experiences()
         counts = _link_counts(service, "experience_ids")
     if ctx.as_json:
@@ -361,7 +361,7 @@ def run_experiences_list(ctx: CliContext) -> int:
 def _link_counts(service: PortfolioService, attribute: str) -> dict[str, int]:
     """How many entries link to each event (``event_ids``) or experience (``experience_ids``)."""
     counts: dict[str, int] = {}
-    for entry in service.entries():
+    for entry in service.summaries():
         linked: tuple[str, ...] = getattr(entry, attribute)
         for target in linked:
             counts[target] = counts.get(target, 0) + 1
@@ -370,7 +370,7 @@ def _link_counts(service: PortfolioService, attribute: str) -> dict[str, int]:
 
 def run_events_delete(ctx: CliContext) -> int:
     """Delete one event."""
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         event = service.delete_event(ctx.args.id)
     ctx.print(f"Deleted the event '{event.title}'.")
     return 0
@@ -378,7 +378,7 @@ def run_events_delete(ctx: CliContext) -> int:
 
 def run_experiences_delete(ctx: CliContext) -> int:
     """Delete one experience."""
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         experience = service.delete_experience(ctx.args.id)
     ctx.print(f"Deleted the experience '{experience.title}'.")
     return 0

@@ -38,6 +38,7 @@ from portfolio_app.core.domain.ids import EntryId, EventId, ExperienceId
 from portfolio_app.core.domain.records import DamagedRecord
 
 if TYPE_CHECKING:
+    from portfolio_app.core.domain.entry_index import EntrySummary
     from portfolio_app.core.services.portfolio_service import PortfolioService
 
 KINDS = [k.value for k in EntryKind]
@@ -94,9 +95,11 @@ def register(subparsers: Any) -> None:
         subparsers,
         "search",
         help="search entries",
-        description="Search the entries (in memory, after unlocking: nothing decrypted is "
-        "indexed on disk). Every word must appear; '#tag' or 'tag:x', 'kind:plan', "
-        "'status:draft' and 'code:VE3' narrow the search.",
+        description="Search the entries through the encrypted search index (decrypted in "
+        "memory after unlocking; on disk it is encrypted like the entries). Every word must "
+        "appear, anywhere in a word ('sepsi' finds 'sepsis'); a phrase in double quotes must "
+        "appear as written; '#tag' or 'tag:x', 'kind:plan', 'status:draft' and 'code:VE3' "
+        "narrow the search.",
     )
     search.add_argument("query", nargs="+", metavar="QUERY", help="words and filters")
     search.add_argument("--limit", type=_positive, metavar="N", help="at most N entries")
@@ -372,7 +375,7 @@ def run_add(ctx: CliContext) -> int:
         raise ValidationError("an entry needs a title")
     body = _read_body(ctx, args.body_file)
     sections = sections_for(ctx, template, body)
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         events = tuple(dict.fromkeys(EventId(service.get_event(e).id) for e in args.event))
         experiences = tuple(
             dict.fromkeys(ExperienceId(service.get_experience(x).id) for x in args.experience)
@@ -411,7 +414,7 @@ def run_add(ctx: CliContext) -> int:
 
 def _print_entries(
     ctx: CliContext,
-    entries: list[Entry],
+    entries: Sequence[Entry | EntrySummary],
     limit: int | None,
     empty: str,
     damaged: Sequence[DamagedRecord] = (),
@@ -452,8 +455,8 @@ def run_list(ctx: CliContext) -> int:
         statuses=frozenset({args.status}) if args.status else frozenset(),
         tags=frozenset(t.strip().lstrip("#").casefold() for t in args.tag if t.strip()),
     )
-    with ctx.open_portfolio() as service:
-        entries = service.filter(flt)
+    with ctx.open_portfolio(load="lazy") as service:
+        entries = service.find(flt)
         count = service.entry_count()
         damaged = service.damaged_entries()
     empty = (
@@ -468,8 +471,8 @@ def run_list(ctx: CliContext) -> int:
 def run_search(ctx: CliContext) -> int:
     """Search entries."""
     query = " ".join(ctx.args.query)
-    with ctx.open_portfolio() as service:
-        entries = service.search(query)
+    with ctx.open_portfolio(load="lazy") as service:
+        entries = service.search_summaries(query)
         damaged = service.damaged_entries()
     _print_entries(ctx, entries, ctx.args.limit, f"No entries match '{query}'.", damaged)
     return exit_codes.OK
@@ -529,7 +532,7 @@ def run_show(ctx: CliContext) -> int:
     from portfolio_app.core.reflective_templates import TemplateError, get_template
     from portfolio_app.core.services.feedback_service import entry_feedback
 
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         entry = service.get_entry(ctx.args.id)
         detail = _entry_detail(service, entry)
         feedback = entry_feedback(service, entry.id)
@@ -694,7 +697,7 @@ def run_edit(ctx: CliContext) -> int:
         return exit_codes.USAGE
     new_body = read_text_input(ctx, args.body_file, "body") if args.body_file else None
     template = load_template(args.template) if args.template else None
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         entry = service.get_entry(args.id)
         changes: dict[str, Any] = {}
         if args.title is not None:
@@ -747,7 +750,7 @@ def run_edit(ctx: CliContext) -> int:
 
 def run_delete(ctx: CliContext) -> int:
     """Delete an entry (asks first unless --yes)."""
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         entry = service.get_entry(ctx.args.id)
         if not ctx.args.yes:
             if not (ctx.stdin.isatty() and sys.stderr.isatty()):
@@ -777,7 +780,7 @@ def run_delete(ctx: CliContext) -> int:
 
 def run_history(ctx: CliContext) -> int:
     """List the saved versions of an entry."""
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         entry = service.get_entry(ctx.args.id)
         revisions = service.revisions(entry.id)
         links = service.chain_links(entry.id)
@@ -818,7 +821,7 @@ def run_history(ctx: CliContext) -> int:
 def run_restore_revision(ctx: CliContext) -> int:
     """Make an earlier version current again."""
     wanted = ctx.args.revision
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         entry = service.get_entry(ctx.args.id)
         revisions = service.revisions(entry.id)
         found = [r for r in revisions if r.id == wanted]

@@ -71,7 +71,7 @@ def run_import(ctx: CliContext) -> int:
         for p in args.trust_staff
     )
     path = Path(args.file).expanduser()
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         result = import_feedback(service, path, staff_trust=staff)
     if ctx.as_json:
         ctx.print_json(result.to_dict())
@@ -92,15 +92,21 @@ def run_import(ctx: CliContext) -> int:
 
 def run_list(ctx: CliContext) -> int:
     """Print the feedback received."""
+    from portfolio_app.core.domain.entry_filter import EntryFilter
     from portfolio_app.core.services.feedback_service import (
+        entries_with_feedback,
         entry_feedback,
         overall_feedback,
         stored_feedback,
     )
 
     args = ctx.args
-    with ctx.open_portfolio() as service:
-        entries = [service.get_entry(args.entry)] if args.entry else service.entries()
+    with ctx.open_portfolio(load="lazy") as service:
+        if args.entry:
+            entries = [service.get_summary(args.entry)]
+        else:  # only the entries the (few) imports name: the index need not be read otherwise
+            with_feedback = frozenset(entries_with_feedback(service))
+            entries = service.find(EntryFilter(only_ids=with_feedback)) if with_feedback else []
         per_entry = [(e, entry_feedback(service, e.id)) for e in entries]
         overall = [] if args.entry else overall_feedback(service)
         imports = len(stored_feedback(service))

@@ -37,7 +37,7 @@ def run(ctx: CliContext) -> int:
         new_text = read_text_input(ctx, args.body_file, "final reflection").strip()
     elif args.clear:
         new_text = ""
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         if new_text is None:
             text = service.final_reflection
             if ctx.as_json:

@@ -90,7 +90,7 @@ def _frameworks(ctx: CliContext) -> list[Framework]:
 
     if not portfolio_exists(ctx.data_dir):
         return load_builtin_frameworks()
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         return service.frameworks()
 
 
@@ -192,7 +192,7 @@ def run_import(ctx: CliContext) -> int:
         data = framework_to_matrix_json(course)
     # Check the pack before asking for the passphrase: a broken file needs no unlocking.
     parse_framework_pack(data, source_name=path.name)
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         framework = service.import_framework(data, source_name=path.name)
     if ctx.as_json:
         ctx.print_json(_summary(framework))

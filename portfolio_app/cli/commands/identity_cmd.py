@@ -124,7 +124,7 @@ def _print_info(ctx: CliContext, info: IdentityInfo) -> None:
 
 def run_show(ctx: CliContext) -> int:
     """Print the identity."""
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         info = _ensure(ctx, service)
     if ctx.as_json:
         ctx.print_json(info.to_dict())
@@ -138,7 +138,7 @@ def run_export_cert(ctx: CliContext) -> int:
     from portfolio_app.core.services import identity_service
 
     path = Path(ctx.args.file).expanduser()
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         info = _ensure(ctx, service)
         identity_service.export_certificate(service, path, with_chain=ctx.args.with_chain)
     if ctx.as_json:
@@ -154,7 +154,7 @@ def run_csr(ctx: CliContext) -> int:
     from portfolio_app.core.services import identity_service
 
     path = Path(ctx.args.file).expanduser()
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         info = _ensure(ctx, service)
         identity_service.make_certificate_request(service, path)
     if ctx.as_json:
@@ -172,7 +172,7 @@ def run_import_chain(ctx: CliContext) -> int:
 
     path = Path(ctx.args.file).expanduser()
     data = identity_service.read_pem_file(path)
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         identity = identity_service.import_certificate_chain(service, data)
         info = identity_service.describe_identity(identity)
     if ctx.as_json:
@@ -188,7 +188,7 @@ def run_settings(ctx: CliContext) -> int:
     from portfolio_app.core.services import identity_service
 
     args = ctx.args
-    with ctx.open_portfolio() as service:
+    with ctx.open_portfolio(load="lazy") as service:
         if args.staff_roles is not None or args.tsa or args.no_tsa:
             roles = (
                 [r for r in args.staff_roles.split(",") if r.strip()]

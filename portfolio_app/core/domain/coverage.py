@@ -29,6 +29,7 @@ from datetime import date
 
 from portfolio_app.core.domain.catalogue import EventKind
 from portfolio_app.core.domain.entries import Entry
+from portfolio_app.core.domain.entry_index import EntrySummary
 from portfolio_app.core.domain.events import Event
 from portfolio_app.core.domain.frameworks import Framework
 from portfolio_app.core.domain.ids import EntryId, EventId
@@ -98,7 +99,9 @@ class CoverageSummary:
         return f"{self.evidenced} of {self.total} listed {noun} evidenced"
 
 
-def coverage(framework: Framework, entries: Iterable[Entry]) -> list[CompetencyCoverage]:
+def coverage(
+    framework: Framework, entries: Iterable[Entry | EntrySummary]
+) -> list[CompetencyCoverage]:
     """Every linkable competency of ``framework`` with the ids of entries evidencing it."""
     linkable = framework.linkable()
     linked: dict[str, list[EntryId]] = {code: [] for code, _label, _std in linkable}
@@ -256,7 +259,9 @@ class RatingPoint:
     entry_id: EntryId
 
 
-def rating_history(framework: Framework, entries: Iterable[Entry]) -> dict[str, list[RatingPoint]]:
+def rating_history(
+    framework: Framework, entries: Iterable[Entry | EntrySummary]
+) -> dict[str, list[RatingPoint]]:
     """Self-ratings per code of ``framework``, oldest first; codes never rated are left out."""
     history: dict[str, list[RatingPoint]] = {}
     for entry in entries:
@@ -329,7 +334,7 @@ class RatingGrid:
     rows: tuple[RatingRow, ...]
 
 
-def rating_heatmap(framework: Framework, entries: Iterable[Entry]) -> RatingGrid:
+def rating_heatmap(framework: Framework, entries: Iterable[Entry | EntrySummary]) -> RatingGrid:
     """Each rated competency's latest self-rating in every term from the first to the last.
 
     Terms with no rating are None (the student did not rate it that term), never a zero.
@@ -357,7 +362,7 @@ def rating_heatmap(framework: Framework, entries: Iterable[Entry]) -> RatingGrid
 
 
 def unlisted_links(
-    framework: Framework, entries: Iterable[Entry]
+    framework: Framework, entries: Iterable[Entry | EntrySummary]
 ) -> dict[str, tuple[EntryId, ...]]:
     """Links to codes of ``framework`` that it does not list (e.g. dropped by a newer pack)."""
     found: dict[str, list[EntryId]] = {}
@@ -370,12 +375,12 @@ def unlisted_links(
     return {code: tuple(ids) for code, ids in sorted(found.items())}
 
 
-def entry_day(entry: Entry) -> date:
+def entry_day(entry: Entry | EntrySummary) -> date:
     """The day an entry is about: when it happened, else when it was written."""
     return (entry.occurred_on or entry.created).date()
 
 
-def entries_per_month(entries: Iterable[Entry]) -> list[tuple[date, int]]:
+def entries_per_month(entries: Iterable[Entry | EntrySummary]) -> list[tuple[date, int]]:
     """Entry counts per calendar month, oldest first, with empty months in between as 0.
 
     Each month is given as the date of its first day.
@@ -400,7 +405,7 @@ def entries_per_month(entries: Iterable[Entry]) -> list[tuple[date, int]]:
 
 
 def entries_by_event_kind(
-    entries: Iterable[Entry], events: Mapping[EventId, Event] | Iterable[Event]
+    entries: Iterable[Entry | EntrySummary], events: Mapping[EventId, Event] | Iterable[Event]
 ) -> list[tuple[EventKind, int]]:
     """How many entries are linked to events of each kind, most first (kinds with 0 left out).
 

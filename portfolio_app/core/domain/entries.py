@@ -180,12 +180,16 @@ class Entry:
         return sum(len(s.body.split()) for s in self.sections)
 
     def searchable_text(self) -> str:
-        """Lower-cased text that a search matches against (kept in memory only)."""
+        """The text a search matches against: case-folded, every run of whitespace one space.
+
+        A search word (never whitespace) is in this text exactly when it is in the raw text,
+        and a phrase matches across line breaks and double spaces. Kept in memory only.
+        """
         pieces = [self.title, *(s.heading for s in self.sections), *(s.body for s in self.sections)]
         pieces.extend(self.tags)
         pieces.extend(self.professions)
         pieces.extend(link.code for link in self.competencies)
-        return "\n".join(pieces).casefold()
+        return " ".join("\n".join(pieces).casefold().split())
 
     def replace(self, **changes: object) -> Entry:
         """A copy with some fields changed (dataclasses.replace, typed for callers)."""

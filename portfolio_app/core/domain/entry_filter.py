@@ -1,17 +1,25 @@
-"""Search and filtering over decrypted entries, in memory (nothing decrypted is indexed on disk).
+"""Search and filtering rules, applied in memory to decrypted entries (the reference scan).
 
-A query is words that must all appear (case-insensitive), with a few prefixes students can type:
-``#tag`` or ``tag:x``, ``kind:plan``, ``status:draft``, ``code:VE3``. The GUI's sidebar filters
-build the same :class:`EntryFilter`, so the CLI and the window agree on what matches.
+A query is words that must all appear (case-insensitive, anywhere in a word: ``sepsi`` finds
+"sepsis"), phrases in double quotes that must appear as written (``"hand hygiene"``; an
+unclosed quote runs to the end), and a few prefixes students can type: ``#tag`` or ``tag:x``,
+``kind:plan``, ``status:draft``, ``code:VE3``. The GUI's sidebar filters build the same
+:class:`EntryFilter`, so the CLI and the window agree on what matches. The encrypted search
+index (``entry_index``) answers the same filters without decrypting entries; a property test
+holds it to exactly these rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from portfolio_app.core.domain.entries import Entry
+
+if TYPE_CHECKING:
+    from portfolio_app.core.domain.entry_index import EntrySummary
 
 
 @dataclass(frozen=True)
@@ -19,6 +27,7 @@ class EntryFilter:
     """Everything an entry list can be narrowed by; empty fields match all."""
 
     words: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
     kinds: frozenset[str] = frozenset()
     statuses: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
@@ -29,6 +38,9 @@ class EntryFilter:
     professions: frozenset[str] = frozenset()
     date_from: date | None = None
     date_to: date | None = None
+    #: Only these entries (None: any). The app's "Has tutor feedback" filter: the ids come
+    #: from the imported feedback records, so the search index answers it like the rest.
+    only_ids: frozenset[str] | None = None
     extra: tuple[Callable[[Entry], bool], ...] = field(default=(), compare=False)
 
     @property
@@ -36,6 +48,7 @@ class EntryFilter:
         """True when nothing narrows the list."""
         return not (
             self.words
+            or self.phrases
             or self.kinds
             or self.statuses
             or self.tags
@@ -46,6 +59,7 @@ class EntryFilter:
             or self.professions
             or self.date_from
             or self.date_to
+            or self.only_ids is not None
             or self.extra
         )
 
@@ -53,26 +67,36 @@ class EntryFilter:
 def parse_query(text: str) -> EntryFilter:
     """Turn what a student types into a filter."""
     words: list[str] = []
+    phrases: list[str] = []
     kinds: set[str] = set()
     statuses: set[str] = set()
     tags: set[str] = set()
     codes: set[str] = set()
-    for token in text.split():
-        lower = token.casefold()
-        if lower.startswith("#") and len(lower) > 1:
-            tags.add(lower[1:])
-        elif lower.startswith("tag:") and len(lower) > 4:
-            tags.add(lower[4:])
-        elif lower.startswith("kind:"):
-            kinds.add(lower[5:])
-        elif lower.startswith("status:"):
-            statuses.add(lower[7:])
-        elif lower.startswith("code:"):
-            codes.add(lower[5:])
-        else:
-            words.append(lower)
+    for position, part in enumerate(text.split('"')):
+        if position % 2:  # inside quotes (an unclosed quote runs to the end)
+            phrase = normalise_text(part)
+            if " " in phrase:
+                phrases.append(phrase)
+            elif phrase:
+                words.append(phrase)
+            continue
+        for token in part.split():
+            lower = token.casefold()
+            if lower.startswith("#") and len(lower) > 1:
+                tags.add(lower[1:])
+            elif lower.startswith("tag:") and len(lower) > 4:
+                tags.add(lower[4:])
+            elif lower.startswith("kind:"):
+                kinds.add(lower[5:])
+            elif lower.startswith("status:"):
+                statuses.add(lower[7:])
+            elif lower.startswith("code:"):
+                codes.add(lower[5:])
+            else:
+                words.append(lower)
     return EntryFilter(
         words=tuple(words),
+        phrases=tuple(phrases),
         kinds=frozenset(kinds),
         statuses=frozenset(statuses),
         tags=frozenset(tags),
@@ -80,9 +104,20 @@ def parse_query(text: str) -> EntryFilter:
     )
 
 
-def entry_date(entry: Entry) -> date:
+def normalise_text(text: str) -> str:
+    """Case-folded, every run of whitespace one space (how texts and phrases are compared)."""
+    return " ".join(text.casefold().split())
+
+
+def entry_date(entry: Entry | EntrySummary) -> date:
     """The date an entry is about: when the experience happened, else when it was written."""
     return (entry.occurred_on or entry.created).date()
+
+
+def newest_first(entry: Entry | EntrySummary) -> tuple[datetime, str]:
+    """Sort key for "newest first" (with ``reverse=True``): the date it is about, then the id,
+    so every list (scan, index, GUI) orders ties the same way."""
+    return (entry.occurred_on or entry.created, entry.id)
 
 
 def matches(
@@ -93,6 +128,8 @@ def matches(
     event_kind_of: Callable[[str], str | None] | None = None,
 ) -> bool:
     """Whether ``entry`` passes ``flt``. ``text`` is a cached ``entry.searchable_text()``."""
+    if flt.only_ids is not None and entry.id not in flt.only_ids:
+        return False
     if flt.kinds and entry.kind.value not in flt.kinds:
         return False
     if flt.statuses and entry.status.value not in flt.statuses:
@@ -117,9 +154,11 @@ def matches(
             return False
         if flt.date_to and day > flt.date_to:
             return False
-    if flt.words:
+    if flt.words or flt.phrases:
         haystack = text if text is not None else entry.searchable_text()
         if not all(word in haystack for word in flt.words):
+            return False
+        if not all(phrase in haystack for phrase in flt.phrases):
             return False
     return all(check(entry) for check in flt.extra)
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from portfolio_app.core.domain.entries import Entry, EntryStatus
 from portfolio_app.core.domain.entry_filter import entry_date
+from portfolio_app.core.domain.entry_index import EntrySummary
 from portfolio_app.core.domain.errors import ValidationError
 
 
@@ -100,7 +101,7 @@ class ExportSelection:
             and self.entry_ids is None
         )
 
-    def matches(self, entry: Entry) -> bool:
+    def matches(self, entry: Entry | EntrySummary) -> bool:
         """Whether ``entry`` is in the selection."""
         if self.entry_ids is not None and entry.id not in self.entry_ids:
             return False
@@ -153,6 +154,10 @@ class ExportSelection:
         }
 
 
-def select_entries(entries: Iterable[Entry], selection: ExportSelection) -> list[Entry]:
+#: Full entries (the export) or their summaries (counting a selection in the dialog).
+AnyEntry = TypeVar("AnyEntry", Entry, EntrySummary)
+
+
+def select_entries(entries: Iterable[AnyEntry], selection: ExportSelection) -> list[AnyEntry]:
     """The entries in ``selection``, in the order given."""
     return [entry for entry in entries if selection.matches(entry)]

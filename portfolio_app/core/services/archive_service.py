@@ -1,7 +1,8 @@
 """An open archive of the whole portfolio: ``portfolio.json``, ``leap2a.xml`` and ``files/``.
 
-The archive is for moving to another ePortfolio after graduation (no lock-in); unlike a backup
-it is NOT encrypted, so the caller must make that clear to the student before writing it.
+The archive is for moving to another ePortfolio after graduation (no lock-in), and back into
+this app (``portfolio archive import``, see ``archive_import``); unlike a backup it is NOT
+encrypted, so the caller must make that clear to the student before writing it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from portfolio_app.core.archive.leap2a import ArchiveContent, archive_file_name, build_feed
+from portfolio_app.core.framework_packs import framework_to_matrix_json
 from portfolio_app.core.services.backup_service import atomic_write
 from portfolio_app.core.services.portfolio_service import PortfolioService
 
@@ -37,9 +39,16 @@ def build_archive(service: PortfolioService) -> bytes:
             "filename": a.filename,
             "media_type": a.media_type,
             "size": a.size,
+            "added": a.added.isoformat(),
             "path": archive_file_name(a),
         }
         for a in attachments
+    ]
+    # The packs the student imported, so entries claiming their competencies import again
+    # (``portfolio archive import``); the built-in packs ship with the app.
+    snapshot["framework_packs"] = [
+        {"id": framework.id, "pack": json.loads(framework_to_matrix_json(framework))}
+        for framework in sorted(service.imported_frameworks(), key=lambda f: f.id)
     ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -396,6 +396,9 @@ def prepare_export(
         IntegrityFindingsPendingError,
     )
 
+    # A portfolio opened with the search index has decrypted only what was shown: read and
+    # check every record first, so no finding or damaged entry is met after these checks.
+    service.read_everything()
     if enforce_integrity and service.integrity_findings:
         raise IntegrityFindingsPendingError([f.message for f in service.integrity_findings])
     damaged = service.damaged_for_export()

@@ -266,7 +266,7 @@ def import_context(service: PortfolioService) -> ImportContext:
         trust=trust,
         known_files=frozenset(str(r.data.get("file_sha256")) for r in records),
         sources={str(r.data.get("source")): r.id for r in records},
-        entry_ids=frozenset(e.id for e in service.entries()),
+        entry_ids=frozenset(service.entry_ids()),
     )
 
 
@@ -399,7 +399,7 @@ def store_feedback(service: PortfolioService, preview: ImportPreview) -> ImportR
         return ImportResult(known[preview.file_sha256], True, False, 0, preview)
     record_id = preview.replaces or new_id()
     data = _record_data(preview)
-    present = {e.id for e in service.entries()}
+    present = service.entry_ids()
     changes = {
         i.entry_id: EntryStatus.FEEDBACK_RECEIVED
         for i in preview.entry_items

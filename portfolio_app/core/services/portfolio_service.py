@@ -5,20 +5,30 @@ Contract:
   data key and every decrypted cache and releases the lock.
 - Every method that changes something is one SQLite transaction, committed before it returns
   (autosave relies on this), and then updates the in-memory caches.
-- Reads (listing, search, filters) run on the decrypted caches: nothing decrypted is written.
+- Reads (listing, search, filters) run on the decrypted caches and the search index:
+  nothing decrypted is written.
+- How much is read at unlock depends on ``open(load=...)``:
+  ``"all"`` checks every record against the keyed manifest and decrypts every entry (export,
+  check, coverage, archive); ``"index"`` checks every record but decrypts only the search
+  index, entries being decrypted when opened (the app); ``"lazy"`` checks the small tables and
+  the search index, and each entry when it is read (the command line's one-entry verbs). Any
+  disagreement a lighter mode meets makes it do what ``"all"`` does, so findings are never
+  hidden by choosing a mode; SECURITY.md says what each mode checks.
 - Not thread-safe: the GUI calls it from one thread, except for long read-only work (export)
   that receives copies of the data.
 """
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
+from portfolio_app.core.bulk import paused_gc
 from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
 from portfolio_app.core.domain.entries import (
     LEGACY_REVIEWED,
@@ -30,7 +40,19 @@ from portfolio_app.core.domain.entries import (
     check_status_move,
     normalise_tags,
 )
-from portfolio_app.core.domain.entry_filter import EntryFilter, filter_entries, parse_query
+from portfolio_app.core.domain.entry_filter import (
+    EntryFilter,
+    filter_entries,
+    newest_first,
+    parse_query,
+)
+from portfolio_app.core.domain.entry_index import (
+    EntryIndex,
+    EntrySummary,
+    SearchResult,
+    search_terms,
+    summary_record,
+)
 from portfolio_app.core.domain.errors import (
     CorruptDatabaseError,
     DamagedRecordError,
@@ -71,6 +93,7 @@ from portfolio_app.core.storage.database import (
 )
 from portfolio_app.core.storage.entry_repository import EntryRepository, RevisionAction
 from portfolio_app.core.storage.file_modes import private_dir, private_file, tighten_folder
+from portfolio_app.core.storage.index_store import IndexStore, Segment, bucket_of
 from portfolio_app.core.storage.lock_file import PortfolioLock
 from portfolio_app.core.storage.store import Store, sqlite_integrity_problems
 from portfolio_app.core.storage.vault_repository import (
@@ -103,12 +126,24 @@ from portfolio_app.core.vault.key_slots import (
 
 if TYPE_CHECKING:
     from portfolio_app.core.evidence.files import EvidenceFile
+    from portfolio_app.core.services.archive_import import ArchiveContents
 
 #: Autosaves within this window of the newest revision update it instead of adding one, so a
 #: typing session leaves a readable history rather than one revision per keystroke batch.
 REVISION_COALESCE = timedelta(minutes=10)
 
 Progress = Callable[[int, int, str], None]
+LoadMode = Literal["all", "index", "lazy"]
+#: What ``load="lazy"`` checks in full at unlock: small tables the verbs need whole.
+SMALL_TABLES = (
+    "profile",
+    "settings",
+    "frameworks",
+    "events",
+    "experiences",
+    "feedback",
+    "entry_index",
+)
 
 
 @dataclass(frozen=True)
@@ -164,9 +199,19 @@ class PortfolioService:
         self._store: Store | None = store
         self._lock = lock
         self.vault_id = vault_id
+        #: Decrypted entries: every readable one when ``_complete``, else those read so far.
         self._entries: dict[EntryId, Entry] = {}
-        self._sorted: list[Entry] | None = None  # newest first; rebuilt after any change
+        self._complete = True
+        self._mode: LoadMode = "all"
         self._texts: dict[str, str] = {}
+        #: The search index in memory (summaries and terms), once something needed it.
+        self._index: EntryIndex | None = None
+        #: Decrypted segments of the stored index, for checking single entries (lazy mode).
+        self._segments: dict[str, Segment] = {}
+        self._frozen_gc = False
+        #: Tables checked against the manifest since unlock, in lazy mode (the small ones at
+        #: unlock, others when first used).
+        self._checked_tables: set[str] = set()
         self._events: dict[EventId, Event] = {}
         self._experiences: dict[ExperienceId, Experience] = {}
         self._imported_frameworks: dict[str, Framework] = {}
@@ -219,6 +264,7 @@ class PortfolioService:
             store = Store(engine, FieldCipher(data_key))
             with store.write() as conn:
                 store.manifest.rebuild(conn, {}, {})
+                IndexStore(store).rebuild(conn, [])
             VaultRepository(store).write_key_slots(slots)
             VaultRepository(store).write_profile(profile)
             VaultRepository(store).set_setting(
@@ -240,8 +286,13 @@ class PortfolioService:
         *,
         recovery_key: str | None = None,
         progress: Progress | None = None,
+        load: LoadMode = "all",
     ) -> PortfolioService:
-        """Unlock an existing portfolio with its passphrase (or recovery key) and load it."""
+        """Unlock an existing portfolio with its passphrase (or recovery key) and load it.
+
+        ``load`` says how much is read now (see the module docstring); the default reads and
+        checks everything.
+        """
         db_path = data_dir / DB_NAME
         if not data_dir.is_dir():
             raise PortfolioNotFoundError(
@@ -274,7 +325,12 @@ class PortfolioService:
             service._chain_if_older(progress)
             if progress:
                 progress(2, 3, "Decrypting your entries")
-            service._load()
+            if load == "lazy":
+                service._load_lazy()
+            elif load == "index":
+                service._load_listing()
+            else:
+                service._load()
             service._retire_legacy_statuses()
             if progress:
                 progress(3, 3, "Ready")
@@ -323,31 +379,170 @@ class PortfolioService:
             chain_repository.build_chains(conn, store, report)
 
     def _load(self, *, everything: bool = False) -> None:
-        """Decrypt what the app shows and compare the file with the manifest.
+        """Check every record against the manifest and decrypt every entry (``load="all"``).
 
         Entries the manifest vouches for are built from their plain columns; suspect ones (and
         all of them with ``everything``, for ``portfolio check``) from their sealed structure.
+        A missing or stale search index is rebuilt here when nothing is pending.
         """
         store = self._require_store()
-        self.damaged = []
-        self._changes = []
-        try:
-            self._profile = VaultRepository(store).read_profile()
-        except DamagedRecordError as exc:
-            self._profile = Profile(name="(profile damaged)")
-            self.damaged.append(DamagedRecord("profile", "1", exc.user_message))
-        slots = _slot_digests(read_key_slots(store.engine))
-        with store.read() as conn:
-            files = integrity.scan_file(conn)
-            discrepancies = store.manifest.verify(conn, files, slots)
+        self._start_load()
+        files, discrepancies = self._check_tables(integrity.TABLES)
         suspects = None if everything else _suspects(discrepancies, "entries")
         loaded = EntryRepository(store).load_all(files["entries"], suspects)
         entries: list[Entry] = loaded.records
         self.damaged.extend(loaded.damaged)
         self._changes.extend(loaded.changes)
         self._entries = {e.id: e for e in entries}
-        self._sorted = None
+        self._complete = True
+        self._mode = "all"
         self._texts = {e.id: e.searchable_text() for e in entries}
+        self._finish_load(discrepancies, files)
+        self._repair_index(discrepancies, files)
+
+    def _load_listing(self) -> None:
+        """Check every record against the manifest; decrypt the search index, not the entries
+        (``load="index"``, the app's list). Entries are decrypted when opened.
+
+        The list must show what ``load="all"`` would: entries the manifest does not vouch
+        for, or whose row is not what the index says, are decrypted now (and their findings
+        named); entries gone from the file leave the list. An index that is missing, stale or
+        itself changed outside the app means everything is decrypted instead.
+
+        The objects made here (some 10^5: the index and the file's stamps) live as long as the
+        session: they are made with the cyclic collector paused and then frozen out of its
+        reach (``gc.freeze``; ``close`` thaws them), so no later collection in the app walks
+        them all again (each such walk was a ~50 ms stall on the GUI thread).
+        """
+        with paused_gc():
+            self._load_listing_now()
+            self._frozen_gc = True
+            gc.freeze()
+
+    def _load_listing_now(self) -> None:
+        store = self._require_store()
+        self._start_load()
+        files, discrepancies = self._check_tables(integrity.TABLES)
+        suspects = _suspects(discrepancies, "entries")
+        index = self._stored_index(discrepancies) if suspects is not None else None
+        if index is None or suspects is None:
+            self._load_after_check(files, discrepancies)
+            return
+        file_entries = files["entries"]
+        stamps = {rid: (i.version, i.digest) for seg in index[1] for rid, i in seg.items()}
+        redo = set(suspects)
+        for rid, record in file_entries.items():
+            if stamps.get(rid) != (record.version, record.digest):
+                redo.add(rid)
+        memory, marks = index[0], index[2]
+        for rid in set(stamps) - set(file_entries):
+            memory.remove(rid)
+        for rid, (reason, label) in marks.items():
+            if rid in file_entries:
+                redo.discard(rid)  # known: it does not decrypt
+                memory.remove(rid)
+                self.damaged.append(DamagedRecord("entries", rid, reason, label))
+        self._entries = {}
+        self._complete = False
+        self._mode = "index"
+        self._texts = {}
+        if redo:
+            loaded = EntryRepository(store).load_all(file_entries, suspects, only=sorted(redo))
+            self.damaged.extend(loaded.damaged)
+            self._changes.extend(loaded.changes)
+            for entry in loaded.records:
+                self._entries[entry.id] = entry
+                memory.put(entry)
+            for bad in loaded.damaged:
+                memory.remove(bad.row_id)
+        with paused_gc():
+            memory.prepare_filters()
+        self._index = memory
+        self._finish_load(discrepancies, files)
+        stale = [e for e in self._entries.values() if e.id not in suspects]
+        if stale and not discrepancies:
+            self._reindex(stale, files)
+
+    def _load_lazy(self) -> None:
+        """Check the small tables and the search index; entries one by one when read
+        (``load="lazy"``). Anything out of place, or an index that is not ready, and this
+        does what ``load="all"`` does instead."""
+        store = self._require_store()
+        self._start_load()
+        files, discrepancies = self._check_tables(SMALL_TABLES)
+        try:
+            with store.read() as conn:
+                ready = IndexStore(store).state(conn) == "ready"
+        except DamagedRecordError:
+            ready = False
+        if discrepancies or not ready:
+            self._load_after_check(None, None)
+            return
+        self._entries = {}
+        self._complete = False
+        self._mode = "lazy"
+        self._checked_tables = set(SMALL_TABLES)
+        self._texts = {}
+        self._finish_load(discrepancies, files)
+        if self._changes or any(d.table in SMALL_TABLES for d in self.damaged):
+            self._load_after_check(None, None)
+
+    def _load_after_check(
+        self,
+        files: dict[str, dict[str, integrity.FileRecord]] | None,
+        discrepancies: list[integrity.Discrepancy] | None,
+    ) -> None:
+        """Fall back to ``load="all"`` (reusing a full check already made)."""
+        if files is None or discrepancies is None:
+            self._load()
+            return
+        store = self._require_store()
+        self._start_load(profile=False)
+        suspects = _suspects(discrepancies, "entries")
+        loaded = EntryRepository(store).load_all(files["entries"], suspects)
+        self.damaged.extend(loaded.damaged)
+        self._changes.extend(loaded.changes)
+        self._entries = {e.id: e for e in loaded.records}
+        self._complete = True
+        self._mode = "all"
+        self._texts = {e.id: e.searchable_text() for e in loaded.records}
+        self._finish_load(discrepancies, files)
+        self._repair_index(discrepancies, files)
+
+    def _start_load(self, *, profile: bool = True) -> None:
+        store = self._require_store()
+        if profile:
+            self.damaged = []
+            self._changes = []
+            try:
+                self._profile = VaultRepository(store).read_profile()
+            except DamagedRecordError as exc:
+                self._profile = Profile(name="(profile damaged)")
+                self.damaged.append(DamagedRecord("profile", "1", exc.user_message))
+        else:
+            self.damaged = [d for d in self.damaged if d.table == "profile"]
+            self._changes = []
+        self._index = None
+        self._segments = {}
+
+    def _check_tables(
+        self, tables: Sequence[str]
+    ) -> tuple[dict[str, dict[str, integrity.FileRecord]], list[integrity.Discrepancy]]:
+        """What the file holds of these tables, and how it differs from the manifest."""
+        store = self._require_store()
+        slots = _slot_digests(read_key_slots(store.engine))
+        with store.read() as conn:
+            files = integrity.scan_file(conn, tables)
+            discrepancies = store.manifest.verify(conn, files, slots, tables)
+        return files, discrepancies
+
+    def _finish_load(
+        self,
+        discrepancies: list[integrity.Discrepancy],
+        files: dict[str, dict[str, integrity.FileRecord]],
+    ) -> None:
+        """Events, experiences and framework packs; name what changed outside the app."""
+        store = self._require_store()
         loaded = CatalogueRepository(store).load_events()
         self.damaged.extend(loaded.damaged)
         self._changes.extend(loaded.changes)
@@ -373,15 +568,95 @@ class PortfolioService:
                 continue
             self._imported_frameworks[framework.id] = framework
 
+    # ---- the search index ---------------------------------------------------------------------
+
+    def _stored_index(
+        self, discrepancies: list[integrity.Discrepancy]
+    ) -> tuple[EntryIndex, list[dict[str, Any]], dict[str, list[str]]] | None:
+        """The stored index in memory, with each segment's stamps; None when it cannot be
+        used (missing, stale, damaged, or changed outside the app)."""
+        if any(d.table in ("entry_index", "manifest") for d in discrepancies):
+            return None
+        store = self._require_store()
+        indexes = IndexStore(store)
+        try:
+            with store.read() as conn:
+                if indexes.state(conn) != "ready":
+                    return None
+                segments = indexes.read_all(conn)
+                marks = indexes.damaged(conn)
+        except DamagedRecordError:
+            return None
+        with paused_gc():
+            memory = EntryIndex(
+                (item.record, item.terms) for seg in segments for item in seg.entries.values()
+            )
+        return memory, [seg.entries for seg in segments], marks
+
+    def _repair_index(
+        self,
+        discrepancies: list[integrity.Discrepancy],
+        files: dict[str, dict[str, integrity.FileRecord]],
+    ) -> None:
+        """After a full load: rebuild a missing or stale index, or one that disagrees with
+        entries the manifest vouches for, and remember entries that cannot be decrypted.
+        Only when nothing is pending: the index is built from records the manifest vouches
+        for, never from changes not yet accepted."""
+        if discrepancies or self._changes:
+            return
+        store = self._require_store()
+        indexes = IndexStore(store)
+        file_entries = files["entries"]
+        damaged = {d.row_id: [d.reason, d.label] for d in self.damaged if d.table == "entries"}
+        try:
+            with store.read() as conn:
+                ready = indexes.state(conn) == "ready"
+                segments = indexes.read_all(conn, with_terms=False) if ready else []
+                marks = indexes.damaged(conn) if ready else {}
+        except DamagedRecordError as exc:
+            ready, segments, marks = False, [], {}
+            self.damaged.append(
+                DamagedRecord(
+                    "entry_index",
+                    "*",
+                    f"{exc.user_message}; the search index was rebuilt from the entries",
+                    "the search index",
+                )
+            )
+        if ready and set(marks) == set(damaged):
+            stamps = {
+                rid: (i.version, i.digest) for seg in segments for rid, i in seg.entries.items()
+            }
+            expected = {
+                rid: (r.version, r.digest) for rid, r in file_entries.items() if rid not in damaged
+            }
+            if stamps == expected:
+                return
+        with store.write() as conn:
+            indexes.rebuild(conn, _stamped(self._entries.values(), file_entries), damaged)
+
+    def _reindex(
+        self, entries: list[Entry], files: dict[str, dict[str, integrity.FileRecord]]
+    ) -> None:
+        """Bring stale index entries up to date (rows the manifest vouches for)."""
+        store = self._require_store()
+        file_entries = files["entries"]
+        with store.write() as conn:
+            IndexStore(store).maintain(conn, put=list(_stamped(entries, file_entries)))
+
     def close(self) -> None:
         """Drop keys and decrypted data, release the lock. Safe to call twice."""
+        if self._frozen_gc:
+            self._frozen_gc = False
+            gc.unfreeze()
         if self._store is not None:
             self._store.cipher.forget_key()
             self._store.engine.dispose()
             self._store = None
         self._entries.clear()
-        self._sorted = None
         self._texts.clear()
+        self._index = None
+        self._segments = {}
         self._events.clear()
         self._experiences.clear()
         self._imported_frameworks.clear()
@@ -550,16 +825,35 @@ class PortfolioService:
 
     # ---- entries ---------------------------------------------------------------------------
 
+    @property
+    def load_mode(self) -> LoadMode:
+        """How much was read at unlock ("all" once a lighter mode had to read everything)."""
+        return self._mode
+
     def entries(self) -> list[Entry]:
-        """All readable entries, newest first (by when they happened, else when written)."""
+        """All readable entries, newest first (by when they happened, else when written).
+
+        In a lighter mode this reads and checks everything first (as ``load="all"``).
+        """
         self._require_store()
-        return sorted(
-            self._entries.values(), key=lambda e: e.occurred_on or e.created, reverse=True
-        )
+        self._ensure_complete()
+        return sorted(self._entries.values(), key=newest_first, reverse=True)
+
+    def summaries(self) -> list[EntrySummary]:
+        """Every readable entry without its text, newest first (from the search index)."""
+        return self._memory_index().summaries()
+
+    def entry_ids(self) -> set[EntryId]:
+        """The ids of every readable entry (from the search index in a lighter mode)."""
+        if self._complete:
+            return set(self._entries)
+        return set(self._memory_index().ids())
 
     def entry_count(self) -> int:
         """How many readable entries there are."""
-        return len(self._entries)
+        if self._complete:
+            return len(self._entries)
+        return len(self._memory_index())
 
     def get_entry(self, entry_id: str) -> Entry:
         """One entry by id (a unique prefix of at least 4 characters also works, for the CLI)."""
@@ -567,6 +861,8 @@ class PortfolioService:
         entry = self._entries.get(EntryId(entry_id))
         if entry is not None:
             return entry
+        if not self._complete:
+            return self._read_entry(self._resolve_id(entry_id))
         if len(entry_id) >= 4:
             found = [e for i, e in self._entries.items() if i.startswith(entry_id)]
             if len(found) == 1:
@@ -575,7 +871,142 @@ class PortfolioService:
                 raise NotFoundError(
                     f"'{entry_id}' matches {len(found)} entries; give more of the id"
                 )
+        self._raise_missing(entry_id)
+
+    def get_summary(self, entry_id: str) -> EntrySummary:
+        """One entry's summary (no text decrypted when the index is loaded)."""
+        if self._index is not None:
+            summary = self._index.get(entry_id)
+            if summary is not None:
+                return summary
+        return EntrySummary.of(self.get_entry(entry_id))
+
+    def _raise_missing(self, entry_id: str) -> NoReturn:
+        for record in self.damaged:
+            if record.table == "entries" and record.row_id.startswith(entry_id):
+                raise DamagedRecordError(f"entry {record.describe()}; see 'portfolio check'")
         raise NotFoundError(f"there is no entry with id '{entry_id}'")
+
+    def _resolve_id(self, entry_id: str) -> EntryId:
+        """The full id of an entry named by id or unique prefix (lighter modes)."""
+        repo = EntryRepository(self._require_store())
+        if repo.exists(entry_id) or len(entry_id) < 4:
+            return EntryId(entry_id)
+        found = repo.ids_with_prefix(entry_id)
+        if len(found) > 1:
+            raise NotFoundError(f"'{entry_id}' matches more than one entry; give more of the id")
+        return EntryId(found[0] if found else entry_id)
+
+    def _read_entry(self, entry_id: EntryId) -> Entry:
+        """Decrypt one entry, trusted only if its row is exactly what the index (checked
+        against the manifest at unlock) says the app last wrote. Anything else (a row
+        deleted, brought back, rolled back or edited outside the app, or an index that does
+        not know it) and the whole portfolio is read and checked as ``load="all"`` does, so
+        the findings are named."""
+        store = self._require_store()
+        cached = self._entries.get(entry_id)
+        if cached is not None:
+            return cached
+        if self._mode == "index" and self._index is not None and entry_id not in self._index:
+            self._raise_missing(entry_id)  # the listing load already named what is missing
+        repo = EntryRepository(store)
+        row = repo.read_one(entry_id)
+        stamp = self._stamp_of(entry_id)
+        if row is None and stamp is None:
+            self._raise_missing(entry_id)
+        if row is None or stamp is None or stamp != (row[0]["version"], row[1]):
+            self._ensure_complete()
+            entry = self._entries.get(entry_id)
+            if entry is None:
+                self._raise_missing(entry_id)
+            return entry
+        try:
+            entry = repo.decode_vouched(row[0])
+        except (DamagedRecordError, ValueError, KeyError, TypeError) as exc:
+            reason = exc.user_message if isinstance(exc, PortfolioError) else "unreadable entry"
+            damaged = self._labelled(DamagedRecord("entries", entry_id, reason))
+            if all(d.row_id != entry_id for d in self.damaged):
+                self.damaged.append(damaged)
+            self._remember_damage(damaged)
+            raise DamagedRecordError(f"entry {damaged.describe()}; see 'portfolio check'") from exc
+        self._entries[entry.id] = entry
+        return entry
+
+    def _remember_damage(self, record: DamagedRecord) -> None:
+        """Note in the search index that an entry does not decrypt, so lists name it."""
+        store = self._require_store()
+        try:
+            with store.write() as conn:
+                IndexStore(store).mark_damaged(conn, {record.row_id: [record.reason, record.label]})
+        except DamagedRecordError:
+            pass  # an index that does not decrypt is rebuilt at the next full read
+        self._segments.pop(bucket_of(record.row_id), None)
+        if self._index is not None:
+            self._index.remove(record.row_id)
+
+    def _stamp_of(self, entry_id: str) -> tuple[int, str] | None:
+        """(save counter, digest) the stored index holds for an entry's row."""
+        bucket = bucket_of(entry_id)
+        segment = self._segments.get(bucket)
+        if segment is None:
+            store = self._require_store()
+            try:
+                with store.read() as conn:
+                    segment = IndexStore(store).read_bucket(conn, bucket, with_terms=False)
+            except DamagedRecordError:
+                return None  # checked at unlock, so this is new damage: read everything
+            self._segments[bucket] = segment
+        indexed = segment.entries.get(entry_id)
+        return (indexed.version, indexed.digest) if indexed else None
+
+    def _check_table_now(self, table: str) -> None:
+        """In a lighter mode, check a whole table against the manifest before using it (its
+        rows are not decrypted); anything out of place and everything is read and checked."""
+        if self._mode != "lazy" or table in self._checked_tables:
+            return  # "all" and "index" checked every table at unlock
+        _files, discrepancies = self._check_tables((table,))
+        if discrepancies:
+            self._load()
+        else:
+            self._checked_tables.add(table)
+
+    def _ensure_complete(self) -> None:
+        """Read and check everything (a lighter mode met something it cannot vouch for, or a
+        caller needs every entry)."""
+        if not self._complete:
+            self._load()
+
+    def _memory_index(self) -> EntryIndex:
+        """The search index in memory: from the stored index, or from the entries."""
+        self._require_store()
+        if self._index is not None:
+            return self._index
+        if not self._complete:
+            store = self._require_store()
+            try:
+                with store.read() as conn:
+                    segments = IndexStore(store).read_all(conn)
+            except DamagedRecordError:
+                segments = None
+            if segments is not None and self._index_matches_file(segments):
+                with paused_gc():
+                    self._index = EntryIndex(
+                        (i.record, i.terms) for seg in segments for i in seg.entries.values()
+                    )
+                return self._index
+            self._ensure_complete()
+        with paused_gc():
+            self._index = EntryIndex(
+                (summary_record(e), search_terms(e)) for e in self._entries.values()
+            )
+        return self._index
+
+    def _index_matches_file(self, segments: list[Segment]) -> bool:
+        """Whether the file holds exactly the entry rows, at the save counters, that the
+        index lists (a cheap look at ids and counters: deleted, brought back and rolled-back
+        entries show here; the index's own segments were checked against the manifest)."""
+        listed = {rid: i.version for seg in segments for rid, i in seg.entries.items()}
+        return listed == EntryRepository(self._require_store()).stamps()
 
     def add_entry(self, draft: EntryDraft) -> Entry:
         """Create and save a new entry (as a draft or ready: the app sets the other statuses)."""
@@ -598,6 +1029,7 @@ class PortfolioService:
             tags=normalise_tags(draft.tags),
             competencies=draft.competencies,
         )
+        entry = _in_utc(entry)
         self._check_entry(entry)
         EntryRepository(self._require_store()).save(
             entry, is_new=True, revision=RevisionAction("new")
@@ -611,7 +1043,7 @@ class PortfolioService:
         With ``autosave`` the newest revision is updated in place when it is recent, so the
         history keeps one version per working session; otherwise a new revision is added.
         """
-        old = self._entries.get(entry.id)
+        old = self._lookup(entry.id)
         if old is None:
             raise NotFoundError(f"there is no entry with id '{entry.id}'")
         check_status_move(old.status, entry.status)
@@ -622,6 +1054,7 @@ class PortfolioService:
             updated=datetime.now(UTC),
             created=old.created,
         )
+        entry = _in_utc(entry)
         self._check_entry(entry)
         repo = EntryRepository(self._require_store())
         action = RevisionAction("new")
@@ -661,10 +1094,11 @@ class PortfolioService:
         Returns the entries changed.
         """
         store = self._require_store()
+        known = self._readable_entries(changes)
         changed = [
-            self._entries[EntryId(i)].replace(status=status)
+            known[EntryId(i)].replace(status=status)
             for i, status in changes.items()
-            if EntryId(i) in self._entries and self._entries[EntryId(i)].status is not status
+            if EntryId(i) in known and known[EntryId(i)].status is not status
         ]
         if not changed and also is None:
             return []
@@ -679,14 +1113,30 @@ class PortfolioService:
     def mark_submitted(self, entry_ids: Sequence[str]) -> list[Entry]:
         """After a signed export: its draft and ready entries are now submitted (entries that
         already had feedback keep that status)."""
+        known = self._readable_entries(entry_ids)
         return self.set_statuses_by_app(
             {
                 i: EntryStatus.SUBMITTED
                 for i in entry_ids
-                if EntryId(i) in self._entries
-                and self._entries[EntryId(i)].status in (EntryStatus.DRAFT, EntryStatus.READY)
+                if EntryId(i) in known
+                and known[EntryId(i)].status in (EntryStatus.DRAFT, EntryStatus.READY)
             }
         )
+
+    def _readable_entries(self, entry_ids: Iterable[str]) -> dict[EntryId, Entry]:
+        """The entries with these ids that are in the portfolio and decrypt (read on demand
+        in a lighter mode, each checked as any entry read then); others are left out."""
+        found: dict[EntryId, Entry] = {}
+        for raw in entry_ids:
+            entry = self._entries.get(EntryId(raw))
+            if entry is None and not self._complete:
+                try:
+                    entry = self._lookup(raw)
+                except DamagedRecordError:
+                    entry = None
+            if entry is not None:
+                found[entry.id] = entry
+        return found
 
     def _retire_legacy_statuses(self) -> None:
         """Entries a student marked "reviewed" by hand (before 0.9) become "ready" again.
@@ -703,11 +1153,16 @@ class PortfolioService:
             rows = integrity.raw_rows(
                 conn, "SELECT id FROM entries WHERE status = ?", (LEGACY_REVIEWED,)
             )
-        ids = [EntryId(str(r[0])) for r in rows if EntryId(str(r[0])) in self._entries]
-        if not ids:
+        if not rows:
             return
+        known = self._readable_entries(str(r[0]) for r in rows)
+        if self.integrity_findings or not known:  # reading one made it read and check all
+            return
+        ids = list(known)
         with store.write() as conn:
-            EntryRepository(store).update_in(conn, [self._entries[i] for i in ids])
+            EntryRepository(store).update_in(conn, list(known.values()))
+        for entry in known.values():
+            self._remember(entry)
         one = len(ids) == 1
         self.notices.append(
             f"{len(ids)} {'entry was' if one else 'entries were'} marked 'Reviewed' by hand in "
@@ -719,65 +1174,103 @@ class PortfolioService:
     def delete_entry(self, entry_id: str) -> Entry:
         """Delete an entry and return it (so the GUI can offer undo via :meth:`restore_entry`)."""
         entry = self.get_entry(entry_id)
-        relinked = [
-            other.replace(plan_id=None)
-            for other in self._entries.values()
-            if other.plan_id == entry.id
-        ]
+        relinked = [other.replace(plan_id=None) for other in self.reflections_for_plan(entry.id)]
         EntryRepository(self._require_store()).delete(entry.id, relinked=relinked)
-        self._entries.pop(entry.id, None)
-        self._texts.pop(entry.id, None)
-        self._sorted = None
-        for other in list(self._entries.values()):
-            if other.plan_id == entry.id:
-                self._remember(other.replace(plan_id=None))
+        self._forget(entry.id)
+        for other in relinked:
+            self._remember(other)
         return entry
 
     def restore_entry(self, entry: Entry) -> Entry:
         """Put back a deleted entry with the same id (undo of delete)."""
-        if entry.id in self._entries:
+        if self._exists(entry.id):
             raise ValidationError("that entry is already in the portfolio")
         entry = entry.replace(
             event_ids=tuple(e for e in entry.event_ids if e in self._events),
             experience_ids=tuple(e for e in entry.experience_ids if e in self._experiences),
-            plan_id=entry.plan_id if entry.plan_id in self._entries else None,
+            plan_id=entry.plan_id if entry.plan_id and self._exists(entry.plan_id) else None,
         )
+        entry = _in_utc(entry)
         EntryRepository(self._require_store()).save(
             entry, is_new=True, revision=RevisionAction("new")
         )
         self._remember(entry)
         return entry
 
-    def add_entries_bulk(self, entries: Sequence[Entry]) -> None:
-        """Insert many prepared entries in one transaction (demo portfolio, benchmarks)."""
+    def add_entries_bulk(
+        self, entries: Sequence[Entry], progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        """Insert many prepared entries in one transaction (archive import, demo, benchmarks)."""
+        known = {e.id for e in entries}
+        frameworks = {f.id: f for f in self.frameworks()}
         for entry in entries:
-            self._check_entry(entry, known_entries={e.id for e in entries})
-        EntryRepository(self._require_store()).insert_many(list(entries))
+            self._check_entry(entry, known_entries=known, frameworks=frameworks)
+        entries = [_in_utc(e) for e in entries]
+        EntryRepository(self._require_store()).insert_many(entries, progress)
         for entry in entries:
             self._remember(entry)
 
     def _remember(self, entry: Entry) -> None:
-        self._sorted = None
+        """A saved entry: update every cache that holds it."""
         self._entries[entry.id] = entry
-        self._texts[entry.id] = entry.searchable_text()
+        if self._complete:
+            self._texts[entry.id] = entry.searchable_text()
+        if self._index is not None:
+            self._index.put(entry)
+        self._segments.pop(bucket_of(entry.id), None)
 
-    def _check_entry(self, entry: Entry, known_entries: set[EntryId] | None = None) -> None:
+    def _forget(self, entry_id: str) -> None:
+        self._entries.pop(EntryId(entry_id), None)
+        self._texts.pop(entry_id, None)
+        if self._index is not None:
+            self._index.remove(entry_id)
+        self._segments.pop(bucket_of(entry_id), None)
+
+    def _lookup(self, entry_id: str) -> Entry | None:
+        """An entry by exact id, or None when there is none (decrypted on demand)."""
+        entry = self._entries.get(EntryId(entry_id))
+        if entry is not None or self._complete:
+            return entry
+        try:
+            return self._read_entry(EntryId(entry_id))
+        except NotFoundError:
+            return None
+
+    def _exists(self, entry_id: str) -> bool:
+        if entry_id in self._entries:
+            return True
+        if self._complete:
+            return False
+        if self._index is not None:
+            return entry_id in self._index
+        return self._lookup(entry_id) is not None
+
+    def _check_entry(
+        self,
+        entry: Entry,
+        known_entries: set[EntryId] | None = None,
+        frameworks: dict[str, Framework] | None = None,
+        known_links: Collection[str] = (),
+    ) -> None:
+        """``known_*``: records written in the same transaction (a bulk insert, an import)."""
         entry.validate()
         for event_id in entry.event_ids:
-            if event_id not in self._events:
+            if event_id not in self._events and event_id not in known_links:
                 raise ValidationError(f"there is no event with id '{event_id}'")
         for experience_id in entry.experience_ids:
-            if experience_id not in self._experiences:
+            if experience_id not in self._experiences and experience_id not in known_links:
                 raise ValidationError(f"there is no experience with id '{experience_id}'")
         if entry.plan_id is not None:
-            plan = self._entries.get(entry.plan_id)
-            if plan is None and not (known_entries and entry.plan_id in known_entries):
+            known = known_entries and entry.plan_id in known_entries
+            plan = None if known else self._lookup(entry.plan_id)
+            if plan is None and not known:
                 raise ValidationError(f"there is no plan with id '{entry.plan_id}'")
             if plan is not None and plan.kind is not EntryKind.PLAN:
                 raise ValidationError("a reflection can only answer a plan")
         if not entry.competencies:
             return
-        frameworks = {f.id: f for f in self.frameworks()}
+        if frameworks is None:
+            frameworks = {f.id: f for f in self.frameworks()}
         for link in entry.competencies:
             framework = frameworks.get(link.framework_id)
             if framework is None:
@@ -795,10 +1288,55 @@ class PortfolioService:
         return self.filter(parse_query(query))
 
     def filter(self, flt: EntryFilter) -> list[Entry]:
-        """Entries passing a filter, newest first."""
-        return filter_entries(
-            self.entries(), flt, texts=self._texts, event_kind_of=self._event_kind_of
+        """Entries passing a filter, newest first (decrypting only the matches when the
+        search index answers)."""
+        if self._complete or flt.extra:
+            return filter_entries(
+                self.entries(), flt, texts=self._texts, event_kind_of=self._event_kind_of
+            )
+        return [self.get_entry(s.id) for s in self.find(flt)]
+
+    def search_summaries(self, query: str) -> list[EntrySummary]:
+        """:meth:`search` without decrypting the matching entries (the index answers)."""
+        return self.find(parse_query(query))
+
+    def find(self, flt: EntryFilter) -> list[EntrySummary]:
+        """Summaries of the entries passing a filter, newest first, from the search index."""
+        if flt.extra:
+            return [EntrySummary.of(e) for e in self.filter(flt)]
+        return self._memory_index().search(
+            flt, event_kind_of=self._event_kind_of, text_of=self.search_text
         )
+
+    def find_ids(self, flt: EntryFilter, *, within: Iterable[str] | None = None) -> list[EntryId]:
+        """Ids of the entries passing a filter, newest first (``within``: only among these,
+        e.g. the previous keystroke's matches); no summary objects are made."""
+        if flt.extra:
+            found = [e.id for e in self.filter(flt)]
+            return found if within is None else [i for i in found if i in set(within)]
+        return self._memory_index().search_ids(
+            flt, event_kind_of=self._event_kind_of, text_of=self.search_text, within=within
+        )
+
+    def find_result(
+        self, flt: EntryFilter, *, previous: SearchResult | None = None
+    ) -> SearchResult:
+        """:meth:`find_ids` as a result the next search can narrow (search-as-you-type);
+        ``previous`` must come from this portfolio's index with nothing saved since."""
+        if flt.extra:
+            raise ValidationError("this filter needs full entries; use filter()")
+        return self._memory_index().search_result(
+            flt, event_kind_of=self._event_kind_of, text_of=self.search_text, previous=previous
+        )
+
+    def search_text(self, entry_id: str) -> str:
+        """An entry's searchable text (decrypted on demand; phrases need it)."""
+        text = self._texts.get(entry_id)
+        if text is None:
+            text = self.get_entry(entry_id).searchable_text()
+            if self._complete:
+                self._texts[entry_id] = text
+        return text
 
     def _event_kind_of(self, event_id: str) -> str | None:
         event = self._events.get(EventId(event_id))
@@ -807,20 +1345,39 @@ class PortfolioService:
     def all_tags(self) -> dict[str, int]:
         """Every free tag with how many entries use it (one pass, no per-tag scans)."""
         counts: dict[str, int] = {}
-        for entry in self._entries.values():
+        items: Iterable[Entry | EntrySummary] = (
+            self._entries.values() if self._complete else self.summaries()
+        )
+        for entry in items:
             for tag in entry.tags:
                 counts[tag] = counts.get(tag, 0) + 1
         return dict(sorted(counts.items(), key=lambda kv: kv[0].casefold()))
 
     def reflections_for_plan(self, plan_id: str) -> list[Entry]:
-        """Reflections written against a plan."""
-        return [e for e in self._entries.values() if e.plan_id == plan_id]
+        """Reflections written against a plan.
+
+        In a lighter mode the file's indexed ``plan_id`` column finds them and each is then
+        checked like any entry read on demand; a link removed outside the app shows up in
+        a full check (the other entry's row no longer matches the manifest).
+        """
+        if self._complete:
+            return [e for e in self._entries.values() if e.plan_id == plan_id]
+        if self._index is not None:
+            ids = [s.id for s in self._index if s.plan_id == plan_id]
+        else:
+            repo = EntryRepository(self._require_store())
+            ids = [EntryId(i) for i in repo.ids_answering(plan_id)]
+        found = [self._read_entry(i) for i in ids]
+        if self._mode == "all":  # reading one of them made it read and check everything
+            found = list(self._entries.values())
+        return [e for e in found if e.plan_id == plan_id]
 
     # ---- revisions -------------------------------------------------------------------------
 
     def revisions(self, entry_id: str) -> list[Revision]:
         """Earlier versions of an entry, newest first."""
         entry = self.get_entry(entry_id)
+        self._check_table_now("revisions")
         revisions, damaged = EntryRepository(self._require_store()).revisions(entry.id)
         self.damaged.extend(d for d in damaged if d not in self.damaged)
         return revisions
@@ -835,7 +1392,9 @@ class PortfolioService:
             experience_ids=tuple(
                 e for e in revision.entry.experience_ids if e in self._experiences
             ),
-            plan_id=revision.entry.plan_id if revision.entry.plan_id in self._entries else None,
+            plan_id=revision.entry.plan_id
+            if revision.entry.plan_id and self._exists(revision.entry.plan_id)
+            else None,
         )
         return self.save_entry(restored)
 
@@ -871,7 +1430,7 @@ class PortfolioService:
             if not stored:
                 continue
             entry_id = EntryId(raw_id)
-            entry = self._entries.get(entry_id)
+            entry = self._readable_entries([entry_id]).get(entry_id)
             links = tuple(s.link for s in stored)
             problems = chain_problems(entry_id, links)
             if (
@@ -888,6 +1447,7 @@ class PortfolioService:
     def chain_links(self, entry_id: str) -> dict[str, Link]:
         """The chain link of each saved version of an entry, by revision id."""
         entry = self.get_entry(entry_id)
+        self._check_table_now(chain_repository.TABLE)
         store = self._require_store()
         with store.read() as conn:
             found = chain_repository.ChainStore(store).links_of(conn, [entry.id])
@@ -898,13 +1458,14 @@ class PortfolioService:
         version (links changed by deleting an event, say) a version now (``export``), so
         each exported head hashes to the text exported. Returns how many were added."""
         store = self._require_store()
-        ids = [EntryId(i) for i in entry_ids if EntryId(i) in self._entries]
+        known = self._readable_entries(entry_ids)
+        ids = [EntryId(i) for i in entry_ids if EntryId(i) in known]
         with store.read() as conn:  # one read for all the chains, not one per entry
             chains = chain_repository.ChainStore(store).links_of(conn, ids)
         repo = EntryRepository(store)
         added = 0
         for entry_id in ids:
-            entry = self._entries[entry_id]
+            entry = known[entry_id]
             links = chains.get(entry_id)
             current = private_digest(chain_repository.content_of(entry))
             if not links or links[-1].private != current:
@@ -988,6 +1549,7 @@ class PortfolioService:
     def delete_event(self, event_id: str) -> Event:
         """Delete an event; its entries stay, without the link."""
         event = self.get_event(event_id)
+        self._ensure_complete()
         relinked = [
             entry.replace(event_ids=tuple(e for e in entry.event_ids if e != event.id))
             for entry in self._entries.values()
@@ -1070,6 +1632,7 @@ class PortfolioService:
     def delete_experience(self, experience_id: str) -> Experience:
         """Delete an experience; its entries stay, without the link."""
         experience = self.get_experience(experience_id)
+        self._ensure_complete()
         relinked = [
             entry.replace(
                 experience_ids=tuple(x for x in entry.experience_ids if x != experience.id)
@@ -1099,6 +1662,11 @@ class PortfolioService:
         builtin = load_builtin_frameworks()
         ids = {f.id for f in builtin}
         return [*builtin, *(f for f in self._imported_frameworks.values() if f.id not in ids)]
+
+    def imported_frameworks(self) -> list[Framework]:
+        """The packs the student imported (not the built-in ones)."""
+        self._require_store()
+        return list(self._imported_frameworks.values())
 
     def get_framework(self, framework_id: str) -> Framework:
         """One framework pack by id."""
@@ -1180,6 +1748,7 @@ class PortfolioService:
     def attachments(self, entry_id: str | None = None) -> list[AttachmentInfo]:
         """Attachments of one entry, or of all."""
         entry = EntryId(self.get_entry(entry_id).id) if entry_id else None
+        self._check_table_now("attachments")
         return AttachmentRepository(self._require_store()).list_for(entry)
 
     def read_attachment(self, attachment_id: str) -> bytes:
@@ -1216,8 +1785,10 @@ class PortfolioService:
         """What a record was, in words, as far as the app can tell."""
         store = self._require_store()
         if table == "entries":
-            entry = self._entries.get(EntryId(row_id))
-            title = entry.title if entry else EntryRepository(store).newest_readable_title(row_id)
+            known = self._entries.get(EntryId(row_id)) or (
+                self._index.get(row_id) if self._index is not None else None
+            )
+            title = known.title if known else EntryRepository(store).newest_readable_title(row_id)
             return f"entry '{title}' ({row_id[:8]})" if title else f"entry {row_id[:8]}"
         if table == "events" and EventId(row_id) in self._events:
             return f"event '{self._events[EventId(row_id)].title}' ({row_id[:8]})"
@@ -1237,17 +1808,17 @@ class PortfolioService:
         return f"{noun_for(table)} {row_id[:8]}"
 
     def _label_damaged(self) -> None:
-        labelled = []
+        self.damaged = [self._labelled(record) for record in self.damaged]
+
+    def _labelled(self, record: DamagedRecord) -> DamagedRecord:
+        """A damaged entry with what it was, as far as the app can tell."""
+        if record.table != "entries" or record.label:
+            return record
         repo = EntryRepository(self._require_store())
-        for record in self.damaged:
-            if record.table == "entries" and not record.label:
-                title = repo.newest_readable_title(record.row_id)
-                plain = repo.plain_description(record.row_id)
-                label = f"'{title}', from its history; {plain}" if title else plain
-                labelled.append(DamagedRecord(record.table, record.row_id, record.reason, label))
-            else:
-                labelled.append(record)
-        self.damaged = labelled
+        title = repo.newest_readable_title(record.row_id)
+        plain = repo.plain_description(record.row_id)
+        label = f"'{title}', from its history; {plain}" if title else plain
+        return DamagedRecord(record.table, record.row_id, record.reason, label)
 
     def _name_findings(
         self,
@@ -1344,10 +1915,29 @@ class PortfolioService:
         experience_ids = {c.row_id for c in self._changes if c.table == "experiences"}
         attachments = AttachmentRepository(store).load()
         revisions = EntryRepository(store).check_all_revisions()
-        with store.write() as conn:
-            EntryRepository(store).update_in(
-                conn, [self._entries[EntryId(i)] for i in entry_ids if EntryId(i) in self._entries]
+        repo = EntryRepository(store)
+        # Saved values go back, without links to records that are gone from the file (a plan
+        # or event deleted outside the app): the foreign keys would refuse them.
+        kept = [
+            self._entries[EntryId(i)].replace(
+                plan_id=plan
+                if (plan := self._entries[EntryId(i)].plan_id) and repo.exists(plan)
+                else None,
+                event_ids=tuple(
+                    e for e in self._entries[EntryId(i)].event_ids if e in self._events
+                ),
+                experience_ids=tuple(
+                    x for x in self._entries[EntryId(i)].experience_ids if x in self._experiences
+                ),
             )
+            for i in entry_ids
+            if EntryId(i) in self._entries
+        ]
+        for entry in kept:
+            self._remember(entry)
+        index = self._memory_index()
+        with store.write() as conn:
+            repo.update_in(conn, kept)
             catalogue = CatalogueRepository(store)
             for event_id in event_ids:
                 if EventId(event_id) in self._events:
@@ -1362,7 +1952,7 @@ class PortfolioService:
                     if change.column != "entry_id":
                         continue
                     owner = str(change.saved)
-                    if EntryId(owner) in self._entries:
+                    if self._exists(owner):
                         conn.exec_driver_sql(
                             f"UPDATE {table} SET entry_id = ? WHERE id = ?",
                             (owner, change.row_id),
@@ -1374,15 +1964,36 @@ class PortfolioService:
                         )
             chain_repository.ChainStore(store).restore_index(conn)
             slots = _slot_digests(read_key_slots(store.engine))
+            # The search index is rebuilt from what the student now keeps (it is only ever
+            # built from records the manifest vouches for), then the manifest re-based.
+            written = integrity.scan_file(conn, ("entries",))["entries"]
+            IndexStore(store).rebuild_records(
+                conn,
+                (
+                    (record, terms, version, written[record[0]].digest)
+                    for record, terms in index.items()
+                    if record[0] in written
+                    and isinstance(version := written[record[0]].version, int)
+                ),
+            )
             store.manifest.rebuild(
                 conn, integrity.scan_file(conn), slots, counter=integrity.head_counter(conn)
             )
         self.integrity_findings = []
         self._changes = []
+        self._segments = {}
         return count
+
+    def read_everything(self) -> None:
+        """Read and check every record now, as ``load="all"`` does (a lighter mode has only
+        checked what it read). Whole-portfolio work (export, archive, coverage) calls this
+        before looking at the findings."""
+        self._require_store()
+        self._ensure_complete()
 
     def damaged_for_export(self) -> list[DamagedRecord]:
         """Damaged records an export would otherwise silently leave out."""
+        self.read_everything()
         relevant = {"entries", "events", "experiences", "profile", "frameworks"}
         found = [d for d in self.damaged if d.table in relevant]
         try:
@@ -1511,8 +2122,141 @@ class PortfolioService:
         return self.full_check().problems()
 
     def damaged_entries(self) -> list[DamagedRecord]:
-        """Entries that cannot be decrypted (listed as damaged by list, search and check)."""
-        return [d for d in self.damaged if d.table == "entries"]
+        """Entries that cannot be decrypted (listed as damaged by list, search and check).
+
+        In a lighter mode: those met so far, and those the search index remembers from
+        earlier full reads (an entry damaged since is named once something reads it).
+        """
+        found = [d for d in self.damaged if d.table == "entries"]
+        if self._mode == "lazy":
+            store = self._require_store()
+            seen = {d.row_id for d in found}
+            try:
+                with store.read() as conn:
+                    marks = IndexStore(store).damaged(conn)
+            except DamagedRecordError:
+                marks = {}
+            present = EntryRepository(store).stamps() if marks else {}
+            found.extend(
+                DamagedRecord("entries", rid, reason, label)
+                for rid, (reason, label) in marks.items()
+                if rid not in seen and rid in present
+            )
+        return found
+
+    def import_archive_contents(
+        self, contents: ArchiveContents, progress: Progress | None = None
+    ) -> dict[str, int]:
+        """Add what a checked archive holds, in ONE transaction (``archive_import``).
+
+        Into a portfolio with no entries, events or experiences yet, the archive's profile
+        and final reflection replace the ones made at ``init``; into one that has some, they
+        are left as they are (the counts say so) and the archive's records are added beside
+        the student's own. Any id already in the portfolio refuses the whole import. Returns
+        counts of what was added.
+        """
+        from portfolio_app.core.framework_packs import (
+            framework_to_matrix_json,
+            load_builtin_frameworks,
+            parse_framework_pack,
+        )
+        from portfolio_app.core.services.archive_import import ArchiveImportError
+
+        store = self._require_store()
+        report = progress or (lambda _d, _t, _m: None)
+        self.read_everything()
+        fresh = not (self._entries or self._events or self._experiences)
+        clashes = (
+            sum(e.id in self._entries for e in contents.entries)
+            + sum(e.id in self._events for e in contents.events)
+            + sum(x.id in self._experiences for x in contents.experiences)
+        )
+        if clashes:
+            raise ArchiveImportError(
+                f"{clashes} record(s) of this archive are already in the portfolio (was it "
+                "imported before?); nothing was imported"
+            )
+        builtin = {f.id for f in load_builtin_frameworks()}
+        packs = []
+        for pack_id, raw in contents.packs:
+            framework = parse_framework_pack(raw, source_name=f"the archive's pack {pack_id}")
+            if framework.id not in builtin:
+                packs.append(framework)
+        frameworks = {f.id: f for f in self.frameworks()}
+        frameworks.update({f.id: f for f in packs})
+        known = {e.id for e in contents.entries}
+        links = {e.id for e in contents.events} | {x.id for x in contents.experiences}
+        for entry in contents.entries:
+            try:
+                self._check_entry(
+                    entry, known_entries=known, frameworks=frameworks, known_links=links
+                )
+            except ValidationError as exc:
+                raise ArchiveImportError(
+                    f"entry '{entry.title[:40]}' ({entry.id}): {exc.user_message}; nothing was "
+                    "imported"
+                ) from exc
+        entries = [_in_utc(e) for e in contents.entries]
+        # plans first: a reflection's plan must be in the file before it (foreign key)
+        entries.sort(key=lambda e: e.kind is not EntryKind.PLAN)
+        total = len(entries)
+
+        def step(done: int, _total: int) -> None:
+            report(30 + 60 * done // max(total, 1), 100, f"Saving entries ({done:,} of {total:,})")
+
+        vault = VaultRepository(store)
+        catalogue = CatalogueRepository(store)
+        files = AttachmentRepository(store)
+        with store.write() as conn:
+            for framework in packs:
+                vault.save_framework_pack_in(
+                    conn, framework.id, framework_to_matrix_json(framework)
+                )
+            if fresh:
+                vault.write_profile_in(conn, contents.profile)
+            for event in contents.events:
+                catalogue.save_event_in(conn, event, is_new=True)
+            for experience in contents.experiences:
+                catalogue.save_experience_in(conn, experience, is_new=True)
+            report(30, 100, "Saving entries")
+            EntryRepository(store).insert_many_in(conn, entries, step)
+            report(90, 100, "Saving attached files")
+            for item in contents.files:
+                files.add_in(
+                    conn,
+                    item.entry_id,
+                    item.filename,
+                    item.media_type,
+                    item.data,
+                    attachment_id=item.id,
+                    added=item.added,
+                )
+            final_kept = bool(contents.final_reflection) and (fresh or not self.final_reflection)
+            if final_kept:
+                vault.set_setting_in(
+                    conn, "final_reflection", contents.final_reflection.encode("utf-8")
+                )
+        if fresh:
+            self._profile = contents.profile
+        for framework in packs:
+            self._imported_frameworks[framework.id] = framework
+        for event in contents.events:
+            self._events[event.id] = event
+        for experience in contents.experiences:
+            self._experiences[experience.id] = experience
+        with paused_gc():
+            for entry in entries:
+                self._remember(entry)
+        report(100, 100, "Done")
+        return {
+            "entries": len(entries),
+            "events": len(contents.events),
+            "experiences": len(contents.experiences),
+            "attachments": len(contents.files),
+            "framework_packs": len(packs),
+            "profile": int(fresh),
+            "final_reflection": int(final_kept),
+        }
 
     def snapshot_json(self) -> dict[str, object]:
         """Everything readable, as plain data (the base of portfolio.json and archives)."""
@@ -1531,6 +2275,27 @@ class PortfolioService:
             "entries": [entry_to_dict(e) for e in self.entries()],
             "final_reflection": self.final_reflection,
         }
+
+
+def _stamped(
+    entries: Iterable[Entry], files: dict[str, integrity.FileRecord]
+) -> Iterator[tuple[Entry, int, str]]:
+    """Entries with their rows' save counter and digest (what the index records)."""
+    for entry in entries:
+        record = files.get(entry.id)
+        if record is not None and isinstance(record.version, int):
+            yield entry, record.version, record.digest
+
+
+def _in_utc(entry: Entry) -> Entry:
+    """The entry with its times in UTC (as they come back from the file), so the index and a
+    scan agree on the day an entry is about."""
+    changes: dict[str, object] = {}
+    for name in ("created", "updated", "occurred_on"):
+        value = getattr(entry, name)
+        if value is not None and value.tzinfo is not None and value.utcoffset():
+            changes[name] = value.astimezone(UTC)
+    return entry.replace(**changes) if changes else entry
 
 
 def _unlock(

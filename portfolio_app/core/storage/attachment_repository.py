@@ -9,15 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert
-
 from portfolio_app.core.domain.errors import DamagedRecordError, NotFoundError, ValidationError
 from portfolio_app.core.domain.ids import AttachmentId, EntryId, new_id
 from portfolio_app.core.domain.records import AttachmentInfo, DamagedRecord, StructureChange
 from portfolio_app.core.storage import integrity
 from portfolio_app.core.storage.entry_repository import Loaded
-from portfolio_app.core.storage.records import AttachmentRecord, table_of
-from portfolio_app.core.storage.store import Store, to_db
+from portfolio_app.core.storage.store import Conn, Store, to_db
 
 TABLE = "attachments"
 #: A last guard; the service checks files first (``core.evidence.files``, 15 MB).
@@ -33,35 +30,49 @@ class AttachmentRepository:
 
     def add(self, entry_id: EntryId, filename: str, media_type: str, data: bytes) -> AttachmentInfo:
         """Encrypt and store one file."""
+        with self._store.write() as conn:
+            return self.add_in(conn, entry_id, filename, media_type, data)
+
+    def add_in(
+        self,
+        conn: Conn,
+        entry_id: EntryId,
+        filename: str,
+        media_type: str,
+        data: bytes,
+        *,
+        attachment_id: str | None = None,
+        added: datetime | None = None,
+    ) -> AttachmentInfo:
+        """:meth:`add` inside a larger transaction (an archive import keeps the id and time)."""
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise ValidationError("attachments can be at most 50 MB")
         c = self._store.cipher
-        aid = AttachmentId(new_id())
-        added = datetime.now(UTC)
+        aid = AttachmentId(attachment_id or new_id())
+        added = added or datetime.now(UTC)
         plain = {"entry_id": entry_id, "added": to_db(added), "size": len(data)}
         struct = integrity.structure(TABLE, plain)
 
         def enc(name: str, value: bytes) -> bytes:
             return c.encrypt(value, table=TABLE, row_id=aid, field=name, version=1)
 
-        with self._store.write() as conn:
-            conn.execute(
-                insert(table_of(AttachmentRecord)),
-                [
-                    {
-                        "id": aid,
-                        "version": 1,
-                        **plain,
-                        "meta": c.encrypt_json(
-                            struct, table=TABLE, row_id=aid, field="meta", version=1
-                        ),
-                        "filename": enc("filename", filename.encode("utf-8")),
-                        "media_type": enc("media_type", media_type.encode("utf-8")),
-                        "data": enc("data", data),
-                    }
-                ],
-            )
-            self._store.manifest.put(conn, TABLE, aid, 1, integrity.record_digest(conn, TABLE, aid))
+        conn.insert(
+            TABLE,
+            [
+                {
+                    "id": aid,
+                    "version": 1,
+                    **plain,
+                    "meta": c.encrypt_json(
+                        struct, table=TABLE, row_id=aid, field="meta", version=1
+                    ),
+                    "filename": enc("filename", filename.encode("utf-8")),
+                    "media_type": enc("media_type", media_type.encode("utf-8")),
+                    "data": enc("data", data),
+                }
+            ],
+        )
+        self._store.manifest.put(conn, TABLE, aid, 1, integrity.record_digest(conn, TABLE, aid))
         return AttachmentInfo(aid, entry_id, filename, media_type, len(data), added)
 
     def _rows(self, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:

@@ -10,8 +10,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, update
-
 from portfolio_app.core.domain.catalogue import EventKind, ExperienceKind
 from portfolio_app.core.domain.entries import Entry
 from portfolio_app.core.domain.errors import DamagedRecordError, ValidationError
@@ -20,8 +18,7 @@ from portfolio_app.core.domain.ids import EventId, ExperienceId
 from portfolio_app.core.domain.records import DamagedRecord, StructureChange
 from portfolio_app.core.storage import integrity
 from portfolio_app.core.storage.entry_repository import EntryRepository, Loaded
-from portfolio_app.core.storage.records import EventRecord, ExperienceRecord, table_of
-from portfolio_app.core.storage.store import Store, to_db
+from portfolio_app.core.storage.store import Conn, Store, to_db
 
 EVENTS = "events"
 EXPERIENCES = "experiences"
@@ -73,7 +70,7 @@ class CatalogueRepository:
 
     def _write(
         self,
-        conn: Connection,
+        conn: Conn,
         table_name: str,
         record: Any,
         plain: dict[str, Any],
@@ -107,12 +104,11 @@ class CatalogueRepository:
                 values[name] = c.encrypt_json(
                     value, table=table_name, row_id=rid, field=name, version=version
                 )
-        model = table_of(EventRecord if table_name == EVENTS else ExperienceRecord)
         if is_new:
-            conn.execute(insert(model), [values])
+            conn.insert(table_name, [values])
         else:  # never SET the primary key (SQLite would check every child table for it)
             del values["id"]
-            conn.execute(update(model).where(model.c.id == rid).values(values))
+            conn.update(table_name, values, "id = ?", (rid,))
         self._store.manifest.put(
             conn, table_name, rid, version, integrity.record_digest(conn, table_name, rid)
         )
@@ -134,7 +130,7 @@ class CatalogueRepository:
         with self._store.write() as conn:
             self.save_event_in(conn, event, is_new=is_new)
 
-    def save_event_in(self, conn: Connection, event: Event, *, is_new: bool = False) -> None:
+    def save_event_in(self, conn: Conn, event: Event, *, is_new: bool = False) -> None:
         """Write one event inside a larger transaction."""
         plain = {"kind": event.kind.value, "on_date": event.on, "attended": event.attended}
         texts: dict[str, object] = {
@@ -152,7 +148,7 @@ class CatalogueRepository:
             self.save_experience_in(conn, experience, is_new=is_new)
 
     def save_experience_in(
-        self, conn: Connection, experience: Experience, *, is_new: bool = False
+        self, conn: Conn, experience: Experience, *, is_new: bool = False
     ) -> None:
         """Write one experience inside a larger transaction."""
         plain = {
@@ -170,9 +166,8 @@ class CatalogueRepository:
         self._write(conn, EXPERIENCES, experience, plain, texts, is_new=is_new)
 
     def _delete(self, table_name: str, rid: str, relinked: list[Entry]) -> None:
-        model = table_of(EventRecord if table_name == EVENTS else ExperienceRecord)
         with self._store.write() as conn:
-            conn.execute(delete(model).where(model.c.id == rid))
+            conn.exec_driver_sql(f"DELETE FROM {table_name} WHERE id = ?", (rid,))
             self._store.manifest.remove(conn, table_name, rid)
             EntryRepository(self._store).update_in(conn, relinked)
 

@@ -21,15 +21,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
 from portfolio_app.core.domain.entries import Entry
 from portfolio_app.core.domain.errors import DamagedRecordError
 from portfolio_app.core.domain.records import DamagedRecord
 from portfolio_app.core.domain.serialisation import entry_from_dict, entry_to_dict
 from portfolio_app.core.storage import integrity
 from portfolio_app.core.storage.integrity import Manifest
-from portfolio_app.core.storage.store import Store
+from portfolio_app.core.storage.store import Conn, Store
 from portfolio_app.core.storage.vault_repository import VaultRepository
 from portfolio_app.core.timeline.chain import (
     ORIGINS,
@@ -112,7 +110,7 @@ class ChainStore:
         del entry_id, seq  # the plain index; callers compare it with the seal where it matters
         return stored
 
-    def head(self, conn: Connection, entry_id: str) -> StoredLink | None:
+    def head(self, conn: Conn, entry_id: str) -> StoredLink | None:
         """The newest link of an entry's chain, checked against its seal (None: no chain).
 
         The plain ``seq`` only finds a candidate; if its seal disagrees (an edited index), every
@@ -135,7 +133,7 @@ class ChainStore:
 
     def links_of(
         self,
-        conn: Connection,
+        conn: Conn,
         entry_ids: Iterable[str] | None = None,
         damaged: list[DamagedRecord] | None = None,
     ) -> dict[str, list[StoredLink]]:
@@ -163,7 +161,7 @@ class ChainStore:
 
     def _links_where(
         self,
-        conn: Connection,
+        conn: Conn,
         sql: str,
         params: tuple[Any, ...],
         damaged: list[DamagedRecord] | None,
@@ -181,7 +179,7 @@ class ChainStore:
             value.sort(key=lambda s: s.seq)
         return dict(found)
 
-    def can_update_in_place(self, conn: Connection, entry_id: str, revision_id: str) -> bool:
+    def can_update_in_place(self, conn: Conn, entry_id: str, revision_id: str) -> bool:
         """Whether an autosave may update ``revision_id`` in place: only the newest version of
         the entry's chain, and only one saved live (a version linked at the upgrade or recorded
         at an export stays as it was)."""
@@ -193,7 +191,7 @@ class ChainStore:
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def write(self, conn: Connection, stored: StoredLink, *, is_new: bool) -> None:
+    def write(self, conn: Conn, stored: StoredLink, *, is_new: bool) -> None:
         rid = stored.revision_id
         version = 1 if is_new else integrity.next_version(conn, TABLE, rid)
         link = stored.link
@@ -257,7 +255,7 @@ class ChainStore:
 
     def append(
         self,
-        conn: Connection,
+        conn: Conn,
         entry: Entry,
         revision_id: str,
         saved: datetime,
@@ -285,7 +283,7 @@ class ChainStore:
         return stored
 
     def rewrite_head(
-        self, conn: Connection, entry: Entry, revision_id: str, saved: datetime
+        self, conn: Conn, entry: Entry, revision_id: str, saved: datetime
     ) -> StoredLink:
         """The newest version was updated in place (autosave within a working session): its
         link is made again over the same previous link. Only ever called for the head."""
@@ -308,7 +306,7 @@ class ChainStore:
         self.write(conn, stored, is_new=False)
         return stored
 
-    def restore_index(self, conn: Connection) -> int:
+    def restore_index(self, conn: Conn) -> int:
         """Put the sealed ``entry_id``/``seq`` back where the plain columns were edited
         (the student kept the portfolio after seeing the findings). Returns how many."""
         fixed = 0
@@ -340,7 +338,7 @@ class BuildResult:
     entries: int
 
 
-def needs_build(conn: Connection, manifest: Manifest) -> bool:
+def needs_build(conn: Conn, manifest: Manifest) -> bool:
     """True once, for a portfolio whose history predates the chain.
 
     Not when the timeline setting exists (the chain was started), nor when the sealed
@@ -372,7 +370,7 @@ def timeline_setting(started: datetime, origin: str, **extra: object) -> bytes:
 
 
 def build_chains(
-    conn: Connection,
+    conn: Conn,
     store: Store,
     progress: Callable[[int, int], None] | None = None,
     *,

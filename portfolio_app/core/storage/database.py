@@ -1,8 +1,9 @@
-"""The SQLite file: engine, connection settings, schema version and migrations.
+"""The SQLite file: connection settings, schema version and migrations.
 
 Every connection turns on foreign keys, WAL, ``secure_delete`` (freed pages are zeroed, so an
 old ciphertext does not linger) and an in-memory temp store (sorts and temp tables never touch
-the disk). The schema is managed by Alembic; opening an older portfolio backs it up first and
+the disk): see ``sqlite_db.PRAGMAS``. The schema is managed by Alembic (imported, with
+SQLAlchemy, only when a migration is due); opening an older portfolio backs it up first and
 then upgrades it, and a portfolio from a newer app is refused rather than damaged.
 """
 
@@ -12,14 +13,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-
 from portfolio_app.core.domain.errors import CorruptDatabaseError, PortfolioError
 from portfolio_app.core.storage.backups import backup_database
+from portfolio_app.core.storage.sqlite_db import PRAGMAS, Database
 
 DB_NAME = "portfolio.db"
-SCHEMA_HEAD = "0008"
-KNOWN_REVISIONS = ("0001", "0002", "0004", "0005", "0007", "0008")
+SCHEMA_HEAD = "0009"
+KNOWN_REVISIONS = ("0001", "0002", "0004", "0005", "0007", "0008", "0009")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -27,21 +27,15 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.execute("PRAGMA temp_store=MEMORY")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        for pragma in PRAGMAS:
+            cursor.execute(pragma)
     finally:
         cursor.close()
 
 
-def make_engine(db_path: Path) -> Engine:
-    """An engine for one portfolio file with our PRAGMAs on every connection."""
-    engine = create_engine(f"sqlite:///{db_path}", future=True)
-    event.listen(engine, "connect", _set_pragmas)
-    return engine
+def make_engine(db_path: Path) -> Database:
+    """The database of one portfolio file, with our PRAGMAs on every connection."""
+    return Database(db_path)
 
 
 def check_is_sqlite(db_path: Path) -> None:
@@ -83,7 +77,7 @@ def schema_version(db_path: Path) -> str | None:
         ) from exc
 
 
-def upgrade_schema(engine: Engine, db_path: Path, *, backup_dir: Path) -> str | None:
+def upgrade_schema(engine: Database, db_path: Path, *, backup_dir: Path) -> str | None:
     """Bring the schema to head; back the file up first if it held data. Returns the backup path."""
     current = schema_version(db_path)
     if current == SCHEMA_HEAD:
@@ -98,16 +92,34 @@ def upgrade_schema(engine: Engine, db_path: Path, *, backup_dir: Path) -> str | 
         backup_path = str(
             backup_database(db_path, backup_dir, reason=f"before-schema-{SCHEMA_HEAD}")
         )
-    _run_alembic(engine, SCHEMA_HEAD)
+    engine.dispose()  # no pooled connection may hold the old schema open
+    _run_alembic(db_path, SCHEMA_HEAD)
     return backup_path
 
 
-def _run_alembic(engine: Engine, target: str) -> None:
-    # Alembic is imported only when a schema change is due: most opens never pay for it.
+def _run_alembic(db_path: Path, target: str) -> None:
+    # Alembic and SQLAlchemy are imported only when a schema change is due: most opens never
+    # pay for them.
     from alembic import command
     from alembic.config import Config
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import DBAPIError
 
-    config = Config()
+    engine = create_engine(f"sqlite:///{db_path}", future=True)
+    event.listen(engine, "connect", _set_pragmas)
+    try:
+        _upgrade(engine, command, Config, target)
+    except DBAPIError as exc:  # the same messages as every other SQLite failure
+        if exc.orig is not None:
+            raise exc.orig from exc
+        raise
+    finally:
+        engine.dispose()
+
+
+def _upgrade(engine: Any, command: Any, config_class: Any, target: str) -> None:
+    config = config_class()
+
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # Batch migrations rebuild tables (copy, drop, rename). With foreign keys on, dropping
     # the old ``entries`` would cascade into its links, revisions and attachments (a test

@@ -7,13 +7,12 @@ entry from the sealed structure and reports any plain column that disagrees with
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Collection, Container, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, update
-
+from portfolio_app.core.bulk import paused_gc
 from portfolio_app.core.domain.entries import (
     CompetencyLink,
     Entry,
@@ -27,15 +26,8 @@ from portfolio_app.core.domain.records import DamagedRecord, Revision, Structure
 from portfolio_app.core.domain.serialisation import entry_from_dict, entry_to_dict
 from portfolio_app.core.storage import integrity
 from portfolio_app.core.storage.chain_repository import ChainStore
-from portfolio_app.core.storage.records import (
-    EntryCompetencyRecord,
-    EntryEventRecord,
-    EntryExperienceRecord,
-    EntryRecord,
-    RevisionRecord,
-    table_of,
-)
-from portfolio_app.core.storage.store import Store, to_db
+from portfolio_app.core.storage.index_store import IndexStore
+from portfolio_app.core.storage.store import Conn, Store, to_db
 
 TABLE = "entries"
 REVISIONS = "revisions"
@@ -96,6 +88,8 @@ class EntryRepository:
         self,
         files: Mapping[str, integrity.FileRecord] | None = None,
         suspects: Container[str] | None = None,
+        *,
+        only: Collection[str] | None = None,
     ) -> Loaded:
         """Every entry that decrypts, a notice for each that does not, and structure changes.
 
@@ -104,14 +98,34 @@ class EntryRepository:
         is built from its plain columns (they are exactly as saved); a suspect one is built
         from its sealed structure, and every column that differs is reported. Without
         ``files`` every entry is treated as suspect (``portfolio check``). Raw driver rows: a
-        hostile value in a plain column must not stop the others from loading.
+        hostile value in a plain column must not stop the others from loading. ``only``: just
+        these ids (the search index answers for the others).
         """
         names = [c.strip() for c in _ENTRY_COLUMNS.split(",")]
         with self._store.read() as conn:
-            rows = integrity.raw_rows(conn, f"SELECT {_ENTRY_COLUMNS} FROM entries")
+            if only is None:
+                rows = integrity.raw_rows(conn, f"SELECT {_ENTRY_COLUMNS} FROM entries")
+            else:
+                rows = []
+                for rid in only:
+                    rows.extend(
+                        integrity.raw_rows(
+                            conn, f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE id = ?", (rid,)
+                        )
+                    )
             if files is None:
                 files = integrity.scan_file(conn, ("entries",))["entries"]
                 suspects = None
+        with paused_gc():
+            return self._load_rows(rows, names, files, suspects)
+
+    def _load_rows(
+        self,
+        rows: list[tuple[Any, ...]],
+        names: list[str],
+        files: Mapping[str, integrity.FileRecord],
+        suspects: Container[str] | None,
+    ) -> Loaded:
         loaded = Loaded()
         for row in rows:
             values = dict(zip(names, row, strict=True))
@@ -142,6 +156,50 @@ class EntryRepository:
                     )
             loaded.records.append(entry)
         return loaded
+
+    def read_one(self, entry_id: str) -> tuple[dict[str, Any], str] | None:
+        """One entry's raw row with its links, and the digest of its plain columns (as
+        ``integrity.raw_digest`` computes it at unlock); None when there is no such row."""
+        names = [c.strip() for c in _ENTRY_COLUMNS.split(",")]
+        with self._store.read() as conn:
+            rows = integrity.raw_rows(
+                conn, f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,)
+            )
+            if not rows:
+                return None
+            values = dict(zip(names, rows[0], strict=True))
+            values.update(integrity.read_links_of(conn, entry_id))
+        return values, integrity.raw_digest(TABLE, values)
+
+    def decode_vouched(self, values: Mapping[str, Any]) -> Entry:
+        """An entry whose row is exactly as the app wrote it (its plain columns are used)."""
+        return self._decode(values, values)
+
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        """Ids in the file that start with ``prefix`` (case-sensitive)."""
+        with self._store.read() as conn:
+            rows = integrity.raw_rows(
+                conn,
+                "SELECT id FROM entries WHERE substr(id, 1, ?) = ? LIMIT 3",
+                (len(prefix), prefix),
+            )
+        return [str(r[0]) for r in rows]
+
+    def ids_answering(self, plan_id: str) -> list[str]:
+        """Ids whose plain ``plan_id`` column names this plan (indexed; each is then checked)."""
+        with self._store.read() as conn:
+            rows = integrity.raw_rows(conn, "SELECT id FROM entries WHERE plan_id = ?", (plan_id,))
+        return [str(r[0]) for r in rows]
+
+    def exists(self, entry_id: str) -> bool:
+        """Whether the file holds a row for this id."""
+        with self._store.read() as conn:
+            return bool(integrity.raw_rows(conn, "SELECT 1 FROM entries WHERE id = ?", (entry_id,)))
+
+    def stamps(self) -> dict[str, object]:
+        """Every entry's id and save counter (a cheap look at which rows the file holds)."""
+        with self._store.read() as conn:
+            return dict(integrity.raw_rows(conn, "SELECT id, version FROM entries"))
 
     def _sealed(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """The structure sealed when the entry was saved (its ``meta`` field)."""
@@ -227,25 +285,23 @@ class EntryRepository:
             "professions": enc("professions", list(entry.professions)),
         }
 
-    def _write(self, conn: Connection, entry: Entry, *, is_new: bool) -> None:
-        table = table_of(EntryRecord)
+    def _write(self, conn: Conn, entry: Entry, *, is_new: bool) -> None:
         version = integrity.next_version(conn, TABLE, entry.id)
         values = self._encode(entry, version)
         if is_new:
-            conn.execute(insert(table), [values])
+            conn.insert(TABLE, [values])
         else:
             # Never SET the primary key: SQLite would then check every child table for the
-            # old id (entries.plan_id has no index: a scan of all entries per save).
+            # old id.
             del values["id"]
-            done = conn.execute(update(table).where(table.c.id == entry.id).values(values))
-            if done.rowcount != 1:
+            if conn.update(TABLE, values, "id = ?", (entry.id,)) != 1:
                 raise ValidationError(f"there is no entry with id '{entry.id}' in the file")
         _replace_links(conn, entry)
-        self._store.manifest.put(
-            conn, TABLE, entry.id, version, integrity.record_digest(conn, TABLE, entry.id)
-        )
+        digest = integrity.record_digest(conn, TABLE, entry.id)
+        self._store.manifest.put(conn, TABLE, entry.id, version, digest)
+        IndexStore(self._store).maintain(conn, put=[(entry, version, digest)])
 
-    def update_in(self, conn: Connection, entries: list[Entry]) -> None:
+    def update_in(self, conn: Conn, entries: list[Entry]) -> None:
         """Re-save entries whose links changed as part of a larger change (same transaction)."""
         for entry in entries:
             self._write(conn, entry, is_new=False)
@@ -278,19 +334,39 @@ class EntryRepository:
         with self._store.write() as conn:
             self._insert_revision(conn, entry, saved=saved, origin=origin)
 
-    def insert_many(self, entries: list[Entry]) -> None:
-        """Bulk insert (demo and benchmarks): one transaction, executemany."""
-        table = table_of(EntryRecord)
-        manifest = self._store.manifest
+    def insert_many(
+        self, entries: list[Entry], progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        """Bulk insert (archive import, demo, benchmarks): one transaction, executemany."""
         with self._store.write() as conn:
-            conn.execute(insert(table), [self._encode(e, 1) for e in entries])
-            for entry in entries:
-                _insert_links(conn, entry)
-            written = integrity.scan_file(conn, ("entries",))["entries"]
-            for entry in entries:
-                manifest.put(conn, TABLE, entry.id, 1, written[entry.id].digest)
-            for entry in entries:
+            self.insert_many_in(conn, entries, progress)
+
+    def insert_many_in(
+        self,
+        conn: Conn,
+        entries: list[Entry],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """:meth:`insert_many` inside a larger transaction (``progress``: entries written of
+        the total, the second half being their first saved versions)."""
+        manifest = self._store.manifest
+        total = len(entries)
+        for start in range(0, total, 500):
+            chunk = entries[start : start + 500]
+            conn.insert(TABLE, [self._encode(e, 1) for e in chunk])
+            if progress:
+                progress((start + len(chunk)) // 2, total)
+        for entry in entries:
+            _insert_links(conn, entry)
+        written = integrity.scan_file(conn, ("entries",))["entries"]
+        for entry in entries:
+            manifest.put(conn, TABLE, entry.id, 1, written[entry.id].digest)
+        for start in range(0, total, 500):
+            for entry in entries[start : start + 500]:
                 self._insert_revision(conn, entry)
+            if progress:
+                progress((total + min(total, start + 500)) // 2, total)
+        IndexStore(self._store).maintain(conn, put=[(e, 1, written[e.id].digest) for e in entries])
 
     def delete(self, entry_id: EntryId, *, relinked: list[Entry] | None = None) -> None:
         """Delete an entry; links, revisions and attachments go with it (ON DELETE CASCADE).
@@ -298,7 +374,6 @@ class EntryRepository:
         ``relinked``: reflections that answered this plan, saved without the link in the same
         transaction (their sealed structure must say so too).
         """
-        table = table_of(EntryRecord)
         manifest = self._store.manifest
         with self._store.write() as conn:
             for child in ("revision_links", "revisions", "attachments"):
@@ -306,8 +381,9 @@ class EntryRepository:
                     f"SELECT id FROM {child} WHERE entry_id = ?", (entry_id,)
                 ).all():
                     manifest.remove(conn, child, str(child_id))
-            conn.execute(delete(table).where(table.c.id == entry_id))
+            conn.exec_driver_sql("DELETE FROM entries WHERE id = ?", (entry_id,))
             manifest.remove(conn, TABLE, entry_id)
+            IndexStore(self._store).maintain(conn, remove=[entry_id])
             self.update_in(conn, relinked or [])
 
     # ---- revisions -----------------------------------------------------------------------
@@ -323,7 +399,7 @@ class EntryRepository:
 
     def _insert_revision(
         self,
-        conn: Connection,
+        conn: Conn,
         entry: Entry,
         *,
         saved: datetime | None = None,
@@ -333,8 +409,8 @@ class EntryRepository:
         rid = new_id()
         if saved is not None:
             entry = entry.replace(updated=saved)
-        conn.execute(
-            insert(table_of(RevisionRecord)),
+        conn.insert(
+            REVISIONS,
             [
                 {
                     "id": rid,
@@ -350,17 +426,17 @@ class EntryRepository:
         )
         ChainStore(self._store).append(conn, entry, rid, entry.updated, origin=origin)
 
-    def _update_revision(self, conn: Connection, revision_id: str, entry: Entry) -> None:
-        table = table_of(RevisionRecord)
+    def _update_revision(self, conn: Conn, revision_id: str, entry: Entry) -> None:
         version = integrity.next_version(conn, REVISIONS, revision_id)
-        conn.execute(
-            update(table)
-            .where(table.c.id == revision_id)
-            .values(
-                version=version,
-                saved=to_db(entry.updated),
-                snapshot=self._snapshot(revision_id, entry, version),
-            )
+        conn.update(
+            REVISIONS,
+            {
+                "version": version,
+                "saved": to_db(entry.updated),
+                "snapshot": self._snapshot(revision_id, entry, version),
+            },
+            "id = ?",
+            (revision_id,),
         )
         self._store.manifest.put(
             conn,
@@ -506,27 +582,25 @@ class RevisionAction:
         self.revision_id = revision_id
 
 
-def _replace_links(conn: Connection, entry: Entry) -> None:
-    for record in (EntryEventRecord, EntryExperienceRecord, EntryCompetencyRecord):
-        table = table_of(record)
-        conn.execute(delete(table).where(table.c.entry_id == entry.id))
+def _replace_links(conn: Conn, entry: Entry) -> None:
+    for table in ("entry_events", "entry_experiences", "entry_competencies"):
+        conn.exec_driver_sql(f"DELETE FROM {table} WHERE entry_id = ?", (entry.id,))
     _insert_links(conn, entry)
 
 
-def _insert_links(conn: Connection, entry: Entry) -> None:
+def _insert_links(conn: Conn, entry: Entry) -> None:
     if entry.event_ids:
-        conn.execute(
-            insert(table_of(EntryEventRecord)),
-            [{"entry_id": entry.id, "event_id": e} for e in entry.event_ids],
+        conn.insert(
+            "entry_events", [{"entry_id": entry.id, "event_id": e} for e in entry.event_ids]
         )
     if entry.experience_ids:
-        conn.execute(
-            insert(table_of(EntryExperienceRecord)),
+        conn.insert(
+            "entry_experiences",
             [{"entry_id": entry.id, "experience_id": e} for e in entry.experience_ids],
         )
     if entry.competencies:
-        conn.execute(
-            insert(table_of(EntryCompetencyRecord)),
+        conn.insert(
+            "entry_competencies",
             [
                 {
                     "entry_id": entry.id,

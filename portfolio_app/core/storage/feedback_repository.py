@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
 from portfolio_app.core.domain.errors import DamagedRecordError
 from portfolio_app.core.domain.records import DamagedRecord, StructureChange
 from portfolio_app.core.storage import integrity
-from portfolio_app.core.storage.store import Store, to_db
+from portfolio_app.core.storage.store import Conn, Store, to_db
 
 TABLE = "feedback"
 
@@ -38,7 +36,7 @@ class FeedbackRepository:
         self._store = store
 
     def write_in(
-        self, conn: Connection, record_id: str, received: datetime, data: dict[str, Any]
+        self, conn: Conn, record_id: str, received: datetime, data: dict[str, Any]
     ) -> None:
         """Insert or replace one import (a new save counter), inside ``conn``'s transaction."""
         version = integrity.next_version(conn, TABLE, record_id)

@@ -39,9 +39,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
+from portfolio_app.core.bulk import paused_gc
 from portfolio_app.core.domain.errors import DamagedRecordError
+from portfolio_app.core.storage.sqlite_db import Conn
 from portfolio_app.core.vault.field_cipher import FieldCipher
 
 HEAD_TABLE = "manifest_head"
@@ -74,6 +74,8 @@ SPEC: dict[str, tuple[tuple[str, str], ...]] = {
     "attachments": (("entry_id", "str"), ("added", "dt"), ("size", "int")),
     # Tutor feedback imported from a countersigned PDF; sealed inside ``data`` (issue 9).
     "feedback": (("received", "dt"),),
+    # The encrypted search index's segments (core.storage.index_store): no plain columns.
+    "entry_index": (),
 }
 TABLES = tuple(SPEC)
 ID_COLUMN = {"settings": "key"}
@@ -200,11 +202,11 @@ def differences(sealed: Mapping[str, Any], found: Mapping[str, Any]) -> list[tup
 # ---- reading what is in the file ------------------------------------------------------------
 
 
-def raw_rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def raw_rows(conn: Conn, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Rows as plain tuples from the DB-API cursor: no type processing (a hostile value in a
     plain column stays a value to compare, not an exception) and no per-row overhead (this
     reads every record at unlock)."""
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = conn.raw.cursor()
     try:
         return list(cursor.execute(sql, params).fetchall())
     finally:
@@ -235,7 +237,7 @@ class FileRecord:
         return structure(self.table, self.raw)
 
 
-def read_links(conn: Connection) -> dict[str, dict[str, list[Any]]]:
+def read_links(conn: Conn) -> dict[str, dict[str, list[Any]]]:
     """Every entry's links as raw values: {entry_id: {"event_ids": [...], ...}}."""
     links: dict[str, dict[str, list[Any]]] = defaultdict(
         lambda: {"event_ids": [], "experience_ids": [], "competencies": []}
@@ -257,10 +259,17 @@ def read_links(conn: Connection) -> dict[str, dict[str, list[Any]]]:
 
 
 def scan_file(
-    conn: Connection, tables: Iterable[str] = TABLES, where_ids: Iterable[str] | None = None
+    conn: Conn, tables: Iterable[str] = TABLES, where_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, FileRecord]]:
     """Every record's id, save counter and raw-column digest, straight from the file
     (``where_ids``: only those records, for a writer reading its own rows back)."""
+    with paused_gc():
+        return _scan_file(conn, tables, where_ids)
+
+
+def _scan_file(
+    conn: Conn, tables: Iterable[str], where_ids: Iterable[str] | None
+) -> dict[str, dict[str, FileRecord]]:
     wanted = set(tables)
     links = read_links(conn) if "entries" in wanted else {}
     ids = list(where_ids) if where_ids is not None else None
@@ -289,7 +298,38 @@ def scan_file(
     return result
 
 
-def record_digest(conn: Connection, table: str, row_id: str) -> str:
+def read_links_of(conn: Conn, entry_id: str) -> dict[str, list[Any]]:
+    """One entry's links as raw values, in the order they were written."""
+    return {
+        "event_ids": [
+            r[0]
+            for r in raw_rows(
+                conn,
+                "SELECT event_id FROM entry_events WHERE entry_id = ? ORDER BY rowid",
+                (entry_id,),
+            )
+        ],
+        "experience_ids": [
+            r[0]
+            for r in raw_rows(
+                conn,
+                "SELECT experience_id FROM entry_experiences WHERE entry_id = ? ORDER BY rowid",
+                (entry_id,),
+            )
+        ],
+        "competencies": [
+            tuple(r)
+            for r in raw_rows(
+                conn,
+                "SELECT framework_id, code, self_rating FROM entry_competencies "
+                "WHERE entry_id = ? ORDER BY rowid",
+                (entry_id,),
+            )
+        ],
+    }
+
+
+def record_digest(conn: Conn, table: str, row_id: str) -> str:
     """The digest of one record as it is now on disk (writers call it after writing)."""
     id_value: object = int(row_id) if table == "profile" else row_id
     columns = [c for c, _k in SPEC[table]]
@@ -303,23 +343,7 @@ def record_digest(conn: Connection, table: str, row_id: str) -> str:
         raise DamagedRecordError(f"{table} record {row_id} vanished while it was written")
     values: dict[str, Any] = dict(zip(columns, row[0], strict=False))
     if table == "entries":
-        for key, sql in (
-            ("event_ids", "SELECT event_id FROM entry_events WHERE entry_id = ? ORDER BY rowid"),
-            (
-                "experience_ids",
-                "SELECT experience_id FROM entry_experiences WHERE entry_id = ? ORDER BY rowid",
-            ),
-        ):
-            values[key] = [r[0] for r in raw_rows(conn, sql, (row_id,))]
-        values["competencies"] = [
-            tuple(r)
-            for r in raw_rows(
-                conn,
-                "SELECT framework_id, code, self_rating FROM entry_competencies "
-                "WHERE entry_id = ? ORDER BY rowid",
-                (row_id,),
-            )
-        ]
+        values.update(read_links_of(conn, row_id))
     return raw_digest(table, values)
 
 
@@ -386,9 +410,7 @@ class Manifest:
             raise RuntimeError("manifest changes must happen inside Store.write()")
         return self._pending
 
-    def put(
-        self, conn: Connection, table: str, row_id: str, version: int, struct_digest: str
-    ) -> None:
+    def put(self, conn: Conn, table: str, row_id: str, version: int, struct_digest: str) -> None:
         """Record that ``row_id`` of ``table`` is now at ``version`` with this structure."""
         pending = self._require_pending()
         old = conn.exec_driver_sql(
@@ -404,7 +426,7 @@ class Manifest:
             (table, row_id, version, struct_digest),
         )
 
-    def remove(self, conn: Connection, table: str, row_id: str) -> None:
+    def remove(self, conn: Conn, table: str, row_id: str) -> None:
         """Record that a record was deleted."""
         pending = self._require_pending()
         old = conn.exec_driver_sql(
@@ -422,7 +444,7 @@ class Manifest:
         """Record a new key slot (passphrase change, recovery key, rotation)."""
         self._require_pending().slots[kind] = slot_digest
 
-    def flush(self, conn: Connection) -> None:
+    def flush(self, conn: Conn) -> None:
         """Apply the collected changes to the sealed head (inside the same transaction)."""
         pending = self._pending
         self._pending = None
@@ -440,7 +462,7 @@ class Manifest:
         head.slots.update(pending.slots)
         self.write_head(conn, head)
 
-    def write_head(self, conn: Connection, head: Head) -> None:
+    def write_head(self, conn: Conn, head: Head) -> None:
         """Seal and store a head with the next counter."""
         head.counter += 1
         sealed = self._cipher.encrypt_json(
@@ -460,7 +482,7 @@ class Manifest:
             (head.counter, sealed),
         )
 
-    def read_head(self, conn: Connection) -> Head | None:
+    def read_head(self, conn: Conn) -> Head | None:
         """The decrypted head, None when there is none; ManifestError when it is damaged."""
         row = conn.exec_driver_sql("SELECT counter, sealed FROM manifest_head WHERE id = 1").first()
         if row is None:
@@ -485,7 +507,7 @@ class Manifest:
 
     def rebuild(
         self,
-        conn: Connection,
+        conn: Conn,
         files: Mapping[str, Mapping[str, FileRecord]],
         slots: Mapping[str, str],
         *,
@@ -517,11 +539,17 @@ class Manifest:
 
     def verify(
         self,
-        conn: Connection,
+        conn: Conn,
         files: Mapping[str, Mapping[str, FileRecord]],
         slots: Mapping[str, str],
+        tables: Iterable[str] = TABLES,
     ) -> list[Discrepancy]:
-        """Compare the file with the sealed manifest; an empty list means they agree."""
+        """Compare the file with the sealed manifest; an empty list means they agree.
+
+        ``tables``: only these (``files`` must hold them); the head and the key slots are
+        always checked.
+        """
+        wanted = tuple(tables)
         try:
             head = self.read_head(conn)
         except ManifestError as exc:
@@ -537,12 +565,16 @@ class Manifest:
                 )
             ]
         listed: dict[str, dict[str, tuple[object, str]]] = defaultdict(dict)
+        marks = ", ".join("?" * len(wanted))
+        where = "" if set(wanted) >= set(TABLES) else f" WHERE tbl IN ({marks})"
         for tbl, rid, version, dig in raw_rows(
-            conn, "SELECT tbl, id, version, digest FROM record_manifest"
+            conn,
+            f"SELECT tbl, id, version, digest FROM record_manifest{where}",
+            wanted if where else (),
         ):
             listed[str(tbl)][str(rid)] = (version, str(dig))
         found: list[Discrepancy] = []
-        for table in TABLES:
+        for table in wanted:
             in_file = files.get(table, {})
             in_list = listed.get(table, {})
             count, sealed_xor = head.aggregate(table)
@@ -677,7 +709,7 @@ def _name_differences(
     return found
 
 
-def next_version(conn: Connection, table: str, row_id: str) -> int:
+def next_version(conn: Conn, table: str, row_id: str) -> int:
     """The save counter a record gets now: one more than the file or the manifest says."""
     row = conn.exec_driver_sql(
         f"SELECT version FROM {table} WHERE {id_column(table)} = ?",
@@ -690,7 +722,7 @@ def next_version(conn: Connection, table: str, row_id: str) -> int:
     return max(known, default=0) + 1
 
 
-def head_counter(conn: Connection) -> int:
+def head_counter(conn: Conn) -> int:
     """The manifest head's change counter (0 when there is none)."""
     rows = raw_rows(conn, "SELECT counter FROM manifest_head WHERE id = 1")
     return rows[0][0] if rows and isinstance(rows[0][0], int) else 0
@@ -715,6 +747,7 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "revision_links": ("link",),
     "attachments": ("filename", "media_type", "data"),
     "feedback": ("data",),
+    "entry_index": ("summaries", "terms"),
 }
 WITH_META = ("events", "experiences", "entries", "attachments")
 #: Encrypted fields older rows may hold as NULL (added by a later revision). The migration
@@ -722,7 +755,7 @@ WITH_META = ("events", "experiences", "entries", "attachments")
 _EMPTY_FIELDS = {"attendance": b'{"hours":null,"confirmed_by":""}'}
 
 
-def has_sealed_records(conn: Connection) -> bool:
+def has_sealed_records(conn: Conn) -> bool:
     """Whether any record is already in format 2 (then a missing head is tampering)."""
     for table, columns in ENCRYPTED.items():
         column = columns[0]
@@ -734,14 +767,14 @@ def has_sealed_records(conn: Connection) -> bool:
     return False
 
 
-def needs_sealing(conn: Connection) -> bool:
+def needs_sealing(conn: Conn) -> bool:
     """True for a portfolio written before the integrity migration (no head, no format 2)."""
     head = conn.exec_driver_sql("SELECT 1 FROM manifest_head").first()
     return head is None and not has_sealed_records(conn)
 
 
 def migrate_to_sealed(
-    conn: Connection,
+    conn: Conn,
     cipher: FieldCipher,
     manifest: Manifest,
     slots: Mapping[str, str],
@@ -811,7 +844,7 @@ def migrate_to_sealed(
 
 
 def reencrypt_all(
-    conn: Connection,
+    conn: Conn,
     old: FieldCipher,
     new: FieldCipher,
     progress: Callable[[int, int], None] | None = None,
@@ -870,7 +903,7 @@ def reencrypt_all(
     return rewritten
 
 
-def rekey_manifest(conn: Connection, new: Manifest, slots: Mapping[str, str], counter: int) -> None:
+def rekey_manifest(conn: Conn, new: Manifest, slots: Mapping[str, str], counter: int) -> None:
     """Recompute the sealed head under a new key from the manifest's own (verified) list."""
     tables: dict[str, dict[str, Any]] = {t: {"count": 0, "xor": "0"} for t in TABLES}
     xors: dict[str, int] = defaultdict(int)

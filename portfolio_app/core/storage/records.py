@@ -114,7 +114,7 @@ class EntryRecord(Base):
     updated: Mapped[datetime] = mapped_column(DateTime)
     occurred_on: Mapped[datetime | None] = mapped_column(DateTime)
     plan_id: Mapped[str | None] = mapped_column(
-        String(32), ForeignKey("entries.id", ondelete="SET NULL")
+        String(32), ForeignKey("entries.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[bytes] = mapped_column(LargeBinary)
     sections: Mapped[bytes] = mapped_column(LargeBinary)
@@ -216,6 +216,16 @@ class FeedbackRecord(Base):
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     received: Mapped[datetime] = mapped_column(DateTime)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EntryIndexRecord(Base):
+    """One sealed segment of the encrypted search index (see core.storage.index_store)."""
+
+    __tablename__ = "entry_index"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    summaries: Mapped[bytes] = mapped_column(LargeBinary)
+    terms: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class FrameworkRecord(Base):

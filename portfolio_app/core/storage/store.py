@@ -1,8 +1,8 @@
 """The open database plus the cipher: what every repository needs, and error translation.
 
-SQLite reports a full disk, a read-only file or a damaged page as exceptions deep inside
-SQLAlchemy; :func:`translated_errors` turns them into PortfolioErrors that tell the user what
-happened and that nothing was changed (each write is one transaction, rolled back on failure).
+SQLite reports a full disk, a read-only file or a damaged page as exceptions;
+:func:`translated_errors` turns them into PortfolioErrors that tell the user what happened and
+that nothing was changed (each write is one transaction, rolled back on failure).
 """
 
 from __future__ import annotations
@@ -13,19 +13,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DatabaseError, OperationalError
-
 from portfolio_app.core.domain.errors import CorruptDatabaseError, StorageFullError
 from portfolio_app.core.storage.integrity import Manifest
+from portfolio_app.core.storage.sqlite_db import Conn, Database
 from portfolio_app.core.vault.field_cipher import FieldCipher
+
+__all__ = ["Conn", "Database", "Store", "from_db", "to_db", "translated_errors"]
 
 
 @dataclass
 class Store:
-    """An engine and the field cipher of an unlocked portfolio."""
+    """The database and the field cipher of an unlocked portfolio."""
 
-    engine: Engine
+    engine: Database
     cipher: FieldCipher
     manifest: Manifest = field(init=False)
 
@@ -33,7 +33,7 @@ class Store:
         self.manifest = Manifest(self.cipher)
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self) -> Iterator[Conn]:
         """One transaction for one user action; errors become PortfolioErrors.
 
         The manifest's head is updated just before the commit, in the same transaction.
@@ -47,7 +47,7 @@ class Store:
                 self.manifest.discard()
 
     @contextlib.contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self) -> Iterator[Conn]:
         """A read-only use of a connection."""
         with translated_errors(), self.engine.connect() as connection:
             yield connection
@@ -58,7 +58,7 @@ def translated_errors() -> Iterator[None]:
     """Map SQLite failures to messages a user can act on."""
     try:
         yield
-    except (OperationalError, sqlite3.OperationalError) as exc:
+    except sqlite3.OperationalError as exc:
         text = str(getattr(exc, "orig", exc)).lower()
         if "disk is full" in text or "disk i/o" in text:
             raise StorageFullError(
@@ -72,7 +72,7 @@ def translated_errors() -> Iterator[None]:
         raise CorruptDatabaseError(
             f"the portfolio database could not be used: {getattr(exc, 'orig', exc)}"
         ) from exc
-    except (DatabaseError, sqlite3.DatabaseError) as exc:
+    except sqlite3.DatabaseError as exc:
         raise CorruptDatabaseError(
             f"the portfolio database is damaged ({getattr(exc, 'orig', exc)}); restore it from "
             "a backup"
@@ -91,8 +91,8 @@ def from_db(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC)
 
 
-def sqlite_integrity_problems(engine: Engine) -> list[str]:
+def sqlite_integrity_problems(engine: Database) -> list[str]:
     """SQLite's own integrity check; an empty list means the file is healthy."""
     with translated_errors(), engine.connect() as conn:
-        rows = conn.execute(text("PRAGMA integrity_check")).all()
+        rows = conn.exec_driver_sql("PRAGMA integrity_check").all()
     return [] if [r[0] for r in rows] == ["ok"] else [str(r[0]) for r in rows]

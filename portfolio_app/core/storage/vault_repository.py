@@ -6,8 +6,6 @@ import json
 from datetime import UTC, datetime
 from typing import Literal, cast
 
-from sqlalchemy import Connection, Engine, delete, insert
-
 from portfolio_app.core.domain.errors import DamagedRecordError, VaultHeaderError
 from portfolio_app.core.domain.profile import Profile
 from portfolio_app.core.domain.records import DamagedRecord
@@ -19,12 +17,11 @@ from portfolio_app.core.storage.integrity import (
     record_digest,
     slot_digest,
 )
-from portfolio_app.core.storage.records import KeySlotRecord, table_of
-from portfolio_app.core.storage.store import Store, to_db, translated_errors
+from portfolio_app.core.storage.store import Conn, Database, Store, to_db, translated_errors
 from portfolio_app.core.vault.key_slots import KeySlot
 
 
-def read_key_slots(engine: Engine) -> dict[str, KeySlot]:
+def read_key_slots(engine: Database) -> dict[str, KeySlot]:
     """The stored key slots (before unlock: no cipher needed)."""
     with translated_errors(), engine.connect() as conn:
         # Raw values: a header edited to hold text must be a clear error, not a crash in a
@@ -47,13 +44,12 @@ def read_key_slots(engine: Engine) -> dict[str, KeySlot]:
     return slots
 
 
-def write_slot_rows(conn: Connection, slots: list[KeySlot]) -> None:
+def write_slot_rows(conn: Conn, slots: list[KeySlot]) -> None:
     """Replace key-slot rows inside the caller's transaction (the manifest is the caller's)."""
-    table = table_of(KeySlotRecord)
     for slot in slots:
-        conn.execute(delete(table).where(table.c.kind == slot.kind))
-        conn.execute(
-            insert(table),
+        conn.exec_driver_sql("DELETE FROM key_slots WHERE kind = ?", (slot.kind,))
+        conn.insert(
+            "key_slots",
             [
                 {
                     "kind": slot.kind,
@@ -71,7 +67,7 @@ class VaultRepository:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def write_key_slots(self, slots: list[KeySlot], conn: Connection | None = None) -> None:
+    def write_key_slots(self, slots: list[KeySlot], conn: Conn | None = None) -> None:
         """Replace the given slots atomically (passphrase change, recovery reset, rotation)."""
         if conn is not None:
             self._write_slots(conn, slots)
@@ -79,14 +75,14 @@ class VaultRepository:
         with self._store.write() as connection:
             self._write_slots(connection, slots)
 
-    def _write_slots(self, conn: Connection, slots: list[KeySlot]) -> None:
+    def _write_slots(self, conn: Conn, slots: list[KeySlot]) -> None:
         write_slot_rows(conn, slots)
         for slot in slots:
             self._store.manifest.set_slot(slot.kind, slot_digest(slot.header, slot.wrapped_key))
 
     def _put_blob(
         self,
-        conn: Connection,
+        conn: Conn,
         table: str,
         rid: str,
         field: str,
@@ -131,9 +127,13 @@ class VaultRepository:
 
     def write_profile(self, profile: Profile) -> None:
         """Store the profile (one encrypted JSON blob)."""
-        raw = json.dumps(profile_to_dict(profile), ensure_ascii=False).encode("utf-8")
         with self._store.write() as conn:
-            self._put_blob(conn, "profile", "1", "data", raw)
+            self.write_profile_in(conn, profile)
+
+    def write_profile_in(self, conn: Conn, profile: Profile) -> None:
+        """:meth:`write_profile` inside a larger transaction."""
+        raw = json.dumps(profile_to_dict(profile), ensure_ascii=False).encode("utf-8")
+        self._put_blob(conn, "profile", "1", "data", raw)
 
     def read_profile(self) -> Profile:
         """The profile; a damaged one raises DamagedRecordError."""
@@ -151,14 +151,18 @@ class VaultRepository:
     def save_framework_pack(self, framework_id: str, pack: bytes) -> None:
         """Store an imported framework pack (replacing one with the same id)."""
         with self._store.write() as conn:
-            self._put_blob(
-                conn,
-                "frameworks",
-                framework_id,
-                "pack",
-                pack,
-                extra={"imported": to_db(datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S.%f")},
-            )
+            self.save_framework_pack_in(conn, framework_id, pack)
+
+    def save_framework_pack_in(self, conn: Conn, framework_id: str, pack: bytes) -> None:
+        """:meth:`save_framework_pack` inside a larger transaction."""
+        self._put_blob(
+            conn,
+            "frameworks",
+            framework_id,
+            "pack",
+            pack,
+            extra={"imported": to_db(datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S.%f")},
+        )
 
     def delete_framework_pack(self, framework_id: str) -> None:
         """Remove an imported pack."""
@@ -185,10 +189,10 @@ class VaultRepository:
     def set_setting(self, key: str, value: bytes) -> None:
         """Store an encrypted setting."""
         with self._store.write() as conn:
-            self._put_blob(conn, "settings", key, "value", value)
+            self.set_setting_in(conn, key, value)
 
-    def set_setting_in(self, conn: Connection, key: str, value: bytes) -> None:
-        """Store an encrypted setting as part of a larger change (same transaction)."""
+    def set_setting_in(self, conn: Conn, key: str, value: bytes) -> None:
+        """:meth:`set_setting` inside a larger transaction."""
         self._put_blob(conn, "settings", key, "value", value)
 
     def get_setting(self, key: str) -> bytes | None:

@@ -200,7 +200,7 @@ class AppController(QObject):
             from portfolio_app.core.services.portfolio_service import PortfolioService
 
             bench_mark("service_imported")
-            return PortfolioService.open(data_dir, passphrase, progress=progress)
+            return PortfolioService.open(data_dir, passphrase, progress=progress, load="index")
 
         self._task = run_in_background(
             work,
@@ -217,7 +217,9 @@ class AppController(QObject):
         def work(progress: Any, _cancelled: object) -> PortfolioService:
             from portfolio_app.core.services.portfolio_service import PortfolioService
 
-            service = PortfolioService.open(data_dir, recovery_key=recovery_key, progress=progress)
+            service = PortfolioService.open(
+                data_dir, recovery_key=recovery_key, progress=progress, load="index"
+            )
             try:
                 progress(3, 3, "Setting your new passphrase")
                 service.change_passphrase(new_passphrase)

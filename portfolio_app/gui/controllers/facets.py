@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from portfolio_app.core.domain.catalogue import EventKind
 from portfolio_app.core.domain.entries import Entry, EntryKind, EntryStatus
+from portfolio_app.core.domain.entry_index import EntrySummary
 from portfolio_app.core.domain.events import Event, Experience
 from portfolio_app.core.domain.frameworks import Framework
 from portfolio_app.gui.item_models.filter_tree_model import Facet, FacetGroup
@@ -31,7 +32,7 @@ MAX_TAGS_SHOWN = 200
 
 
 def build_facet_groups(
-    entries: Iterable[Entry],
+    entries: Iterable[Entry | EntrySummary],
     events: list[Event],
     experiences: list[Experience],
     frameworks: list[Framework],

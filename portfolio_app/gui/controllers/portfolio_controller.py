@@ -21,6 +21,7 @@ import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -47,7 +48,6 @@ from portfolio_app.core.reflective_templates import (
     templates_for,
 )
 from portfolio_app.core.services.portfolio_service import EntryDraft, PortfolioService
-from portfolio_app.gui.background import run_in_background
 from portfolio_app.gui.controllers.attachments_controller import AttachmentsController
 from portfolio_app.gui.controllers.editor_controller import PLAN_PENDING_HTML, EditorController
 from portfolio_app.gui.controllers.facets import (
@@ -62,7 +62,7 @@ from portfolio_app.gui.controllers.facets import (
     HAS_FEEDBACK,
     build_facet_groups,
 )
-from portfolio_app.gui.controllers.search_index import SearchIndex, build_texts
+from portfolio_app.gui.controllers.search_index import SearchIndex
 from portfolio_app.gui.editor.entry_editor import EditorChoices
 from portfolio_app.gui.editor.text_change import TextChange
 from portfolio_app.gui.item_models.checklist_model import Choice
@@ -127,7 +127,6 @@ class PortfolioController(QObject):
         self._facet_timer.timeout.connect(self.refresh_facets)
         self._competency_choices: list[Choice] | None = None
         self.search_index = SearchIndex()
-        self._event_kinds: dict[str, str] = {}
         self._open_windows: dict[str, QWidget] = {}
         self._in_history = False
         self._connect()
@@ -162,6 +161,7 @@ class PortfolioController(QObject):
             "coverage": self.open_coverage,
             "catalogue": self.open_catalogue,
             "import_framework": self.open_framework_import,
+            "import_archive": self.open_archive_import,
             "export": self.open_export,
             "backup": self.open_backup,
             "change_passphrase": self.open_change_passphrase,
@@ -215,13 +215,13 @@ class PortfolioController(QObject):
             return
         from portfolio_app.core.services.feedback_service import entries_with_feedback
 
+        summaries = self.service.summaries()
         groups = build_facet_groups(
-            self.service.entries(),
+            summaries,
             self.service.events(),
             self.service.experiences(),
             self._frameworks(),
-            with_feedback=entries_with_feedback(self.service)
-            & {e.id for e in self.service.entries()},
+            with_feedback=entries_with_feedback(self.service) & {s.id for s in summaries},
         )
         self.sidebar.model.set_groups(groups)
 
@@ -235,15 +235,15 @@ class PortfolioController(QObject):
         typed = parse_query(self.entry_list.search.text())
         ticked = self.sidebar.model.checked()
         date_from, date_to = self.sidebar.date_range()
-        extra = typed.extra
+        only_ids = None
         if HAS_FEEDBACK in ticked.get(GROUP_FEEDBACK, frozenset()):
             from portfolio_app.core.services.feedback_service import entries_with_feedback
 
-            ids = frozenset(entries_with_feedback(self.service))
-            extra = (*extra, lambda entry: entry.id in ids)
+            # ids from the (few) imported feedback records: the search index answers it
+            only_ids = frozenset(entries_with_feedback(self.service))
         return dataclasses.replace(
             typed,
-            extra=extra,
+            only_ids=only_ids,
             kinds=typed.kinds | ticked.get(GROUP_KINDS, frozenset()),
             statuses=typed.statuses | ticked.get(GROUP_STATUSES, frozenset()),
             tags=typed.tags | ticked.get(GROUP_TAGS, frozenset()),
@@ -260,30 +260,15 @@ class PortfolioController(QObject):
         if not self.service.is_open:
             return
         flt = self.current_filter()
-        if flt.is_empty:
-            accepted = None
-        else:
-            accepted = self.search_index.matching_ids(flt, self._event_kinds.get)
-            if accepted is None:  # texts still being built: the service scans (slower)
-                accepted = {e.id for e in self.service.filter(flt)}
+        accepted = None if flt.is_empty else self.search_index.matching_ids(self.service, flt)
         self.entry_list.proxy.set_accepted(accepted)
         self._update_count()
 
     def _reload_entries(self) -> None:
-        """Reset the list from the service (unlock, or links changed by the catalogue)."""
-        entries = self.service.entries()
-        self.entry_list.source_model.set_entries(entries)
-        self.search_index.set_entries(entries)
-        self._event_kinds = {e.id: e.kind.value for e in self.service.events()}
-        snapshot = self.search_index.snapshot()
-        run_in_background(
-            lambda _progress, _cancelled: build_texts(snapshot),
-            on_success=self._on_search_texts_built,
-        )
-
-    def _on_search_texts_built(self, texts: dict[str, str]) -> None:
-        if self.service.is_open:
-            self.search_index.set_texts(texts)
+        """Reset the list from the service's search index (unlock, or links changed by the
+        catalogue): no entry is decrypted until it is opened."""
+        self.entry_list.source_model.set_entries(self.service.summaries())
+        self.search_index.invalidate()
 
     def clear_filters(self) -> None:
         """Show every entry again."""
@@ -618,7 +603,7 @@ class PortfolioController(QObject):
                 self.editor.clear()
                 self.attachments.entry_shown("")
             self.entry_list.source_model.remove_entry(entry_id)
-            self.search_index.remove(entry_id)
+            self.search_index.invalidate()
             self._after_change()
             return entry
 
@@ -696,7 +681,7 @@ class PortfolioController(QObject):
 
     def _entry_changed(self, entry: Entry, *, select: bool) -> None:
         self.entry_list.source_model.upsert_entry(entry)
-        self.search_index.update(entry)
+        self.search_index.invalidate()
         self.entry_list.proxy.pin(entry.id)
         if select and not self.entry_list.select_entry(entry.id):
             self.show_entry(entry.id)
@@ -709,7 +694,7 @@ class PortfolioController(QObject):
 
     def _on_editor_entry_saved(self, entry: Entry) -> None:
         self.entry_list.source_model.upsert_entry(entry)
-        self.search_index.update(entry)
+        self.search_index.invalidate()
         # A new title or date can move the row (sorted list); keep it selected.
         if self.entry_list.current_entry_id() != entry.id:
             self.entry_list.select_entry(entry.id)
@@ -779,8 +764,7 @@ class PortfolioController(QObject):
         self.entry_list.search.blockSignals(False)
         self.entry_list.proxy.set_accepted(None)
         self.entry_list.source_model.clear()
-        self.search_index.clear()
-        self._event_kinds = {}
+        self.search_index.invalidate()
         self.sidebar.model.set_groups([])
         self.undo_stack.indexChanged.disconnect(self._on_undo_index_changed)
         self.undo_stack.clear()
@@ -917,7 +901,7 @@ class PortfolioController(QObject):
         self.undo_stack.clear()  # earlier field commands may no longer apply to the restored text
         entry = self.service.get_entry(entry_id)
         self.entry_list.source_model.upsert_entry(entry)
-        self.search_index.update(entry)
+        self.search_index.invalidate()
         if self.editor.entry_id == entry_id:
             self.editor_controller.discard()
             self.show_entry(entry_id)
@@ -983,6 +967,35 @@ class PortfolioController(QObject):
             entry = self.current_entry()
             if entry is not None:
                 self.show_entry(entry.id)
+
+    def open_archive_import(self, path: Path | None = None) -> Any:
+        """File ▸ Import archive…: read, check and write an archive off the GUI thread, with
+        auto-lock paused and typed text saved first; the list reloads when it is done."""
+        importer = self._load("dialogs.archive_import_dialog", "ArchiveImport")
+        if importer is None or not self.flush_typing():
+            return None
+        idle = getattr(self.parent(), "idle", None)
+        if idle is not None:
+            idle.set_active(False)
+
+        def done(counts: dict[str, int] | None) -> None:
+            if idle is not None and self.service.is_open:
+                idle.set_active(True)
+            if counts is None or not self.service.is_open:
+                return
+            from portfolio_app.gui.dialogs.archive_import_dialog import describe
+
+            self._competency_choices = None
+            self._reload_entries()
+            self.refresh_facets()
+            self.apply_filter()
+            self.status_message.emit(describe(counts))
+
+        job = importer(self.service, self.window, done)
+        if not job.start(path):
+            done(None)
+            return None
+        return job
 
     def open_verify(self) -> None:
         """Verify a signed PDF (needs no portfolio)."""

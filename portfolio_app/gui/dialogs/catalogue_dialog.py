@@ -685,7 +685,7 @@ class CatalogueDialog(QDialog):
     def _linked_entry_count(self, *, event_id: str = "", experience_id: str = "") -> int:
         return sum(
             1
-            for entry in self._service.entries()
+            for entry in self._service.summaries()
             if (event_id and event_id in entry.event_ids)
             or (experience_id and experience_id in entry.experience_ids)
         )

@@ -274,7 +274,7 @@ class ExportDialog(QDialog):
         )
         self.leave_out_check.setVisible(bool(unreadable))
         # Evidence files (issue 9): embedded inside the signature, photos shown on the page.
-        self.evidence_check = QCheckBox("E&mbed evidence files", what)
+        self.evidence_check = QCheckBox("Embed e&vidence files", what)
         self.evidence_check.setAccessibleName("Embed evidence files")
         self.evidence_check.setChecked(True)
         self.evidence_check.setToolTip(
@@ -414,7 +414,7 @@ class ExportDialog(QDialog):
         self.criteria.setVisible(some)
         self.from_date.setEnabled(some and self.from_check.isChecked())
         self.to_date.setEnabled(some and self.to_check.isChecked())
-        entries = self._service.entries()
+        entries = self._service.summaries()  # counting needs no text
         try:
             chosen = len(select_entries(entries, self.selection()))
         except PortfolioError as exc:

@@ -26,6 +26,7 @@ from portfolio_app.core.domain.coverage import (
     entry_day,
 )
 from portfolio_app.core.domain.entries import Entry
+from portfolio_app.core.domain.entry_index import EntrySummary
 from portfolio_app.core.domain.ids import EntryId
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.item_models.column_table_model import NO_PARENT, Index, header_title
@@ -63,7 +64,7 @@ class _Node:
     children: list[int] = field(default_factory=list)
 
 
-def _entry_text(entry: Entry | None) -> tuple[str, str, str]:
+def _entry_text(entry: Entry | EntrySummary | None) -> tuple[str, str, str]:
     if entry is None:  # linked, but unreadable or gone: still counted, shown plainly
         return "(entry not available)", "", ""
     day = entry_day(entry)
@@ -102,7 +103,7 @@ class CoverageTreeModel(QAbstractItemModel):
     def set_coverage(
         self,
         rows: Sequence[CompetencyCoverage],
-        entries: Mapping[EntryId, Entry],
+        entries: Mapping[EntryId, Entry | EntrySummary],
         ratings: Mapping[str, list[RatingPoint]] | None = None,
     ) -> None:
         """Show these coverage rows (in pack order, with ``depth``) and their entries."""

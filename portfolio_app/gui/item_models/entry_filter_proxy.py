@@ -1,56 +1,45 @@
-"""Which entries the list shows: a filter proxy over :class:`EntryTableModel`.
+"""The entry list's proxy: a pass-through that forwards filtering and sorting to the model.
 
-The decision per entry is made in one Python pass by the core (``PortfolioService.filter``, with
-its cached lower-cased texts); the proxy only asks "is this id in the accepted set?" per row, so a
-keystroke costs one set lookup per row in the Qt callback. Filter changes use
-``beginFilterChange``/``endFilterChange`` (no model reset, selection and scroll position kept).
-Sorting is delegated to the source model (see entry_table_model.py for why).
+Filtering used to happen here, in a QSortFilterProxyModel whose Python ``filterAcceptsRow``
+ran for each of 10,000 rows on every keystroke (about 8 ms of a 16 ms frame). The source model
+now exposes only the accepted rows (:meth:`EntryTableModel.set_accepted`, one
+``layoutChanged``); this proxy keeps its API so the widgets and controllers need not change,
+and maps rows one to one in C++ (a QIdentityProxyModel: repainting the list costs ~4 ms
+instead of ~5.7 ms with the sort-filter proxy's mapping). Sorting is delegated to the source
+model (see entry_table_model.py for why).
 """
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QIdentityProxyModel, Qt
 from typing_extensions import override
 
 from portfolio_app.gui.item_models.entry_table_model import EntryTableModel
 
 
-class EntryFilterProxyModel(QSortFilterProxyModel):
-    """Shows the rows whose entry id is in the accepted set (all rows when it is None)."""
+class EntryFilterProxyModel(QIdentityProxyModel):
+    """Shows the rows the source model shows; filter and sort calls go to the source."""
 
     def __init__(self, source: EntryTableModel, parent: Any = None) -> None:
         super().__init__(parent)
         self._source = source
-        self._accepted: set[str] | None = None
         self.setSourceModel(source)
-        self.setDynamicSortFilter(True)
 
     @property
     def is_filtering(self) -> bool:
         """Whether some entries are hidden by a filter."""
-        return self._accepted is not None
+        return self._source.is_filtering
 
-    def set_accepted(self, entry_ids: set[str] | None) -> None:
+    def set_accepted(self, entry_ids: AbstractSet[str] | None) -> None:
         """Show only these entries (None: all). An unchanged set costs nothing."""
-        if entry_ids == self._accepted:
-            return
-        self.beginFilterChange()
-        self._accepted = entry_ids
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._source.set_accepted(entry_ids)
 
     def pin(self, entry_id: str) -> None:
         """Keep showing an entry the student just created, even if the search would hide it."""
-        if self._accepted is not None and entry_id not in self._accepted:
-            self.set_accepted({*self._accepted, entry_id})
-
-    @override
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        accepted = self._accepted
-        return accepted is None or self._source.id_at(source_row) in accepted
+        self._source.pin(entry_id)
 
     @override
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -1,18 +1,27 @@
 """The entry list as a Qt table model: one row per entry, with cached display text and sort keys.
 
+Rows hold entry summaries from the search index (title, dates, kind, status, tags, word count):
+filling the list decrypts no entry; the editor decrypts one when it is opened.
+
 Display strings and sort keys are computed once per entry (when it is loaded or saved), so
 painting and sorting 10,000 rows never formats dates or counts words again. Sorting happens
-here, in Python with key functions, and is announced with ``layoutChanged``: the filter proxy
-keeps no sort of its own, because a C++ proxy sort would call back into Python twice per
-comparison. Changes to single entries update single rows (insert, remove, dataChanged); only
-opening a portfolio resets the model.
+here, in Python with key functions, and is announced with ``layoutChanged``: the proxy keeps
+no sort of its own, because a C++ proxy sort would call back into Python twice per
+comparison. Filtering happens here too (:meth:`EntryTableModel.set_accepted`): the model
+exposes only the accepted rows and announces a new set with one ``layoutChanged`` (selection
+and current row follow their entries), instead of a proxy asking Python about each of 10,000
+rows per keystroke. Changes to single entries update single rows (insert, remove,
+dataChanged); only opening a portfolio resets the model.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
+from itertools import compress
 from typing import Any
 
 from PySide6.QtCore import (
@@ -26,6 +35,7 @@ from typing_extensions import override
 
 from portfolio_app.core.domain.entries import Entry, EntryStatus
 from portfolio_app.core.domain.entry_filter import entry_date
+from portfolio_app.core.domain.entry_index import EntrySummary
 from portfolio_app.core.domain.ids import EntryId
 from portfolio_app.gui.icons import icon
 from portfolio_app.gui.widgets.plain_text import plain_tooltip
@@ -55,7 +65,7 @@ HEADERS: dict[int, str] = {
 
 #: The entry's id (str).
 EntryIdRole = Qt.ItemDataRole.UserRole + 1
-#: The Entry itself.
+#: The entry's summary (an EntrySummary, or the Entry just saved).
 EntryRole = Qt.ItemDataRole.UserRole + 2
 #: A natively comparable sort key for the cell's column.
 SortKeyRole = Qt.ItemDataRole.UserRole + 3
@@ -63,6 +73,19 @@ SortKeyRole = Qt.ItemDataRole.UserRole + 3
 KindRole = Qt.ItemDataRole.UserRole + 4
 
 _STATUS_ORDER = {status: index for index, status in enumerate(EntryStatus)}
+
+# Roles as plain ints: data() runs ~1,000 times per repaint, and comparing with the enum
+# members converts them each time.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_ENTRY_ID = int(EntryIdRole)
+_ENTRY = int(EntryRole)
+_SORT_KEY = int(SortKeyRole)
+_KIND = int(KindRole)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -73,7 +96,7 @@ class _Row:
 
     __slots__ = ("_keys", "_texts", "entry")
 
-    def __init__(self, entry: Entry) -> None:
+    def __init__(self, entry: Entry | EntrySummary) -> None:
         self.entry = entry
         day = entry_date(entry)
         title = entry.title or "(untitled)"
@@ -130,7 +153,7 @@ def _date_text(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _row_for(entry: Entry) -> _Row:
+def _row_for(entry: Entry | EntrySummary) -> _Row:
     return _Row(entry)
 
 
@@ -139,8 +162,12 @@ class EntryTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[_Row] = []
-        self._ids: list[EntryId] = []
+        self._all: list[_Row] = []  # every entry, sorted
+        self._all_ids: list[EntryId] = []  # their ids (filtering masks this list)
+        self._rows: list[_Row] = []  # the rows shown (accepted by the filter), sorted
+        self._ids: list[EntryId] = []  # their ids
+        self._accepted: AbstractSet[str] | None = None
+        self._pinned: set[str] = set()
         self._sort_column = COL_DATE
         self._sort_order = Qt.SortOrder.DescendingOrder
 
@@ -160,24 +187,25 @@ class EntryTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        role = int(role)
+        if role == _DISPLAY:
             return row.text(column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(row.tooltip)  # the title and tags: literal, never rich text
-        if role == Qt.ItemDataRole.DecorationRole and column == COL_TITLE:
+        if role == _DECORATION:
             # The kind as an icon too, so the narrow list can hide the Kind column.
-            return kind_icon(row.entry.kind.value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_WORDS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == EntryIdRole:
+            return kind_icon(row.entry.kind.value) if column == COL_TITLE else None
+        if role == _ALIGNMENT:
+            return _RIGHT if column == COL_WORDS else None
+        if role == _TOOLTIP:
+            return plain_tooltip(row.tooltip)  # the title and tags: literal, never rich text
+        if role == _ENTRY_ID:
             return str(row.entry.id)
-        if role == EntryRole:
+        if role == _ENTRY:
             return row.entry
-        if role == SortKeyRole:
+        if role == _SORT_KEY:
             return row.key(column)[0]
-        if role == KindRole:
+        if role == _KIND:
             return row.entry.kind.value
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ACCESSIBLE:
             return f"{HEADERS[column]}: {row.text(column)}"
         return None
 
@@ -208,16 +236,7 @@ class EntryTableModel(QAbstractTableModel):
             return
         self._sort_column = column
         self._sort_order = order
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        remembered = [(self._ids[p.row()], p.column()) for p in persistent]
-        self._sort_rows()
-        positions = {entry_id: i for i, entry_id in enumerate(self._ids)}
-        self.changePersistentIndexList(
-            persistent,
-            [self.index(positions[entry_id], column) for entry_id, column in remembered],
-        )
-        self.layoutChanged.emit()
+        self._change_layout(self._sort_rows)
 
     # ---- our API ------------------------------------------------------------------------
 
@@ -231,51 +250,93 @@ class EntryTableModel(QAbstractTableModel):
         """Ascending or descending."""
         return self._sort_order
 
-    def set_entries(self, entries: list[Entry]) -> None:
+    def set_entries(self, entries: Sequence[Entry | EntrySummary]) -> None:
         """Replace every row (opening or unlocking a portfolio)."""
         self.beginResetModel()
-        self._rows = [_row_for(e) for e in entries]
+        self._all = [_row_for(e) for e in entries]
+        self._pinned = set()
         self._sort_rows()
         self.endResetModel()
 
     def clear(self) -> None:
         """Forget every entry (locking)."""
         self.beginResetModel()
+        self._all = []
+        self._all_ids = []
         self._rows = []
         self._ids = []
+        self._accepted = None
+        self._pinned = set()
         self.endResetModel()
 
+    @property
+    def is_filtering(self) -> bool:
+        """Whether some entries are hidden by a filter."""
+        return self._accepted is not None
+
+    def set_accepted(self, entry_ids: AbstractSet[str] | None) -> None:
+        """Show only these entries (None: all), with entries pinned since the last filter
+        change. One ``layoutChanged``: the selection and current row stay on their entries
+        (or go, when their entry is hidden). An unchanged set costs nothing."""
+        if (entry_ids is self._accepted or entry_ids == self._accepted) and not self._pinned:
+            return
+        self._accepted = entry_ids
+        self._pinned = set()
+        self._change_layout(self._filter_rows)
+
+    def pin(self, entry_id: str) -> None:
+        """Keep showing an entry the student just created, even if the filter would hide it."""
+        if self._accepted is None or entry_id in self._accepted or entry_id in self._pinned:
+            return
+        self._pinned.add(entry_id)
+        self._change_layout(self._filter_rows)
+
+    def shown(self, row: _Row) -> bool:
+        """Whether the filter shows a row."""
+        accepted = self._accepted
+        return accepted is None or row.entry.id in accepted or row.entry.id in self._pinned
+
     def entry_ids(self) -> list[EntryId]:
-        """Ids in row order."""
+        """Ids of the rows shown, in row order."""
         return list(self._ids)
 
     def id_at(self, row: int) -> EntryId:
         """The id of the entry in ``row`` (fast: the filter proxy calls it per row)."""
         return self._ids[row]
 
-    def entry_at(self, row: int) -> Entry:
+    def entry_at(self, row: int) -> Entry | EntrySummary:
         """The entry in ``row``."""
         return self._rows[row].entry
 
     def row_of(self, entry_id: str) -> int:
-        """The row of an entry, or -1."""
+        """The row of an entry, or -1 (not in the portfolio, or hidden by the filter)."""
         try:
             return self._ids.index(EntryId(entry_id))
         except ValueError:
             return -1
 
-    def upsert_entry(self, entry: Entry) -> int:
-        """Show a new or changed entry in its sorted place; returns its row."""
-        row = self.row_of(entry.id)
+    def upsert_entry(self, entry: Entry | EntrySummary) -> int:
+        """Show a new or changed entry in its sorted place; returns its row (-1: hidden by
+        the filter)."""
         new_row = _row_for(entry)
+        if entry.id in self._all_ids:
+            old = self._all_ids.index(entry.id)
+            del self._all[old]
+            del self._all_ids[old]
+        position = self._insert_position(self._all, new_row)
+        self._all.insert(position, new_row)
+        self._all_ids.insert(position, entry.id)
+        row = self.row_of(entry.id)
         if row >= 0:
             old_key = self._rows[row].key(self._sort_column)
             self._rows[row] = new_row
             if old_key == new_row.key(self._sort_column):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))
                 return row
-            self.remove_entry(entry.id)
-        position = self._insert_position(new_row)
+            self._remove_shown(row)
+        if not self.shown(new_row):
+            return -1
+        position = self._insert_position(self._rows, new_row)
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, new_row)
         self._ids.insert(position, entry.id)
@@ -284,27 +345,64 @@ class EntryTableModel(QAbstractTableModel):
 
     def remove_entry(self, entry_id: str) -> bool:
         """Drop an entry's row; False when it was not shown."""
+        if entry_id in self._all_ids:
+            old = self._all_ids.index(EntryId(entry_id))
+            del self._all[old]
+            del self._all_ids[old]
+        self._pinned.discard(entry_id)
         row = self.row_of(entry_id)
         if row < 0:
             return False
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        del self._ids[row]
-        self.endRemoveRows()
+        self._remove_shown(row)
         return True
 
     # ---- internals ----------------------------------------------------------------------
 
+    def _remove_shown(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        del self._ids[row]
+        self.endRemoveRows()
+
+    def _change_layout(self, change: Callable[[], None]) -> None:
+        """Re-sort or re-filter, keeping persistent indexes (selection, current) on their
+        entries; those of entries no longer shown become invalid."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        remembered = [(self._ids[p.row()], p.column()) for p in persistent]
+        change()
+        moved = []
+        for entry_id, column in remembered:
+            row = self.row_of(entry_id)
+            moved.append(self.index(row, column) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
     def _sort_rows(self) -> None:
         column = self._sort_column
-        self._rows.sort(
+        self._all.sort(
             key=lambda r: r.key(column), reverse=self._sort_order == Qt.SortOrder.DescendingOrder
         )
-        self._ids = [r.entry.id for r in self._rows]
+        self._all_ids = [r.entry.id for r in self._all]
+        self._filter_rows()
 
-    def _insert_position(self, row: _Row) -> int:
+    def _filter_rows(self) -> None:
+        accepted = self._accepted
+        if accepted is None:
+            self._rows = list(self._all)
+            self._ids = list(self._all_ids)
+            return
+        pinned = self._pinned
+        if pinned:
+            mask = [i in accepted or i in pinned for i in self._all_ids]
+        else:
+            mask = [i in accepted for i in self._all_ids]
+        self._rows = list(compress(self._all, mask))
+        self._ids = list(compress(self._all_ids, mask))
+
+    def _insert_position(self, rows: list[_Row], row: _Row) -> int:
         column = self._sort_column
-        keys = [r.key(column) for r in self._rows]
+        keys = [r.key(column) for r in rows]
         if self._sort_order == Qt.SortOrder.DescendingOrder:
             # bisect needs ascending keys: search the reversed order.
             reversed_keys = keys[::-1]

@@ -43,7 +43,7 @@ from portfolio_app.core.domain.coverage import (
     summarise,
     unlisted_links,
 )
-from portfolio_app.core.domain.entries import Entry
+from portfolio_app.core.domain.entry_index import EntrySummary
 from portfolio_app.core.domain.frameworks import Framework
 from portfolio_app.core.services.portfolio_service import PortfolioService
 from portfolio_app.gui.item_models.coverage_tree_model import (
@@ -265,9 +265,10 @@ class CoverageView(QWidget):
             entries_by_event_kind(entries, self._service.events()),
         )
 
-    def _entries(self) -> list[Entry]:
-        """The entries counted: all, or only those with imported tutor feedback."""
-        entries = self._service.entries()
+    def _entries(self) -> list[EntrySummary]:
+        """The entries counted: all, or only those with imported tutor feedback (summaries
+        from the search index: nothing is decrypted)."""
+        entries = self._service.summaries()
         if not self.feedback_only.isChecked():
             return entries
         from portfolio_app.core.services.feedback_service import entries_with_feedback
@@ -292,7 +293,7 @@ class CoverageView(QWidget):
         framework_id = self.current_framework_id()
         return next((f for f in self._frameworks if f.id == framework_id), None)
 
-    def _show(self, entries: list[Entry]) -> None:
+    def _show(self, entries: list[EntrySummary]) -> None:
         framework = self._current_framework()
         expanded = self._expanded_codes()
         if framework is None:
@@ -340,7 +341,7 @@ class CoverageView(QWidget):
         else:
             self._restore_expanded(expanded)
 
-    def _show_ratings(self, framework: Framework, entries: list[Entry]) -> None:
+    def _show_ratings(self, framework: Framework, entries: list[EntrySummary]) -> None:
         grid = rating_heatmap(framework, entries)
         self.ratings_model.set_grid(grid)
         if grid.rows:
@@ -439,7 +440,7 @@ def _has_competency_child(index: QModelIndex) -> bool:
     )
 
 
-def _busiest_framework(frameworks: list[Framework], entries: list[Entry]) -> str | None:
+def _busiest_framework(frameworks: list[Framework], entries: list[EntrySummary]) -> str | None:
     """The framework most linked to (the student's own), else the first one."""
     if not frameworks:
         return None

@@ -154,3 +154,56 @@ def test_go_back_and_fix_opens_the_event_or_experience_holding_the_finding(
     qtbot.waitUntil(lambda: bool(opened), timeout=5000)
     assert opened == [(where, record.title)]
     QTimer.singleShot(0, QApplication.processEvents)
+
+
+def test_export_from_an_index_unlock_reads_everything_off_the_gui_thread(
+    make_controller: object,
+    service: PortfolioService,
+    data_dir: Path,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The app unlocks from the search index; the export needs every record read and checked.
+    That reading runs on a worker (the GUI thread keeps its event loop), then the dialog opens."""
+    import threading
+
+    from portfolio_app.core.domain.entries import EntryKind, Section
+    from portfolio_app.core.services.portfolio_service import EntryDraft
+
+    service.add_entry(
+        EntryDraft(
+            kind=EntryKind.REFLECTION,
+            title="Ward round with pharmacy",
+            sections=(Section("", "We checked the chart together."),),
+        )
+    )
+    service.close()
+    lighter = PortfolioService.open(data_dir, "correct horse battery staple", load="index")
+    assert not lighter.has_read_everything
+    controller = make_controller(data_dir)  # type: ignore[operator]
+    controller.open_session(lighter)
+    portfolio = controller.portfolio
+    assert portfolio is not None
+    read_on: list[threading.Thread] = []
+    real_read = PortfolioService.read_everything
+
+    def spy(self: PortfolioService) -> None:
+        read_on.append(threading.current_thread())
+        real_read(self)
+
+    monkeypatch.setattr(PortfolioService, "read_everything", spy)
+    shown: list[ExportDialog] = []
+
+    def fake_exec(dialog: QDialog) -> int:
+        if isinstance(dialog, ExportDialog):
+            shown.append(dialog)
+        return 0
+
+    monkeypatch.setattr(QDialog, "exec", fake_exec)
+    task = portfolio.open_export()
+    assert task is not None and not shown  # nothing opened before the reading is done
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert read_on and read_on[0] is not threading.main_thread()
+    assert lighter.has_read_everything
+    portfolio.open_export()  # the second time there is nothing left to read: at once
+    assert len(shown) == 2

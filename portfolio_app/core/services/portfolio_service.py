@@ -1984,6 +1984,12 @@ class PortfolioService:
         self._segments = {}
         return count
 
+    @property
+    def has_read_everything(self) -> bool:
+        """Whether every record is read and checked (``load="all"``, or after
+        :meth:`read_everything`): then whole-portfolio work starts at once."""
+        return self._complete
+
     def read_everything(self) -> None:
         """Read and check every record now, as ``load="all"`` does (a lighter mode has only
         checked what it read). Whole-portfolio work (export, archive, coverage) calls this

@@ -337,3 +337,19 @@ def test_demo_coverage_matches_a_hand_count(demo: PortfolioService) -> None:
     # experiences 300 + 262.5 + 12 + 20 = 594.5 (the Schwartz Rounds series has none).
     assert sum(e.hours or 0 for e in demo.events()) == 126.5
     assert sum(x.hours or 0 for x in demo.experiences()) == 594.5
+
+
+def test_demo_has_evidence_files_that_are_what_they_say(demo: PortfolioService) -> None:
+    """The Evidence tab and the export's evidence list have something to show: a typed-up
+    SBAR card and a whiteboard photo, each passing the same type check as a student's file."""
+    from portfolio_app.core.evidence.files import sniff
+
+    files = {info.filename: info for info in demo.attachments()}
+    assert set(files) == {"SBAR card from the simulation.txt", "PDSA whiteboard.png"}
+    titles = {e.id: e.title for e in demo.entries()}
+    assert titles[files["PDSA whiteboard.png"].entry_id].startswith("PDSA:")
+    assert titles[files["SBAR card from the simulation.txt"].entry_id].startswith("SBAR")
+    for info in files.values():
+        data = demo.read_attachment(info.id)
+        assert sniff(data) == info.media_type
+    assert find_identifiers(" ".join(files)) == []

@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import random
 import re
+import struct
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -1648,9 +1651,71 @@ def build_demo_portfolio(data_dir: Path, passphrase: str = DEMO_PASSPHRASE) -> P
                 confirmed_by=xspec.confirmed_by,
             )
             experiences[xspec.key] = experience.id
-        service.add_entries_bulk(demo_entries(events, experiences))
+        entries = demo_entries(events, experiences)
+        service.add_entries_bulk(entries)
+        _attach_demo_evidence(service, entries)
         service.set_final_reflection(FINAL_REFLECTION)
     except BaseException:
         service.close()
         raise
     return service
+
+
+#: Evidence files for the demo (issue 9): a note typed after the SBAR simulation and a
+#: "photo" of the PDSA whiteboard, so the Evidence tab and the export's evidence list have
+#: something to show. Both are made here (no binary files in the repository, nothing
+#: identifying in them).
+SBAR_CARD = """SBAR card I used in the simulation (typed up afterwards)
+
+S  I am calling about the patient in bed space 2: new confusion, oxygen saturation falling.
+B  Admitted two days ago with a chest infection; on oral antibiotics.
+A  I think the infection is getting worse and they may need review now.
+R  Please come within 15 minutes; meanwhile I will repeat observations every 15 minutes.
+
+Readback from the doctor: "Coming in 15 minutes; repeat obs; call back if saturation < 90 %."
+"""
+
+
+def _png(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int]]) -> bytes:
+    """A small RGB PNG drawn by ``pixel(x, y) -> (r, g, b)`` (stdlib only: the core has no Qt)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(
+        b"\x00" + b"".join(bytes(pixel(x, y)) for x in range(width)) for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _whiteboard(x: int, y: int) -> tuple[int, int, int]:
+    """A whiteboard with three sticky notes (plan, do, study) and a marker line under them."""
+    notes = (
+        ((20, 30), (255, 236, 140)),
+        ((120, 30), (170, 220, 255)),
+        ((220, 30), (190, 240, 170)),
+    )
+    for (left, top), colour in notes:
+        if left <= x < left + 80 and top <= y < top + 70:
+            line = (y - top) % 14 == 10 and left + 10 <= x < left + 70
+            return (70, 70, 90) if line else colour
+    if 130 <= y < 133 and 20 <= x < 300:
+        return (40, 90, 200)
+    return (246, 246, 242)
+
+
+def _attach_demo_evidence(service: PortfolioService, entries: list[Entry]) -> None:
+    by_title = {e.title: e.id for e in entries}
+    sbar = by_title.get("SBAR with readback: my first escalation call")
+    if sbar is not None:
+        service.add_attachment_data(sbar, "SBAR card from the simulation.txt", SBAR_CARD.encode())
+    pdsa = by_title.get("PDSA: a three-line falls-risk note at handover")
+    if pdsa is not None:
+        service.add_attachment_data(pdsa, "PDSA whiteboard.png", _png(320, 160, _whiteboard))

@@ -354,3 +354,36 @@ def test_a_decision_nobody_confirmed_reads_as_a_claim(course: Course) -> None:
     tutor = next(r for r in role_rows(report) if r.role == "Tutor")
     assert tutor.decision.startswith("None counted (claimed: ")
     assert "not counted: signer not confirmed as a tutor" in tutor.decision
+
+
+def test_compare_two_exports_from_the_window(qtbot: QtBot, course: Course, tmp_path: Path) -> None:
+    """Verify --compare in the window: both files checked with the window's trust on a worker,
+    the answer in words and as the CLI prints it; a tampered file is not compared."""
+    from portfolio_app.core.services.export_service import export_portfolio
+
+    window = _window(qtbot)
+    window.add_certificate_file(course.ca_dir / "ca-cert.pem")
+    qtbot.waitUntil(lambda: not window.is_busy, timeout=60_000)
+    later = tmp_path / "later.pdf"
+    export_portfolio(course.student, later, acknowledge_findings=True)
+
+    assert window.compare(course.student_only, later) is not None
+    qtbot.waitUntil(lambda: window.compare_dialog is not None, timeout=60_000)
+    dialog = window.compare_dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.exit_code == 0
+    assert "continues the earlier one" in dialog.verdict_label.text()
+    assert "Comparison (through each entry's chain of saved versions):" in dialog.text()
+    assert dialog.text().endswith("Exit status: 0")
+    assert window.compare_button.isEnabled()
+
+    window.compare_dialog = None
+    window.compare(later, course.tampered)
+    qtbot.waitUntil(lambda: window.compare_dialog is not None, timeout=60_000)
+    broken = window.compare_dialog
+    assert broken is not None
+    qtbot.addWidget(broken)
+    assert broken.exit_code == 1
+    assert "failed its signature checks" in broken.verdict_label.text()
+    assert "Not compared:" in broken.text()

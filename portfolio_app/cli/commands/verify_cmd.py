@@ -17,7 +17,6 @@ file is exit 3 and the rest of a folder is still checked.
 from __future__ import annotations
 
 import argparse
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +252,7 @@ def run_verify(ctx: CliContext) -> int:
 
 def run_compare(ctx: CliContext, targets: list[Path], trust: Any, limits: Any) -> int:
     """``verify --compare EARLIER.pdf LATER.pdf``: both checked, then compared."""
-    from portfolio_app.core.services.export_service import compare_files
+    from portfolio_app.core.services.export_service import compare_files, describe_compare
 
     if len(targets) != 2 or any(p.is_dir() for p in targets):
         raise ValidationError("--compare takes exactly two files: EARLIER.pdf LATER.pdf")
@@ -263,30 +262,6 @@ def run_compare(ctx: CliContext, targets: list[Path], trust: Any, limits: Any) -
     if ctx.as_json:
         ctx.print_json(report.to_dict())
         return report.exit_code
-    for label, path, checked in (
-        ("EARLIER", report.earlier_path, report.earlier),
-        ("LATER", report.later_path, report.later),
-    ):
-        ctx.print(f"{label} {path}:")
-        for line in checked.describe():
-            ctx.print(f"  {line}")
-        ctx.print("")
-    comparison = report.comparison
-    if comparison is None:
-        ctx.print(f"Not compared: {report.reason}.")
-    else:
-        ctx.print("Comparison (through each entry's chain of saved versions):")
-        for line in comparison.describe():
-            ctx.print(f"  {line}")
-        if comparison.earlier_head and comparison.later_head:
-            same = comparison.earlier_head == comparison.later_head
-            ctx.print(
-                f"  Portfolio head: earlier {comparison.earlier_head[:16]}..., later "
-                f"{comparison.later_head[:16]}... ({'the same' if same else 'different'})"
-            )
-        ctx.print("")
-        for paragraph in comparison.limits:
-            ctx.print(textwrap.fill(paragraph, 79))
-            ctx.print("")
-    ctx.print(f"Exit status: {report.exit_code}")
+    for line in describe_compare(report):
+        ctx.print(line)
     return report.exit_code

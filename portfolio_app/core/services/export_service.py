@@ -1181,6 +1181,38 @@ class CompareReport:
         }
 
 
+def describe_compare(report: CompareReport) -> list[str]:
+    """``verify --compare`` in words, for the CLI and the verify window alike (plain text)."""
+    import textwrap
+
+    lines: list[str] = []
+    for label, path, checked in (
+        ("EARLIER", report.earlier_path, report.earlier),
+        ("LATER", report.later_path, report.later),
+    ):
+        lines.append(f"{label} {path}:")
+        lines.extend(f"  {line}" for line in checked.describe())
+        lines.append("")
+    comparison = report.comparison
+    if comparison is None:
+        lines.append(f"Not compared: {report.reason}.")
+    else:
+        lines.append("Comparison (through each entry's chain of saved versions):")
+        lines.extend(f"  {line}" for line in comparison.describe())
+        if comparison.earlier_head and comparison.later_head:
+            same = comparison.earlier_head == comparison.later_head
+            lines.append(
+                f"  Portfolio head: earlier {comparison.earlier_head[:16]}..., later "
+                f"{comparison.later_head[:16]}... ({'the same' if same else 'different'})"
+            )
+        lines.append("")
+        for paragraph in comparison.limits:
+            lines.append(textwrap.fill(paragraph, 79))
+            lines.append("")
+    lines.append(f"Exit status: {report.exit_code}")
+    return lines
+
+
 def compare_files(
     earlier: Path,
     later: Path,

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -275,6 +276,7 @@ class VerifyWindow(QDialog):
         self._generation = 0
         self._task: BackgroundTask | None = None
         self.results: list[VerifyResult] = []
+        self.compare_dialog: CompareResultDialog | None = None
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("What to check")
@@ -423,6 +425,7 @@ class VerifyWindow(QDialog):
                 "add_folder_button": "Check every PDF in a folder",
                 "remove_path_button": "Takes the selected file or folder off the list",
                 "clear_paths_button": "Empties the list of files and folders",
+                "compare_button": "Asks for an earlier and a later export and compares them",
                 "trust_view": "What you trust; Remove takes the selected one out",
                 "add_cert_button": "Trust signatures made under your course CA or a certificate",
                 "add_staff_button": "Trust staff certificates from a separate staff CA",
@@ -447,6 +450,11 @@ class VerifyWindow(QDialog):
         self.add_folder_button = QPushButton(icon("catalogue"), "Add a fol&der…", page)
         self.remove_path_button = QPushButton("Re&move", page)
         self.clear_paths_button = QPushButton("Clear &all", page)
+        self.compare_button = QPushButton("Compare two e&xports…", page)
+        self.compare_button.setToolTip(
+            "Check an earlier and a later export of one portfolio and say whether every entry "
+            "of the earlier one is still there, unchanged, or how it changed"
+        )
         self.paths_view.setMinimumHeight(self.fontMetrics().height() * 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.drop_hint, 1)
@@ -455,6 +463,7 @@ class VerifyWindow(QDialog):
             self.add_folder_button,
             self.remove_path_button,
             self.clear_paths_button,
+            self.compare_button,
         ):
             buttons.addWidget(button)
         layout = QVBoxLayout(page)
@@ -464,6 +473,7 @@ class VerifyWindow(QDialog):
         self.add_folder_button.clicked.connect(self._on_add_folder_clicked)
         self.remove_path_button.clicked.connect(self._on_remove_path_clicked)
         self.clear_paths_button.clicked.connect(self.clear_paths)
+        self.compare_button.clicked.connect(self._on_compare_clicked)
         self.paths_view.selectionModel().selectionChanged.connect(self._update_buttons)
         return page
 
@@ -930,6 +940,65 @@ class VerifyWindow(QDialog):
             remember_folder("verify", str(Path(names[0]).parent))
             self.add_paths([Path(n) for n in names])
 
+    def _on_compare_clicked(self) -> None:
+        start = remembered_folder("verify") or str(Path.home())
+        earlier, _filter = QFileDialog.getOpenFileName(
+            self, "Compare: the EARLIER export", start, PDF_FILTER
+        )
+        if not earlier:
+            return
+        later, _filter = QFileDialog.getOpenFileName(
+            self, "Compare: the LATER export", str(Path(earlier).parent), PDF_FILTER
+        )
+        if later:
+            remember_folder("verify", str(Path(later).parent))
+            self.compare(Path(earlier), Path(later))
+
+    def compare(self, earlier: Path, later: Path) -> BackgroundTask | None:
+        """``verify --compare`` for the window: both files checked with this window's trust,
+        on a worker; the answer opens in a plain-text window (``compare_dialog``)."""
+        try:
+            inputs = self.trust_model.trust_inputs()
+        except PortfolioError as exc:
+            plain_message(self, QMessageBox.Icon.Warning, "Not compared", exc.user_message).exec()
+            return None
+
+        def work(_progress: ProgressFn, _cancelled: CancelledFn) -> list[str]:
+            from portfolio_app.core.services.export_service import compare_files, describe_compare
+
+            report = compare_files(earlier, later, trust=inputs)
+            return [str(report.exit_code), *describe_compare(report)]
+
+        self.compare_button.setEnabled(False)
+        self.progress_bar.setRange(0, 0)
+        self.progress_label.setText("Comparing two exports…")
+        self.progress_bar.show()
+        self.progress_label.show()
+
+        def done() -> None:
+            self.compare_button.setEnabled(True)
+            if self._task is None:
+                self.progress_bar.hide()
+                self.progress_label.hide()
+
+        def succeeded(lines: list[str]) -> None:
+            done()
+            self.compare_dialog = CompareResultDialog(int(lines[0]), lines[1:], self)
+            self.compare_dialog.show()
+
+        def failed(error: BaseException) -> None:
+            done()
+            message = (
+                error.user_message
+                if isinstance(error, PortfolioError)
+                else f"The two files could not be compared ({error})."
+            )
+            plain_message(self, QMessageBox.Icon.Warning, "Not compared", message).exec()
+
+        return run_in_background(
+            work, on_success=while_alive(self, succeeded), on_error=while_alive(self, failed)
+        )
+
     def _on_add_folder_clicked(self) -> None:
         start = remembered_folder("verify") or str(Path.home())
         name = QFileDialog.getExistingDirectory(self, "Choose a folder of portfolios", start)
@@ -1045,3 +1114,45 @@ def _dropped_paths(urls: Sequence[Any]) -> list[Path]:
         if path.exists():
             paths.append(path)
     return paths
+
+
+#: What a comparison's exit status means, in words (the window never relies on colour).
+COMPARE_VERDICTS = {
+    0: "The later export continues the earlier one: every earlier entry is there.",
+    2: "The later export continues the earlier one, but a signer is not confirmed.",
+    5: "The later export does NOT simply continue the earlier one: see below.",
+    1: "A file failed its signature checks, so nothing in it can be relied on.",
+    3: "The files could not be compared: see below.",
+}
+
+
+class CompareResultDialog(QDialog):
+    """The answer of a comparison: a verdict in words (never colour alone) and the report as
+    plain text (names and titles come from the files)."""
+
+    def __init__(self, exit_code: int, lines: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Comparison of two exports")
+        self.exit_code = exit_code
+        words = COMPARE_VERDICTS.get(exit_code, COMPARE_VERDICTS[3])
+        self.verdict_label = plain_label(words, self, accessible_name="Verdict")
+        font = self.verdict_label.font()
+        font.setBold(True)
+        self.verdict_label.setFont(font)
+        self.report_view = QPlainTextEdit(self)
+        self.report_view.setReadOnly(True)
+        self.report_view.setPlainText("\n".join(lines))
+        self.report_view.setAccessibleName("Comparison report")
+        self.report_view.setAccessibleDescription("Both files' checks, then entry by entry")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.verdict_label)
+        layout.addWidget(self.report_view, 1)
+        layout.addWidget(buttons)
+        line = self.fontMetrics().lineSpacing()
+        self.resize(self.fontMetrics().horizontalAdvance("m") * 60, line * 30)
+
+    def text(self) -> str:
+        """The report shown (for tests and for copying)."""
+        return self.report_view.toPlainText()

@@ -3,6 +3,7 @@ no file."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,43 @@ def test_default_file_name_is_safe_and_dated() -> None:
 
     assert default_file_name("Zoë Ñúñez", date(2025, 3, 14)) == "portfolio-zoë-ñúñez-2025-03-14.pdf"
     assert default_file_name("../..", date(2025, 3, 14)) == "portfolio-student-2025-03-14.pdf"
+
+
+def test_the_student_chooses_which_evidence_files_go_in(
+    qtbot: QtBot, service: PortfolioService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Choose files… lists every evidence file; an unticked one is left out of the export
+    (and stays in the portfolio); the label says how many go in."""
+    from PySide6.QtWidgets import QDialog
+
+    from portfolio_app.gui.dialogs.evidence_picker import EvidencePicker
+
+    entry_id = _fill(service)
+    kept = service.add_attachment_data(entry_id, "attendance.txt", b"Attended the session.\n")
+    dropped = service.add_attachment_data(entry_id, "draft notes.txt", b"Rough notes.\n")
+    out = tmp_path / "portfolio.pdf"
+    dialog = _dialog(qtbot, service, out)
+    assert dialog.files_label.text() == "all 2 files"
+    listed: list[str] = []
+
+    def untick_the_draft(picker: EvidencePicker) -> int:
+        listed.extend(c.label for c in picker.checklist.model._choices)
+        ticked = picker.checklist.model.checked() - {str(dropped.id)}
+        picker.checklist.model.set_checked(ticked)
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(EvidencePicker, "exec", untick_the_draft)
+    dialog.choose_files_button.click()
+    assert any("draft notes.txt" in label and "Reflection 2" in label for label in listed)
+    assert dialog.files_label.text() == "1 of 2 files"
+    assert dialog.selection().left_out_attachments == frozenset({str(dropped.id)})
+    with qtbot.waitSignal(dialog.exported, timeout=120_000):
+        dialog.export_button.click()
+    # poppler's pdfdetach, not our own reader, says what the PDF carries.
+    listing = subprocess.run(
+        ["pdfdetach", "-list", str(out)], capture_output=True, text=True, check=True
+    ).stdout
+    names = listing.splitlines()
+    assert any("attendance.txt" in n for n in names)
+    assert not any("draft notes.txt" in n for n in names)
+    assert {a.id for a in service.attachments()} == {kept.id, dropped.id}

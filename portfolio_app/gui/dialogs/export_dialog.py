@@ -15,6 +15,7 @@ The dialog walks four pages of one stack:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from pathlib import Path
@@ -287,10 +288,21 @@ class ExportDialog(QDialog):
             "Print attached photos under their entry as well as embedding the files"
         )
         self.inline_check.setChecked(True)
+        self._left_out_files: frozenset[str] = frozenset()
+        self.choose_files_button = QPushButton("C&hoose files…", what)
+        self.choose_files_button.setAccessibleName("Choose the evidence files to embed")
+        self.choose_files_button.setAccessibleDescription(
+            "Untick a file to leave it out of this export; it stays in your portfolio"
+        )
+        self.choose_files_button.clicked.connect(self.choose_evidence_files)
+        self.files_label = plain_label("", what, accessible_name="Evidence files chosen")
         evidence_row = QHBoxLayout()
         evidence_row.addWidget(self.evidence_check)
         evidence_row.addWidget(self.inline_check)
+        evidence_row.addWidget(self.choose_files_button)
+        evidence_row.addWidget(self.files_label)
         evidence_row.addStretch(1)
+        self._update_files_label()
         self.count_label = QLabel(what)
         self.count_label.setAccessibleName("How many entries")
         count_font = self.count_label.font()
@@ -385,8 +397,33 @@ class ExportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         return page
 
+    def choose_evidence_files(self) -> None:
+        """Let the student untick evidence files to leave out of this export."""
+        from portfolio_app.gui.dialogs.evidence_picker import EvidencePicker
+
+        files = self._service.attachments()
+        titles = {str(s.id): s.title for s in self._service.summaries()}
+        picker = EvidencePicker(files, titles, self._left_out_files, self)
+        if picker.exec() == QDialog.DialogCode.Accepted:
+            self._left_out_files = picker.left_out()
+            self._update_files_label()
+
+    def _update_files_label(self) -> None:
+        total = len(self._service.attachments())
+        self.choose_files_button.setVisible(total > 0)
+        self.files_label.setVisible(total > 0)
+        kept = total - len(self._left_out_files)
+        self.files_label.setText(
+            f"all {total} files" if kept == total else f"{kept} of {total} files"
+        )
+
     def selection(self) -> ExportSelection:
         """The selection the widgets describe (raises ValidationError for a reversed range)."""
+        return dataclasses.replace(
+            self._criteria_selection(), left_out_attachments=self._left_out_files
+        )
+
+    def _criteria_selection(self) -> ExportSelection:
         include_final = self.final_check.isChecked()
         embed = self.evidence_check.isChecked()
         inline = self.inline_check.isChecked()
@@ -424,6 +461,7 @@ class ExportDialog(QDialog):
         self.count_label.setText(f"{chosen} of {len(entries)} entries will be exported.")
         self.export_button.setEnabled(chosen > 0)
         self.inline_check.setEnabled(self.evidence_check.isChecked())
+        self.choose_files_button.setEnabled(self.evidence_check.isChecked())
 
     def _on_tags_toggled(self, _tag: str, _ticked: bool) -> None:
         self._update_selection_widgets()

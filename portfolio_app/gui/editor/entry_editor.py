@@ -309,6 +309,11 @@ class EntryEditorWidget(QWidget):
         self.feedback_panel = FeedbackPanel(page)
         layout.addWidget(self.feedback_panel)
         layout.addStretch(1)
+        # The page is never narrower than its widest row that cannot wrap (the model box and
+        # its label): otherwise the scroll area, which never scrolls sideways, cuts it off.
+        widest = max(narrowest, layout.minimumSize().width())
+        self.sections_host.setMinimumWidth(widest)
+        self.sections_scroll.setMinimumWidth(widest + scrollbar + 2)
 
         self.preview = PreviewBrowser("Preview", self.body_splitter)
         self.preview.hide()

@@ -449,16 +449,13 @@ def contents_form_name(index: int) -> str:
     return f"portfolio-toc-{index}"
 
 
-class _SignatureSlot(Flowable):  # type: ignore[misc]
-    """A framed, empty area whose position on the page is recorded for the signing step."""
+class _FixedSlot(Flowable):  # type: ignore[misc]
+    """A full-width area of fixed height that never splits and records where it was drawn
+    (page index and absolute corners) for the signing step."""
 
-    def __init__(
-        self, role: str, height: float, state: _LayoutState, note: str | None = None
-    ) -> None:
+    def __init__(self, height: float, state: _LayoutState) -> None:
         super().__init__()
-        self.role = role
         self.slot_height = height
-        self.note = note
         self._state = state
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -467,8 +464,25 @@ class _SignatureSlot(Flowable):  # type: ignore[misc]
         return avail_width, self.slot_height
 
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
-        """Never split."""
+        """Never split (it moves to the next page whole)."""
         return []
+
+    def _drawn_box(self, left: float = 0) -> tuple[int, float, float, float, float]:
+        canv = self.canv
+        x0, y0 = canv.absolutePosition(left, 0)
+        x1, y1 = canv.absolutePosition(self.width, self.height)
+        return (canv.getPageNumber() - 1, x0, y0, x1, y1)
+
+
+class _SignatureSlot(_FixedSlot):
+    """A framed, empty area whose position on the page is recorded for the signing step."""
+
+    def __init__(
+        self, role: str, height: float, state: _LayoutState, note: str | None = None
+    ) -> None:
+        super().__init__(height, state)
+        self.role = role
+        self.note = note
 
     def draw(self) -> None:
         """A dashed frame (visible on paper before anyone signs) and the recorded box."""
@@ -484,12 +498,10 @@ class _SignatureSlot(Flowable):  # type: ignore[misc]
             canv.setFillColor(colors.Color(*GREY_TEXT))
             canv.drawCentredString(self.width / 2, self.height / 2 - 3, self.note)
             canv.setFillColor(colors.black)
-        x0, y0 = canv.absolutePosition(0, 0)
-        x1, y1 = canv.absolutePosition(self.width, self.height)
-        self._state.boxes[self.role] = (canv.getPageNumber() - 1, x0, y0, x1, y1)
+        self._state.boxes[self.role] = self._drawn_box()
 
 
-class _FeedbackSlot(Flowable):  # type: ignore[misc]
+class _FeedbackSlot(_FixedSlot):
     """A light, labelled area where a tutor's feedback form field goes (recorded for signing).
 
     Drawn in the page content (so it prints even in readers that hide empty fields): a pale
@@ -498,21 +510,10 @@ class _FeedbackSlot(Flowable):  # type: ignore[misc]
     """
 
     def __init__(self, key: str, label: str, hint: str, height: float, state: _LayoutState) -> None:
-        super().__init__()
+        super().__init__(height, state)
         self.key = key
         self.label = label
         self.hint = hint
-        self.slot_height = height
-        self._state = state
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        """Full width, fixed height."""
-        self.width, self.height = avail_width, self.slot_height
-        return avail_width, self.slot_height
-
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
-        """Never split (it moves to the next page whole)."""
-        return []
 
     def draw(self) -> None:
         """The pale band, the label, and the field's recorded rectangle."""
@@ -529,9 +530,7 @@ class _FeedbackSlot(Flowable):  # type: ignore[misc]
         for row, line in enumerate(self.hint.split("\n")):
             canv.drawString(4, self.height - 19 - 8 * row, line)
         canv.restoreState()
-        x0, y0 = canv.absolutePosition(FEEDBACK_LABEL_WIDTH, 0)
-        x1, y1 = canv.absolutePosition(self.width, self.height)
-        self._state.feedback_boxes[self.key] = (canv.getPageNumber() - 1, x0, y0, x1, y1)
+        self._state.feedback_boxes[self.key] = self._drawn_box(FEEDBACK_LABEL_WIDTH)
 
 
 class _EntryStub(Flowable):  # type: ignore[misc]

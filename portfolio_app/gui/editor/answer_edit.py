@@ -37,6 +37,19 @@ def is_history_key(event: QKeyEvent) -> bool:
     )
 
 
+def _is_history_shortcut(event: QEvent) -> bool:
+    """An undo/redo key about to be taken as the box's own shortcut: ignored here, so the
+    window's shared history gets it (Qt's own undo in the box would bypass it)."""
+    if (
+        event.type() == QEvent.Type.ShortcutOverride
+        and isinstance(event, QKeyEvent)
+        and is_history_key(event)
+    ):
+        event.ignore()
+        return True
+    return False
+
+
 class _SharedHistory:
     """Undo/Redo entries for a context menu (the window's actions, set by the editor)."""
 
@@ -153,12 +166,7 @@ class AnswerEdit(QTextEdit):
 
     @override
     def event(self, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and is_history_key(event)
-        ):
-            event.ignore()
+        if _is_history_shortcut(event):
             return False
         return super().event(event)
 
@@ -211,12 +219,7 @@ class TitleEdit(QLineEdit):
 
     @override
     def event(self, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and is_history_key(event)
-        ):
-            event.ignore()
+        if _is_history_shortcut(event):
             return False
         return super().event(event)
 
